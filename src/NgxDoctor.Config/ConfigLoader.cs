@@ -1,0 +1,140 @@
+namespace NgxDoctor.Config;
+
+/// <summary>
+/// Loads a main configuration file and everything it includes, as nginx does: relative include paths
+/// against the configuration prefix (the main file's directory), globs sorted, each file read once.
+/// Cycles and missing files become diagnostics, never loops.
+/// </summary>
+public sealed class ConfigLoader
+{
+    public const int MaxIncludeDepth = 32;
+    public const int MaxFiles = 20_000;
+
+    private readonly IConfigSource _source;
+    private readonly Dictionary<string, IReadOnlyList<Directive>> _files = new(StringComparer.Ordinal);
+    private readonly List<string> _order = [];
+    private readonly List<ConfigDiagnostic> _diagnostics = [];
+    private string _prefix = "/";
+
+    public ConfigLoader(IConfigSource? source = null)
+    {
+        _source = source ?? DiskConfigSource.Instance;
+    }
+
+    public static NginxConfig LoadFile(string mainFile, string? prefix = null) => new ConfigLoader().Load(Path.GetFullPath(mainFile), prefix);
+
+    public static NginxConfig LoadDump(string dumpText, string dumpName = "nginx -T")
+    {
+        var (main, source) = NginxDumpReader.Read(dumpText, dumpName);
+        return new ConfigLoader(source).Load(main);
+    }
+
+    public NginxConfig Load(string mainFile, string? prefix = null)
+    {
+        _prefix = prefix ?? Path.GetDirectoryName(mainFile) ?? "/";
+        var root = Expand(ParseFile(mainFile), [mainFile]);
+        return new NginxConfig(mainFile, _prefix, _files, _order, root, _diagnostics);
+    }
+
+    private IReadOnlyList<Directive> ParseFile(string path)
+    {
+        if (!_files.TryGetValue(path, out var tree))
+        {
+            if (_files.Count >= MaxFiles)
+            {
+                throw new ConfigParseException(new SourcePos(path, 0, 0), $"more than {MaxFiles} configuration files; giving up");
+            }
+
+            tree = ConfigParser.Parse(_source.Read(path), path);
+            _files[path] = tree;
+            _order.Add(path);
+        }
+
+        return tree;
+    }
+
+    private List<Directive> Expand(IReadOnlyList<Directive> list, List<string> chain)
+    {
+        var result = new List<Directive>(list.Count);
+        foreach (var d in list)
+        {
+            if (d.Name == "include" && d.Block is null)
+            {
+                result.AddRange(Include(d, chain));
+            }
+            else if (d.Block is { Count: > 0 })
+            {
+                result.Add(d with { Block = Expand(d.Block, chain) });
+            }
+            else
+            {
+                if (d.EmbeddedCode is not null)
+                {
+                    Note(DiagnosticSeverity.Info, "embedded-code", d.Pos, $"embedded code in \"{d.Name}\" is not analysed");
+                }
+
+                result.Add(d);
+            }
+        }
+
+        return result;
+    }
+
+    private IEnumerable<Directive> Include(Directive include, List<string> chain)
+    {
+        if (include.Args.Count != 1)
+        {
+            Note(DiagnosticSeverity.Error, "include-args", include.Pos, "\"include\" takes exactly one argument");
+            return [];
+        }
+
+        var pattern = include.Arg(0);
+        var full = pattern.StartsWith('/') ? pattern : Path.Combine(_prefix, pattern);
+        IReadOnlyList<string> paths;
+        if (Glob.HasWildcards(full))
+        {
+            paths = _source.Glob(full);
+        }
+        else if (_source.Exists(full))
+        {
+            paths = [full];
+        }
+        else
+        {
+            Note(DiagnosticSeverity.Error, "include-missing", include.Pos, $"included file \"{full}\" does not exist");
+            return [];
+        }
+
+        var expanded = new List<Directive>();
+        foreach (var path in paths)
+        {
+            if (chain.Contains(path, StringComparer.Ordinal))
+            {
+                Note(DiagnosticSeverity.Warning, "include-cycle", include.Pos,
+                    $"include cycle: {string.Join(" -> ", chain.SkipWhile(p => p != path))} -> {path}; not followed again");
+                continue;
+            }
+
+            if (chain.Count >= MaxIncludeDepth)
+            {
+                Note(DiagnosticSeverity.Error, "include-depth", include.Pos, $"includes nested deeper than {MaxIncludeDepth}; \"{path}\" not read");
+                continue;
+            }
+
+            if (_source is DiskConfigSource && UnixFileStatus.Of(path).Kind == UnixFileKind.Directory)
+            {
+                Note(DiagnosticSeverity.Error, "include-directory", include.Pos, $"included path \"{path}\" is a directory");
+                continue;
+            }
+
+            chain.Add(path);
+            expanded.AddRange(Expand(ParseFile(path), chain));
+            chain.RemoveAt(chain.Count - 1);
+        }
+
+        return expanded;
+    }
+
+    private void Note(DiagnosticSeverity severity, string code, SourcePos pos, string message)
+        => _diagnostics.Add(new ConfigDiagnostic(severity, code, pos, message));
+}

@@ -1,0 +1,107 @@
+namespace NgxDoctor.Config;
+
+/// <summary>
+/// Builds the directive tree of one file. Iterative (an explicit stack), so 10,000 nested blocks give
+/// an error instead of a stack overflow, which .NET cannot catch.
+/// </summary>
+public static class ConfigParser
+{
+    public const int MaxNesting = 200;
+
+    public static IReadOnlyList<Directive> Parse(string text, string file)
+    {
+        var lexer = new ConfigLexer(text, file);
+        var stack = new Stack<OpenBlock>();
+        var current = new List<Directive>();
+        var words = new List<ConfigToken>();
+
+        while (true)
+        {
+            var token = lexer.Next();
+            switch (token.Kind)
+            {
+                case ConfigTokenKind.Word:
+                    words.Add(token);
+                    break;
+                case ConfigTokenKind.Semicolon:
+                    if (words.Count == 0)
+                    {
+                        throw lexer.Error(token.Line, token.Column, "unexpected \";\"");
+                    }
+
+                    current.Add(Make(words, null, file));
+                    words.Clear();
+                    break;
+                case ConfigTokenKind.BlockStart:
+                    if (words.Count == 0)
+                    {
+                        throw lexer.Error(token.Line, token.Column, "unexpected \"{\"");
+                    }
+
+                    if (stack.Count >= MaxNesting)
+                    {
+                        throw lexer.Error(token.Line, token.Column, $"blocks nested too deep (limit {MaxNesting})");
+                    }
+
+                    if (IsEmbeddedCode(words[0].Value))
+                    {
+                        var code = lexer.SkipEmbeddedBlock(token.Line, token.Column);
+                        var embedded = Make(words, Array.Empty<Directive>(), file) with { EmbeddedCode = code };
+                        current.Add(embedded);
+                        words.Clear();
+                        break;
+                    }
+
+                    stack.Push(new OpenBlock(words.ToArray(), current, token));
+                    current = new List<Directive>();
+                    words.Clear();
+                    break;
+                case ConfigTokenKind.BlockEnd:
+                    if (words.Count != 0)
+                    {
+                        throw lexer.Error(token.Line, token.Column, "unexpected \"}\": the directive before it has no \";\"");
+                    }
+
+                    if (stack.Count == 0)
+                    {
+                        throw lexer.Error(token.Line, token.Column, "unexpected \"}\": no block is open");
+                    }
+
+                    var open = stack.Pop();
+                    open.Parent.Add(Make(open.Header, current, file));
+                    current = open.Parent;
+                    break;
+                case ConfigTokenKind.EndOfFile:
+                    if (words.Count != 0)
+                    {
+                        throw lexer.Error(words[0].Line, words[0].Column, $"unexpected end of file: directive \"{words[0].Value}\" has no \";\"");
+                    }
+
+                    if (stack.Count != 0)
+                    {
+                        var brace = stack.Peek().Brace;
+                        throw lexer.Error(brace.Line, brace.Column,
+                            $"unexpected end of file, expecting \"}}\": the block \"{stack.Peek().Header[0].Value}\" opened here is never closed");
+                    }
+
+                    return current;
+            }
+        }
+    }
+
+    public static bool IsEmbeddedCode(string name) => name.EndsWith("_by_lua_block", StringComparison.Ordinal)
+        || name.EndsWith("_lua_block", StringComparison.Ordinal);
+
+    private static Directive Make(IReadOnlyList<ConfigToken> words, IReadOnlyList<Directive>? block, string file)
+    {
+        var args = new ConfigArg[words.Count - 1];
+        for (var i = 1; i < words.Count; i++)
+        {
+            args[i - 1] = new ConfigArg(words[i].Value, words[i].Raw);
+        }
+
+        return new Directive(words[0].Value, args, block, new SourcePos(file, words[0].Line, words[0].Column));
+    }
+
+    private sealed record OpenBlock(ConfigToken[] Header, List<Directive> Parent, ConfigToken Brace);
+}

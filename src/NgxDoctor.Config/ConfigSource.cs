@@ -1,0 +1,41 @@
+namespace NgxDoctor.Config;
+
+/// <summary>Where configuration files come from: the disk, or one `nginx -T` dump holding several files.</summary>
+public interface IConfigSource
+{
+    /// <summary>The text of a file; throws <see cref="ConfigParseException"/> when it cannot be had.</summary>
+    string Read(string path);
+
+    bool Exists(string path);
+
+    IReadOnlyList<string> Glob(string pattern);
+}
+
+public sealed class DiskConfigSource : IConfigSource
+{
+    public static readonly DiskConfigSource Instance = new();
+
+    public string Read(string path) => ConfigText.ReadFile(path);
+
+    public bool Exists(string path) => UnixFileStatus.Of(path).Exists;
+
+    public IReadOnlyList<string> Glob(string pattern) => Config.Glob.Expand(pattern);
+}
+
+public sealed class DumpConfigSource(IReadOnlyDictionary<string, string> files) : IConfigSource
+{
+    public IReadOnlyDictionary<string, string> Files { get; } = files;
+
+    public string Read(string path) => Files.TryGetValue(path, out var text)
+        ? text
+        : throw new ConfigParseException(new SourcePos(path, 0, 0), "not in the nginx -T dump");
+
+    public bool Exists(string path) => Files.ContainsKey(path);
+
+    public IReadOnlyList<string> Glob(string pattern)
+    {
+        var hits = Files.Keys.Where(p => Config.Glob.MatchesPath(p, pattern)).ToList();
+        hits.Sort(StringComparer.Ordinal);
+        return hits;
+    }
+}

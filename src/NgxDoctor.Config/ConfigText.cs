@@ -1,0 +1,80 @@
+using System.Text;
+
+namespace NgxDoctor.Config;
+
+/// <summary>Turns configuration bytes into text without losing any: UTF-8 when valid, else Latin-1.</summary>
+public static class ConfigText
+{
+    public const long MaxFileBytes = 16 * 1024 * 1024;
+
+    private static readonly UTF8Encoding StrictUtf8 = new(false, true);
+
+    public static string Decode(ReadOnlySpan<byte> bytes, string file)
+    {
+        if (bytes.StartsWith("\uFEFF"u8))
+        {
+            bytes = bytes[3..];
+        }
+
+        var nul = bytes.IndexOf((byte)0);
+        if (nul >= 0)
+        {
+            var line = bytes[..nul].Count((byte)'\n') + 1;
+            throw new ConfigParseException(new SourcePos(file, line), $"not a configuration file: NUL byte at offset {nul} (binary data?)");
+        }
+
+        try
+        {
+            return StrictUtf8.GetString(bytes);
+        }
+        catch (DecoderFallbackException)
+        {
+            return Encoding.Latin1.GetString(bytes);
+        }
+    }
+
+    /// <summary>Reads a configuration file from disk, refusing anything that is not a regular file of sane size.</summary>
+    public static string ReadFile(string path)
+    {
+        var status = UnixFileStatus.Of(path);
+        var pos = new SourcePos(path, 0, 0);
+        switch (status.Kind)
+        {
+            case UnixFileKind.Missing:
+                throw new ConfigParseException(pos, $"cannot open: {ErrnoText(status.Errno)}");
+            case UnixFileKind.Directory:
+                throw new ConfigParseException(pos, "is a directory, not a configuration file");
+            case UnixFileKind.Regular:
+                break;
+            default:
+                throw new ConfigParseException(pos, $"is a {status.Kind.ToString().ToLowerInvariant()}, not a regular file; not read");
+        }
+
+        if (status.Size > MaxFileBytes)
+        {
+            throw new ConfigParseException(pos, $"file is {status.Size} bytes, over the {MaxFileBytes}-byte limit for a configuration file");
+        }
+
+        try
+        {
+            return Decode(File.ReadAllBytes(path), path);
+        }
+        catch (IOException e)
+        {
+            throw new ConfigParseException(pos, $"cannot read: {e.Message}");
+        }
+        catch (UnauthorizedAccessException)
+        {
+            throw new ConfigParseException(pos, "cannot read: permission denied");
+        }
+    }
+
+    public static string ErrnoText(int errno) => errno switch
+    {
+        2 => "no such file or directory",
+        13 => "permission denied",
+        20 => "a path component is not a directory",
+        40 => "too many levels of symbolic links",
+        _ => $"errno {errno}",
+    };
+}
