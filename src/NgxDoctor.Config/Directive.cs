@@ -3,8 +3,10 @@ namespace NgxDoctor.Config;
 /// <summary>One argument as nginx sees it (Value, escapes resolved) and as it was written (Raw).</summary>
 public sealed record ConfigArg(string Value, string Raw)
 {
+    [System.Text.Json.Serialization.JsonIgnore]
     public bool IsQuoted => Raw.Length > 0 && (Raw[0] == '"' || Raw[0] == '\'');
 
+    [System.Text.Json.Serialization.JsonIgnore]
     public bool HasVariable => Value.Contains('$', StringComparison.Ordinal);
 }
 
@@ -13,6 +15,7 @@ public sealed record Directive(string Name, IReadOnlyList<ConfigArg> Args, IRead
 {
     public string Arg(int index) => index < Args.Count ? Args[index].Value : "";
 
+    [System.Text.Json.Serialization.JsonIgnore]
     public bool HasBlock => Block is not null;
 
     /// <summary>The raw code of an embedded block (Lua), which is not analysed; null for ordinary directives.</summary>

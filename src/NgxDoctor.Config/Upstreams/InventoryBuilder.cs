@@ -1,0 +1,151 @@
+namespace NgxDoctor.Config.Upstreams;
+
+/// <summary>Builds the upstream inventory of a loaded configuration: groups, pass sites and the addresses behind them.</summary>
+public static class InventoryBuilder
+{
+    private static readonly HashSet<string> ServerFlags = ["backup", "down", "resolve", "drain"];
+
+    public static UpstreamInventory Build(NginxConfig config)
+    {
+        var groups = new Dictionary<string, UpstreamGroup>(StringComparer.Ordinal);
+        var sites = new List<(PassSite Site, PassDirective Pass, string Address)>();
+        WorkerUserSetting? user = null;
+
+        foreach (var (d, ancestors) in config.Walk())
+        {
+            if (d.Name == "user" && ancestors.Count == 0 && d.Args.Count >= 1)
+            {
+                user = new WorkerUserSetting(d.Arg(0), d.Args.Count > 1 ? d.Arg(1) : null, d.Pos);
+            }
+            else if (d.Name == "upstream" && d.Block is not null && ancestors.Count > 0 && ancestors[^1].Name is "http" or "stream")
+            {
+                if (ancestors[^1].Name == "http")
+                {
+                    groups.TryAdd(d.Arg(0), BuildGroup(d));
+                }
+            }
+            else if (PassDirective.Find(d.Name) is { } pass && d.Block is null && d.Args.Count >= 1 && InHttp(ancestors))
+            {
+                var (protocol, address, uri) = pass.Split(d.Arg(0));
+                sites.Add((BuildSite(d, pass, protocol, uri, ancestors), pass, address));
+            }
+        }
+
+        var targets = new List<(UpstreamAddress Address, string? Group, GroupServer? Server, List<PassSite> Sites)>();
+        foreach (var (site, pass, addressText) in sites)
+        {
+            var hasPort = addressText.StartsWith("unix:", StringComparison.Ordinal) || HasPort(addressText);
+            if (!hasPort && groups.TryGetValue(addressText, out var group))
+            {
+                foreach (var server in group.Servers)
+                {
+                    AddTarget(targets, server.Address, group.Name, server, site);
+                }
+
+                continue;
+            }
+
+            AddTarget(targets, UpstreamAddress.Parse(addressText, pass.PortFor(site.Protocol)), null, null, site);
+        }
+
+        return new UpstreamInventory(
+            targets.Select(t => new UpstreamTarget(t.Address, t.Group, t.Server, t.Sites)).ToList(),
+            groups.Values.ToList(),
+            sites.Select(s => s.Site).ToList(),
+            user);
+    }
+
+    private static bool InHttp(IReadOnlyList<Directive> ancestors) => ancestors.Count > 0 && ancestors[0].Name == "http";
+
+    private static bool HasPort(string address)
+    {
+        var close = address.LastIndexOf(']');
+        var colon = address.LastIndexOf(':');
+        return colon > close;
+    }
+
+    private static void AddTarget(List<(UpstreamAddress, string?, GroupServer?, List<PassSite>)> targets, UpstreamAddress address, string? group, GroupServer? server, PassSite site)
+    {
+        foreach (var t in targets)
+        {
+            if (t.Item1.Text == address.Text && t.Item2 == group)
+            {
+                if (!t.Item4.Contains(site))
+                {
+                    t.Item4.Add(site);
+                }
+
+                return;
+            }
+        }
+
+        targets.Add((address, group, server, [site]));
+    }
+
+    private static UpstreamGroup BuildGroup(Directive upstream)
+    {
+        var servers = new List<GroupServer>();
+        int? keepalive = null;
+        var balancer = "round_robin";
+        var others = new List<string>();
+        foreach (var d in upstream.Block!)
+        {
+            switch (d.Name)
+            {
+                case "server" when d.Args.Count >= 1:
+                    var parameters = new Dictionary<string, string>(StringComparer.Ordinal);
+                    foreach (var arg in d.Args.Skip(1))
+                    {
+                        var eq = arg.Value.IndexOf('=', StringComparison.Ordinal);
+                        if (eq > 0)
+                        {
+                            parameters[arg.Value[..eq]] = arg.Value[(eq + 1)..];
+                        }
+                        else if (ServerFlags.Contains(arg.Value))
+                        {
+                            parameters[arg.Value] = "";
+                        }
+                    }
+
+                    servers.Add(new GroupServer(UpstreamAddress.Parse(d.Arg(0), 80), parameters, d.Pos, d.ToEvidenceText()));
+                    break;
+                case "keepalive" when int.TryParse(d.Arg(0), out var k):
+                    keepalive = k;
+                    break;
+                case "least_conn" or "ip_hash" or "hash" or "random" or "least_time":
+                    balancer = d.Args.Count > 0 ? $"{d.Name} {string.Join(' ', d.Args.Select(a => a.Value))}" : d.Name;
+                    break;
+                default:
+                    others.Add(d.ToEvidenceText());
+                    break;
+            }
+        }
+
+        return new UpstreamGroup(upstream.Arg(0), upstream.Pos, servers, keepalive, balancer, others);
+    }
+
+    private static PassSite BuildSite(Directive d, PassDirective pass, string protocol, string? uri, IReadOnlyList<Directive> ancestors)
+    {
+        var server = ancestors.LastOrDefault(a => a.Name == "server");
+        var location = ancestors.LastOrDefault(a => a.Name == "location");
+        var names = server?.Block?.Where(x => x.Name == "server_name").SelectMany(x => x.Args.Select(a => a.Value)).ToList() ?? [];
+        var listens = server?.Block?.Where(x => x.Name == "listen").Select(x => string.Join(' ', x.Args.Select(a => a.Value))).ToList() ?? [];
+        var settings = ModuleSettings.For(pass.Module)
+            .Select(s => ModuleSettings.Find(s.Name, ancestors) ?? new EffectiveSetting(s.Name, s.Default, null))
+            .ToList();
+        return new PassSite(
+            d.Name,
+            d.Arg(0),
+            protocol,
+            uri,
+            d.Pos,
+            d.ToEvidenceText(),
+            names,
+            listens,
+            server?.Pos,
+            location is null ? null : string.Join(' ', location.Args.Select(a => a.Value)),
+            location?.Pos,
+            settings,
+            ModuleSettings.Find("resolver", ancestors));
+    }
+}

@@ -1,0 +1,93 @@
+using NgxDoctor.Config.Upstreams;
+using NgxDoctor.Core.Facts;
+
+namespace NgxDoctor.Core.Analysis;
+
+/// <summary>A running backend that nginx might have been meant to reach, and why it is plausible.</summary>
+public sealed record Candidate(Listener Listener, string Reason, int Score);
+
+/// <summary>
+/// Finds running backends near a dead upstream address: listeners not owned by nginx nor by a system
+/// daemon, not already used by another upstream of this nginx, and either of a known backend kind or
+/// on a port close to the configured one (±100) or in the same directory as the configured socket.
+/// </summary>
+public static class BackendCandidates
+{
+    public const int NearPortDistance = 100;
+
+    public static IReadOnlyList<Candidate> Find(DiagnosisFacts facts, UpstreamTarget target)
+    {
+        if (facts.Listeners is null || target.Address.Kind is UpstreamAddressKind.Variable or UpstreamAddressKind.Group)
+        {
+            return [];
+        }
+
+        if (target.Address.Kind != UpstreamAddressKind.Unix && !target.Address.IsLoopback && !IsLocalWildcardHost(target.Address.Host))
+        {
+            return []; // Listeners of another host cannot be seen from here.
+        }
+
+        var used = facts.Inventory.Targets.Select(t => t.Address.Text).ToHashSet(StringComparer.Ordinal);
+        var expected = BackendKinds.ExpectedKind(target.Protocol);
+        var result = new List<Candidate>();
+        foreach (var l in facts.Listeners)
+        {
+            if (l.Processes.Count == 0 || l.Processes.Any(BackendKinds.IsNeverBackend) || IsUsed(l, used))
+            {
+                continue;
+            }
+
+            var proc = l.Processes[0];
+            var kind = BackendKinds.KindOf(proc);
+            var score = 0;
+            var reasons = new List<string>();
+            if (expected is not null && kind == expected)
+            {
+                score += 100;
+                reasons.Add($"a {kind} process, which {target.Sites[0].Directive} expects");
+            }
+            else if (BackendKinds.IsKnownBackend(proc))
+            {
+                score += 40;
+                reasons.Add($"a {kind} process");
+            }
+
+            if (target.Address.SocketPath is { } path && l.Path is not null && Path.GetDirectoryName(l.Path) == Path.GetDirectoryName(path))
+            {
+                score += 50;
+                reasons.Add("a socket in the same directory");
+            }
+
+            if (target.Address.Port is { } port && l.Port is { } lp && l.Path is null && (l.IsWildcard || IsLoopback(l.Address)))
+            {
+                var distance = Math.Abs(lp - port);
+                if (distance <= NearPortDistance && lp >= 1024)
+                {
+                    score += 30 + (NearPortDistance - distance) / 10;
+                    reasons.Add($"port {lp} is {distance} away from {port}");
+                }
+            }
+
+            if (score >= 30)
+            {
+                result.Add(new Candidate(l, string.Join("; ", reasons), score));
+            }
+        }
+
+        return result.OrderByDescending(c => c.Score).ThenBy(c => c.Listener.Display, StringComparer.Ordinal).ToList();
+    }
+
+    private static bool IsUsed(Listener l, HashSet<string> used)
+    {
+        if (used.Contains(l.Display))
+        {
+            return true;
+        }
+
+        return l.Port is { } p && l.IsWildcard && (used.Contains($"127.0.0.1:{p}") || used.Contains($"localhost:{p}") || used.Contains($"[::1]:{p}"));
+    }
+
+    private static bool IsLoopback(string? address) => address is not null && (address.StartsWith("127.", StringComparison.Ordinal) || address == "::1");
+
+    private static bool IsLocalWildcardHost(string? host) => host is "0.0.0.0" or "::";
+}

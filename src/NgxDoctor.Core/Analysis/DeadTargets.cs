@@ -1,0 +1,84 @@
+using NgxDoctor.Config.Upstreams;
+using NgxDoctor.Core.Diagnosis;
+using NgxDoctor.Core.Facts;
+
+namespace NgxDoctor.Core.Analysis;
+
+/// <summary>An upstream address where nothing accepts connections, with the evidence that says so.</summary>
+public sealed record DeadTarget(UpstreamTarget Target, ProbeResult Probe, Severity Severity, IReadOnlyList<Evidence> Evidence);
+
+/// <summary>
+/// Upstream addresses that refuse connections or whose socket file is missing or stale. Shared by
+/// upstream-down and wrong-address, which differ only in whether a running backend is found elsewhere.
+/// </summary>
+public static class DeadTargets
+{
+    public static IReadOnlyList<DeadTarget> Find(DiagnosisFacts facts)
+    {
+        var result = new List<DeadTarget>();
+        foreach (var target in facts.Inventory.Targets)
+        {
+            if (target.Server?.IsDown == true || facts.ProbeFor(target) is not { } probe || !IsDead(probe))
+            {
+                continue;
+            }
+
+            result.Add(new DeadTarget(target, probe, SeverityFor(facts, target), EvidenceFor(facts, target, probe)));
+        }
+
+        return result;
+    }
+
+    public static bool IsDead(ProbeResult probe) => probe.Outcome is ProbeOutcome.Refused or ProbeOutcome.NotFound or ProbeOutcome.NotASocket;
+
+    /// <summary>Critical when requests fail now: no other server of its group accepts connections.</summary>
+    private static Severity SeverityFor(DiagnosisFacts facts, UpstreamTarget target)
+    {
+        if (target.Group is null)
+        {
+            return Severity.Critical;
+        }
+
+        var siblings = facts.Inventory.Targets.Where(t => t.Group == target.Group && t != target && t.Server?.IsDown != true);
+        return siblings.Any(t => facts.ProbeFor(t)?.Outcome == ProbeOutcome.Connected) ? Severity.Warning : Severity.Critical;
+    }
+
+    public static List<Evidence> EvidenceFor(DiagnosisFacts facts, UpstreamTarget target, ProbeResult probe)
+    {
+        var evidence = ConfigEvidence(target);
+        evidence.Add(new Evidence("probe", $"{probe.Method} {target.Address.Text}", probe.Describe));
+        if (target.Address.SocketPath is { } path && facts.SocketPathFor(path) is { } sp)
+        {
+            evidence.Add(sp.Socket is { } s
+                ? new Evidence("file", path, $"{s.Kind} exists ({s.OwnerName}:{s.GroupName}, mode {s.ModeOctal}) but no process listens on it: a stale socket left by a backend that died")
+                : new Evidence("file", path, sp.Problem ?? "no such file"));
+        }
+
+        return evidence;
+    }
+
+    /// <summary>The group's server line (if any) and the directives that pass requests to this address.</summary>
+    public static List<Evidence> ConfigEvidence(UpstreamTarget target)
+    {
+        var evidence = new List<Evidence>();
+        if (target.Server is { } server)
+        {
+            evidence.Add(new Evidence("config", server.Pos.ToString(), $"{server.Text} (upstream {target.Group})"));
+        }
+
+        foreach (var site in target.Sites.Take(3))
+        {
+            var where = site.Location is null ? "" : $" (location {site.Location})";
+            evidence.Add(new Evidence("config", site.Pos.ToString(), site.Text + where));
+        }
+
+        if (target.Sites.Count > 3)
+        {
+            evidence.Add(new Evidence("config", target.Sites[3].Pos.ToString(), $"... and {target.Sites.Count - 3} more places pass requests here"));
+        }
+
+        return evidence;
+    }
+
+    public static string Name(UpstreamTarget target) => target.Group is null ? target.Address.Text : $"{target.Address.Text} (upstream {target.Group})";
+}

@@ -1,0 +1,60 @@
+using NgxDoctor.Config;
+using NgxDoctor.Core.Analysis;
+using NgxDoctor.Core.Diagnosis;
+using NgxDoctor.Core.Facts;
+
+namespace NgxDoctor.Core.Checks;
+
+/// <summary>`nginx -t` fails for a reason other than DNS (or, without a binary, the loader found an error such as a missing include).</summary>
+public sealed class ConfigErrorCheck : ICheck
+{
+    public string Id => Cause.ConfigError;
+
+    public string Title => "The configuration passes nginx -t";
+
+    public IReadOnlyList<string> Needs => [nameof(DiagnosisFacts.ConfigTest), nameof(DiagnosisFacts.ConfigDiagnostics)];
+
+    public CheckOutcome Run(DiagnosisFacts facts)
+    {
+        if (facts.ConfigTest is { } test)
+        {
+            if (test.Passed)
+            {
+                return CheckOutcome.Ran([]);
+            }
+
+            var problems = ConfigTestOutput.Problems(test.Output);
+            if (problems.Count > 0 && problems.All(ConfigTestOutput.IsDns))
+            {
+                return CheckOutcome.Ran([]);
+            }
+
+            var evidence = problems.Where(p => !ConfigTestOutput.IsDns(p)).Select(p => ConfigTestOutput.ToEvidence(p, test.Command)).ToList();
+            if (evidence.Count == 0)
+            {
+                evidence.Add(new Evidence("command", test.Command, $"exit code {test.ExitCode}: {FirstLine(test.Output)}"));
+            }
+
+            var title = $"nginx -t fails: {evidence[0].Text}";
+            return CheckOutcome.Ran([Make(title, evidence, test.Command)]);
+        }
+
+        var errors = facts.ConfigDiagnostics.Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
+        if (errors.Count == 0)
+        {
+            return CheckOutcome.Skip(facts.WhyNotCollected("config-test") ?? "nginx -t was not run");
+        }
+
+        var found = errors.Select(e => new Evidence("config", e.Pos.ToString(), e.Message)).ToList();
+        return CheckOutcome.Ran([Make($"The configuration has {errors.Count} error(s): {errors[0].Message}", found, "nginx -t") with { Severity = Severity.Warning }]);
+    }
+
+    private static Finding Make(string title, IReadOnlyList<Evidence> evidence, string command) =>
+        new(Cause.ConfigError, Severity.Critical, null, title, evidence,
+            new Remedy("Fix the line nginx names, then run nginx -t until it passes before reloading; a reload with a failing configuration keeps the old one running, and a restart fails.", [command]))
+        {
+            Check = Cause.ConfigError,
+        };
+
+    private static string FirstLine(string text) => text.Split('\n', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault()?.Trim() ?? "(no output)";
+}

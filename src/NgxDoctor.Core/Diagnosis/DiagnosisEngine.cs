@@ -1,0 +1,69 @@
+using System.Diagnostics;
+using NgxDoctor.Core.Facts;
+
+namespace NgxDoctor.Core.Diagnosis;
+
+/// <summary>Runs every check over the facts, keeps what could not run, ranks the findings and sets the status.</summary>
+public static class DiagnosisEngine
+{
+    public static DiagnosisReport Diagnose(DiagnosisFacts facts, IReadOnlyList<ICheck>? checks = null)
+    {
+        var findings = new List<Finding>();
+        var skipped = facts.NotCollected.Select(n => new SkippedCheck(n.What, n.Reason)).ToList();
+        var runs = new List<CheckRun>();
+        foreach (var check in checks ?? CheckRegistry.All)
+        {
+            var clock = Stopwatch.StartNew();
+            CheckOutcome outcome;
+            try
+            {
+                outcome = check.Run(facts);
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                outcome = new CheckOutcome(CheckStatus.Crashed, [], $"{e.GetType().Name}: {e.Message}");
+            }
+
+            findings.AddRange(outcome.Findings.Select(f => f with { Check = check.Id }));
+            if (outcome.Status != CheckStatus.Ran)
+            {
+                var prefix = outcome.Status == CheckStatus.Crashed ? "check crashed: " : "";
+                skipped.Add(new SkippedCheck(check.Id, prefix + outcome.Reason));
+            }
+
+            runs.Add(new CheckRun(check.Id, check.Title, outcome.Status.ToString().ToLowerInvariant(), outcome.Findings.Count, clock.Elapsed.TotalMilliseconds, outcome.Reason));
+        }
+
+        var ranked = Rank(findings);
+        var context = new ReportContext(
+            facts.ConfigFile,
+            facts.Instance?.MasterPid,
+            facts.Worker?.User,
+            facts.Inventory.Targets.Count,
+            facts.CollectedAt.ToString("O"),
+            facts.Hostname);
+        return new DiagnosisReport(StatusOf(ranked, runs), ranked, skipped, runs, context);
+    }
+
+    /// <summary>Worst first; among equals, the cause that explains more (config before DNS before a dead backend...), then config order.</summary>
+    public static IReadOnlyList<Finding> Rank(IEnumerable<Finding> findings) => findings
+        .OrderByDescending(f => f.Severity)
+        .ThenBy(f => Cause.Rank(f.Cause))
+        .ThenBy(f => f.Evidence.FirstOrDefault()?.Source ?? "", StringComparer.Ordinal)
+        .ToList();
+
+    private static string StatusOf(IReadOnlyList<Finding> findings, IReadOnlyList<CheckRun> runs)
+    {
+        if (findings.Any(f => f.Severity == Severity.Critical))
+        {
+            return "critical";
+        }
+
+        if (findings.Any(f => f.Severity == Severity.Warning))
+        {
+            return "warning";
+        }
+
+        return runs.Any(r => r.Outcome == "ran") ? "ok" : "unknown";
+    }
+}

@@ -1,0 +1,53 @@
+using NgxDoctor.Config;
+using NgxDoctor.Config.Upstreams;
+
+namespace NgxDoctor.Core.Facts;
+
+/// <summary>The result of `nginx -t` with the instance's binary, configuration and prefix.</summary>
+public sealed record ConfigTestResult(string Command, int ExitCode, string Output)
+{
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool Passed => ExitCode == 0;
+}
+
+/// <summary>Something that could not be gathered, and why (not root, tool missing, timed out).</summary>
+public sealed record NotCollected(string What, string Reason);
+
+/// <summary>
+/// Everything observed on one host, gathered once. Checks read only this, so a snapshot serialised on
+/// one machine can be diagnosed on another.
+/// </summary>
+public sealed record DiagnosisFacts
+{
+    public int FormatVersion { get; init; } = 1;
+
+    public DateTimeOffset CollectedAt { get; init; }
+
+    public string Hostname { get; init; } = "";
+
+    public string ConfigFile { get; init; } = "";
+
+    public NginxInstance? Instance { get; init; }
+
+    public WorkerIdentity? Worker { get; init; }
+
+    public UpstreamInventory Inventory { get; init; } = new([], [], [], null);
+
+    public IReadOnlyList<ConfigDiagnostic> ConfigDiagnostics { get; init; } = [];
+
+    public ConfigTestResult? ConfigTest { get; init; }
+
+    public IReadOnlyList<Listener>? Listeners { get; init; }
+
+    public IReadOnlyList<SocketPathFacts> SocketPaths { get; init; } = [];
+
+    public IReadOnlyList<ProbeResult>? Probes { get; init; }
+
+    public IReadOnlyList<NotCollected> NotCollected { get; init; } = [];
+
+    public ProbeResult? ProbeFor(UpstreamTarget target) => Probes?.FirstOrDefault(p => p.Target == target.Address.Text);
+
+    public SocketPathFacts? SocketPathFor(string path) => SocketPaths.FirstOrDefault(s => s.Path == path);
+
+    public string? WhyNotCollected(string what) => NotCollected.FirstOrDefault(n => n.What == what)?.Reason;
+}

@@ -1,0 +1,16 @@
+namespace NgxDoctor.Host;
+
+public sealed record CollectOptions
+{
+    /// <summary>The main nginx.conf; null: discover it from the running master(s).</summary>
+    public string? ConfigFile { get; init; }
+
+    public TimeSpan ProbeTimeout { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>How long the whole collection may take.</summary>
+    public TimeSpan Deadline { get; init; } = TimeSpan.FromSeconds(15);
+
+    public bool RunConfigTest { get; init; } = true;
+
+    public string ProcRoot { get; init; } = "/proc";
+}

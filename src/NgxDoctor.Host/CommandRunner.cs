@@ -1,0 +1,76 @@
+using System.Diagnostics;
+using System.Text;
+
+namespace NgxDoctor.Host;
+
+public sealed record CommandResult(int ExitCode, string Output, bool TimedOut, string CommandLine);
+
+/// <summary>Runs a program with a deadline and collects its stdout and stderr together; kills it when time is up.</summary>
+public static class CommandRunner
+{
+    public static async Task<CommandResult> RunAsync(string file, IReadOnlyList<string> args, TimeSpan timeout, CancellationToken ct = default)
+    {
+        var psi = new ProcessStartInfo(file)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+        };
+        foreach (var a in args)
+        {
+            psi.ArgumentList.Add(a);
+        }
+
+        var commandLine = file + " " + string.Join(' ', args.Select(a => a.Contains(' ', StringComparison.Ordinal) ? $"'{a}'" : a));
+        var output = new StringBuilder();
+        using var process = new Process { StartInfo = psi };
+        process.OutputDataReceived += (_, e) => Append(output, e.Data);
+        process.ErrorDataReceived += (_, e) => Append(output, e.Data);
+        try
+        {
+            process.Start();
+        }
+        catch (System.ComponentModel.Win32Exception e)
+        {
+            return new CommandResult(127, e.Message, false, commandLine);
+        }
+
+        process.StandardInput.Close();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        cts.CancelAfter(timeout);
+        try
+        {
+            await process.WaitForExitAsync(cts.Token).ConfigureAwait(false);
+            process.WaitForExit();
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            return new CommandResult(-1, output.ToString(), true, commandLine);
+        }
+
+        lock (output)
+        {
+            return new CommandResult(process.ExitCode, output.ToString(), false, commandLine);
+        }
+    }
+
+    private static void Append(StringBuilder sb, string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (sb)
+        {
+            if (sb.Length < 64 * 1024)
+            {
+                sb.Append(line).Append('\n');
+            }
+        }
+    }
+}

@@ -1,0 +1,139 @@
+using NgxDoctor.Config;
+using NgxDoctor.Config.Upstreams;
+using NgxDoctor.Core.Facts;
+using NgxDoctor.Host.Nginx;
+using NgxDoctor.Host.Probes;
+using NgxDoctor.Host.Proc;
+
+namespace NgxDoctor.Host;
+
+/// <summary>Gathers every fact once, within a deadline: the instance, its configuration, listeners, sockets, probes, `nginx -t`.</summary>
+public static class FactsCollector
+{
+    public static async Task<(DiagnosisFacts Facts, NginxConfig Config)> CollectAsync(CollectOptions options, CancellationToken ct = default)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        deadline.CancelAfter(options.Deadline);
+        var notes = new List<NotCollected>();
+        var isRoot = Environment.UserName == "root" || GetEuid() == 0;
+
+        var processes = ProcessTable.Read(options.ProcRoot);
+        var masters = NginxProcesses.Find(processes, options.ProcRoot);
+        var located = await InstanceLocator.LocateAsync(options.ConfigFile, masters, deadline.Token).ConfigureAwait(false);
+        notes.AddRange(located.Notes);
+
+        var config = ConfigLoader.LoadFile(located.ConfigFile);
+        var inventory = InventoryBuilder.Build(config);
+        var users = UserDatabase.Load();
+
+        var configTest = options.RunConfigTest ? ConfigTestAsync(located, isRoot, notes, deadline.Token) : Task.FromResult<ConfigTestResult?>(null);
+        if (!options.RunConfigTest)
+        {
+            notes.Add(new NotCollected("config-test", "nginx -t not requested"));
+        }
+
+        var probeBudget = Min(options.ProbeTimeout, options.Deadline);
+        var probes = ProbeRunner.RunAsync(inventory.Targets, probeBudget, deadline.Token);
+
+        var worker = Worker(located.Instance, inventory, users, options.ProcRoot, notes);
+        var listeners = ListenerTable.Read(processes, options.ProcRoot);
+        if (!isRoot)
+        {
+            notes.Add(new NotCollected("listener-owners", "not root: the processes behind other users' sockets cannot be seen"));
+        }
+
+        var socketPaths = inventory.Targets.Where(t => t.Address.Kind == UpstreamAddressKind.Unix)
+            .Select(t => t.Address.SocketPath!).Distinct().Select(p => SocketPathInspector.Inspect(p, users)).ToList();
+
+        var facts = new DiagnosisFacts
+        {
+            CollectedAt = DateTimeOffset.Now,
+            Hostname = Environment.MachineName,
+            ConfigFile = located.ConfigFile,
+            Instance = located.Instance,
+            Worker = worker,
+            Inventory = inventory,
+            ConfigDiagnostics = config.Diagnostics,
+            ConfigTest = await configTest.ConfigureAwait(false),
+            Listeners = listeners,
+            SocketPaths = socketPaths,
+            Probes = await probes.ConfigureAwait(false),
+            NotCollected = notes,
+        };
+        return (facts, config);
+    }
+
+    private static WorkerIdentity? Worker(NginxInstance? instance, UpstreamInventory inventory, UserDatabase users, string procRoot, List<NotCollected> notes)
+    {
+        if (instance is { WorkerPids.Count: > 0 } && WorkerIdentityResolver.FromProcess(instance.WorkerPids[0], users, procRoot) is { } fromProcess)
+        {
+            return fromProcess;
+        }
+
+        // Without a running master, assume it would be started by root, as its service does.
+        var masterIsRoot = instance is null || ProcessTable.ReadOne(procRoot, instance.MasterPid)?.Uid == 0;
+        var fromConfig = WorkerIdentityResolver.FromConfig(inventory.WorkerUser, users, masterIsRoot);
+        if (fromConfig is null)
+        {
+            notes.Add(new NotCollected("worker", "the worker user could not be determined (no running worker, user unknown)"));
+        }
+
+        return fromConfig;
+    }
+
+    private static async Task<ConfigTestResult?> ConfigTestAsync(LocatedInstance located, bool isRoot, List<NotCollected> notes, CancellationToken ct)
+    {
+        if (located.Binary is not { } binary)
+        {
+            lock (notes)
+            {
+                notes.Add(new NotCollected("config-test", "no nginx binary found to run nginx -t"));
+            }
+
+            return null;
+        }
+
+        var args = new List<string> { "-t", "-c", located.ConfigFile };
+        if (located.Instance?.Prefix is { } prefix)
+        {
+            args.AddRange(["-p", prefix]);
+        }
+
+        foreach (var g in located.Instance?.Globals ?? [])
+        {
+            args.AddRange(["-g", g]);
+        }
+
+        if (binary.SupportsErrorLogFlag)
+        {
+            args.AddRange(["-e", "stderr"]);
+        }
+
+        var r = await CommandRunner.RunAsync(binary.Path, args, TimeSpan.FromSeconds(10), ct).ConfigureAwait(false);
+        if (r.TimedOut)
+        {
+            lock (notes)
+            {
+                notes.Add(new NotCollected("config-test", $"{r.CommandLine} did not finish in time"));
+            }
+
+            return null;
+        }
+
+        if (r.ExitCode != 0 && !isRoot && r.Output.Contains("Permission denied", StringComparison.Ordinal))
+        {
+            lock (notes)
+            {
+                notes.Add(new NotCollected("config-test", "nginx -t needs root here (it opens logs and the pid file): run ngxdoctor as root"));
+            }
+
+            return null;
+        }
+
+        return new ConfigTestResult(r.CommandLine, r.ExitCode, r.Output);
+    }
+
+    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
+
+    private static uint GetEuid() => UnixFileStatus.Of("/proc/self").Uid;
+}

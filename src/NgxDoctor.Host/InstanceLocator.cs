@@ -1,0 +1,81 @@
+using NgxDoctor.Core.Facts;
+using NgxDoctor.Host.Nginx;
+
+namespace NgxDoctor.Host;
+
+/// <summary>The nginx to diagnose: its configuration file, its running master (if any) and its binary.</summary>
+public sealed record LocatedInstance(string ConfigFile, NginxInstance? Instance, NginxBinary? Binary, IReadOnlyList<NotCollected> Notes);
+
+/// <summary>
+/// Follows the diagnose contract: --config if given (and the master running it, if any); else the running
+/// master(s) from /proc with their -c/-p or the binary's compiled-in path; else /etc/nginx/nginx.conf.
+/// </summary>
+public static class InstanceLocator
+{
+    public const string DefaultConfig = "/etc/nginx/nginx.conf";
+
+    public static async Task<LocatedInstance> LocateAsync(string? configFile, IReadOnlyList<NginxInstance> masters, CancellationToken ct)
+    {
+        var notes = new List<NotCollected>();
+        var binaries = new Dictionary<string, NginxBinary?>(StringComparer.Ordinal);
+        async Task<NginxBinary?> Inspect(string? path)
+        {
+            var located = NginxBinary.Locate(path);
+            if (located is null)
+            {
+                return null;
+            }
+
+            if (!binaries.TryGetValue(located, out var b))
+            {
+                binaries[located] = b = await NginxBinary.InspectAsync(located, ct).ConfigureAwait(false);
+            }
+
+            return b;
+        }
+
+        var candidates = new List<(NginxInstance Master, string? Config, NginxBinary? Binary)>();
+        foreach (var m in masters)
+        {
+            var exe = m.Executable?.EndsWith(" (deleted)", StringComparison.Ordinal) == true ? null : m.Executable;
+            var bin = await Inspect(exe).ConfigureAwait(false);
+            candidates.Add((m, NginxProcesses.ConfigPath(m, bin?.ConfPath, bin?.Prefix), bin));
+        }
+
+        if (configFile is not null)
+        {
+            var full = Path.GetFullPath(configFile);
+            var match = candidates.FirstOrDefault(c => c.Config == full);
+            return new LocatedInstance(full, match.Master, match.Binary ?? await Inspect(null).ConfigureAwait(false), notes);
+        }
+
+        if (candidates.Count > 0)
+        {
+            var chosen = candidates.FirstOrDefault(c => c.Config is not null);
+            if (chosen.Config is null)
+            {
+                throw new NoNginxException($"nginx master {candidates[0].Master.MasterPid} is running, but its configuration file could not be determined; pass --config");
+            }
+
+            if (candidates.Count > 1)
+            {
+                var others = string.Join(", ", candidates.Where(c => c != chosen).Select(c => $"pid {c.Master.MasterPid} ({c.Config ?? "unknown config"})"));
+                notes.Add(new NotCollected("other-instances", $"several nginx masters run; diagnosed pid {chosen.Master.MasterPid}, not {others}: pass --config to choose"));
+            }
+
+            return new LocatedInstance(chosen.Config, chosen.Master, chosen.Binary, notes);
+        }
+
+        var binary = await Inspect(null).ConfigureAwait(false);
+        var conf = binary?.ConfPath ?? DefaultConfig;
+        if (!File.Exists(conf))
+        {
+            throw new NoNginxException(binary is null
+                ? "no nginx found: no running master, no nginx binary, no /etc/nginx/nginx.conf; install nginx (apt-get install nginx) or pass --config"
+                : $"no running nginx, and {conf} (the binary's default configuration) does not exist; pass --config");
+        }
+
+        notes.Add(new NotCollected("running-master", "no running nginx master found; diagnosing the configuration on disk"));
+        return new LocatedInstance(conf, null, binary, notes);
+    }
+}

@@ -1,0 +1,55 @@
+using System.Text.RegularExpressions;
+
+namespace NgxDoctor.Host.Nginx;
+
+/// <summary>An nginx executable and what `nginx -V` says it was built with.</summary>
+public sealed partial record NginxBinary(string Path, string? Version, string? ConfPath, string? Prefix)
+{
+    private static readonly TimeSpan VersionTimeout = TimeSpan.FromSeconds(5);
+
+    public static string? Locate(string? preferred = null)
+    {
+        if (preferred is not null && File.Exists(preferred))
+        {
+            return preferred;
+        }
+
+        var dirs = (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries)
+            .Concat(["/usr/sbin", "/usr/local/sbin", "/usr/local/nginx/sbin", "/sbin"]);
+        return dirs.Select(d => System.IO.Path.Combine(d, "nginx")).FirstOrDefault(File.Exists);
+    }
+
+    public static async Task<NginxBinary?> InspectAsync(string? path, CancellationToken ct = default)
+    {
+        if (path is null)
+        {
+            return null;
+        }
+
+        var r = await CommandRunner.RunAsync(path, ["-V"], VersionTimeout, ct).ConfigureAwait(false);
+        if (r.ExitCode != 0)
+        {
+            return new NginxBinary(path, null, null, null);
+        }
+
+        return new NginxBinary(path, Match(VersionPattern(), r.Output), Match(ConfPathPattern(), r.Output), Match(PrefixPattern(), r.Output));
+    }
+
+    /// <summary>nginx 1.19.5 and later take -e to send start-up errors somewhere other than the built-in error log.</summary>
+    public bool SupportsErrorLogFlag => Version is null || System.Version.TryParse(Version, out var v) && v >= new System.Version(1, 19, 5);
+
+    private static string? Match(Regex r, string text)
+    {
+        var m = r.Match(text);
+        return m.Success ? m.Groups[1].Value : null;
+    }
+
+    [GeneratedRegex(@"nginx/(\d+\.\d+\.\d+)")]
+    private static partial Regex VersionPattern();
+
+    [GeneratedRegex(@"--conf-path=(\S+)")]
+    private static partial Regex ConfPathPattern();
+
+    [GeneratedRegex(@"--prefix=(\S+)")]
+    private static partial Regex PrefixPattern();
+}

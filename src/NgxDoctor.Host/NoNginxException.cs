@@ -1,0 +1,4 @@
+namespace NgxDoctor.Host;
+
+/// <summary>No nginx to diagnose: no running master, no binary, no configuration file.</summary>
+public sealed class NoNginxException(string message) : Exception(message);

@@ -1,0 +1,57 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using NgxDoctor.Core.Facts;
+
+namespace NgxDoctor.Host.Probes;
+
+/// <summary>A TCP connect to host:port, name resolution included, that never outlives its timeout.</summary>
+public static class TcpProbe
+{
+    public static async Task<ProbeResult> RunAsync(string target, string host, int port, TimeSpan timeout, CancellationToken ct = default)
+    {
+        var clock = Stopwatch.StartNew();
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        cts.CancelAfter(timeout);
+        IPAddress[] addresses;
+        if (IPAddress.TryParse(host, out var literal))
+        {
+            addresses = [literal];
+        }
+        else
+        {
+            // getaddrinfo may ignore cancellation, so the wait is bounded separately.
+            var lookup = Dns.GetHostAddressesAsync(host, cts.Token);
+            var done = await Task.WhenAny(lookup, Task.Delay(timeout, ct)).ConfigureAwait(false);
+            if (done != lookup || !lookup.IsCompletedSuccessfully)
+            {
+                var why = done != lookup || lookup.IsCanceled ? "name resolution timed out" : $"name does not resolve ({lookup.Exception?.InnerException?.Message})";
+                return new ProbeResult(target, "tcp", ProbeOutcome.DnsFailure, clock.Elapsed.TotalMilliseconds, why);
+            }
+
+            addresses = lookup.Result;
+            if (addresses.Length == 0)
+            {
+                return new ProbeResult(target, "tcp", ProbeOutcome.DnsFailure, clock.Elapsed.TotalMilliseconds, "name resolves to no address");
+            }
+        }
+
+        var address = addresses[0];
+        using var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        try
+        {
+            await socket.ConnectAsync(new IPEndPoint(address, port), cts.Token).ConfigureAwait(false);
+            var where = literal is null ? $" ({address})" : "";
+            return new ProbeResult(target, "tcp", ProbeOutcome.Connected, clock.Elapsed.TotalMilliseconds, "connected" + where);
+        }
+        catch (OperationCanceledException)
+        {
+            return new ProbeResult(target, "tcp", ProbeOutcome.TimedOut, clock.Elapsed.TotalMilliseconds, $"no answer to connect within {timeout.TotalSeconds:0.#} s (packets dropped?)");
+        }
+        catch (SocketException e)
+        {
+            var (outcome, detail) = SocketErrors.Classify(e);
+            return new ProbeResult(target, "tcp", outcome, clock.Elapsed.TotalMilliseconds, detail);
+        }
+    }
+}

@@ -1,0 +1,45 @@
+using System.Diagnostics;
+using System.Net.Sockets;
+using System.Text;
+using NgxDoctor.Core.Facts;
+
+namespace NgxDoctor.Host.Probes;
+
+/// <summary>A connect to a unix domain socket, as ngxdoctor's own user, bounded by its timeout.</summary>
+public static class UnixSocketProbe
+{
+    /// <summary>sun_path holds 108 bytes including the terminating NUL.</summary>
+    public const int MaxPathBytes = 107;
+
+    public static async Task<ProbeResult> RunAsync(string target, string path, TimeSpan timeout, CancellationToken ct = default)
+    {
+        var clock = Stopwatch.StartNew();
+        if (Encoding.UTF8.GetByteCount(path) > MaxPathBytes)
+        {
+            return new ProbeResult(target, "unix", ProbeOutcome.Error, 0, $"socket path is longer than the {MaxPathBytes}-byte limit of sun_path");
+        }
+
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        cts.CancelAfter(timeout);
+        using var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        try
+        {
+            await socket.ConnectAsync(new UnixDomainSocketEndPoint(path), cts.Token).ConfigureAwait(false);
+            return new ProbeResult(target, "unix", ProbeOutcome.Connected, clock.Elapsed.TotalMilliseconds, "connected");
+        }
+        catch (OperationCanceledException)
+        {
+            return new ProbeResult(target, "unix", ProbeOutcome.TimedOut, clock.Elapsed.TotalMilliseconds, $"no answer within {timeout.TotalSeconds:0.#} s");
+        }
+        catch (SocketException e)
+        {
+            var (outcome, detail) = SocketErrors.Classify(e);
+            if (outcome == ProbeOutcome.Refused && NgxDoctor.Config.UnixFileStatus.Of(path).Kind is not NgxDoctor.Config.UnixFileKind.Socket)
+            {
+                return new ProbeResult(target, "unix", ProbeOutcome.NotASocket, clock.Elapsed.TotalMilliseconds, "connection refused (111): the path is not a socket");
+            }
+
+            return new ProbeResult(target, "unix", outcome, clock.Elapsed.TotalMilliseconds, detail);
+        }
+    }
+}

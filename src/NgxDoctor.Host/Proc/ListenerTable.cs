@@ -1,0 +1,130 @@
+using System.Globalization;
+using System.Net;
+using NgxDoctor.Core.Facts;
+
+namespace NgxDoctor.Host.Proc;
+
+/// <summary>
+/// Listening sockets from /proc/net/tcp, tcp6 and unix, with the processes that hold them found through
+/// /proc/PID/fd: what `ss -tlnpx` shows, without running it.
+/// </summary>
+public static class ListenerTable
+{
+    private const string TcpListen = "0A";
+    private const int AcceptConnections = 0x10000;
+
+    public static IReadOnlyList<Listener> Read(IReadOnlyList<ProcessInfo> processes, string procRoot = "/proc")
+    {
+        var raw = new List<(string Transport, string? Address, int? Port, string? Path, ulong Inode)>();
+        raw.AddRange(ParseTcp(ReadOrEmpty(Path.Combine(procRoot, "net/tcp")), "tcp"));
+        raw.AddRange(ParseTcp(ReadOrEmpty(Path.Combine(procRoot, "net/tcp6")), "tcp6"));
+        raw.AddRange(ParseUnix(ReadOrEmpty(Path.Combine(procRoot, "net/unix"))));
+        var owners = SocketOwners(processes, raw.Select(r => r.Inode).ToHashSet(), procRoot);
+        return raw.Select(r => new Listener(r.Transport, r.Address, r.Port, r.Path, r.Inode, owners.TryGetValue(r.Inode, out var p) ? p : [])).ToList();
+    }
+
+    public static IEnumerable<(string, string?, int?, string?, ulong)> ParseTcp(string text, string transport)
+    {
+        foreach (var line in text.Split('\n').Skip(1))
+        {
+            var f = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            if (f.Length < 10 || f[3] != TcpListen)
+            {
+                continue;
+            }
+
+            var colon = f[1].IndexOf(':', StringComparison.Ordinal);
+            var address = DecodeAddress(f[1][..colon]);
+            var port = int.Parse(f[1][(colon + 1)..], NumberStyles.HexNumber, CultureInfo.InvariantCulture);
+            yield return (transport, address, port, null, ulong.Parse(f[9], CultureInfo.InvariantCulture));
+        }
+    }
+
+    public static IEnumerable<(string, string?, int?, string?, ulong)> ParseUnix(string text)
+    {
+        foreach (var line in text.Split('\n').Skip(1))
+        {
+            var f = line.Split(' ', 8, StringSplitOptions.RemoveEmptyEntries);
+            if (f.Length < 8 || !int.TryParse(f[3], NumberStyles.HexNumber, CultureInfo.InvariantCulture, out var flags) || (flags & AcceptConnections) == 0)
+            {
+                continue;
+            }
+
+            yield return ("unix", null, null, f[7].Trim(), ulong.Parse(f[6], CultureInfo.InvariantCulture));
+        }
+    }
+
+    /// <summary>/proc/net/tcp addresses are 32-bit words in host (little-endian) order.</summary>
+    public static string DecodeAddress(string hex)
+    {
+        var bytes = new byte[hex.Length / 2];
+        for (var word = 0; word < bytes.Length / 4; word++)
+        {
+            for (var b = 0; b < 4; b++)
+            {
+                bytes[word * 4 + b] = byte.Parse(hex.AsSpan(word * 8 + (3 - b) * 2, 2), NumberStyles.HexNumber, CultureInfo.InvariantCulture);
+            }
+        }
+
+        var ip = new IPAddress(bytes);
+        return ip.IsIPv4MappedToIPv6 ? ip.MapToIPv4().ToString() : ip.ToString();
+    }
+
+    private static Dictionary<ulong, List<ProcessInfo>> SocketOwners(IReadOnlyList<ProcessInfo> processes, HashSet<ulong> wanted, string procRoot)
+    {
+        var owners = new Dictionary<ulong, List<ProcessInfo>>();
+        foreach (var p in processes)
+        {
+            string[] fds;
+            try
+            {
+                fds = Directory.GetFiles(Path.Combine(procRoot, p.Pid.ToString(CultureInfo.InvariantCulture), "fd"));
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                continue;
+            }
+
+            foreach (var fd in fds)
+            {
+                string? target;
+                try
+                {
+                    target = new FileInfo(fd).LinkTarget;
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    continue;
+                }
+
+                if (target is not null && target.StartsWith("socket:[", StringComparison.Ordinal)
+                    && ulong.TryParse(target.AsSpan(8, target.Length - 9), out var inode) && wanted.Contains(inode))
+                {
+                    if (!owners.TryGetValue(inode, out var list))
+                    {
+                        owners[inode] = list = [];
+                    }
+
+                    if (!list.Contains(p))
+                    {
+                        list.Add(p);
+                    }
+                }
+            }
+        }
+
+        return owners;
+    }
+
+    private static string ReadOrEmpty(string path)
+    {
+        try
+        {
+            return File.ReadAllText(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return "";
+        }
+    }
+}

@@ -1,0 +1,65 @@
+using NgxDoctor.Core.Facts;
+
+namespace NgxDoctor.Host.Proc;
+
+/// <summary>Processes from /proc. A process that vanishes while being read is left out, never an error.</summary>
+public static class ProcessTable
+{
+    public static IReadOnlyList<ProcessInfo> Read(string procRoot = "/proc")
+    {
+        var list = new List<ProcessInfo>();
+        foreach (var dir in SafeEnumerate(procRoot))
+        {
+            if (int.TryParse(Path.GetFileName(dir), out var pid) && ReadOne(procRoot, pid) is { } p)
+            {
+                list.Add(p);
+            }
+        }
+
+        return list;
+    }
+
+    public static ProcessInfo? ReadOne(string procRoot, int pid)
+    {
+        try
+        {
+            var baseDir = Path.Combine(procRoot, pid.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            var status = File.ReadAllText(Path.Combine(baseDir, "status"));
+            var name = Field(status, "Name:") ?? "";
+            var uid = uint.TryParse(Field(status, "Uid:")?.Split('\t', ' ')[0], out var u) ? u : uint.MaxValue;
+            var ppid = int.TryParse(Field(status, "PPid:"), out var pp) ? pp : 0;
+            var cmdline = File.ReadAllText(Path.Combine(baseDir, "cmdline")).Replace('\0', ' ').Trim();
+            return new ProcessInfo(pid, name, cmdline, uid, ppid);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The value after "Key:" in a /proc status-like text, trimmed.</summary>
+    public static string? Field(string text, string key)
+    {
+        foreach (var line in text.AsSpan().EnumerateLines())
+        {
+            if (line.StartsWith(key))
+            {
+                return line[key.Length..].Trim().ToString();
+            }
+        }
+
+        return null;
+    }
+
+    public static IEnumerable<string> SafeEnumerate(string dir)
+    {
+        try
+        {
+            return Directory.EnumerateDirectories(dir).ToList();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return [];
+        }
+    }
+}
