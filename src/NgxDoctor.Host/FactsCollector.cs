@@ -36,7 +36,9 @@ public static class FactsCollector
         var probes = ProbeRunner.RunAsync(inventory.Targets, probeBudget, deadline.Token);
 
         var worker = Worker(located.Instance, inventory, users, options.ProcRoot, notes);
-        var listeners = ListenerTable.Read(processes, options.ProcRoot);
+        // ngxdoctor's own sockets (the .NET runtime's diagnostics socket) are not the host's.
+        var listeners = ListenerTable.Read(processes, options.ProcRoot)
+            .Where(l => l.Processes.Count == 0 || l.Processes.Any(p => p.Pid != Environment.ProcessId)).ToList();
         if (!isRoot)
         {
             notes.Add(new NotCollected("listener-owners", "not root: the processes behind other users' sockets cannot be seen"));

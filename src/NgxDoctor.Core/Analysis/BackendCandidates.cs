@@ -32,13 +32,18 @@ public static class BackendCandidates
         var result = new List<Candidate>();
         foreach (var l in facts.Listeners)
         {
-            if (l.Processes.Count == 0 || l.Processes.Any(BackendKinds.IsNeverBackend) || IsUsed(l, used))
+            if (l.Processes.Count == 0 || l.Processes.Any(BackendKinds.IsNeverBackend) || IsUsed(l, used) || IsIpcSocket(l))
             {
                 continue;
             }
 
             var proc = l.Processes[0];
             var kind = BackendKinds.KindOf(proc);
+            if (l.Path is not null && target.Address.Kind != UpstreamAddressKind.Unix && !BackendKinds.ServesUnixSockets(kind))
+            {
+                continue; // Runtimes such as .NET or Java keep unix sockets for their own tooling, not for HTTP.
+            }
+
             var score = 0;
             var reasons = new List<string>();
             if (expected is not null && kind == expected)
@@ -86,6 +91,9 @@ public static class BackendCandidates
 
         return l.Port is { } p && l.IsWildcard && (used.Contains($"127.0.0.1:{p}") || used.Contains($"localhost:{p}") || used.Contains($"[::1]:{p}"));
     }
+
+    /// <summary>Abstract sockets and runtime diagnostics sockets (.NET's dotnet-diagnostic-*) are never upstreams.</summary>
+    private static bool IsIpcSocket(Listener l) => l.Path is { } p && (p.StartsWith('@') || p.Length == 0 || Path.GetFileName(p).StartsWith("dotnet-diagnostic-", StringComparison.Ordinal));
 
     private static bool IsLoopback(string? address) => address is not null && (address.StartsWith("127.", StringComparison.Ordinal) || address == "::1");
 

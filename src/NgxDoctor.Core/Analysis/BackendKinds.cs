@@ -50,6 +50,11 @@ public static class BackendKinds
     private static bool IsTooling(ProcessInfo process) =>
         ToolingCommandLines.Any(t => process.CommandLine.Contains(t, StringComparison.OrdinalIgnoreCase));
 
+    private static readonly string[] UnixSocketServers = ["php-fpm", "gunicorn", "uvicorn", "hypercorn", "daphne", "uwsgi", "puma", "unicorn", "passenger", "node"];
+
+    /// <summary>Kinds that commonly serve HTTP or FastCGI on a unix socket.</summary>
+    public static bool ServesUnixSockets(string kind) => UnixSocketServers.Contains(kind);
+
     /// <summary>The backend kind a pass directive expects, when it implies one (fastcgi_pass: PHP-FPM).</summary>
     public static string? ExpectedKind(string protocol) => protocol switch
     {

@@ -1,0 +1,105 @@
+using System.CommandLine;
+using NgxDoctor.Cli.Rendering;
+using NgxDoctor.Config;
+using NgxDoctor.Core;
+using NgxDoctor.Core.Diagnosis;
+using NgxDoctor.Core.Facts;
+using NgxDoctor.Host;
+
+namespace NgxDoctor.Cli.Commands;
+
+/// <summary>`diagnose`: gather facts once, run every check, print the verdict; exit 0/1/2/3 per the contract.</summary>
+public static class DiagnoseCommand
+{
+    public static Command Create()
+    {
+        var config = new Option<string?>("--config") { Description = "main nginx.conf of the instance (default: the running nginx master's)" };
+        var url = new Option<string?>("--url") { Description = "diagnose only the request path of this URL (needs request routing: not available yet)" };
+        var since = new Option<string>("--since") { Description = "how far back log evidence counts as current (e.g. 30s, 2h, 1d)", DefaultValueFactory = _ => "15m" };
+        var json = new Option<bool>("--json") { Description = "print exactly one JSON document (the diagnose contract)" };
+        var timeout = new Option<double>("--timeout") { Description = "seconds the whole diagnosis may take", DefaultValueFactory = _ => 15 };
+        var probeTimeout = new Option<double>("--probe-timeout") { Description = "seconds each connection probe may take", DefaultValueFactory = _ => 2 };
+        var verbose = new Option<bool>("--verbose", "-v") { Description = "also list every check with its outcome and time" };
+        var saveFacts = new Option<string?>("--save-facts") { Description = "also write the gathered facts (JSON) to this file, to diagnose elsewhere" };
+        var facts = new Option<string?>("--facts") { Description = "diagnose a facts file written by --save-facts instead of this host" };
+        var cmd = new Command("diagnose", """
+            Find why nginx answers 502/504: check every upstream nginx points at, as nginx's workers would.
+
+            Examples:
+              ngxdoctor diagnose                          # the running nginx
+              ngxdoctor diagnose --config /etc/nginx/nginx.conf --json
+              ngxdoctor diagnose --save-facts host1.json  # then elsewhere: ngxdoctor diagnose --facts host1.json
+
+            Exit codes: 0 ok, 1 warning, 2 critical, 3 unknown (ngxdoctor could not run).
+            """)
+        {
+            config, url, since, json, timeout, probeTimeout, verbose, saveFacts, facts,
+        };
+        cmd.SetAction((r, ct) => CliErrors.GuardAsync(async () =>
+        {
+            if (r.GetValue(url) is not null)
+            {
+                throw new UsageException("--url is not supported yet: request routing (which server and location serve a URL) is not built");
+            }
+
+            if (!ConfigValues.TryParseTime(r.GetValue(since)!, out _))
+            {
+                throw new UsageException($"--since: \"{r.GetValue(since)}\" is not a duration such as 30s, 15m, 2h or 1d");
+            }
+
+            var seconds = r.GetValue(timeout);
+            var probeSeconds = r.GetValue(probeTimeout);
+            if (seconds <= 0 || probeSeconds <= 0 || double.IsNaN(seconds) || seconds > 3600 || probeSeconds > 600)
+            {
+                throw new UsageException("--timeout and --probe-timeout must be positive numbers of seconds (at most 3600 and 600)");
+            }
+
+            var diagnosisFacts = r.GetValue(facts) is { } factsFile
+                ? LoadFacts(factsFile)
+                : await CollectWithinBudgetAsync(r.GetValue(config), TimeSpan.FromSeconds(seconds), TimeSpan.FromSeconds(probeSeconds), ct);
+            if (r.GetValue(saveFacts) is { } target)
+            {
+                await File.WriteAllTextAsync(target, NgxJson.Serialize(diagnosisFacts), ct);
+            }
+
+            var report = DiagnosisEngine.Diagnose(diagnosisFacts);
+            if (r.GetValue(json))
+            {
+                Console.Out.WriteLine(NgxJson.Serialize(report));
+            }
+            else
+            {
+                ReportRenderer.Render(Terminal.Create(), report, r.GetValue(verbose));
+            }
+
+            return report.ExitCode;
+        }));
+        return cmd;
+    }
+
+    /// <summary>Collects within the budget; a probe or tool that hangs cannot hold the command past it.</summary>
+    public static async Task<DiagnosisFacts> CollectWithinBudgetAsync(string? config, TimeSpan budget, TimeSpan probeTimeout, CancellationToken ct)
+    {
+        var options = new CollectOptions { ConfigFile = config, Deadline = budget, ProbeTimeout = probeTimeout };
+        var work = FactsCollector.CollectAsync(options, ct);
+        var done = await Task.WhenAny(work, Task.Delay(budget + TimeSpan.FromSeconds(1), ct));
+        if (done != work)
+        {
+            throw new OperationCanceledException();
+        }
+
+        return (await work).Facts;
+    }
+
+    private static DiagnosisFacts LoadFacts(string file)
+    {
+        try
+        {
+            return NgxJson.Deserialize<DiagnosisFacts>(File.ReadAllText(file)) ?? throw new UsageException($"{file}: empty facts file");
+        }
+        catch (System.Text.Json.JsonException e)
+        {
+            throw new UsageException($"{file}: not a facts file written by --save-facts ({e.Message})");
+        }
+    }
+}

@@ -1,0 +1,47 @@
+using System.CommandLine;
+using NgxDoctor.Cli.Rendering;
+using NgxDoctor.Config;
+using NgxDoctor.Config.Upstreams;
+using NgxDoctor.Core;
+using NgxDoctor.Host;
+using NgxDoctor.Host.Nginx;
+using NgxDoctor.Host.Proc;
+
+namespace NgxDoctor.Cli.Commands;
+
+/// <summary>`upstreams`: the inventory of every address nginx passes requests to, read from the configuration only.</summary>
+public static class UpstreamsCommand
+{
+    public static Command Create()
+    {
+        var config = new Option<string?>("--config") { Description = "main nginx.conf (default: the running nginx master's)" };
+        var json = new Option<bool>("--json") { Description = "print the inventory as JSON" };
+        var cmd = new Command("upstreams", """
+            List every upstream address: its upstream{} group and parameters, and each server/location (file:line) that passes requests to it, with the timeouts and buffers in force there.
+
+            Examples:
+              ngxdoctor upstreams
+              ngxdoctor upstreams --config /etc/nginx/nginx.conf --json
+            """)
+        {
+            config, json,
+        };
+        cmd.SetAction((r, ct) => CliErrors.GuardAsync(async () =>
+        {
+            var masters = NginxProcesses.Find(ProcessTable.Read());
+            var located = await InstanceLocator.LocateAsync(r.GetValue(config), masters, ct);
+            var inventory = InventoryBuilder.Build(ConfigLoader.LoadFile(located.ConfigFile));
+            if (r.GetValue(json))
+            {
+                Console.Out.WriteLine(NgxJson.Serialize(inventory));
+            }
+            else
+            {
+                InventoryRenderer.Render(Terminal.Create(), located.ConfigFile, inventory);
+            }
+
+            return 0;
+        }));
+        return cmd;
+    }
+}
