@@ -115,11 +115,6 @@ public sealed class ConfigLexer
             Advance();
         }
 
-        if (_pos >= _text.Length)
-        {
-            throw Error(line, col, "unexpected end of file, expecting \";\" or \"}\"");
-        }
-
         var raw = _text[start.._pos];
         return new ConfigToken(ConfigTokenKind.Word, Unescape(raw), raw, line, col);
     }
@@ -158,10 +153,6 @@ public sealed class ConfigLexer
             {
                 throw Error(_line, Column(_pos), $"unexpected \"{Printable(next)}\" after a quoted string");
             }
-        }
-        else
-        {
-            throw Error(line, col, "unexpected end of file, expecting \";\" or \"}\"");
         }
 
         var raw = _text[start.._pos];

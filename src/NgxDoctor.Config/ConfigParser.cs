@@ -74,7 +74,7 @@ public static class ConfigParser
                 case ConfigTokenKind.EndOfFile:
                     if (words.Count != 0)
                     {
-                        throw lexer.Error(words[0].Line, words[0].Column, $"unexpected end of file: directive \"{words[0].Value}\" has no \";\"");
+                        throw lexer.Error(words[0].Line, words[0].Column, $"unexpected end of file, expecting \";\" or \"}}\": directive \"{words[0].Value}\" has no \";\"");
                     }
 
                     if (stack.Count != 0)
