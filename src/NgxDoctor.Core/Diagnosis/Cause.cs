@@ -27,7 +27,12 @@ public static class Cause
 
     public static int Rank(string cause)
     {
-        var i = ((List<string>)All).IndexOf(cause);
+        var i = -1;
+        for (var k = 0; k < All.Count && i < 0; k++)
+        {
+            i = All[k] == cause ? k : -1;
+        }
+
         return i < 0 ? int.MaxValue : i;
     }
 }

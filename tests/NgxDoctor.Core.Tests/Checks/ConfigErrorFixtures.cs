@@ -1,0 +1,28 @@
+using NgxDoctor.Core.Diagnosis;
+using NgxDoctor.Core.Facts;
+
+namespace NgxDoctor.Core.Tests.Checks;
+
+public sealed class ConfigErrorFixtures : ICheckFixture
+{
+    public string CheckId => Diagnosis.Cause.ConfigError;
+
+    public string Cause => Diagnosis.Cause.ConfigError;
+
+    public IEnumerable<(string, DiagnosisFacts)> MustTrigger()
+    {
+        yield return ("unknown directive", FactsBuilder.FromConfig(UpstreamDownFixtures.NodeSite)
+            .ConfigTestFails("nginx: [emerg] unknown directive \"proxy_passs\" in /etc/nginx/sites-enabled/app:3\nnginx: configuration file /etc/nginx/nginx.conf test failed"));
+        yield return ("timestamped with -e", FactsBuilder.FromConfig(UpstreamDownFixtures.NodeSite)
+            .ConfigTestFails("2026/11/28 03:00:00 [emerg] 77#77: invalid number of arguments in \"proxy_pass\" directive in /etc/nginx/nginx.conf:5"));
+        yield return ("output without a known line", FactsBuilder.FromConfig(UpstreamDownFixtures.NodeSite).ConfigTestFails("Segmentation fault"));
+        yield return ("missing include without a binary", FactsBuilder.FromConfig("include /nonexistent/site.conf;") with { ConfigTest = null });
+    }
+
+    public IEnumerable<(string, DiagnosisFacts)> MustNotTrigger()
+    {
+        yield return ("nginx -t passes", FactsBuilder.FromConfig(UpstreamDownFixtures.NodeSite));
+        yield return ("only DNS", FactsBuilder.FromConfig(UpstreamDownFixtures.NodeSite)
+            .ConfigTestFails("nginx: [emerg] host not found in upstream \"backend.invalid\" in /etc/nginx/nginx.conf:5"));
+    }
+}

@@ -1,0 +1,32 @@
+using NgxDoctor.Core.Diagnosis;
+using NgxDoctor.Core.Facts;
+
+namespace NgxDoctor.Core.Tests.Checks;
+
+public sealed class UpstreamDownFixtures : ICheckFixture
+{
+    public const string NodeSite = "server { listen 80; location / { proxy_pass http://127.0.0.1:3000; } }";
+    public const string PhpSite = "server { listen 80; location ~ \\.php$ { fastcgi_pass unix:/run/php/php8.2-fpm.sock; } }";
+
+    public string CheckId => Diagnosis.Cause.UpstreamDown;
+
+    public string Cause => Diagnosis.Cause.UpstreamDown;
+
+    public IEnumerable<(string, DiagnosisFacts)> MustTrigger()
+    {
+        yield return ("tcp refused", FactsBuilder.FromConfig(NodeSite).Probe("127.0.0.1:3000", ProbeOutcome.Refused));
+        yield return ("socket missing", FactsBuilder.FromConfig(PhpSite).Probe("unix:/run/php/php8.2-fpm.sock", ProbeOutcome.NotFound).MissingSocket("/run/php/php8.2-fpm.sock"));
+        yield return ("socket stale", FactsBuilder.FromConfig(PhpSite).Probe("unix:/run/php/php8.2-fpm.sock", ProbeOutcome.Refused).Socket("/run/php/php8.2-fpm.sock", 33, 33, 0x1b0, "www-data", "www-data"));
+        yield return ("only system daemons listen", FactsBuilder.FromConfig(NodeSite).Probe("127.0.0.1:3000", ProbeOutcome.Refused)
+            .Listen("127.0.0.1:5432", "postgres").Listen("*:22", "sshd").Listen("127.0.0.1:3001", "nginx"));
+    }
+
+    public IEnumerable<(string, DiagnosisFacts)> MustNotTrigger()
+    {
+        yield return ("backend up", FactsBuilder.FromConfig(NodeSite).Probe("127.0.0.1:3000", ProbeOutcome.Connected).Listen("127.0.0.1:3000", "node"));
+        yield return ("backend elsewhere is wrong-address", FactsBuilder.FromConfig(NodeSite).Probe("127.0.0.1:3000", ProbeOutcome.Refused).Listen("127.0.0.1:3001", "node"));
+        yield return ("timeout is not refusal", FactsBuilder.FromConfig(NodeSite).Probe("127.0.0.1:3000", ProbeOutcome.TimedOut));
+        yield return ("server marked down", FactsBuilder.FromConfig("upstream b { server 127.0.0.1:3000 down; server 127.0.0.1:3001; } server { location / { proxy_pass http://b; } }")
+            .Probe("127.0.0.1:3000", ProbeOutcome.Refused).Probe("127.0.0.1:3001", ProbeOutcome.Connected).Listen("127.0.0.1:3001", "node"));
+    }
+}

@@ -1,0 +1,84 @@
+using NgxDoctor.Config;
+using NgxDoctor.Config.Upstreams;
+using NgxDoctor.Core.Facts;
+
+namespace NgxDoctor.Core.Tests;
+
+/// <summary>Facts for check fixtures: a configuration text plus what the host would have shown.</summary>
+public static class FactsBuilder
+{
+    public const string ConfigFile = "/etc/nginx/nginx.conf";
+
+    public static readonly WorkerIdentity WwwData = new("www-data", 33, 33, "www-data", [33], "/proc/101/status");
+
+    public static DiagnosisFacts FromConfig(string httpBody)
+    {
+        var text = $"user www-data;\nevents {{}}\nhttp {{\n{httpBody}\n}}\n";
+        var config = new ConfigLoader(new DumpConfigSource(new Dictionary<string, string> { [ConfigFile] = text })).Load(ConfigFile);
+        return new DiagnosisFacts
+        {
+            CollectedAt = DateTimeOffset.Parse("2026-11-28T03:00:00Z", System.Globalization.CultureInfo.InvariantCulture),
+            Hostname = "web1",
+            ConfigFile = ConfigFile,
+            Inventory = InventoryBuilder.Build(config),
+            ConfigDiagnostics = config.Diagnostics,
+            Instance = new NginxInstance(100, "/usr/sbin/nginx", "nginx: master process /usr/sbin/nginx", null, null, [], [101], 1024),
+            Worker = WwwData,
+            Listeners = [],
+            Probes = [],
+            ConfigTest = new ConfigTestResult("nginx -t", 0, "nginx: configuration file /etc/nginx/nginx.conf test is successful"),
+        };
+    }
+
+    public static DiagnosisFacts Probe(this DiagnosisFacts f, string target, ProbeOutcome outcome, string detail = "")
+    {
+        var method = target.StartsWith("unix:", StringComparison.Ordinal) ? "unix" : "tcp";
+        var text = detail.Length > 0 ? detail : outcome.ToString().ToLowerInvariant();
+        return f with { Probes = [.. f.Probes!, new ProbeResult(target, method, outcome, 0.2, text)] };
+    }
+
+    public static DiagnosisFacts Listen(this DiagnosisFacts f, string display, string process, int pid = 500, string? cmdline = null)
+    {
+        var proc = new ProcessInfo(pid, process, cmdline ?? process, 33, 1);
+        Listener l;
+        if (display.StartsWith("unix:", StringComparison.Ordinal))
+        {
+            l = new Listener("unix", null, null, display[5..], 1, [proc]);
+        }
+        else
+        {
+            var colon = display.LastIndexOf(':');
+            var address = display[..colon].Trim('[', ']');
+            l = new Listener(address.Contains(':', StringComparison.Ordinal) ? "tcp6" : "tcp", address == "*" ? "0.0.0.0" : address, int.Parse(display[(colon + 1)..], System.Globalization.CultureInfo.InvariantCulture), null, 1, [proc]);
+        }
+
+        return f with { Listeners = [.. f.Listeners!, l] };
+    }
+
+    /// <summary>A socket with owner/group/mode under directories that are root:root 0755 unless given.</summary>
+    public static DiagnosisFacts Socket(this DiagnosisFacts f, string path, uint uid, uint gid, int mode, string owner, string group, int dirMode = 0x1ed)
+    {
+        var dirs = new List<PathEntry>();
+        var dir = Path.GetDirectoryName(path);
+        var chain = new Stack<string>();
+        while (!string.IsNullOrEmpty(dir))
+        {
+            chain.Push(dir);
+            dir = Path.GetDirectoryName(dir);
+        }
+
+        foreach (var d in chain)
+        {
+            dirs.Add(new PathEntry(d, "directory", 0, 0, d == Path.GetDirectoryName(path) ? dirMode : 0x1ed, "root", "root"));
+        }
+
+        var socket = new PathEntry(path, "socket", uid, gid, 0xc000 | mode, owner, group);
+        return f with { SocketPaths = [.. f.SocketPaths, new SocketPathFacts(path, null, socket, dirs, null)] };
+    }
+
+    public static DiagnosisFacts MissingSocket(this DiagnosisFacts f, string path) =>
+        f with { SocketPaths = [.. f.SocketPaths, new SocketPathFacts(path, null, null, [], "no such file (no such file or directory)")] };
+
+    public static DiagnosisFacts ConfigTestFails(this DiagnosisFacts f, string output) =>
+        f with { ConfigTest = new ConfigTestResult("nginx -t -c /etc/nginx/nginx.conf", 1, output) };
+}
