@@ -14,7 +14,6 @@ public static class SocketErrors
         SocketError.NetworkUnreachable => (ProbeOutcome.Unreachable, "network is unreachable (101)"),
         SocketError.AccessDenied => (ProbeOutcome.PermissionDenied, "permission denied (13)"),
         SocketError.WouldBlock or SocketError.TryAgain => (ProbeOutcome.Busy, "resource temporarily unavailable (11): accept backlog full"),
-        SocketError.AddressNotAvailable when e.NativeErrorCode == 2 => (ProbeOutcome.NotFound, "no such file or directory (2)"),
         SocketError.AddressNotAvailable => (ProbeOutcome.Error, "cannot assign requested address (99)"),
         SocketError.ConnectionReset => (ProbeOutcome.Refused, "connection reset by peer (104)"),
         _ => e.NativeErrorCode switch

@@ -34,7 +34,14 @@ public static class UnixSocketProbe
         catch (SocketException e)
         {
             var (outcome, detail) = SocketErrors.Classify(e);
-            if (outcome == ProbeOutcome.Refused && NgxDoctor.Config.UnixFileStatus.Of(path).Kind is not NgxDoctor.Config.UnixFileKind.Socket)
+            var kind = NgxDoctor.Config.UnixFileStatus.Of(path).Kind;
+            if (e.SocketErrorCode == SocketError.AddressNotAvailable && kind == NgxDoctor.Config.UnixFileKind.Missing)
+            {
+                // .NET reports connect()'s ENOENT on a unix socket as EADDRNOTAVAIL.
+                return new ProbeResult(target, "unix", ProbeOutcome.NotFound, clock.Elapsed.TotalMilliseconds, "no such file or directory (2)");
+            }
+
+            if (outcome == ProbeOutcome.Refused && kind is not NgxDoctor.Config.UnixFileKind.Socket)
             {
                 return new ProbeResult(target, "unix", ProbeOutcome.NotASocket, clock.Elapsed.TotalMilliseconds, "connection refused (111): the path is not a socket");
             }
