@@ -1,0 +1,118 @@
+namespace NgxDoctor.Scenarios;
+
+/// <summary>Real nginx, real backends, broken for real; the JSON verdict is asserted.</summary>
+public class BackendFaultScenarios
+{
+    [Fact]
+    public async Task Tcp_backend_stopped_is_upstream_down()
+    {
+        using var lab = new ScenarioLab();
+        var port = ScenarioLab.FreePort();
+        var backend = await lab.StartPythonAsync(port);
+        var snapshot = await lab.StartNginxAsync(lab.Server($"location / {{ proxy_pass http://127.0.0.1:{port}; }}"));
+        backend.Stop();
+
+        var run = lab.Diagnose(snapshot);
+        Assert.Equal("critical", run.Json.GetProperty("status").GetString());
+        var f = Assert.Single(ScenarioLab.Findings(run));
+        Assert.Equal("upstream-down", f.GetProperty("cause").GetString());
+        Assert.Equal($"127.0.0.1:{port}", f.GetProperty("upstream").GetString());
+        var evidence = ScenarioLab.Evidence(f);
+        Assert.Contains($"config | {lab.Nginx.ConfigFile}:", evidence, StringComparison.Ordinal);
+        Assert.Contains($"probe | tcp 127.0.0.1:{port} | connection refused (111) after", evidence, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Php_fpm_killed_leaving_its_socket_is_upstream_down_with_a_stale_socket()
+    {
+        using var lab = new ScenarioLab();
+        var sock = lab.Nginx.PathOf("run/php.sock");
+        var fpm = await lab.StartPhpFpmAsync(sock);
+        var snapshot = await lab.StartNginxAsync(lab.Server($"location / {{ fastcgi_pass unix:{sock}; include /etc/nginx/fastcgi_params; }}"));
+        fpm.Stop(); // SIGKILL: php-fpm cannot remove its socket
+        Assert.True(File.Exists(sock));
+
+        var run = lab.Diagnose(snapshot);
+        var f = Assert.Single(ScenarioLab.Findings(run));
+        Assert.Equal("upstream-down", f.GetProperty("cause").GetString());
+        Assert.Equal("unix:" + sock, f.GetProperty("upstream").GetString());
+        Assert.Contains("Stale socket", f.GetProperty("title").GetString(), StringComparison.Ordinal);
+        Assert.Contains("no process listens on it", ScenarioLab.Evidence(f), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Backend_on_another_port_is_wrong_address_naming_it()
+    {
+        using var lab = new ScenarioLab();
+        var actual = ScenarioLab.FreePort();
+        var configured = ScenarioLab.FreePort();
+        await lab.StartPythonAsync(actual);
+        var snapshot = await lab.StartNginxAsync(lab.Server($"location / {{ proxy_pass http://127.0.0.1:{configured}; }}"));
+
+        var run = lab.Diagnose(snapshot);
+        var f = Assert.Single(ScenarioLab.Findings(run));
+        Assert.Equal("wrong-address", f.GetProperty("cause").GetString());
+        Assert.Equal($"127.0.0.1:{configured}", f.GetProperty("upstream").GetString());
+        Assert.Contains($"listens on 127.0.0.1:{actual}", ScenarioLab.Evidence(f), StringComparison.Ordinal);
+        Assert.Contains($"proxy_pass http://127.0.0.1:{actual};", f.GetProperty("remedy").GetProperty("summary").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Php_fpm_on_a_neighbouring_socket_is_wrong_address_naming_it()
+    {
+        using var lab = new ScenarioLab();
+        var actual = lab.Nginx.PathOf("run/php8.3-fpm.sock");
+        var configured = lab.Nginx.PathOf("run/php8.2-fpm.sock");
+        await lab.StartPhpFpmAsync(actual);
+        var snapshot = await lab.StartNginxAsync(lab.Server($"location / {{ fastcgi_pass unix:{configured}; include /etc/nginx/fastcgi_params; }}"));
+
+        var run = lab.Diagnose(snapshot);
+        var f = Assert.Single(ScenarioLab.Findings(run));
+        Assert.Equal("wrong-address", f.GetProperty("cause").GetString());
+        Assert.Equal("unix:" + configured, f.GetProperty("upstream").GetString());
+        var evidence = ScenarioLab.Evidence(f);
+        Assert.Contains("php-fpm", evidence, StringComparison.Ordinal);
+        Assert.Contains("unix:" + actual, evidence, StringComparison.Ordinal);
+        Assert.Contains($"fastcgi_pass unix:{actual};", f.GetProperty("remedy").GetProperty("summary").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Php_fpm_socket_root_root_0660_with_workers_as_nobody_is_socket_permission()
+    {
+        using var lab = new ScenarioLab();
+        var sock = lab.Nginx.PathOf("run/locked.sock");
+        await lab.StartPhpFpmAsync(sock, owner: "root", group: "root", mode: "0660");
+        var snapshot = await lab.StartNginxAsync(lab.Server($"location / {{ fastcgi_pass unix:{sock}; include /etc/nginx/fastcgi_params; }}"));
+
+        var run = lab.Diagnose(snapshot);
+        var f = Assert.Single(ScenarioLab.Findings(run));
+        Assert.Equal("socket-permission", f.GetProperty("cause").GetString());
+        Assert.Equal("critical", f.GetProperty("severity").GetString());
+        var evidence = ScenarioLab.Evidence(f);
+        Assert.Contains("nginx workers run as nobody", evidence, StringComparison.Ordinal);
+        Assert.Contains("socket root:root mode 0660", evidence, StringComparison.Ordinal);
+        Assert.Contains("listen.owner = nobody", f.GetProperty("remedy").GetProperty("summary").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_group_of_two_dead_servers_reports_each_server()
+    {
+        using var lab = new ScenarioLab();
+        var a = ScenarioLab.FreePort();
+        var b = ScenarioLab.FreePort();
+        var snapshot = await lab.StartNginxAsync($$"""
+                upstream two {
+                    server 127.0.0.1:{{a}};
+                    server 127.0.0.1:{{b}};
+                }
+            {{lab.Server("location / { proxy_pass http://two; }")}}
+            """);
+
+        var run = lab.Diagnose(snapshot);
+        var findings = ScenarioLab.Findings(run);
+        Assert.Equal("upstream-down,upstream-down", ScenarioLab.Causes(run));
+        Assert.Equal([$"127.0.0.1:{a}", $"127.0.0.1:{b}"], findings.Select(f => f.GetProperty("upstream").GetString()));
+        Assert.All(findings, f => Assert.Equal("critical", f.GetProperty("severity").GetString()));
+        Assert.All(findings, f => Assert.Contains("(upstream two)", f.GetProperty("title").GetString(), StringComparison.Ordinal));
+    }
+}

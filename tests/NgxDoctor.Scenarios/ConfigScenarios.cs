@@ -1,0 +1,73 @@
+namespace NgxDoctor.Scenarios;
+
+public class ConfigScenarios
+{
+    [Fact]
+    public async Task An_edit_that_fails_nginx_t_is_config_error_with_file_and_line()
+    {
+        using var lab = new ScenarioLab();
+        var port = ScenarioLab.FreePort();
+        await lab.StartPythonAsync(port);
+        await lab.StartNginxAsync(lab.Server($"location / {{ proxy_pass http://127.0.0.1:{port}; }}"));
+        var text = File.ReadAllText(lab.Nginx.ConfigFile).Replace("server_name scenario.test;", "server_name scenario.test;\n        proxy_bufferz 8 4k;", StringComparison.Ordinal);
+        File.WriteAllText(lab.Nginx.ConfigFile, text);
+        var line = text.Split('\n').ToList().FindIndex(l => l.Contains("proxy_bufferz", StringComparison.Ordinal)) + 1;
+
+        var run = lab.Diagnose(TestSupport.TreeSnapshot.Of(lab.Nginx.PathOf("conf")));
+        var f = Assert.Single(ScenarioLab.Findings(run));
+        Assert.Equal("config-error", f.GetProperty("cause").GetString());
+        Assert.Contains($"{lab.Nginx.ConfigFile}:{line}", ScenarioLab.Evidence(f), StringComparison.Ordinal);
+        Assert.Contains("unknown directive \"proxy_bufferz\"", ScenarioLab.Evidence(f), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_healthy_setup_with_several_upstreams_is_ok_with_no_findings()
+    {
+        using var lab = new ScenarioLab();
+        var py = ScenarioLab.FreePort();
+        var node = ScenarioLab.FreePort();
+        var sock = lab.Nginx.PathOf("run/php.sock");
+        await lab.StartPythonAsync(py);
+        await lab.StartNodeAsync(node);
+        await lab.StartPhpFpmAsync(sock);
+        var snapshot = await lab.StartNginxAsync($$"""
+                upstream app {
+                    server 127.0.0.1:{{py}} max_fails=2;
+                    keepalive 4;
+                }
+            {{lab.Server($$"""
+                location / { proxy_pass http://app; }
+                location /api/ { proxy_pass http://127.0.0.1:{{node}}/; }
+                location ~ \.php$ { fastcgi_pass unix:{{sock}}; include /etc/nginx/fastcgi_params; }
+            """)}}
+            """);
+
+        var run = lab.Diagnose(snapshot);
+        Assert.Equal("ok", run.Json.GetProperty("status").GetString());
+        Assert.Empty(ScenarioLab.Findings(run));
+        Assert.Equal(0, run.ExitCode);
+        Assert.Empty(run.Json.GetProperty("skipped").EnumerateArray());
+        Assert.Equal(3, run.Json.GetProperty("context").GetProperty("upstreams").GetInt32());
+    }
+
+    [Fact]
+    public async Task Upstreams_lists_the_running_instance_inventory()
+    {
+        using var lab = new ScenarioLab();
+        var port = ScenarioLab.FreePort();
+        await lab.StartNginxAsync(lab.Server($"location /x/ {{ proxy_pass http://127.0.0.1:{port}; proxy_read_timeout 5s; }}"));
+        var run = TestSupport.NgxDoctorCli.Run("upstreams", "--config", lab.Nginx.ConfigFile, "--json");
+        Assert.Equal(0, run.ExitCode);
+        var target = Assert.Single(run.Json.GetProperty("targets").EnumerateArray());
+        Assert.Equal($"127.0.0.1:{port}", target.GetProperty("address").GetProperty("text").GetString());
+        var site = target.GetProperty("sites")[0];
+        Assert.Equal("/x/", site.GetProperty("location").GetString());
+        var read = site.GetProperty("settings").EnumerateArray().Single(s => s.GetProperty("name").GetString() == "proxy_read_timeout");
+        Assert.Equal("5s", read.GetProperty("value").GetString());
+
+        var text = TestSupport.NgxDoctorCli.Run("upstreams", "--config", lab.Nginx.ConfigFile);
+        Assert.Equal(0, text.ExitCode);
+        Assert.Contains($"127.0.0.1:{port}", text.Stdout, StringComparison.Ordinal);
+        Assert.Contains("read_timeout=5s*", text.Stdout, StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,113 @@
+using System.Globalization;
+using System.Text.Json;
+using NgxDoctor.Host.Lab;
+using NgxDoctor.TestSupport;
+
+[assembly: CollectionBehavior(DisableTestParallelization = true)]
+
+namespace NgxDoctor.Scenarios;
+
+/// <summary>A real nginx on 127.0.0.1 under a temp prefix with real backends (python, node, php-fpm), all stopped by PID on dispose.</summary>
+public sealed class ScenarioLab : IDisposable
+{
+    public const string PhpFpm = "/usr/sbin/php-fpm8.2";
+
+    public ScenarioLab()
+    {
+        Nginx = NginxLab.Create();
+    }
+
+    public NginxLab Nginx { get; }
+
+    public int Port => Nginx.Port;
+
+    public string Root => Nginx.Root;
+
+    public static int FreePort() => LabProcess.FreePort();
+
+    public async Task<LabProcess> StartPythonAsync(int port)
+    {
+        var python = DemoScenario.FindOnPath("python3") ?? throw new InvalidOperationException("python3 is needed (apt-get install python3)");
+        var p = Nginx.StartProcess(python, ["-m", "http.server", "--bind", "127.0.0.1", "--directory", Nginx.PathOf("www"), Str(port)]);
+        await p.WaitUntilListeningAsync(port, null, TimeSpan.FromSeconds(15));
+        return p;
+    }
+
+    public async Task<LabProcess> StartNodeAsync(int port)
+    {
+        var node = DemoScenario.FindOnPath("node") ?? DemoScenario.FindOnPath("nodejs") ?? throw new InvalidOperationException("node is needed (apt-get install nodejs)");
+        var p = Nginx.StartProcess(node, ["-e", $"require('http').createServer((q, r) => r.end('node ok')).listen({port}, '127.0.0.1')"]);
+        await p.WaitUntilListeningAsync(port, null, TimeSpan.FromSeconds(15));
+        return p;
+    }
+
+    /// <summary>PHP-FPM with one pool on a unix socket; owner, group and mode of the socket as given.</summary>
+    public async Task<LabProcess> StartPhpFpmAsync(string socketPath, string owner = "nobody", string group = "nogroup", string mode = "0660")
+    {
+        if (!File.Exists(PhpFpm))
+        {
+            throw new InvalidOperationException($"{PhpFpm} is needed (apt-get install php8.2-fpm)");
+        }
+
+        var name = Path.GetFileNameWithoutExtension(socketPath);
+        var conf = Nginx.PathOf($"conf/{name}-fpm.conf");
+        File.WriteAllText(conf, $"""
+            [global]
+            pid = {Nginx.PathOf($"run/{name}-fpm.pid")}
+            error_log = {Nginx.PathOf($"logs/{name}-fpm.log")}
+            daemonize = no
+
+            [www]
+            user = nobody
+            group = nogroup
+            listen = {socketPath}
+            listen.owner = {owner}
+            listen.group = {group}
+            listen.mode = {mode}
+            pm = static
+            pm.max_children = 2
+            """);
+        var p = Nginx.StartProcess(PhpFpm, ["-F", "-y", conf, "-n"]);
+        await p.WaitUntilListeningAsync(null, socketPath, TimeSpan.FromSeconds(15));
+        return p;
+    }
+
+    /// <summary>Writes the http{} body, starts nginx and returns a snapshot of its conf directory.</summary>
+    public async Task<string> StartNginxAsync(string httpBody)
+    {
+        Nginx.WriteConfig(httpBody);
+        await Nginx.StartAsync();
+        return TreeSnapshot.Of(Nginx.PathOf("conf"));
+    }
+
+    public string Server(string locations) => $$"""
+            server {
+                listen 127.0.0.1:{{Port}};
+                server_name scenario.test;
+                {{locations}}
+            }
+        """;
+
+    /// <summary>Runs `diagnose --json` on this lab, checks the contract invariants, returns the run.</summary>
+    public CliRun Diagnose(string confSnapshot)
+    {
+        var run = NgxDoctorCli.Run("diagnose", "--config", Nginx.ConfigFile, "--json");
+        Assert.True(run.Elapsed < TimeSpan.FromSeconds(20), run.ToString());
+        Assert.Equal(confSnapshot, TreeSnapshot.Of(Nginx.PathOf("conf")));
+        var status = run.Json.GetProperty("status").GetString();
+        var expectedExit = status switch { "ok" => 0, "warning" => 1, "critical" => 2, _ => 3 };
+        Assert.True(expectedExit == run.ExitCode, run.ToString());
+        return run;
+    }
+
+    public static IReadOnlyList<JsonElement> Findings(CliRun run) => run.Json.GetProperty("findings").EnumerateArray().ToList();
+
+    public static string Causes(CliRun run) => string.Join(",", Findings(run).Select(f => f.GetProperty("cause").GetString()));
+
+    public static string Evidence(JsonElement finding) => string.Join("\n", finding.GetProperty("evidence").EnumerateArray()
+        .Select(e => $"{e.GetProperty("kind").GetString()} | {e.GetProperty("source").GetString()} | {e.GetProperty("text").GetString()}"));
+
+    public static string Str(int n) => n.ToString(CultureInfo.InvariantCulture);
+
+    public void Dispose() => Nginx.Dispose();
+}
