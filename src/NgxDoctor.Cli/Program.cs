@@ -25,7 +25,7 @@ public static class Program
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {
-            return CliErrors.Fail($"{parse.Errors[0].Message} (see ngxdoctor --help)");
+            return CliErrors.Fail($"{string.Join("; ", parse.Errors.Select(e => e.Message))} (see ngxdoctor --help)");
         }
 
         return await CliErrors.GuardAsync(() => parse.InvokeAsync());

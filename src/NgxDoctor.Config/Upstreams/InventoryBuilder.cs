@@ -10,6 +10,7 @@ public static class InventoryBuilder
         var groups = new Dictionary<string, UpstreamGroup>(StringComparer.Ordinal);
         var sites = new List<(PassSite Site, PassDirective Pass, string Address)>();
         WorkerUserSetting? user = null;
+        var settings = new SettingsIndex();
 
         foreach (var (d, ancestors) in config.Walk())
         {
@@ -27,11 +28,11 @@ public static class InventoryBuilder
             else if (PassDirective.Find(d.Name) is { } pass && d.Block is null && d.Args.Count >= 1 && InHttp(ancestors))
             {
                 var (protocol, address, uri) = pass.Split(d.Arg(0));
-                sites.Add((BuildSite(d, pass, protocol, uri, ancestors), pass, address));
+                sites.Add((BuildSite(d, pass, protocol, uri, ancestors, settings), pass, address));
             }
         }
 
-        var targets = new List<(UpstreamAddress Address, string? Group, GroupServer? Server, List<PassSite> Sites)>();
+        var targets = new TargetSet();
         foreach (var (site, pass, addressText) in sites)
         {
             var hasPort = addressText.StartsWith("unix:", StringComparison.Ordinal) || HasPort(addressText);
@@ -39,17 +40,17 @@ public static class InventoryBuilder
             {
                 foreach (var server in group.Servers)
                 {
-                    AddTarget(targets, server.Address, group.Name, server, site);
+                    targets.Add(server.Address, group.Name, server, site);
                 }
 
                 continue;
             }
 
-            AddTarget(targets, UpstreamAddress.Parse(addressText, pass.PortFor(site.Protocol)), null, null, site);
+            targets.Add(UpstreamAddress.Parse(addressText, pass.PortFor(site.Protocol)), null, null, site);
         }
 
         return new UpstreamInventory(
-            targets.Select(t => new UpstreamTarget(t.Address, t.Group, t.Server, t.Sites)).ToList(),
+            targets.ToList(),
             groups.Values.ToList(),
             sites.Select(s => s.Site).ToList(),
             user);
@@ -62,24 +63,6 @@ public static class InventoryBuilder
         var close = address.LastIndexOf(']');
         var colon = address.LastIndexOf(':');
         return colon > close;
-    }
-
-    private static void AddTarget(List<(UpstreamAddress, string?, GroupServer?, List<PassSite>)> targets, UpstreamAddress address, string? group, GroupServer? server, PassSite site)
-    {
-        foreach (var t in targets)
-        {
-            if (t.Item1.Text == address.Text && t.Item2 == group)
-            {
-                if (!t.Item4.Contains(site))
-                {
-                    t.Item4.Add(site);
-                }
-
-                return;
-            }
-        }
-
-        targets.Add((address, group, server, [site]));
     }
 
     private static UpstreamGroup BuildGroup(Directive upstream)
@@ -124,14 +107,14 @@ public static class InventoryBuilder
         return new UpstreamGroup(upstream.Arg(0), upstream.Pos, servers, keepalive, balancer, others);
     }
 
-    private static PassSite BuildSite(Directive d, PassDirective pass, string protocol, string? uri, IReadOnlyList<Directive> ancestors)
+    private static PassSite BuildSite(Directive d, PassDirective pass, string protocol, string? uri, IReadOnlyList<Directive> ancestors, SettingsIndex index)
     {
         var server = ancestors.LastOrDefault(a => a.Name == "server");
         var location = ancestors.LastOrDefault(a => a.Name == "location");
         var names = server?.Block?.Where(x => x.Name == "server_name").SelectMany(x => x.Args.Select(a => a.Value)).ToList() ?? [];
         var listens = server?.Block?.Where(x => x.Name == "listen").Select(x => string.Join(' ', x.Args.Select(a => a.Value))).ToList() ?? [];
         var settings = ModuleSettings.For(pass.Module)
-            .Select(s => ModuleSettings.Find(s.Name, ancestors) ?? new EffectiveSetting(s.Name, s.Default, null))
+            .Select(s => index.Find(s.Name, ancestors) ?? new EffectiveSetting(s.Name, s.Default, null))
             .ToList();
         return new PassSite(
             d.Name,
@@ -146,6 +129,32 @@ public static class InventoryBuilder
             location is null ? null : string.Join(' ', location.Args.Select(a => a.Value)),
             location?.Pos,
             settings,
-            ModuleSettings.Find("resolver", ancestors));
+            index.Find("resolver", ancestors));
+    }
+
+    /// <summary>Targets keyed by (address, group), in first-seen order, each with its sites once.</summary>
+    private sealed class TargetSet
+    {
+        private readonly Dictionary<(string, string?), (UpstreamAddress Address, GroupServer? Server, List<PassSite> Sites, HashSet<PassSite> Seen)> _byKey = [];
+        private readonly List<(string, string?)> _order = [];
+
+        public void Add(UpstreamAddress address, string? group, GroupServer? server, PassSite site)
+        {
+            var key = (address.Text, group);
+            if (!_byKey.TryGetValue(key, out var entry))
+            {
+                entry = (address, server, [], new HashSet<PassSite>(ReferenceEqualityComparer.Instance));
+                _byKey[key] = entry;
+                _order.Add(key);
+            }
+
+            if (entry.Seen.Add(site))
+            {
+                entry.Sites.Add(site);
+            }
+        }
+
+        public List<UpstreamTarget> ToList() => _order.Select(k => (k, _byKey[k]))
+            .Select(x => new UpstreamTarget(x.Item2.Address, x.k.Item2, x.Item2.Server, x.Item2.Sites)).ToList();
     }
 }

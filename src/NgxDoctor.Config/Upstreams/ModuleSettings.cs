@@ -22,27 +22,45 @@ public static class ModuleSettings
         return list;
     }
 
-    /// <summary>The innermost value of a directive among the blocks enclosing a site (innermost last).</summary>
-    public static EffectiveSetting? Find(string name, IReadOnlyList<Directive> ancestors)
+}
+
+/// <summary>
+/// Finds the value of a directive in force at a site: the innermost enclosing block that sets it. Each
+/// block's simple directives are indexed once, so 10,000 servers in one http{} are not scanned per site.
+/// </summary>
+public sealed class SettingsIndex
+{
+    private readonly Dictionary<Directive, Dictionary<string, Directive>> _blocks = new(ReferenceEqualityComparer.Instance);
+
+    public EffectiveSetting? Find(string name, IReadOnlyList<Directive> ancestors)
     {
         for (var i = ancestors.Count - 1; i >= 0; i--)
         {
-            var block = ancestors[i].Block;
-            if (block is null)
+            if (Index(ancestors[i]).TryGetValue(name, out var d))
             {
-                continue;
-            }
-
-            for (var j = block.Count - 1; j >= 0; j--)
-            {
-                var d = block[j];
-                if (d.Name == name && d.Block is null)
-                {
-                    return new EffectiveSetting(name, string.Join(' ', d.Args.Select(a => a.Value)), d.Pos);
-                }
+                return new EffectiveSetting(name, string.Join(' ', d.Args.Select(a => a.Value)), d.Pos);
             }
         }
 
         return null;
+    }
+
+    private Dictionary<string, Directive> Index(Directive block)
+    {
+        if (!_blocks.TryGetValue(block, out var index))
+        {
+            index = new Dictionary<string, Directive>(StringComparer.Ordinal);
+            foreach (var d in block.Block ?? [])
+            {
+                if (d.Block is null)
+                {
+                    index[d.Name] = d;
+                }
+            }
+
+            _blocks[block] = index;
+        }
+
+        return index;
     }
 }

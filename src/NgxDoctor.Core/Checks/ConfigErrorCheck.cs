@@ -30,12 +30,16 @@ public sealed class ConfigErrorCheck : ICheck
             }
 
             var evidence = problems.Where(p => !ConfigTestOutput.IsDns(p)).Select(p => ConfigTestOutput.ToEvidence(p, test.Command)).ToList();
+            var title = evidence.Count > 0 ? $"nginx -t fails: {evidence[0].Text}" : null;
             if (evidence.Count == 0)
             {
-                evidence.Add(new Evidence("command", test.Command, $"exit code {test.ExitCode}: {FirstLine(test.Output)}"));
+                evidence.Add(new Evidence("command", test.Command, $"{ExitText(test.ExitCode)}: {FirstLine(test.Output)}"));
             }
 
-            var title = $"nginx -t fails: {evidence[0].Text}";
+            // What the loader noticed (an include cycle makes nginx itself crash) explains a bare failure.
+            var noticed = facts.ConfigDiagnostics.Where(d => d.Severity >= DiagnosticSeverity.Warning).ToList();
+            evidence.AddRange(noticed.Select(d => new Evidence("config", d.Pos.ToString(), d.Message)));
+            title ??= noticed.Count > 0 ? $"nginx -t fails ({ExitText(test.ExitCode)}): {noticed[0].Message}" : $"nginx -t fails: {evidence[0].Text}";
             return CheckOutcome.Ran([Make(title, evidence, test.Command)]);
         }
 
@@ -55,6 +59,10 @@ public sealed class ConfigErrorCheck : ICheck
         {
             Check = Cause.ConfigError,
         };
+
+    private static string ExitText(int code) => code > 128
+        ? $"killed by signal {code - 128}{(code - 128 == 11 ? " (SIGSEGV: nginx crashed)" : "")}"
+        : $"exit code {code}";
 
     private static string FirstLine(string text) => text.Split('\n', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault()?.Trim() ?? "(no output)";
 }

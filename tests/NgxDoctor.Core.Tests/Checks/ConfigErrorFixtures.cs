@@ -16,6 +16,10 @@ public sealed class ConfigErrorFixtures : ICheckFixture
         yield return ("timestamped with -e", FactsBuilder.FromConfig(UpstreamDownFixtures.NodeSite)
             .ConfigTestFails("2026/11/28 03:00:00 [emerg] 77#77: invalid number of arguments in \"proxy_pass\" directive in /etc/nginx/nginx.conf:5"));
         yield return ("output without a known line", FactsBuilder.FromConfig(UpstreamDownFixtures.NodeSite).ConfigTestFails("Segmentation fault"));
+        yield return ("nginx crashes on an include cycle", FactsBuilder.FromConfig("include /etc/nginx/nginx.conf;") with
+        {
+            ConfigTest = new ConfigTestResult("nginx -t", 139, ""),
+        });
         yield return ("missing include without a binary", FactsBuilder.FromConfig("include /nonexistent/site.conf;") with { ConfigTest = null });
     }
 

@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# Runs every test of ngxdoctor. Installs what the tests need when missing (Debian: nginx, php8.2-fpm,
+# python3, nodejs), builds once, runs each test project in turn, and ends with "N passed, N failed".
+set -uo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+cd "$here"
+
+need=()
+[ -x /usr/sbin/nginx ] || command -v nginx >/dev/null 2>&1 || need+=(nginx)
+[ -x /usr/sbin/php-fpm8.2 ] || need+=(php8.2-fpm)
+command -v python3 >/dev/null 2>&1 || need+=(python3)
+command -v node >/dev/null 2>&1 || command -v nodejs >/dev/null 2>&1 || need+=(nodejs)
+if [ ${#need[@]} -gt 0 ]; then
+  if [ "$(id -u)" != 0 ]; then
+    echo "test.sh: missing ${need[*]}; run as root to install them (apt-get)" >&2
+    exit 1
+  fi
+  echo "test.sh: installing ${need[*]}"
+  # Keep the packages' services (nginx on port 80, php-fpm) from starting: tests start their own.
+  guard=""
+  if [ ! -e /usr/sbin/policy-rc.d ]; then
+    printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d && guard=1
+  fi
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+  rc=$?
+  [ -n "$guard" ] && rm -f /usr/sbin/policy-rc.d
+  [ $rc = 0 ] || { echo "test.sh: apt-get install failed" >&2; exit 1; }
+fi
+
+dotnet build NgxDoctor.slnx -nologo -v q -clp:ErrorsOnly || { echo "test.sh: build failed" >&2; exit 1; }
+
+passed=0; failed=0; skipped=0; status=0
+log="$(mktemp)"
+# One project at a time: scenarios start real processes, and a backend of one project must not
+# look like a candidate to another's diagnosis.
+for project in tests/*/*.csproj; do
+  dotnet test "$project" --no-build -nologo 2>&1 | tee "$log" | grep -E "^(Passed!|Failed!)|^\s+Failed |Error Message|^\s+Assert" || true
+  [ "${PIPESTATUS[0]}" = 0 ] || status=1
+  line=$(grep -E "^(Passed!|Failed!)" "$log" | tail -1)
+  if [ -z "$line" ]; then
+    echo "test.sh: $project produced no test summary" >&2
+    tail -20 "$log" >&2
+    status=1
+    continue
+  fi
+  p=$(sed -E 's/.*Passed: *([0-9]+).*/\1/' <<<"$line")
+  f=$(sed -E 's/.*Failed: *([0-9]+), Passed.*/\1/' <<<"$line")
+  s=$(sed -E 's/.*Skipped: *([0-9]+).*/\1/' <<<"$line")
+  passed=$((passed + p)); failed=$((failed + f)); skipped=$((skipped + s))
+done
+rm -f "$log"
+echo "tests: $passed passed, $failed failed, $skipped skipped"
+[ "$failed" = 0 ] || status=1
+exit $status
