@@ -10,6 +10,7 @@ public static class NginxDumpReader
 
     public static (string MainFile, DumpConfigSource Source) Read(string dumpText, string dumpName = "nginx -T")
     {
+        dumpText = WithoutStatusLines(dumpText);
         var files = new Dictionary<string, string>(StringComparer.Ordinal);
         string? main = null;
         string? currentPath = null;
@@ -44,6 +45,22 @@ public static class NginxDumpReader
 
         return (main, new DumpConfigSource(files));
     }
+
+    /// <summary>`nginx -T 2>&amp;1` mixes its verdict lines ("... syntax is ok") into the dump; they are not file content.</summary>
+    private static string WithoutStatusLines(string text)
+    {
+        if (!text.Contains("nginx: ", StringComparison.Ordinal))
+        {
+            return text;
+        }
+
+        var kept = text.Split('\n').Where(l => !IsStatusLine(l.AsSpan().TrimEnd('\r')));
+        return string.Join('\n', kept);
+    }
+
+    private static bool IsStatusLine(ReadOnlySpan<char> line) =>
+        line.StartsWith("nginx: ") && line.Contains("configuration file ", StringComparison.Ordinal)
+        && (line.EndsWith("syntax is ok") || line.EndsWith("test is successful") || line.EndsWith("test failed"));
 
     private static void Flush(Dictionary<string, string> files, string? path, string text, int start, int end)
     {

@@ -145,6 +145,17 @@ public class LoaderTests
     }
 
     [Fact]
+    public void Verdict_lines_mixed_into_a_dump_by_2_and_1_are_not_file_content()
+    {
+        const string clean = "# configuration file /e/nginx.conf:\nevents {}\nhttp { include /e/a.conf; }\n\n# configuration file /e/a.conf:\nserver { listen 80; }\n\n";
+        var mixed = "nginx: the configuration file /e/nginx.conf syntax is ok\n" + clean.Replace("http {", "nginx: configuration file /e/nginx.conf test is successful\nhttp {", StringComparison.Ordinal);
+        var a = ConfigLoader.LoadDump(clean);
+        var b = ConfigLoader.LoadDump(mixed);
+        Assert.Equal(TreeDump.Of(a.Root), TreeDump.Of(b.Root));
+        Assert.Equal(["/e/nginx.conf", "/e/a.conf"], b.FileOrder);
+    }
+
+    [Fact]
     public void Text_that_is_not_a_dump_is_rejected()
     {
         var e = Assert.Throws<ConfigParseException>(() => ConfigLoader.LoadDump("user nobody;\n"));
