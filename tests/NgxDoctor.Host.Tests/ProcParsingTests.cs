@@ -12,12 +12,13 @@ public class ProcParsingTests
         const string tcp = """
               sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode
                0: 0100007F:0BB8 00000000:0000 0A 00000000:00000000 00:00000000 00000000    33        0 12345 1 0000000000000000 100 0 0 10 0
-               1: 00000000:1F90 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 12346 1 0000000000000000 100 0 0 10 0
+               1: 00000000:1F90 00000000:0000 0A 00000000:00000011 00:00000000 00000000     0        0 12346 1 0000000000000000 100 0 0 10 0
                2: 0100007F:0BB8 0100007F:D431 01 00000000:00000000 00:00000000 00000000    33        0 12347 1 0000000000000000 20 4 30 10 -1
             """;
         var rows = ListenerTable.ParseTcp(tcp, "tcp").ToList();
         Assert.Equal(2, rows.Count);
-        Assert.Equal(("tcp", "127.0.0.1", 3000, (string?)null, 12345UL), rows[0]);
+        Assert.Equal(("tcp", "127.0.0.1", 3000, (string?)null, 12345UL, 0), rows[0]);
+        Assert.Equal(17, rows[1].Item6);
         Assert.Equal("0.0.0.0", rows[1].Item2);
         Assert.Equal(8080, rows[1].Item3);
     }

@@ -6,6 +6,9 @@ public sealed record ProcessInfo(int Pid, string Name, string CommandLine, uint 
 /// <summary>A listening socket (what `ss -tlnpx` shows) and the processes holding it.</summary>
 public sealed record Listener(string Transport, string? Address, int? Port, string? Path, ulong Inode, IReadOnlyList<ProcessInfo> Processes)
 {
+    /// <summary>Connections the kernel completed that the process has not accepted yet (rx_queue of a TCP listener).</summary>
+    public int AcceptQueue { get; init; }
+
     /// <summary>As nginx would name this address: "127.0.0.1:3000", "[::1]:5000", "*:8080", "unix:/run/x.sock".</summary>
     public string Display => Path is not null
         ? "unix:" + Path

@@ -15,15 +15,15 @@ public static class ListenerTable
 
     public static IReadOnlyList<Listener> Read(IReadOnlyList<ProcessInfo> processes, string procRoot = "/proc")
     {
-        var raw = new List<(string Transport, string? Address, int? Port, string? Path, ulong Inode)>();
+        var raw = new List<(string Transport, string? Address, int? Port, string? Path, ulong Inode, int Queue)>();
         raw.AddRange(ParseTcp(ReadOrEmpty(Path.Combine(procRoot, "net/tcp")), "tcp"));
         raw.AddRange(ParseTcp(ReadOrEmpty(Path.Combine(procRoot, "net/tcp6")), "tcp6"));
         raw.AddRange(ParseUnix(ReadOrEmpty(Path.Combine(procRoot, "net/unix"))));
         var owners = SocketOwners(processes, raw.Select(r => r.Inode).ToHashSet(), procRoot);
-        return raw.Select(r => new Listener(r.Transport, r.Address, r.Port, r.Path, r.Inode, owners.TryGetValue(r.Inode, out var p) ? p : [])).ToList();
+        return raw.Select(r => new Listener(r.Transport, r.Address, r.Port, r.Path, r.Inode, owners.TryGetValue(r.Inode, out var p) ? p : []) { AcceptQueue = r.Queue }).ToList();
     }
 
-    public static IEnumerable<(string, string?, int?, string?, ulong)> ParseTcp(string text, string transport)
+    public static IEnumerable<(string, string?, int?, string?, ulong, int)> ParseTcp(string text, string transport)
     {
         foreach (var line in text.Split('\n').Skip(1))
         {
@@ -36,11 +36,12 @@ public static class ListenerTable
             var colon = f[1].IndexOf(':', StringComparison.Ordinal);
             var address = DecodeAddress(f[1][..colon]);
             var port = int.Parse(f[1][(colon + 1)..], NumberStyles.HexNumber, CultureInfo.InvariantCulture);
-            yield return (transport, address, port, null, ulong.Parse(f[9], CultureInfo.InvariantCulture));
+            var queue = int.Parse(f[4].AsSpan(f[4].IndexOf(':', StringComparison.Ordinal) + 1), NumberStyles.HexNumber, CultureInfo.InvariantCulture);
+            yield return (transport, address, port, null, ulong.Parse(f[9], CultureInfo.InvariantCulture), queue);
         }
     }
 
-    public static IEnumerable<(string, string?, int?, string?, ulong)> ParseUnix(string text)
+    public static IEnumerable<(string, string?, int?, string?, ulong, int)> ParseUnix(string text)
     {
         foreach (var line in text.Split('\n').Skip(1))
         {
@@ -50,7 +51,7 @@ public static class ListenerTable
                 continue;
             }
 
-            yield return ("unix", null, null, f[7].Trim(), ulong.Parse(f[6], CultureInfo.InvariantCulture));
+            yield return ("unix", null, null, f[7].Trim(), ulong.Parse(f[6], CultureInfo.InvariantCulture), 0);
         }
     }
 
