@@ -17,7 +17,9 @@ public static class NgxDoctorCli
 
     public static CliRun Run(params string[] args) => Run(TimeSpan.FromSeconds(60), args);
 
-    public static CliRun Run(TimeSpan timeout, params string[] args)
+    public static CliRun Run(TimeSpan timeout, params string[] args) => Run(timeout, new Dictionary<string, string>(), args);
+
+    public static CliRun Run(TimeSpan timeout, IReadOnlyDictionary<string, string> environment, params string[] args)
     {
         var psi = new ProcessStartInfo("dotnet")
         {
@@ -33,6 +35,11 @@ public static class NgxDoctorCli
         }
 
         psi.Environment["NO_COLOR"] = "1";
+        foreach (var (k, v) in environment)
+        {
+            psi.Environment[k] = v;
+        }
+
         var clock = Stopwatch.StartNew();
         using var p = Process.Start(psi)!;
         p.StandardInput.Close();

@@ -32,7 +32,7 @@ public sealed class NginxLab : IDisposable
 
     public static NginxLab Create(string? binary = null)
     {
-        var nginx = NginxBinary.Locate(binary) ?? throw new NoNginxException("no nginx binary found: install it with `apt-get install nginx`");
+        var nginx = NginxBinary.Locate(binary) ?? throw new NoNginxException("no nginx binary found: install it with `sudo apt-get install -y nginx` (Debian/Ubuntu), or name one in NGXDOCTOR_NGINX");
         var root = Directory.CreateTempSubdirectory("ngxdoctor-lab-").FullName;
         File.SetUnixFileMode(root, (UnixFileMode)0x1ed); // 0755: workers (nobody) must reach sockets inside
         foreach (var d in new[] { "conf", "logs", "tmp", "run", "www" })

@@ -7,11 +7,19 @@ public sealed partial record NginxBinary(string Path, string? Version, string? C
 {
     private static readonly TimeSpan VersionTimeout = TimeSpan.FromSeconds(5);
 
+    /// <summary>Names the nginx binary to use when none runs (tests and unusual installs).</summary>
+    public const string OverrideVariable = "NGXDOCTOR_NGINX";
+
     public static string? Locate(string? preferred = null)
     {
         if (preferred is not null && File.Exists(preferred))
         {
             return preferred;
+        }
+
+        if (Environment.GetEnvironmentVariable(OverrideVariable) is { Length: > 0 } chosen)
+        {
+            return File.Exists(chosen) ? chosen : null;
         }
 
         var dirs = (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries)
