@@ -58,19 +58,9 @@ public static class FactsBuilder
     /// <summary>A socket with owner/group/mode under directories that are root:root 0755 unless given.</summary>
     public static DiagnosisFacts Socket(this DiagnosisFacts f, string path, uint uid, uint gid, int mode, string owner, string group, int dirMode = 0x1ed)
     {
-        var dirs = new List<PathEntry>();
-        var dir = Path.GetDirectoryName(path);
-        var chain = new Stack<string>();
-        while (!string.IsNullOrEmpty(dir))
-        {
-            chain.Push(dir);
-            dir = Path.GetDirectoryName(dir);
-        }
-
-        foreach (var d in chain)
-        {
-            dirs.Add(new PathEntry(d, "directory", 0, 0, d == Path.GetDirectoryName(path) ? dirMode : 0x1ed, "root", "root"));
-        }
+        var dirs = SocketPathFacts.DirectoriesAbove(path)
+            .Select(d => new PathEntry(d, "directory", 0, 0, d == Path.GetDirectoryName(path) ? dirMode : 0x1ed, "root", "root"))
+            .ToList();
 
         var socket = new PathEntry(path, "socket", uid, gid, 0xc000 | mode, owner, group);
         return f with { SocketPaths = [.. f.SocketPaths, new SocketPathFacts(path, null, socket, dirs, null)] };

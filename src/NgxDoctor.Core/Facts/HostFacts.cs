@@ -47,4 +47,18 @@ public sealed record PathEntry(string Path, string Kind, uint Uid, uint Gid, int
 }
 
 /// <summary>What the filesystem says of a configured unix socket path: the socket and every directory above it.</summary>
-public sealed record SocketPathFacts(string Path, string? ResolvedPath, PathEntry? Socket, IReadOnlyList<PathEntry> Directories, string? Problem);
+public sealed record SocketPathFacts(string Path, string? ResolvedPath, PathEntry? Socket, IReadOnlyList<PathEntry> Directories, string? Problem)
+{
+    /// <summary>Every directory above a path, from "/" down to its parent: the ones whose search bit a connect needs.</summary>
+    public static IReadOnlyList<string> DirectoriesAbove(string path)
+    {
+        var chain = new List<string>();
+        for (var dir = System.IO.Path.GetDirectoryName(path); !string.IsNullOrEmpty(dir); dir = System.IO.Path.GetDirectoryName(dir))
+        {
+            chain.Add(dir);
+        }
+
+        chain.Reverse();
+        return chain;
+    }
+}

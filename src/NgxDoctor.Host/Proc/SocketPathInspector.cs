@@ -21,15 +21,7 @@ public static class SocketPathInspector
 
         var real = resolved ?? path;
         var dirs = new List<PathEntry>();
-        var dir = Path.GetDirectoryName(real);
-        var chain = new Stack<string>();
-        while (!string.IsNullOrEmpty(dir))
-        {
-            chain.Push(dir);
-            dir = Path.GetDirectoryName(dir);
-        }
-
-        foreach (var d in chain)
+        foreach (var d in SocketPathFacts.DirectoriesAbove(real))
         {
             var s = UnixFileStatus.Of(d);
             if (!s.Exists)
