@@ -12,5 +12,8 @@ public sealed record CollectOptions
 
     public bool RunConfigTest { get; init; } = true;
 
+    /// <summary>How far back log evidence counts as current.</summary>
+    public TimeSpan Since { get; init; } = TimeSpan.FromMinutes(15);
+
     public string ProcRoot { get; init; } = "/proc";
 }

@@ -44,12 +44,15 @@ public static class FactsCollector
             notes.Add(new NotCollected("listener-owners", "not root: the processes behind other users' sockets cannot be seen"));
         }
 
+        var now = DateTime.Now;
+        var logs = Logs.LogCollector.Collect(config, located, now, options.Since, notes);
+
         var socketPaths = inventory.Targets.Where(t => t.Address.Kind == UpstreamAddressKind.Unix)
             .Select(t => t.Address.SocketPath!).Distinct().Select(p => SocketPathInspector.Inspect(p, users)).ToList();
 
         var facts = new DiagnosisFacts
         {
-            CollectedAt = DateTimeOffset.Now,
+            CollectedAt = new DateTimeOffset(now),
             Hostname = Environment.MachineName,
             ConfigFile = located.ConfigFile,
             Instance = located.Instance,
@@ -60,6 +63,7 @@ public static class FactsCollector
             Listeners = listeners,
             SocketPaths = socketPaths,
             Probes = await probes.ConfigureAwait(false),
+            Logs = logs,
             NotCollected = notes,
         };
         return (facts, config);

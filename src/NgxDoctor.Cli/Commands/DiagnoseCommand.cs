@@ -15,7 +15,7 @@ public static class DiagnoseCommand
     {
         var config = new Option<string?>("--config") { Description = "main nginx.conf of the instance (default: the running nginx master's)" };
         var url = new Option<string?>("--url") { Description = "diagnose only the request path of this URL (needs request routing: not available yet)" };
-        var since = new Option<string>("--since") { Description = "how far back log evidence counts as current (e.g. 30s, 2h, 1d)", DefaultValueFactory = _ => "15m" };
+        var since = new Option<string>("--since") { Description = "how far back error-log evidence counts as current (e.g. 30s, 2h, 1d)", DefaultValueFactory = _ => "15m" };
         var json = new Option<bool>("--json") { Description = "print exactly one JSON document (the diagnose contract)" };
         var timeout = new Option<double>("--timeout") { Description = "seconds the whole diagnosis may take", DefaultValueFactory = _ => 15 };
         var probeTimeout = new Option<double>("--probe-timeout") { Description = "seconds each connection probe may take", DefaultValueFactory = _ => 2 };
@@ -42,7 +42,7 @@ public static class DiagnoseCommand
                 throw new UsageException("--url is not supported yet: request routing (which server and location serve a URL) is not built");
             }
 
-            if (!ConfigValues.TryParseTime(r.GetValue(since)!, out _))
+            if (!ConfigValues.TryParseTime(r.GetValue(since)!, out var window) || window <= TimeSpan.Zero)
             {
                 throw new UsageException($"--since: \"{r.GetValue(since)}\" is not a duration such as 30s, 15m, 2h or 1d");
             }
@@ -56,7 +56,7 @@ public static class DiagnoseCommand
 
             var diagnosisFacts = r.GetValue(facts) is { } factsFile
                 ? LoadFacts(factsFile)
-                : await CollectWithinBudgetAsync(r.GetValue(config), TimeSpan.FromSeconds(seconds), TimeSpan.FromSeconds(probeSeconds), ct);
+                : await CollectWithinBudgetAsync(r.GetValue(config), TimeSpan.FromSeconds(seconds), TimeSpan.FromSeconds(probeSeconds), window, ct);
             if (r.GetValue(saveFacts) is { } target)
             {
                 await File.WriteAllTextAsync(target, NgxJson.Serialize(diagnosisFacts), ct);
@@ -78,10 +78,10 @@ public static class DiagnoseCommand
     }
 
     /// <summary>Collects within the budget; a probe or tool that hangs cannot hold the command past it.</summary>
-    public static async Task<DiagnosisFacts> CollectWithinBudgetAsync(string? config, TimeSpan budget, TimeSpan probeTimeout, CancellationToken ct)
+    public static async Task<DiagnosisFacts> CollectWithinBudgetAsync(string? config, TimeSpan budget, TimeSpan probeTimeout, TimeSpan since, CancellationToken ct)
     {
-        var options = new CollectOptions { ConfigFile = config, Deadline = budget, ProbeTimeout = probeTimeout };
-        var work = FactsCollector.CollectAsync(options, ct);
+        var options = new CollectOptions { ConfigFile = config, Deadline = budget, ProbeTimeout = probeTimeout, Since = since };
+        var work = Task.Run(() => FactsCollector.CollectAsync(options, ct), ct);
         var done = await Task.WhenAny(work, Task.Delay(budget + TimeSpan.FromSeconds(1), ct));
         if (done != work)
         {

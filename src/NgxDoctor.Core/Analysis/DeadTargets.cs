@@ -13,6 +13,9 @@ public sealed record DeadTarget(UpstreamTarget Target, ProbeResult Probe, Severi
 /// </summary>
 public static class DeadTargets
 {
+    /// <summary>Error-log kinds that say nothing accepted the connection.</summary>
+    public static readonly string[] DeadKinds = ["connect-refused", "socket-missing", "unreachable"];
+
     public static IReadOnlyList<DeadTarget> Find(DiagnosisFacts facts)
     {
         var result = new List<DeadTarget>();
@@ -54,6 +57,7 @@ public static class DeadTargets
                 : new Evidence("file", path, sp.Problem ?? "no such file"));
         }
 
+        evidence.AddRange(LogEvidence.For(LogEvidence.ForAddress(facts, target.Address.Text, DeadKinds)));
         return evidence;
     }
 

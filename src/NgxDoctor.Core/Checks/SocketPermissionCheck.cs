@@ -75,6 +75,8 @@ public sealed class SocketPermissionCheck : ICheck
             evidence.Add(new Evidence("probe", $"{probe.Method} {target.Address.Text}", $"{probe.Describe} (as ngxdoctor's own user, not as {worker.User})"));
         }
 
+        evidence.AddRange(LogEvidence.For(LogEvidence.ForAddress(facts, target.Address.Text, "socket-denied")));
+
         var summary = $"{worker.User} lacks {missing}. In the PHP-FPM pool that owns the socket set `listen.owner = {worker.User}`, `listen.group = {socket.GroupName}` and `listen.mode = 0660`, then reload php-fpm; or add {worker.User} to group {socket.GroupName}.";
         return new Finding(
             Cause.SocketPermission,

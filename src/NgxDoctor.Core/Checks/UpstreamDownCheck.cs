@@ -21,9 +21,38 @@ public sealed class UpstreamDownCheck : ICheck
             return CheckOutcome.Skip(facts.WhyNotCollected("probes") ?? "upstreams were not probed");
         }
 
-        return CheckOutcome.Ran(DeadTargets.Find(facts)
+        var findings = DeadTargets.Find(facts)
             .Where(d => BackendCandidates.Find(facts, d.Target).Count == 0)
-            .Select(d => Describe(d)));
+            .Select(d => Describe(d))
+            .ToList();
+        findings.AddRange(EndedOutages(facts));
+        return CheckOutcome.Ran(findings);
+    }
+
+    /// <summary>The error log says connections were refused, but the address accepts them now: an outage that has ended.</summary>
+    private static IEnumerable<Finding> EndedOutages(DiagnosisFacts facts)
+    {
+        foreach (var target in facts.Inventory.Targets)
+        {
+            var incidents = LogEvidence.ForAddress(facts, target.Address.Text, DeadTargets.DeadKinds);
+            if (incidents.Count == 0 || facts.ProbeFor(target) is not { Outcome: ProbeOutcome.Connected } probe)
+            {
+                continue;
+            }
+
+            var evidence = DeadTargets.ConfigEvidence(target);
+            evidence.AddRange(LogEvidence.For(incidents));
+            evidence.Add(new Evidence("probe", $"{probe.Method} {target.Address.Text}", probe.Describe));
+            var from = LogEvidence.Time(incidents.Min(i => i.FirstSeen));
+            var to = LogEvidence.Time(incidents.Max(i => i.LastSeen));
+            yield return new Finding(Cause.UpstreamDown, Severity.Warning, target.Address.Text,
+                $"{DeadTargets.Name(target)} refused {incidents.Sum(i => i.Count)} connection(s) from {from} to {to}; it accepts connections now",
+                evidence,
+                new Remedy("The backend was down or restarting then. Look in its own log and the service manager for why it stopped (crash, OOM kill, deploy); if it flaps, fix the cause and consider a restart policy.", ["journalctl --since '" + from + "' | tail -50"]))
+            {
+                Check = Cause.UpstreamDown,
+            };
+        }
     }
 
     private static Finding Describe(DeadTarget dead)

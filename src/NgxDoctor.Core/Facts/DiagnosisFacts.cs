@@ -43,6 +43,9 @@ public sealed record DiagnosisFacts
 
     public IReadOnlyList<ProbeResult>? Probes { get; init; }
 
+    /// <summary>Log evidence; null when no log was read.</summary>
+    public LogFacts? Logs { get; init; }
+
     public IReadOnlyList<NotCollected> NotCollected { get; init; } = [];
 
     public ProbeResult? ProbeFor(UpstreamTarget target) => Probes?.FirstOrDefault(p => p.Target == target.Address.Text);

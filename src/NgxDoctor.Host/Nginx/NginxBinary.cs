@@ -5,6 +5,8 @@ namespace NgxDoctor.Host.Nginx;
 /// <summary>An nginx executable and what `nginx -V` says it was built with.</summary>
 public sealed partial record NginxBinary(string Path, string? Version, string? ConfPath, string? Prefix)
 {
+    public string? ErrorLogPath { get; init; }
+
     private static readonly TimeSpan VersionTimeout = TimeSpan.FromSeconds(5);
 
     /// <summary>Names the nginx binary to use when none runs (tests and unusual installs).</summary>
@@ -40,7 +42,10 @@ public sealed partial record NginxBinary(string Path, string? Version, string? C
             return new NginxBinary(path, null, null, null);
         }
 
-        return new NginxBinary(path, Match(VersionPattern(), r.Output), Match(ConfPathPattern(), r.Output), Match(PrefixPattern(), r.Output));
+        return new NginxBinary(path, Match(VersionPattern(), r.Output), Match(ConfPathPattern(), r.Output), Match(PrefixPattern(), r.Output))
+        {
+            ErrorLogPath = Match(ErrorLogPattern(), r.Output),
+        };
     }
 
     /// <summary>nginx 1.19.5 and later take -e to send start-up errors somewhere other than the built-in error log.</summary>
@@ -57,6 +62,9 @@ public sealed partial record NginxBinary(string Path, string? Version, string? C
 
     [GeneratedRegex(@"--conf-path=(\S+)")]
     private static partial Regex ConfPathPattern();
+
+    [GeneratedRegex(@"--error-log-path=(\S+)")]
+    private static partial Regex ErrorLogPattern();
 
     [GeneratedRegex(@"--prefix=(\S+)")]
     private static partial Regex PrefixPattern();

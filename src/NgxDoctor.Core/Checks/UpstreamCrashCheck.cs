@@ -1,0 +1,23 @@
+using NgxDoctor.Config.Upstreams;
+using NgxDoctor.Core.Diagnosis;
+using NgxDoctor.Core.Facts;
+
+namespace NgxDoctor.Core.Checks;
+
+/// <summary>The backend closes or resets the connection before a complete response header (502).</summary>
+public sealed class UpstreamCrashCheck : LogIncidentCheck
+{
+    public override string Id => Diagnosis.Cause.UpstreamCrash;
+
+    public override string Title => "Upstreams answer before closing the connection";
+
+    protected override string Cause => Diagnosis.Cause.UpstreamCrash;
+
+    protected override IReadOnlyList<string> Kinds => ["premature-close"];
+
+    protected override string Describe(string upstream, IReadOnlyList<LogIncident> incidents, int count) =>
+        $"{upstream} closed or reset {count} connection(s) before answering (502)";
+
+    protected override Remedy Remedy(DiagnosisFacts facts, UpstreamTarget? target, IReadOnlyList<LogIncident> incidents) =>
+        new("The backend's worker died or gave up mid-request: look in its own log at these times (a crash, a worker killed by its timeout such as PHP-FPM request_terminate_timeout or gunicorn WORKER TIMEOUT, or by the OOM killer: dmesg). With upstream keepalive, make the backend's idle timeout longer than nginx's.", ["dmesg -T | grep -i -E 'killed process|out of memory'"]);
+}

@@ -1,0 +1,33 @@
+using NgxDoctor.Config.Upstreams;
+using NgxDoctor.Core.Diagnosis;
+using NgxDoctor.Core.Facts;
+
+namespace NgxDoctor.Core.Checks;
+
+/// <summary>"upstream timed out" in the error log: the backend answers slower than nginx waits (504).</summary>
+public sealed class UpstreamTimeoutCheck : LogIncidentCheck
+{
+    public override string Id => Diagnosis.Cause.UpstreamTimeout;
+
+    public override string Title => "Upstreams answer within nginx's timeouts";
+
+    protected override string Cause => Diagnosis.Cause.UpstreamTimeout;
+
+    protected override IReadOnlyList<string> Kinds => ["read-timeout", "connect-timeout"];
+
+    protected override string Describe(string upstream, IReadOnlyList<LogIncident> incidents, int count) =>
+        incidents.All(i => i.Kind == "connect-timeout")
+            ? $"{count} connect(s) to {upstream} timed out (504)"
+            : $"{upstream} answered too slowly: {count} request(s) timed out waiting for it (504)";
+
+    protected override IEnumerable<Evidence> ExtraEvidence(DiagnosisFacts facts, UpstreamTarget? target, IReadOnlyList<LogIncident> incidents) =>
+        Settings(target, incidents.Any(i => i.Kind == "read-timeout") ? "_read_timeout" : "_connect_timeout");
+
+    protected override Remedy Remedy(DiagnosisFacts facts, UpstreamTarget? target, IReadOnlyList<LogIncident> incidents)
+    {
+        var module = target?.Sites[0].Directive.Split('_')[0] ?? "proxy";
+        return incidents.All(i => i.Kind == "connect-timeout")
+            ? new Remedy($"Connects get no answer: the backend's accept queue is full, or a firewall drops the packets, or the host is down. Check the backend is alive and not saturated; {module}_connect_timeout bounds the wait.", ["ss -ltn"])
+            : new Remedy($"Find why the backend is slow (its own log, slow-request log, database); if the slow requests are legitimate, raise {module}_read_timeout in the location that serves them, and the backend's own timeout (PHP-FPM request_terminate_timeout, gunicorn --timeout) with it.", []);
+    }
+}

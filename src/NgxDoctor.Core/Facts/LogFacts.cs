@@ -1,0 +1,44 @@
+namespace NgxDoctor.Core.Facts;
+
+/// <summary>A log line quoted as evidence: "file:line" and the line (capped).</summary>
+public sealed record LogSample(string Source, string Text);
+
+/// <summary>
+/// Every log entry of one kind of failure for one upstream inside the window: how many, first and last
+/// seen, and a few of the lines themselves.
+/// </summary>
+public sealed record LogIncident(
+    string Kind,
+    string Cause,
+    string Phase,
+    int? Status,
+    string? Upstream,
+    int Count,
+    DateTime FirstSeen,
+    DateTime LastSeen,
+    IReadOnlyList<LogSample> Samples);
+
+/// <summary>How one log file was read: lines, what was recognised, and what could not be.</summary>
+public sealed record LogScan(
+    string Path,
+    string Kind,
+    long Lines,
+    long Entries,
+    long Unclassified,
+    long Unrecognized,
+    long Oversize,
+    DateTime? First,
+    DateTime? Last,
+    string? Problem)
+{
+    public IReadOnlyList<LogSample> UnclassifiedSamples { get; init; } = [];
+}
+
+/// <summary>Log evidence inside the window [Now - Since, Now].</summary>
+public sealed record LogFacts(DateTime Now, TimeSpan Since, IReadOnlyList<LogScan> Files, IReadOnlyList<LogIncident> Incidents)
+{
+    /// <summary>Errors that stopped this long before <see cref="Now"/> are an outage that has ended, when the upstream works now.</summary>
+    public static readonly TimeSpan Quiet = TimeSpan.FromMinutes(2);
+
+    public IEnumerable<LogIncident> Of(string cause) => Incidents.Where(i => i.Cause == cause);
+}

@@ -1,0 +1,164 @@
+using System.Globalization;
+
+namespace NgxDoctor.Core.Logs;
+
+/// <summary>
+/// Parses nginx error-log lines with spans, no regular expressions. nginx cuts lines at 2048 bytes
+/// (NGX_MAX_ERROR_STR): a line cut short keeps what it has and says <c>Truncated</c>.
+/// </summary>
+public static class ErrorLogParser
+{
+    public const int NginxMaxLine = 2048;
+
+    private static readonly string[] Actions =
+    [
+        "connecting to upstream", "SSL handshaking to upstream", "sending request to upstream",
+        "reading response header from upstream", "reading upstream", "proxying upgraded connection",
+        "sending to client", "reading client request body", "resolving", "reading client request line",
+        "reading client request headers", "closing request", "SSL handshaking", "reading PROXY protocol",
+    ];
+
+    /// <summary>Whether a line starts with nginx's timestamp (else it continues the previous entry).</summary>
+    public static bool StartsEntry(ReadOnlySpan<char> line) => TryTime(line, out _);
+
+    public static bool TryTime(ReadOnlySpan<char> line, out DateTime time)
+    {
+        time = default;
+        return line.Length >= 19 && line[4] == '/' && line[7] == '/' && line[10] == ' ' && line[13] == ':' && line[16] == ':'
+            && DateTime.TryParseExact(line[..19], "yyyy/MM/dd HH:mm:ss", CultureInfo.InvariantCulture, DateTimeStyles.None, out time);
+    }
+
+    public static ErrorLogEntry? Parse(string line)
+    {
+        var s = line.AsSpan();
+        if (!TryTime(s, out var time) || s.Length < 22 || s[19] != ' ' || s[20] != '[')
+        {
+            return null;
+        }
+
+        var close = s[21..].IndexOf(']');
+        if (close < 0)
+        {
+            return null;
+        }
+
+        var level = s.Slice(21, close).ToString();
+        var rest = s[(22 + close)..].TrimStart(' ');
+        var hash = rest.IndexOf('#');
+        var colon = rest.IndexOf(": ");
+        var pid = hash > 0 && int.TryParse(rest[..hash], NumberStyles.None, CultureInfo.InvariantCulture, out var p) ? p : 0;
+        rest = colon >= 0 ? rest[(colon + 2)..] : rest;
+        long? cid = null;
+        if (rest.Length > 1 && rest[0] == '*')
+        {
+            var space = rest.IndexOf(' ');
+            if (space > 1 && long.TryParse(rest[1..space], NumberStyles.None, CultureInfo.InvariantCulture, out var c))
+            {
+                cid = c;
+                rest = rest[(space + 1)..];
+            }
+        }
+
+        var truncated = line.Length >= NginxMaxLine - 1;
+        var tailStart = FindTail(rest);
+        var head = tailStart >= 0 ? rest[..tailStart] : rest;
+        var tail = tailStart >= 0 ? rest[tailStart..] : ReadOnlySpan<char>.Empty;
+
+        string? action = null;
+        var whileAt = head.LastIndexOf(" while ");
+        if (whileAt >= 0)
+        {
+            var candidate = head[(whileAt + 7)..];
+            foreach (var a in Actions)
+            {
+                if (candidate.StartsWith(a))
+                {
+                    action = a;
+                    head = head[..whileAt];
+                    break;
+                }
+            }
+        }
+
+        int? errno = null;
+        if (head.Length > 0 && head[^1] == ')')
+        {
+            var open = head.LastIndexOf(" (");
+            var sep = open >= 0 ? head[(open + 2)..].IndexOf(": ") : -1;
+            if (sep > 0 && int.TryParse(head.Slice(open + 2, sep), NumberStyles.None, CultureInfo.InvariantCulture, out var e))
+            {
+                errno = e;
+            }
+        }
+
+        if (tailStart < 0 && truncated)
+        {
+            // Cut before the tail: the action may still be readable.
+            foreach (var a in Actions)
+            {
+                if (head.Contains(" while " + a, StringComparison.Ordinal))
+                {
+                    action ??= a;
+                }
+            }
+        }
+
+        return new ErrorLogEntry(time, level, pid, cid, head.ToString(), errno, action,
+            Field(tail, ", client: ", false), Field(tail, ", server: ", false), Field(tail, ", request: \"", true),
+            Field(tail, ", upstream: \"", true), Field(tail, ", host: \"", true), truncated || (tail.Length > 0 && Unbalanced(tail)));
+    }
+
+    /// <summary>Where ", client: ADDRESS" starts: the first such mark followed by an address-like token.</summary>
+    private static int FindTail(ReadOnlySpan<char> rest)
+    {
+        var from = 0;
+        while (true)
+        {
+            var at = rest[from..].IndexOf(", client: ");
+            if (at < 0)
+            {
+                return -1;
+            }
+
+            at += from;
+            var value = rest[(at + 10)..];
+            var end = value.IndexOf(',');
+            var token = end >= 0 ? value[..end] : value;
+            if (token.Length > 0 && token.IndexOf(' ') < 0)
+            {
+                return at;
+            }
+
+            from = at + 10;
+        }
+    }
+
+    private static string? Field(ReadOnlySpan<char> tail, string key, bool quoted)
+    {
+        var at = tail.IndexOf(key);
+        if (at < 0)
+        {
+            return null;
+        }
+
+        var value = tail[(at + key.Length)..];
+        if (!quoted)
+        {
+            var comma = value.IndexOf(", ");
+            return (comma >= 0 ? value[..comma] : value).ToString();
+        }
+
+        // A quoted value ends at `"` followed by ", " or the end of the line.
+        for (var i = 0; i < value.Length; i++)
+        {
+            if (value[i] == '"' && (i == value.Length - 1 || value[(i + 1)..].StartsWith(", ")))
+            {
+                return value[..i].ToString();
+            }
+        }
+
+        return value.ToString();
+    }
+
+    private static bool Unbalanced(ReadOnlySpan<char> tail) => tail.Count('"') % 2 != 0;
+}

@@ -1,0 +1,46 @@
+using NgxDoctor.Config;
+using NgxDoctor.Config.Logs;
+using NgxDoctor.Core.Facts;
+using NgxDoctor.Core.Logs;
+
+namespace NgxDoctor.Host.Logs;
+
+/// <summary>Finds the instance's error logs and reads the window of each into incidents.</summary>
+public static class LogCollector
+{
+    public static LogFacts Collect(NginxConfig config, LocatedInstance located, DateTime now, TimeSpan since, List<NotCollected> notes)
+    {
+        var prefix = located.Instance?.Prefix ?? located.Binary?.Prefix ?? Path.GetDirectoryName(located.ConfigFile) ?? "/";
+        var targets = LogDiscovery.Find(config, prefix);
+        var errorLogs = targets.ErrorLogs.ToList();
+        if (!errorLogs.Any(e => e.Context == "main") && located.Binary?.ErrorLogPath is { } builtIn)
+        {
+            errorLogs.Insert(0, new ErrorLogTarget(Path.IsPathRooted(builtIn) ? builtIn : Path.Combine(prefix, builtIn), "error", "main (compiled-in default)", null));
+        }
+
+        var incidents = new IncidentAggregator();
+        var scans = new List<LogScan>();
+        foreach (var target in errorLogs)
+        {
+            if (!target.IsFile)
+            {
+                notes.Add(new NotCollected("error-log", $"{target.Path} ({target.Context}) is not a file and cannot be read back"));
+                continue;
+            }
+
+            var scan = ErrorLogScanner.Scan(target.Path, now - since, now, incidents);
+            scans.Add(scan);
+            if (scan.Problem is not null)
+            {
+                notes.Add(new NotCollected("error-log", scan.Problem));
+            }
+        }
+
+        if (errorLogs.Count == 0)
+        {
+            notes.Add(new NotCollected("error-log", "no error_log is configured and the binary's default is unknown"));
+        }
+
+        return new LogFacts(now, since, scans, incidents.Incidents());
+    }
+}

@@ -1,0 +1,136 @@
+using System.IO.Compression;
+using System.Text;
+using NgxDoctor.Config;
+
+namespace NgxDoctor.Host.Logs;
+
+/// <summary>A physical log line: its 1-based number (0 when unknown), byte offset, text and whether it was cut at the cap.</summary>
+public readonly record struct LogLine(long Number, long Offset, string Text, bool Oversize);
+
+/// <summary>
+/// Streams lines from a log file without loading it: regular files only (a FIFO or device is refused, never
+/// opened), read up to the size seen at open (a growing file does not keep the scan going), `\n`, `\r\n` and a
+/// lone `\r` all end a line, lines longer than the cap are cut and flagged, invalid UTF-8 becomes U+FFFD,
+/// `.gz` is decompressed up to a cap.
+/// </summary>
+public sealed class LogLineReader : IDisposable
+{
+    public const int MaxLineBytes = 64 * 1024;
+    public const long MaxDecompressedBytes = 1L << 30;
+
+    private readonly Stream _stream;
+    private readonly long _limit;
+    private readonly byte[] _buffer = new byte[128 * 1024];
+    private readonly byte[] _line = new byte[MaxLineBytes];
+    private int _start;
+    private int _end;
+    private long _position;
+    private long _number;
+    private bool _skipLf;
+
+    private LogLineReader(Stream stream, long position, long limit, long firstLine)
+    {
+        _stream = stream;
+        _position = position;
+        _limit = limit;
+        _number = firstLine - 1;
+    }
+
+    public bool CapReached { get; private set; }
+
+    /// <summary>Opens a log; throws <see cref="IOException"/> with the reason for anything that is not a readable regular file.</summary>
+    public static LogLineReader Open(string path, long offset = 0, long firstLine = 1)
+    {
+        var status = UnixFileStatus.Of(path);
+        if (status.Kind != UnixFileKind.Regular)
+        {
+            throw new IOException(status.Kind == UnixFileKind.Missing
+                ? $"{path}: {ConfigText.ErrnoText(status.Errno)}"
+                : $"{path}: is a {status.Kind.ToString().ToLowerInvariant()}, not a regular file; not read");
+        }
+
+        var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1, FileOptions.SequentialScan);
+        if (path.EndsWith(".gz", StringComparison.Ordinal))
+        {
+            return new LogLineReader(new GZipStream(file, CompressionMode.Decompress), 0, MaxDecompressedBytes, firstLine);
+        }
+
+        file.Seek(offset, SeekOrigin.Begin);
+        return new LogLineReader(file, offset, status.Size, firstLine);
+    }
+
+    public bool TryRead(out LogLine line)
+    {
+        var length = 0;
+        var oversize = false;
+        var lineOffset = _position;
+        while (true)
+        {
+            if (_start == _end && !Fill())
+            {
+                if (length == 0 && !oversize)
+                {
+                    line = default;
+                    return false;
+                }
+
+                break;
+            }
+
+            if (_skipLf)
+            {
+                _skipLf = false;
+                if (_buffer[_start] == (byte)'\n')
+                {
+                    Consume(1);
+                    lineOffset = _position;
+                    continue;
+                }
+            }
+
+            var span = _buffer.AsSpan(_start, _end - _start);
+            var eol = span.IndexOfAny((byte)'\n', (byte)'\r');
+            var take = eol < 0 ? span.Length : eol;
+            var room = Math.Min(take, MaxLineBytes - length);
+            span[..room].CopyTo(_line.AsSpan(length));
+            length += room;
+            oversize |= room < take;
+            if (eol < 0)
+            {
+                Consume(span.Length);
+                continue;
+            }
+
+            _skipLf = span[eol] == (byte)'\r';
+            Consume(eol + 1);
+            break;
+        }
+
+        _number++;
+        line = new LogLine(_number, lineOffset, Encoding.UTF8.GetString(_line, 0, length), oversize);
+        return true;
+    }
+
+    public void Dispose() => _stream.Dispose();
+
+    private void Consume(int n)
+    {
+        _start += n;
+        _position += n;
+    }
+
+    private bool Fill()
+    {
+        if (_position >= _limit)
+        {
+            CapReached = _stream is GZipStream;
+            return false;
+        }
+
+        var want = (int)Math.Min(_buffer.Length, _limit - _position);
+        var n = _stream.Read(_buffer, 0, want);
+        _start = 0;
+        _end = n;
+        return n > 0;
+    }
+}

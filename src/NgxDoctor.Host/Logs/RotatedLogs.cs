@@ -1,0 +1,62 @@
+using System.Text;
+using NgxDoctor.Core.Logs;
+
+namespace NgxDoctor.Host.Logs;
+
+/// <summary>A log and its rotated siblings (error.log.1, error.log.2.gz ...), oldest first, limited to those the window reaches.</summary>
+public static class RotatedLogs
+{
+    public const int MaxSiblings = 30;
+
+    public static IReadOnlyList<string> Window(string path, DateTime since)
+    {
+        var chain = new List<string> { path };
+        for (var i = 1; i <= MaxSiblings; i++)
+        {
+            var plain = $"{path}.{i}";
+            var gz = plain + ".gz";
+            var next = File.Exists(plain) ? plain : File.Exists(gz) ? gz : null;
+            if (next is null)
+            {
+                break;
+            }
+
+            chain.Add(next);
+        }
+
+        // Newest first: stop at the first file that already starts before the window.
+        var needed = new List<string>();
+        foreach (var file in chain)
+        {
+            needed.Add(file);
+            if (FirstTime(file) is { } t && t <= since)
+            {
+                break;
+            }
+        }
+
+        needed.Reverse();
+        return needed;
+    }
+
+    private static DateTime? FirstTime(string file)
+    {
+        try
+        {
+            using var reader = LogLineReader.Open(file);
+            for (var i = 0; i < 50 && reader.TryRead(out var line); i++)
+            {
+                if (ErrorLogParser.TryTime(line.Text, out var t))
+                {
+                    return t;
+                }
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
+        {
+            return null;
+        }
+
+        return null;
+    }
+}

@@ -1,0 +1,125 @@
+using System.Text;
+using NgxDoctor.Core.Logs;
+
+namespace NgxDoctor.Host.Logs;
+
+/// <summary>
+/// Finds where the lines at or after a time begin in an error log, by bisecting on the timestamps at line
+/// starts, so asking for the last 15 minutes of a 1 GB log costs a few seeks, not a scan. Also counts the
+/// newlines before that point (fast, vectorised) so evidence keeps its line numbers.
+/// </summary>
+public static class TimeWindowSeeker
+{
+    private const int Probe = 8192;
+
+    public static (long Offset, long FirstLine) Seek(string path, DateTime since)
+    {
+        using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        var size = file.Length;
+        if (size < 4 * Probe)
+        {
+            return (0, 1);
+        }
+
+        long lo = 0, hi = size;
+        var buf = new byte[Probe];
+        while (hi - lo > Probe)
+        {
+            var mid = lo + ((hi - lo) / 2);
+            var t = FirstTimeAfter(file, mid, buf);
+            if (t is null || t.Value >= since)
+            {
+                hi = mid;
+            }
+            else
+            {
+                lo = mid;
+            }
+        }
+
+        var start = LineStartAtOrAfter(file, lo, buf);
+        return (start, CountNewlines(file, start) + 1);
+    }
+
+    /// <summary>The timestamp of the first entry that starts after <paramref name="offset"/> (within one probe's bytes).</summary>
+    private static DateTime? FirstTimeAfter(FileStream file, long offset, byte[] buf)
+    {
+        file.Seek(offset, SeekOrigin.Begin);
+        var n = file.Read(buf, 0, buf.Length);
+        var span = buf.AsSpan(0, n);
+        var pos = 0;
+        if (offset > 0)
+        {
+            var nl = span.IndexOf((byte)'\n');
+            if (nl < 0)
+            {
+                return null;
+            }
+
+            pos = nl + 1;
+        }
+
+        while (pos < n)
+        {
+            var rest = span[pos..];
+            if (rest.Length >= 19 && ErrorLogParser.TryTime(Encoding.ASCII.GetString(rest[..19]), out var time))
+            {
+                return time;
+            }
+
+            var next = rest.IndexOf((byte)'\n');
+            if (next < 0)
+            {
+                return null;
+            }
+
+            pos += next + 1;
+        }
+
+        return null;
+    }
+
+    private static long LineStartAtOrAfter(FileStream file, long offset, byte[] buf)
+    {
+        if (offset == 0)
+        {
+            return 0;
+        }
+
+        file.Seek(offset - 1, SeekOrigin.Begin);
+        while (true)
+        {
+            var n = file.Read(buf, 0, buf.Length);
+            if (n == 0)
+            {
+                return file.Length;
+            }
+
+            var nl = buf.AsSpan(0, n).IndexOf((byte)'\n');
+            if (nl >= 0)
+            {
+                return file.Position - n + nl + 1;
+            }
+        }
+    }
+
+    private static long CountNewlines(FileStream file, long end)
+    {
+        file.Seek(0, SeekOrigin.Begin);
+        var buf = new byte[1 << 20];
+        long count = 0, read = 0;
+        while (read < end)
+        {
+            var n = file.Read(buf, 0, (int)Math.Min(buf.Length, end - read));
+            if (n == 0)
+            {
+                break;
+            }
+
+            count += buf.AsSpan(0, n).Count((byte)'\n');
+            read += n;
+        }
+
+        return count;
+    }
+}
