@@ -1,0 +1,100 @@
+using NgxDoctor.Core.Diagnosis;
+using NgxDoctor.Core.Logs;
+
+namespace NgxDoctor.Core.Tests;
+
+/// <summary>Lines observed from nginx 1.22 (../shared/reference/nginx-upstream-errors.md); the scenarios check the lines our own runs produce.</summary>
+public class ErrorLogParserTests
+{
+    private const string Tail = ", client: 127.0.0.1, server: lab.test, request: \"GET /x HTTP/1.1\"";
+
+    [Fact]
+    public void The_anatomy_of_a_line_is_read()
+    {
+        var e = ErrorLogParser.Parse("2026/11/27 23:54:00 [error] 1234#1234: *17 connect() failed (111: Connection refused) while connecting to upstream, client: 127.0.0.1, server: lab.test, request: \"GET /refused HTTP/1.1\", upstream: \"http://127.0.0.1:9/refused\", host: \"127.0.0.1:8080\"")!;
+        Assert.Equal(new DateTime(2026, 11, 27, 23, 54, 0), e.Time);
+        Assert.Equal("error", e.Level);
+        Assert.Equal(1234, e.Pid);
+        Assert.Equal(17, e.ConnectionId);
+        Assert.Equal("connect() failed (111: Connection refused)", e.Message);
+        Assert.Equal(111, e.Errno);
+        Assert.Equal("connecting to upstream", e.Action);
+        Assert.Equal("127.0.0.1", e.Client);
+        Assert.Equal("lab.test", e.Server);
+        Assert.Equal("GET /refused HTTP/1.1", e.Request);
+        Assert.Equal("http://127.0.0.1:9/refused", e.Upstream);
+        Assert.Equal("127.0.0.1:8080", e.Host);
+        Assert.False(e.Truncated);
+        var c = ErrorClassifier.Classify(e)!;
+        Assert.Equal(("connect-refused", Cause.UpstreamDown, "connect", 502), (c.Kind, c.Cause, c.Phase, c.Status));
+        Assert.Equal("127.0.0.1:9", ErrorClassifier.Peer(e));
+    }
+
+    [Theory]
+    [InlineData("[crit] 1#1: *3 connect() to unix:/run/app/missing.sock failed (2: No such file or directory) while connecting to upstream" + Tail + ", upstream: \"fastcgi://unix:/run/app/missing.sock:\"", "socket-missing", "unix:/run/app/missing.sock")]
+    [InlineData("[crit] 1#1: *3 connect() to unix:/run/app/locked.sock failed (13: Permission denied) while connecting to upstream" + Tail + ", upstream: \"fastcgi://unix:/run/app/locked.sock:\"", "socket-denied", "unix:/run/app/locked.sock")]
+    [InlineData("[error] 1#1: *3 connect() to unix:/run/app/tiny.sock failed (11: Resource temporarily unavailable) while connecting to upstream" + Tail + ", upstream: \"fastcgi://unix:/run/app/tiny.sock:\"", "backlog-full", "unix:/run/app/tiny.sock")]
+    [InlineData("[error] 1#1: *3 connect() to unix:/run/app/php.sock failed (111: Connection refused) while connecting to upstream" + Tail + ", upstream: \"fastcgi://unix:/run/app/php.sock:\"", "connect-refused", "unix:/run/app/php.sock")]
+    [InlineData("[error] 1#1: *3 upstream timed out (110: Connection timed out) while connecting to upstream" + Tail + ", upstream: \"http://127.0.0.1:9/x\"", "connect-timeout", "127.0.0.1:9")]
+    [InlineData("[error] 1#1: *3 upstream timed out (110: Connection timed out) while reading response header from upstream" + Tail + ", upstream: \"fastcgi://unix:/run/app/php.sock\"", "read-timeout", "unix:/run/app/php.sock")]
+    [InlineData("[error] 1#1: *3 upstream prematurely closed connection while reading response header from upstream" + Tail + ", upstream: \"http://127.0.0.1:9/x\"", "premature-close", "127.0.0.1:9")]
+    [InlineData("[error] 1#1: *3 recv() failed (104: Connection reset by peer) while reading response header from upstream" + Tail + ", upstream: \"http://127.0.0.1:9/x\"", "premature-close", "127.0.0.1:9")]
+    [InlineData("[error] 1#1: *3 upstream sent too big header while reading response header from upstream" + Tail + ", upstream: \"http://127.0.0.1:9/x\"", "header-too-big", "127.0.0.1:9")]
+    [InlineData("[error] 1#1: *3 upstream sent invalid header: \"X-Bad\\x01...\" while reading response header from upstream" + Tail + ", upstream: \"http://127.0.0.1:9/x\"", "invalid-response", "127.0.0.1:9")]
+    [InlineData("[error] 1#1: *3 upstream sent no valid HTTP/1.0 header while reading response header from upstream" + Tail + ", upstream: \"http://127.0.0.1:9/x\"", "http09", "127.0.0.1:9")]
+    [InlineData("[error] 1#1: *3 no live upstreams while connecting to upstream" + Tail + ", upstream: \"http://two/two\", host: \"127.0.0.1:8080\"", "no-live-upstreams", "two")]
+    [InlineData("[warn] 1#1: *3 upstream server temporarily disabled while connecting to upstream" + Tail + ", upstream: \"http://127.0.0.1:9/x\"", "server-disabled", "127.0.0.1:9")]
+    [InlineData("[error] 1#1: *3 upstream SSL certificate verify error: (18:self-signed certificate) while SSL handshaking to upstream" + Tail + ", upstream: \"https://127.0.0.1:9/x\"", "tls-error", "127.0.0.1:9")]
+    [InlineData("[error] 1#1: *3 SSL_do_handshake() failed (SSL: error:0A00010B:SSL routines::wrong version number) while SSL handshaking to upstream" + Tail + ", upstream: \"https://127.0.0.1:9/x\"", "tls-error", "127.0.0.1:9")]
+    [InlineData("[error] 1#1: *3 nonexistent.invalid could not be resolved (3: Host not found)" + Tail + ", host: \"127.0.0.1:8080\"", "dns", null)]
+    [InlineData("[error] 1#1: *3 no resolver defined to resolve nonexistent.invalid" + Tail, "dns", null)]
+    [InlineData("[alert] 1#1: *3 socket() failed (24: Too many open files) while connecting to upstream" + Tail + ", upstream: \"http://127.0.0.1:9/x\"", "fd-exhausted", "127.0.0.1:9")]
+    [InlineData("[crit] 1#1: *3 connect() to 10.0.0.5:8080 failed (99: Cannot assign requested address) while connecting to upstream" + Tail + ", upstream: \"http://10.0.0.5:8080/x\"", "ports-exhausted", "10.0.0.5:8080")]
+    [InlineData("[error] 1#1: *3 upstream prematurely closed connection while reading upstream" + Tail + ", upstream: \"http://127.0.0.1:9/x\"", "body-failure", "127.0.0.1:9")]
+    [InlineData("[info] 1#1: *3 client prematurely closed connection, so upstream connection is closed too while reading response header from upstream" + Tail + ", upstream: \"http://127.0.0.1:9/x\"", "client-closed", "127.0.0.1:9")]
+    [InlineData("[error] 1#1: *3 FastCGI sent in stderr: \"Primary script unknown\" while reading response header from upstream" + Tail + ", upstream: \"fastcgi://unix:/run/php.sock:\"", "fastcgi-stderr", "unix:/run/php.sock")]
+    [InlineData("[error] 1#1: *3 something new about upstream while connecting to upstream" + Tail + ", upstream: \"http://127.0.0.1:9/x\"", "unclassified", "127.0.0.1:9")]
+    public void Catalog_messages_are_classified(string rest, string kind, string? peer)
+    {
+        var e = ErrorLogParser.Parse("2026/11/27 23:54:00 " + rest)!;
+        Assert.NotNull(e);
+        var c = ErrorClassifier.Classify(e);
+        Assert.Equal(kind, c?.Kind);
+        Assert.Equal(peer, ErrorClassifier.Peer(e));
+    }
+
+    [Fact]
+    public void Lines_that_are_not_about_upstreams_are_not_classified()
+    {
+        var e = ErrorLogParser.Parse("2026/11/27 23:54:00 [error] 1#1: *5 open() \"/usr/share/nginx/html/x\" failed (2: No such file or directory), client: 1.2.3.4, server: _, request: \"GET /x HTTP/1.1\", host: \"a\"")!;
+        Assert.Null(ErrorClassifier.Classify(e));
+        Assert.Null(ErrorClassifier.Classify(ErrorLogParser.Parse("2026/11/27 23:54:00 [notice] 1#1: signal 1 (SIGHUP) received from 99, reconfiguring")!));
+    }
+
+    [Fact]
+    public void A_line_cut_at_2048_bytes_is_classified_from_its_prefix()
+    {
+        var line = "2026/11/27 23:54:00 [error] 1#1: *3 upstream timed out (110: Connection timed out) while reading response header from upstream, client: 1.2.3.4, server: _, request: \"GET /" + new string('a', 3000);
+        line = line[..2047];
+        var e = ErrorLogParser.Parse(line)!;
+        Assert.True(e.Truncated);
+        Assert.Equal("read-timeout", ErrorClassifier.Classify(e)!.Kind);
+    }
+
+    [Fact]
+    public void A_client_mark_inside_fastcgi_stderr_does_not_split_the_message()
+    {
+        var e = ErrorLogParser.Parse("2026/11/27 23:54:00 [error] 1#1: *3 FastCGI sent in stderr: \"PHP message: bad, client: said hello\" while reading response header from upstream, client: 127.0.0.1, server: s, request: \"GET / HTTP/1.1\", upstream: \"fastcgi://127.0.0.1:9000\"")!;
+        Assert.Equal("127.0.0.1", e.Client);
+        Assert.Equal("reading response header from upstream", e.Action);
+        Assert.Equal("127.0.0.1:9000", ErrorClassifier.Peer(e));
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("garbage")]
+    [InlineData("2026/13/45 99:00:00 [error] x")]
+    [InlineData("2026/02/29 00:00:00 [error] 1#1: not a leap year")]
+    [InlineData("\u001b[2J2026/11/27 23:54:00 [error] 1#1: x")]
+    public void Garbage_is_not_an_entry(string line) => Assert.Null(ErrorLogParser.Parse(line));
+}
