@@ -20,6 +20,7 @@ public static class ErrorLogScanner
         {
             try
             {
+                LogLineReader.EnsureRegular(file);
                 var (offset, firstLine) = file.EndsWith(".gz", StringComparison.Ordinal) ? (0L, 1L) : TimeWindowSeeker.Seek(file, since);
                 using var reader = LogLineReader.Open(file, offset, firstLine);
                 (ErrorLogEntry Entry, LogLine Line)? pending = null;
@@ -61,6 +62,11 @@ public static class ErrorLogScanner
                 }
 
                 Flush(pending);
+                if (reader.Problem is { } problem)
+                {
+                    problems.Add($"{file}: {problem}");
+                }
+
                 if (reader.CapReached)
                 {
                     problems.Add($"{file}: stopped at the {LogLineReader.MaxDecompressedBytes >> 20} MiB decompression cap");

@@ -38,8 +38,13 @@ public sealed class LogLineReader : IDisposable
 
     public bool CapReached { get; private set; }
 
-    /// <summary>Opens a log; throws <see cref="IOException"/> with the reason for anything that is not a readable regular file.</summary>
-    public static LogLineReader Open(string path, long offset = 0, long firstLine = 1)
+    /// <summary>Set when a gzip file ends early: its trailer's size does not match what was decompressed.</summary>
+    public string? Problem { get; private set; }
+
+    private uint? GzipSize { get; init; }
+
+    /// <summary>Throws <see cref="IOException"/> with the reason for anything that is not a regular file (never opening a FIFO or device).</summary>
+    public static void EnsureRegular(string path)
     {
         var status = UnixFileStatus.Of(path);
         if (status.Kind != UnixFileKind.Regular)
@@ -48,15 +53,20 @@ public sealed class LogLineReader : IDisposable
                 ? $"{path}: {ConfigText.ErrnoText(status.Errno)}"
                 : $"{path}: is a {status.Kind.ToString().ToLowerInvariant()}, not a regular file; not read");
         }
+    }
 
+    /// <summary>Opens a log; throws <see cref="IOException"/> with the reason for anything that is not a readable regular file.</summary>
+    public static LogLineReader Open(string path, long offset = 0, long firstLine = 1)
+    {
+        EnsureRegular(path);
         var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1, FileOptions.SequentialScan);
         if (path.EndsWith(".gz", StringComparison.Ordinal))
         {
-            return new LogLineReader(new GZipStream(file, CompressionMode.Decompress), 0, MaxDecompressedBytes, firstLine);
+            return new LogLineReader(new GZipStream(file, CompressionMode.Decompress), 0, MaxDecompressedBytes, firstLine) { GzipSize = GzipTrailerSize(file) };
         }
 
         file.Seek(offset, SeekOrigin.Begin);
-        return new LogLineReader(file, offset, status.Size, firstLine);
+        return new LogLineReader(file, offset, file.Length, firstLine);
     }
 
     public bool TryRead(out LogLine line)
@@ -131,6 +141,26 @@ public sealed class LogLineReader : IDisposable
         var n = _stream.Read(_buffer, 0, want);
         _start = 0;
         _end = n;
+        if (n == 0 && GzipSize is { } size && size != (uint)_position)
+        {
+            // .NET ends a truncated gzip stream quietly; the trailer's ISIZE (size mod 2^32) tells.
+            Problem = $"gzip data ends early or is corrupt: {_position} bytes decompressed, the trailer says {size}";
+        }
+
         return n > 0;
+    }
+
+    private static uint? GzipTrailerSize(FileStream file)
+    {
+        if (file.Length < 18)
+        {
+            return null;
+        }
+
+        Span<byte> tail = stackalloc byte[4];
+        file.Seek(-4, SeekOrigin.End);
+        file.ReadExactly(tail);
+        file.Seek(0, SeekOrigin.Begin);
+        return System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(tail);
     }
 }

@@ -1,0 +1,158 @@
+using System.IO.Compression;
+using System.Text;
+using NgxDoctor.Core.Logs;
+using NgxDoctor.Host.Logs;
+
+namespace NgxDoctor.Host.Tests;
+
+public sealed class LogReaderTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("ngxdoctor-logs-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, true);
+
+    private string Write(string name, byte[] bytes)
+    {
+        var path = Path.Combine(_dir, name);
+        File.WriteAllBytes(path, bytes);
+        return path;
+    }
+
+    private static List<LogLine> ReadAll(string path)
+    {
+        using var r = LogLineReader.Open(path);
+        var lines = new List<LogLine>();
+        while (r.TryRead(out var l))
+        {
+            lines.Add(l);
+        }
+
+        return lines;
+    }
+
+    [Theory]
+    [InlineData("a\nb\nc\n")]
+    [InlineData("a\r\nb\r\nc\r\n")]
+    [InlineData("a\rb\rc\r")]
+    [InlineData("a\nb\r\nc")]
+    public void Line_endings_parse_identically_and_the_last_line_is_kept(string text)
+    {
+        var lines = ReadAll(Write("e.log", Encoding.UTF8.GetBytes(text)));
+        Assert.Equal(["a", "b", "c"], lines.Select(l => l.Text));
+        Assert.Equal([1L, 2L, 3L], lines.Select(l => l.Number));
+    }
+
+    [Fact]
+    public void Nul_bytes_and_invalid_utf8_never_throw()
+    {
+        var lines = ReadAll(Write("bin.log", [0, 0, (byte)'a', 0xff, 0xfe, (byte)'\n', 0xc3, (byte)'\n', 0xe2, 0x82]));
+        Assert.Equal(3, lines.Count);
+        Assert.Equal("\0\0a\uFFFD\uFFFD", lines[0].Text);
+        Assert.Equal("\uFFFD", lines[1].Text);
+    }
+
+    [Fact]
+    public void A_10_MB_line_is_cut_at_the_cap_and_flagged_and_the_next_line_survives()
+    {
+        var big = new byte[10 * 1024 * 1024 + 2];
+        Array.Fill(big, (byte)'x');
+        big[^2] = (byte)'\n';
+        big[^1] = (byte)'y';
+        var lines = ReadAll(Write("big.log", big));
+        Assert.Equal(2, lines.Count);
+        Assert.True(lines[0].Oversize);
+        Assert.Equal(LogLineReader.MaxLineBytes, lines[0].Text.Length);
+        Assert.Equal("y", lines[1].Text);
+    }
+
+    [Fact]
+    public void Gzip_is_read_and_a_corrupt_or_truncated_gzip_is_an_error()
+    {
+        var path = Path.Combine(_dir, "e.log.2.gz");
+        using (var gz = new GZipStream(File.Create(path), CompressionLevel.Fastest))
+        {
+            gz.Write("one\ntwo\n"u8);
+        }
+
+        Assert.Equal(["one", "two"], ReadAll(path).Select(l => l.Text));
+        var bytes = File.ReadAllBytes(path);
+        var truncated = Write("t.log.gz", bytes[..(bytes.Length - 6)]);
+        using (var r = LogLineReader.Open(truncated))
+        {
+            while (r.TryRead(out _))
+            {
+            }
+
+            Assert.Contains("gzip data ends early", r.Problem, StringComparison.Ordinal);
+        }
+
+        var corrupt = Write("c.log.gz", [.. bytes[..10], .. Enumerable.Repeat((byte)0x55, 40)]);
+        Assert.ThrowsAny<InvalidDataException>(() => ReadAll(corrupt));
+    }
+
+    [Fact]
+    public void Special_files_are_refused_without_blocking()
+    {
+        Assert.Contains("is a directory", Assert.Throws<IOException>(() => LogLineReader.Open(_dir)).Message, StringComparison.Ordinal);
+        Assert.Contains("chardevice", Assert.Throws<IOException>(() => LogLineReader.Open("/dev/zero")).Message, StringComparison.Ordinal);
+        Assert.Contains("no such file", Assert.Throws<IOException>(() => LogLineReader.Open(Path.Combine(_dir, "none"))).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_window_seek_starts_at_the_first_line_of_the_window_and_keeps_line_numbers()
+    {
+        var t0 = new DateTime(2026, 11, 28, 0, 0, 0);
+        var sb = new StringBuilder();
+        for (var i = 0; i < 20_000; i++)
+        {
+            sb.Append($"{t0.AddSeconds(i):yyyy/MM/dd HH:mm:ss} [error] 1#1: *{i} upstream timed out (110: Connection timed out) while reading response header from upstream, client: 127.0.0.1, server: _, request: \"GET /{i} HTTP/1.1\", upstream: \"http://127.0.0.1:9/\"\n");
+        }
+
+        var path = Write("window.log", Encoding.ASCII.GetBytes(sb.ToString()));
+        var since = t0.AddSeconds(19_000);
+        var (offset, line) = TimeWindowSeeker.Seek(path, since);
+        Assert.True(offset > new FileInfo(path).Length / 2);
+        Assert.InRange(line, 18_900, 19_001);
+
+        var incidents = new IncidentAggregator();
+        var scan = ErrorLogScanner.Scan(path, since, t0.AddDays(1), incidents);
+        Assert.True(scan.Lines < 1200, $"read {scan.Lines} lines");
+        var incident = Assert.Single(incidents.Incidents());
+        Assert.Equal(1000, incident.Count);
+        Assert.Equal(since, incident.FirstSeen);
+        Assert.Equal($"{path}:19001", incident.Samples[0].Source);
+    }
+
+    [Fact]
+    public void Continuation_lines_join_their_entry_and_rotated_siblings_in_the_window_are_read()
+    {
+        var t0 = new DateTime(2026, 11, 28, 1, 0, 0);
+        string Line(int s, string msg) => $"{t0.AddSeconds(s):yyyy/MM/dd HH:mm:ss} [error] 1#1: *1 {msg}, client: 127.0.0.1, server: _, request: \"GET / HTTP/1.1\", upstream: \"http://127.0.0.1:9/\"\n";
+        var current = Write("site.log", Encoding.UTF8.GetBytes(Line(100, "upstream prematurely closed connection while reading response header from upstream")
+            + $"{t0.AddSeconds(101):yyyy/MM/dd HH:mm:ss} [error] 1#1: *2 FastCGI sent in stderr: \"PHP message: one\nPHP message: two\nPHP message: three\" while reading response header from upstream, client: 127.0.0.1, server: _, request: \"GET / HTTP/1.1\", upstream: \"fastcgi://127.0.0.1:9000\"\n"));
+        Write("site.log.1", Encoding.UTF8.GetBytes(Line(10, "upstream prematurely closed connection while reading response header from upstream")));
+        using (var gz = new GZipStream(File.Create(Path.Combine(_dir, "site.log.2.gz")), CompressionLevel.Fastest))
+        {
+            gz.Write(Encoding.UTF8.GetBytes(Line(1, "upstream prematurely closed connection while reading response header from upstream")));
+        }
+
+        var incidents = new IncidentAggregator();
+        var scan = ErrorLogScanner.Scan(current, t0.AddSeconds(5), t0.AddHours(1), incidents);
+        Assert.Equal(0, scan.Unrecognized);
+        Assert.Equal(3, scan.Entries);
+        var close = incidents.Incidents().Single(i => i.Kind == "premature-close");
+        Assert.Equal(2, close.Count);
+        Assert.EndsWith("site.log.1:1", close.Samples[0].Source, StringComparison.Ordinal);
+        Assert.Equal(["site.log.1", "site.log"], RotatedLogs.Window(current, t0.AddSeconds(50)).Select(Path.GetFileName));
+        Assert.Equal(["site.log.2.gz", "site.log.1", "site.log"], RotatedLogs.Window(current, t0.AddSeconds(5)).Select(Path.GetFileName));
+    }
+
+    [Fact]
+    public void An_unreadable_log_is_reported_and_the_scan_goes_on()
+    {
+        var incidents = new IncidentAggregator();
+        var scan = ErrorLogScanner.Scan(Path.Combine(_dir, "missing.log"), DateTime.MinValue, DateTime.MaxValue, incidents);
+        Assert.Contains("no such file", scan.Problem, StringComparison.Ordinal);
+        Assert.Empty(incidents.Incidents());
+    }
+}
