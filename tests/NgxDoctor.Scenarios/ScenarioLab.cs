@@ -33,6 +33,28 @@ public sealed class ScenarioLab : IDisposable
         return p;
     }
 
+    /// <summary>A deliberately broken HTTP backend (tests/TestSupport/fake_backend.py): ok, slow S, close, bigheader, garbage, status502.</summary>
+    public async Task<LabProcess> StartFakeAsync(int port, string mode, double arg = 0)
+    {
+        var python = DemoScenario.FindOnPath("python3") ?? throw new InvalidOperationException("python3 is needed (apt-get install python3)");
+        var script = Path.Combine(AppContext.BaseDirectory, "fake_backend.py");
+        var p = Nginx.StartProcess(python, [script, mode, Str(port), arg.ToString(CultureInfo.InvariantCulture)]);
+        await p.WaitUntilListeningAsync(port, null, TimeSpan.FromSeconds(15));
+        return p;
+    }
+
+    /// <summary>Sends requests through nginx, all at once; returns the status codes.</summary>
+    public async Task<int[]> GetAsync(string path, int times = 1)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+        var tasks = Enumerable.Range(0, times).Select(async _ =>
+        {
+            using var r = await http.GetAsync(new Uri($"http://127.0.0.1:{Port}{path}"));
+            return (int)r.StatusCode;
+        });
+        return await Task.WhenAll(tasks);
+    }
+
     public async Task<LabProcess> StartNodeAsync(int port)
     {
         var node = DemoScenario.FindOnPath("node") ?? DemoScenario.FindOnPath("nodejs") ?? throw new InvalidOperationException("node is needed (apt-get install nodejs)");
@@ -42,7 +64,7 @@ public sealed class ScenarioLab : IDisposable
     }
 
     /// <summary>PHP-FPM with one pool on a unix socket; owner, group and mode of the socket as given.</summary>
-    public async Task<LabProcess> StartPhpFpmAsync(string socketPath, string owner = "nobody", string group = "nogroup", string mode = "0660")
+    public async Task<LabProcess> StartPhpFpmAsync(string socketPath, string owner = "nobody", string group = "nogroup", string mode = "0660", int maxChildren = 2, int backlog = 511)
     {
         if (!File.Exists(PhpFpm))
         {
@@ -64,8 +86,9 @@ public sealed class ScenarioLab : IDisposable
             listen.owner = {owner}
             listen.group = {group}
             listen.mode = {mode}
+            listen.backlog = {backlog}
             pm = static
-            pm.max_children = 2
+            pm.max_children = {maxChildren}
             """);
         var p = Nginx.StartProcess(PhpFpm, ["-F", "-y", conf, "-n"]);
         await p.WaitUntilListeningAsync(null, socketPath, TimeSpan.FromSeconds(15));

@@ -1,0 +1,53 @@
+# A deliberately broken HTTP backend on 127.0.0.1:PORT, one behaviour per run:
+#   ok          200 "ok"
+#   slow S      waits S seconds, then 200
+#   close       reads the request and closes without a byte
+#   bigheader   a 200 whose header is about 10 KB
+#   garbage     a line that is not HTTP, then close
+#   status502   the backend's own 502
+import socket, sys, threading, time
+
+mode, port = sys.argv[1], int(sys.argv[2])
+arg = float(sys.argv[3]) if len(sys.argv) > 3 else 0.0
+
+def respond(conn):
+    try:
+        conn.settimeout(10)
+        data = b""
+        while b"\r\n\r\n" not in data:
+            chunk = conn.recv(4096)
+            if not chunk:
+                return
+            data += chunk
+        if mode == "slow":
+            time.sleep(arg)
+        if mode == "close":
+            return
+        if mode == "garbage":
+            conn.sendall(b"+OK this is not http\r\n")
+            return
+        if mode == "bigheader":
+            head = "HTTP/1.1 200 OK\r\nX-Big: " + "a" * 10240 + "\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok"
+            conn.sendall(head.encode())
+            return
+        status = "502 Bad Gateway" if mode == "status502" else "200 OK"
+        body = b"backend says " + status.encode()
+        conn.sendall(("HTTP/1.1 %s\r\nContent-Length: %d\r\nConnection: close\r\n\r\n" % (status, len(body))).encode() + body)
+    except OSError:
+        pass
+    finally:
+        conn.close()
+
+s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.1", port))
+s.listen(64)
+print("ready", flush=True)
+deadline = time.time() + 300
+s.settimeout(1)
+while time.time() < deadline:
+    try:
+        conn, _ = s.accept()
+    except socket.timeout:
+        continue
+    threading.Thread(target=respond, args=(conn,), daemon=True).start()
