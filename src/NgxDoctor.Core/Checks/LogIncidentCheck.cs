@@ -23,13 +23,13 @@ public abstract class LogIncidentCheck : ICheck
 
     public CheckOutcome Run(DiagnosisFacts facts)
     {
-        if (facts.Logs is not { } logs)
+        if (facts.Logs is not { } logs || Source(logs) is not { } source)
         {
-            return CheckOutcome.Skip(facts.WhyNotCollected("error-log") ?? "no error log was read");
+            return CheckOutcome.Skip(facts.WhyNotCollected(LogName) ?? $"no {LogName} was read");
         }
 
         var findings = new List<Finding>();
-        foreach (var group in logs.Incidents.Where(i => Kinds.Contains(i.Kind)).GroupBy(i => i.Upstream))
+        foreach (var group in source.Where(i => Kinds.Contains(i.Kind)).GroupBy(i => i.Upstream))
         {
             var incidents = group.ToList();
             var stopped = LogEvidence.HasStopped(logs, incidents);
@@ -52,6 +52,12 @@ public abstract class LogIncidentCheck : ICheck
 
         return CheckOutcome.Ran(findings);
     }
+
+    /// <summary>Which log feeds it, as named in "not checked" notes.</summary>
+    protected virtual string LogName => "error-log";
+
+    /// <summary>The incidents to look at; null when the log that has them was not read.</summary>
+    protected virtual IEnumerable<LogIncident>? Source(LogFacts logs) => logs.Incidents;
 
     protected abstract string Describe(string upstream, IReadOnlyList<LogIncident> incidents, int count);
 

@@ -20,8 +20,18 @@ public sealed class UpstreamTimeoutCheck : LogIncidentCheck
             ? $"{count} connect(s) to {upstream} timed out (504)"
             : $"{upstream} answered too slowly: {count} request(s) timed out waiting for it (504)";
 
-    protected override IEnumerable<Evidence> ExtraEvidence(DiagnosisFacts facts, UpstreamTarget? target, IReadOnlyList<LogIncident> incidents) =>
-        Settings(target, incidents.Any(i => i.Kind == "read-timeout") ? "_read_timeout" : "_connect_timeout");
+    protected override IEnumerable<Evidence> ExtraEvidence(DiagnosisFacts facts, UpstreamTarget? target, IReadOnlyList<LogIncident> incidents)
+    {
+        var settings = Settings(target, incidents.Any(i => i.Kind == "read-timeout") ? "_read_timeout" : "_connect_timeout").ToList();
+        var upstream = incidents[0].Upstream;
+        if (facts.Logs?.Access?.Upstreams.FirstOrDefault(u => u.Upstream == upstream) is { P50: not null } traffic)
+        {
+            var files = string.Join(", ", facts.Logs.Access.Files.Select(f => f.Path));
+            settings.Add(new Evidence("log", files, $"$upstream_response_time of {traffic.Requests} request(s) to {upstream}: p50 {traffic.P50:0.###} s, p90 {traffic.P90:0.###} s, p99 {traffic.P99:0.###} s, max {traffic.Max:0.###} s"));
+        }
+
+        return settings;
+    }
 
     protected override Remedy Remedy(DiagnosisFacts facts, UpstreamTarget? target, IReadOnlyList<LogIncident> incidents)
     {

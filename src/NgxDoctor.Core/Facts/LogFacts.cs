@@ -40,5 +40,8 @@ public sealed record LogFacts(DateTime Now, TimeSpan Since, IReadOnlyList<LogSca
     /// <summary>Errors that stopped this long before <see cref="Now"/> are an outage that has ended, when the upstream works now.</summary>
     public static readonly TimeSpan Quiet = TimeSpan.FromMinutes(2);
 
+    /// <summary>Access-log statistics; null when no access log was read.</summary>
+    public AccessFacts? Access { get; init; }
+
     public IEnumerable<LogIncident> Of(string cause) => Incidents.Where(i => i.Cause == cause);
 }

@@ -10,7 +10,7 @@ namespace NgxDoctor.Host.Logs;
 /// </summary>
 public static class ErrorLogScanner
 {
-    public static LogScan Scan(string path, DateTime since, DateTime until, IncidentAggregator incidents)
+    public static LogScan Scan(string path, DateTime since, DateTime until, IncidentAggregator incidents, FailureKeys? failures = null)
     {
         long lines = 0, entries = 0, unclassified = 0, unrecognized = 0, oversize = 0;
         DateTime? first = null, last = null;
@@ -104,6 +104,10 @@ public static class ErrorLogScanner
                 }
 
                 incidents.Add(it.Entry, c, source, it.Line.Text);
+                if (c.Status is 502 or 504)
+                {
+                    failures?.Add(it.Entry);
+                }
             }
         }
 

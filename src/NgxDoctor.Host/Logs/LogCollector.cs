@@ -19,6 +19,7 @@ public static class LogCollector
         }
 
         var incidents = new IncidentAggregator();
+        var failures = new FailureKeys();
         var scans = new List<LogScan>();
         foreach (var target in errorLogs)
         {
@@ -28,7 +29,7 @@ public static class LogCollector
                 continue;
             }
 
-            var scan = ErrorLogScanner.Scan(target.Path, now - since, now, incidents);
+            var scan = ErrorLogScanner.Scan(target.Path, now - since, now, incidents, failures);
             scans.Add(scan);
             if (scan.Problem is not null)
             {
@@ -41,6 +42,41 @@ public static class LogCollector
             notes.Add(new NotCollected("error-log", "no error_log is configured and the binary's default is unknown"));
         }
 
-        return new LogFacts(now, since, scans, incidents.Incidents());
+        var readable = scans.Count > 0 && scans.All(x => x.Problem is null);
+        return new LogFacts(now, since, scans, incidents.Incidents())
+        {
+            Access = CollectAccess(targets, now, since, readable ? failures : null, notes),
+        };
+    }
+
+    /// <summary>Reads every file access log with a format that logs $status; 5xx are attributed only when the error log was read.</summary>
+    public static AccessFacts? CollectAccess(LogTargets targets, DateTime now, TimeSpan since, FailureKeys? failures, List<NotCollected> notes)
+    {
+        var aggregator = new AccessAggregator(failures);
+        var scans = new List<LogScan>();
+        foreach (var target in targets.AccessLogs)
+        {
+            if (!target.IsFile)
+            {
+                notes.Add(new NotCollected("access-log", $"{target.Path} ({target.Context}) is not a file and cannot be read back"));
+                continue;
+            }
+
+            var parser = new AccessLineParser(LogFormat.Compile(target.Format, target.Escape));
+            if (!parser.HasStatus)
+            {
+                notes.Add(new NotCollected("access-log", $"{target.Path}: log_format {target.FormatName} does not log $status"));
+                continue;
+            }
+
+            var scan = AccessLogScanner.Scan(target.Path, parser, now - since, now, aggregator);
+            scans.Add(scan);
+            if (scan.Problem is not null)
+            {
+                notes.Add(new NotCollected("access-log", scan.Problem));
+            }
+        }
+
+        return scans.Count == 0 ? null : aggregator.Build(scans);
     }
 }

@@ -1,4 +1,3 @@
-using System.Text;
 using NgxDoctor.Core.Logs;
 
 namespace NgxDoctor.Host.Logs;
@@ -8,7 +7,9 @@ public static class RotatedLogs
 {
     public const int MaxSiblings = 30;
 
-    public static IReadOnlyList<string> Window(string path, DateTime since)
+    public static IReadOnlyList<string> Window(string path, DateTime since) => Window(path, since, line => ErrorLogParser.TryTime(line, out var t) ? t : null);
+
+    public static IReadOnlyList<string> Window(string path, DateTime since, Func<string, DateTime?> timeOf)
     {
         var chain = new List<string> { path };
         for (var i = 1; i <= MaxSiblings; i++)
@@ -29,7 +30,7 @@ public static class RotatedLogs
         foreach (var file in chain)
         {
             needed.Add(file);
-            if (FirstTime(file) is { } t && t <= since)
+            if (FirstTime(file, timeOf) is { } t && t <= since)
             {
                 break;
             }
@@ -39,14 +40,14 @@ public static class RotatedLogs
         return needed;
     }
 
-    private static DateTime? FirstTime(string file)
+    private static DateTime? FirstTime(string file, Func<string, DateTime?> timeOf)
     {
         try
         {
             using var reader = LogLineReader.Open(file);
             for (var i = 0; i < 50 && reader.TryRead(out var line); i++)
             {
-                if (ErrorLogParser.TryTime(line.Text, out var t))
+                if (timeOf(line.Text) is { } t)
                 {
                     return t;
                 }

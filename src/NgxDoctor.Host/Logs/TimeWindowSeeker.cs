@@ -12,7 +12,10 @@ public static class TimeWindowSeeker
 {
     private const int Probe = 8192;
 
-    public static (long Offset, long FirstLine) Seek(string path, DateTime since)
+    public static (long Offset, long FirstLine) Seek(string path, DateTime since) => Seek(path, since, ErrorLogTime);
+
+    /// <summary>The same for any line format, given how to read a line's time.</summary>
+    public static (long Offset, long FirstLine) Seek(string path, DateTime since, Func<string, DateTime?> timeOf)
     {
         using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
         var size = file.Length;
@@ -26,7 +29,7 @@ public static class TimeWindowSeeker
         while (hi - lo > Probe)
         {
             var mid = lo + ((hi - lo) / 2);
-            var t = FirstTimeAfter(file, mid, buf);
+            var t = FirstTimeAfter(file, mid, buf, timeOf);
             if (t is null || t.Value >= since)
             {
                 hi = mid;
@@ -42,7 +45,9 @@ public static class TimeWindowSeeker
     }
 
     /// <summary>The timestamp of the first entry that starts after <paramref name="offset"/> (within one probe's bytes).</summary>
-    private static DateTime? FirstTimeAfter(FileStream file, long offset, byte[] buf)
+    private static DateTime? ErrorLogTime(string line) => ErrorLogParser.TryTime(line, out var t) ? t : null;
+
+    private static DateTime? FirstTimeAfter(FileStream file, long offset, byte[] buf, Func<string, DateTime?> timeOf)
     {
         file.Seek(offset, SeekOrigin.Begin);
         var n = file.Read(buf, 0, buf.Length);
@@ -62,15 +67,15 @@ public static class TimeWindowSeeker
         while (pos < n)
         {
             var rest = span[pos..];
-            if (rest.Length >= 19 && ErrorLogParser.TryTime(Encoding.ASCII.GetString(rest[..19]), out var time))
-            {
-                return time;
-            }
-
             var next = rest.IndexOf((byte)'\n');
             if (next < 0)
             {
                 return null;
+            }
+
+            if (timeOf(Encoding.UTF8.GetString(rest[..next])) is { } time)
+            {
+                return time;
             }
 
             pos += next + 1;

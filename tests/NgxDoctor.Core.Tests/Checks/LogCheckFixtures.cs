@@ -122,3 +122,31 @@ public sealed class BacklogFullFixtures : LogCheckFixture
 
     protected override string OtherKind => "fd-exhausted";
 }
+
+public sealed class BackendErrorFixtures : ICheckFixture
+{
+    public string CheckId => Diagnosis.Cause.BackendError;
+
+    public string Cause => Diagnosis.Cause.BackendError;
+
+    private static DiagnosisFacts WithAccess(bool attributed, params LogIncident[] backendErrors)
+    {
+        var f = FactsBuilder.FromConfig(UpstreamDownFixtures.NodeSite).Probe("127.0.0.1:3000", ProbeOutcome.Connected).Listen("127.0.0.1:3000", "node");
+        var access = new AccessFacts([], [], [], [], backendErrors) { Attributed = attributed };
+        return f with { Logs = f.Logs! with { Access = access } };
+    }
+
+    private static LogIncident Backend502() => new("backend-5xx", Diagnosis.Cause.BackendError, "response", 502, "127.0.0.1:3000", 4,
+        FactsBuilder.Now.AddMinutes(-3), FactsBuilder.Now.AddMinutes(-1), [new LogSample("/var/log/nginx/access.log:9", "127.0.0.1 - - [28/Nov/2026:02:59:00 +0000] \"GET / HTTP/1.1\" 502 20 \"-\" \"curl\"")]);
+
+    public IEnumerable<(string, DiagnosisFacts)> MustTrigger()
+    {
+        yield return ("backend's own 502", WithAccess(true, Backend502()));
+    }
+
+    public IEnumerable<(string, DiagnosisFacts)> MustNotTrigger()
+    {
+        yield return ("no backend 5xx", WithAccess(true));
+        yield return ("a 5xx of another kind", WithAccess(true, Backend502() with { Kind = "other" }));
+    }
+}

@@ -1,0 +1,43 @@
+namespace NgxDoctor.Core.Logs;
+
+/// <summary>
+/// The requests nginx itself failed (client and request line, with when), from the error log: an access-log 5xx
+/// that matches one came from nginx; one that does not, with an upstream status of its own, came from the backend.
+/// </summary>
+public sealed class FailureKeys
+{
+    public const int Capacity = 200_000;
+    private static readonly TimeSpan Slack = TimeSpan.FromMinutes(2);
+    private readonly Dictionary<(string, string), List<DateTime>> _keys = [];
+    private int _count;
+
+    public bool Overflowed { get; private set; }
+
+    public void Add(ErrorLogEntry e)
+    {
+        if (e.Client is null || e.Request is null)
+        {
+            return;
+        }
+
+        if (_count >= Capacity)
+        {
+            Overflowed = true;
+            return;
+        }
+
+        var key = (e.Client, e.Request);
+        if (!_keys.TryGetValue(key, out var times))
+        {
+            _keys[key] = times = [];
+        }
+
+        times.Add(e.Time);
+        _count++;
+    }
+
+    /// <summary>Whether nginx logged a failure for this client and request line shortly before (or at) the access entry's time.</summary>
+    public bool Contains(string? client, string? request, DateTime? time) =>
+        client is not null && request is not null && _keys.TryGetValue((client, request), out var times)
+        && (time is null || times.Any(t => t <= time.Value.AddSeconds(1) && t >= time.Value - Slack));
+}
