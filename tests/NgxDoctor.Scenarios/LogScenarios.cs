@@ -129,4 +129,38 @@ public class LogScenarios
         Assert.True(first.GetProperty("cause").GetString() == "pool-exhausted", run.ToString());
         Assert.Contains("(11: Resource temporarily unavailable)", ScenarioLab.Evidence(first), StringComparison.Ordinal);
     }
+
+    private const string UpstreamFormat = "log_format upstreams '$remote_addr - $remote_user [$time_local] \"$request\" $status $body_bytes_sent \"$http_referer\" \"$http_user_agent\" us=$upstream_status ua=$upstream_addr urt=$upstream_response_time rt=$request_time';";
+
+    [Fact]
+    public async Task A_backend_that_answers_502_itself_is_backend_error_not_a_gateway_failure()
+    {
+        using var lab = new ScenarioLab();
+        var port = ScenarioLab.FreePort();
+        await lab.StartFakeAsync(port, "status502");
+        var snapshot = await lab.StartNginxAsync(UpstreamFormat + "\n" + lab.Server($"access_log {lab.Nginx.PathOf("logs/upstreams.log")} upstreams; location / {{ proxy_pass http://127.0.0.1:{port}; }}"));
+        var statuses = await lab.GetAsync("/", 3);
+        Assert.Equal(new[] { 502, 502, 502 }, statuses);
+
+        var f = Only(lab.Diagnose(snapshot), "backend-error");
+        Assert.Equal($"127.0.0.1:{port}", f.GetProperty("upstream").GetString());
+        var evidence = ScenarioLab.Evidence(f);
+        Assert.Contains("3 \"backend-5xx\" entries (502)", evidence, StringComparison.Ordinal);
+        Assert.Contains($"upstreams.log:1 | 127.0.0.1 - - [", evidence, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_custom_log_format_with_upstream_fields_gives_the_timeout_finding_its_latencies()
+    {
+        using var lab = new ScenarioLab();
+        var port = ScenarioLab.FreePort();
+        await lab.StartFakeAsync(port, "slow", 1.5);
+        var snapshot = await lab.StartNginxAsync(UpstreamFormat + "\n" + lab.Server($"access_log {lab.Nginx.PathOf("logs/upstreams.log")} upstreams; location / {{ proxy_pass http://127.0.0.1:{port}; proxy_read_timeout 1s; }}"));
+        var statuses = await lab.GetAsync("/", 2);
+        Assert.Equal(new[] { 504, 504 }, statuses);
+
+        var f = Only(lab.Diagnose(snapshot), "upstream-timeout");
+        var evidence = ScenarioLab.Evidence(f);
+        Assert.Contains($"$upstream_response_time of 2 request(s) to 127.0.0.1:{port}: p50 1", evidence, StringComparison.Ordinal);
+    }
 }
