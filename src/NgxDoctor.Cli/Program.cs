@@ -20,6 +20,7 @@ public static class Program
         {
             DiagnoseCommand.Create(),
             UpstreamsCommand.Create(),
+            LogsCommand.Create(),
             DemoCommand.Create(),
         };
         var parse = root.Parse(args);

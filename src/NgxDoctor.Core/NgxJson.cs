@@ -15,6 +15,7 @@ namespace NgxDoctor.Core;
 [JsonSerializable(typeof(DiagnosisReport))]
 [JsonSerializable(typeof(DiagnosisFacts))]
 [JsonSerializable(typeof(UpstreamInventory))]
+[JsonSerializable(typeof(LogsReport))]
 public sealed partial class NgxJson : JsonSerializerContext
 {
     public static string Serialize<T>(T value) => JsonSerializer.Serialize(value, typeof(T), Default);

@@ -116,7 +116,13 @@ public static class ErrorClassifier
             return new("client-closed", "", phase, 499);
         }
 
-        return e.Upstream is not null || phase is "connect" or "send" or "header" or "tls"
+        if (m.StartsWith("an upstream response is buffered", StringComparison.Ordinal) || m.StartsWith("a client request body is buffered", StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        // What is left and looks like an upstream failure (an error-level line about an upstream) is kept, counted.
+        return e.Level is "error" or "crit" or "alert" or "emerg" && (e.Upstream is not null || phase is "connect" or "send" or "header" or "tls")
             ? new(Unclassified, "", phase, null)
             : null;
     }

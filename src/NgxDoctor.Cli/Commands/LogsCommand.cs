@@ -1,0 +1,68 @@
+using System.CommandLine;
+using NgxDoctor.Cli.Rendering;
+using NgxDoctor.Config;
+using NgxDoctor.Core;
+using NgxDoctor.Core.Diagnosis;
+using NgxDoctor.Core.Facts;
+using NgxDoctor.Host;
+using NgxDoctor.Host.Logs;
+using NgxDoctor.Host.Nginx;
+using NgxDoctor.Host.Proc;
+
+namespace NgxDoctor.Cli.Commands;
+
+/// <summary>`logs`: 5xx and 499 over time, by cause, upstream and path, from the instance's logs or from files given.</summary>
+public static class LogsCommand
+{
+    public static Command Create()
+    {
+        var config = new Option<string?>("--config") { Description = "main nginx.conf whose error_log and access_log to read (default: the running nginx's)" };
+        var files = new Option<string[]>("--file") { Description = "a log file copied from elsewhere (repeatable); error or access log is told from its content", AllowMultipleArgumentsPerToken = false };
+        var format = new Option<string?>("--format") { Description = "log_format string of the --file access logs (default: combined)" };
+        var since = new Option<string>("--since") { Description = "how far back to read (e.g. 15m, 1h, 1d); with --file, back from the newest entry", DefaultValueFactory = _ => "1h" };
+        var json = new Option<bool>("--json") { Description = "print the report as one JSON document" };
+        var cmd = new Command("logs", """
+            What the logs say about 5xx and 499: per minute, by cause (nginx's own 502/504 told apart from the
+            backend's 5xx), by upstream with latencies, top failing paths, with example lines.
+
+            Examples:
+              ngxdoctor logs --since 1h
+              ngxdoctor logs --file error.log --file access.log --format '$remote_addr [$time_local] "$request" $status $upstream_status'
+            """)
+        {
+            config, files, format, since, json,
+        };
+        cmd.SetAction((r, ct) => CliErrors.GuardAsync(async () =>
+        {
+            if (!ConfigValues.TryParseTime(r.GetValue(since)!, out var window) || window <= TimeSpan.Zero)
+            {
+                throw new UsageException($"--since: \"{r.GetValue(since)}\" is not a duration such as 30s, 15m, 2h or 1d");
+            }
+
+            var notes = new List<NotCollected>();
+            LogFacts logs;
+            if (r.GetValue(files) is { Length: > 0 } given)
+            {
+                logs = LogFileSet.Collect(given, r.GetValue(format), window, notes);
+            }
+            else
+            {
+                var located = await InstanceLocator.LocateAsync(r.GetValue(config), NginxProcesses.Find(ProcessTable.Read()), ct);
+                logs = LogCollector.Collect(ConfigLoader.LoadFile(located.ConfigFile), located, DateTime.Now, window, notes);
+            }
+
+            var report = new LogsReport(logs, notes);
+            if (r.GetValue(json))
+            {
+                Console.Out.WriteLine(NgxJson.Serialize(report));
+            }
+            else
+            {
+                LogsRenderer.Render(Terminal.Create(), report);
+            }
+
+            return logs.Files.Count == 0 && logs.Access is null ? CliErrors.Unknown : 0;
+        }));
+        return cmd;
+    }
+}

@@ -1,0 +1,109 @@
+using System.Text;
+using NgxDoctor.Config.Logs;
+using NgxDoctor.Core.Facts;
+using NgxDoctor.Core.Logs;
+
+namespace NgxDoctor.Host.Logs;
+
+/// <summary>
+/// Logs given by hand (copied from another box): each file is told to be an error log or an access log from its
+/// first lines; "now" is the newest entry among them, so --since counts back from the end of the logs.
+/// </summary>
+public static class LogFileSet
+{
+    public static LogFacts Collect(IReadOnlyList<string> files, string? format, TimeSpan since, List<NotCollected> notes)
+    {
+        var parser = new AccessLineParser(LogFormat.Compile(format ?? LogDiscovery.Combined));
+        var errorLogs = new List<string>();
+        var accessLogs = new List<string>();
+        foreach (var file in files)
+        {
+            var kind = Detect(file, parser);
+            if (kind == "error")
+            {
+                errorLogs.Add(file);
+            }
+            else if (kind == "access")
+            {
+                accessLogs.Add(file);
+            }
+            else
+            {
+                notes.Add(new NotCollected("log", kind));
+            }
+        }
+
+        var now = files.Select(f => LastTime(f, parser)).Where(t => t is not null).Select(t => t!.Value).DefaultIfEmpty(DateTime.Now).Max();
+        var incidents = new IncidentAggregator();
+        var failures = new FailureKeys();
+        var scans = errorLogs.Select(f => ErrorLogScanner.Scan(f, now - since, now, incidents, failures)).ToList();
+        var aggregator = new AccessAggregator(errorLogs.Count > 0 ? failures : null);
+        var accessScans = accessLogs.Select(f => AccessLogScanner.Scan(f, parser, now - since, now, aggregator)).ToList();
+        foreach (var scan in scans.Concat(accessScans).Where(s => s.Problem is not null))
+        {
+            notes.Add(new NotCollected(scan.Kind + "-log", scan.Problem!));
+        }
+
+        return new LogFacts(now, since, scans, incidents.Incidents()) { Access = accessScans.Count == 0 ? null : aggregator.Build(accessScans) };
+    }
+
+    /// <summary>"error", "access", or why the file is neither.</summary>
+    private static string Detect(string file, AccessLineParser parser)
+    {
+        try
+        {
+            using var reader = LogLineReader.Open(file);
+            for (var i = 0; i < 200 && reader.TryRead(out var line); i++)
+            {
+                if (ErrorLogParser.Parse(line.Text) is not null)
+                {
+                    return "error";
+                }
+
+                if (parser.Parse(line.Text) is not null)
+                {
+                    return "access";
+                }
+            }
+
+            return $"{file}: neither an nginx error log nor an access log in the given format (0 of its first lines matched)";
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
+        {
+            return e.Message;
+        }
+    }
+
+    /// <summary>The time of the last entry, read from the file's last 64 KiB.</summary>
+    private static DateTime? LastTime(string file, AccessLineParser parser)
+    {
+        try
+        {
+            LogLineReader.EnsureRegular(file);
+            if (file.EndsWith(".gz", StringComparison.Ordinal))
+            {
+                return null;
+            }
+
+            using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+            var take = (int)Math.Min(stream.Length, 64 * 1024);
+            stream.Seek(-take, SeekOrigin.End);
+            var buf = new byte[take];
+            stream.ReadExactly(buf);
+            foreach (var line in Encoding.UTF8.GetString(buf).Split('\n').Reverse())
+            {
+                var t = ErrorLogParser.TryTime(line, out var et) ? et : parser.Parse(line.TrimEnd('\r'))?.Time;
+                if (t is not null)
+                {
+                    return t;
+                }
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+
+        return null;
+    }
+}
