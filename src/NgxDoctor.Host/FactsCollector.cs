@@ -45,7 +45,7 @@ public static class FactsCollector
         }
 
         var now = DateTime.Now;
-        var logs = Logs.LogCollector.Collect(config, located, now, options.Since, notes);
+        var logs = Logs.LogCollector.Collect(config, located, now, options.Since, notes, processes, inventory, out var phpFpm);
 
         var socketPaths = inventory.Targets.Where(t => t.Address.Kind == UpstreamAddressKind.Unix)
             .Select(t => t.Address.SocketPath!).Distinct().Select(p => SocketPathInspector.Inspect(p, users)).ToList();
@@ -64,6 +64,7 @@ public static class FactsCollector
             SocketPaths = socketPaths,
             Probes = await probes.ConfigureAwait(false),
             Logs = logs,
+            PhpFpm = phpFpm,
             NotCollected = notes,
         };
         return (facts, config);

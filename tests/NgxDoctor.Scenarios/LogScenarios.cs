@@ -163,4 +163,33 @@ public class LogScenarios
         var evidence = ScenarioLab.Evidence(f);
         Assert.Contains($"$upstream_response_time of 2 request(s) to 127.0.0.1:{port}: p50 1", evidence, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Php_fpm_at_max_children_with_nginx_timeouts_is_pool_exhausted_first()
+    {
+        using var lab = new ScenarioLab();
+        var sock = lab.Nginx.PathOf("run/dyn.sock");
+        File.WriteAllText(lab.Nginx.PathOf("www/slow.php"), "<?php usleep(2500000); echo 'done';");
+        await lab.StartPhpFpmAsync(sock, maxChildren: 1, processManager: "dynamic");
+        var snapshot = await lab.StartNginxAsync(lab.Server($$"""
+            location ~ \.php$ {
+                    include /etc/nginx/fastcgi_params;
+                    fastcgi_param SCRIPT_FILENAME {{lab.Nginx.PathOf("www")}}$fastcgi_script_name;
+                    fastcgi_read_timeout 1s;
+                    fastcgi_pass unix:{{sock}};
+                }
+            """));
+        var statuses = await lab.GetAsync("/slow.php", 4);
+        Assert.All(statuses, s => Assert.Equal(504, s));
+        await Task.Delay(1500); // PHP-FPM checks its pool once a second
+
+        var run = lab.Diagnose(snapshot);
+        var findings = ScenarioLab.Findings(run);
+        Assert.True(findings.Count >= 2, run.ToString());
+        Assert.Equal("pool-exhausted", findings[0].GetProperty("cause").GetString());
+        Assert.Contains(findings, f => f.GetProperty("cause").GetString() == "upstream-timeout");
+        var evidence = ScenarioLab.Evidence(findings[0]);
+        Assert.Contains("server reached pm.max_children setting (1)", evidence, StringComparison.Ordinal);
+        Assert.Contains("pm.max_children = 1 (pool www", evidence, StringComparison.Ordinal);
+    }
 }

@@ -64,7 +64,7 @@ public sealed class ScenarioLab : IDisposable
     }
 
     /// <summary>PHP-FPM with one pool on a unix socket; owner, group and mode of the socket as given.</summary>
-    public async Task<LabProcess> StartPhpFpmAsync(string socketPath, string owner = "nobody", string group = "nogroup", string mode = "0660", int maxChildren = 2, int backlog = 511)
+    public async Task<LabProcess> StartPhpFpmAsync(string socketPath, string owner = "nobody", string group = "nogroup", string mode = "0660", int maxChildren = 2, int backlog = 511, string processManager = "static")
     {
         if (!File.Exists(PhpFpm))
         {
@@ -87,8 +87,11 @@ public sealed class ScenarioLab : IDisposable
             listen.group = {group}
             listen.mode = {mode}
             listen.backlog = {backlog}
-            pm = static
+            pm = {processManager}
             pm.max_children = {maxChildren}
+            pm.start_servers = 1
+            pm.min_spare_servers = 1
+            pm.max_spare_servers = 1
             """);
         var p = Nginx.StartProcess(PhpFpm, ["-F", "-y", conf, "-n"]);
         await p.WaitUntilListeningAsync(null, socketPath, TimeSpan.FromSeconds(15));

@@ -13,11 +13,15 @@ public sealed class UpstreamCrashCheck : LogIncidentCheck
 
     protected override string Cause => Diagnosis.Cause.UpstreamCrash;
 
-    protected override IReadOnlyList<string> Kinds => ["premature-close"];
+    protected override IReadOnlyList<string> Kinds => ["premature-close", "fpm-terminated", "fpm-killed", "fpm-signal"];
 
     protected override string Describe(string upstream, IReadOnlyList<LogIncident> incidents, int count) =>
         $"{upstream} closed or reset {count} connection(s) before answering (502)";
 
     protected override Remedy Remedy(DiagnosisFacts facts, UpstreamTarget? target, IReadOnlyList<LogIncident> incidents) =>
-        new("The backend's worker died or gave up mid-request: look in its own log at these times (a crash, a worker killed by its timeout such as PHP-FPM request_terminate_timeout or gunicorn WORKER TIMEOUT, or by the OOM killer: dmesg). With upstream keepalive, make the backend's idle timeout longer than nginx's.", ["dmesg -T | grep -i -E 'killed process|out of memory'"]);
+        incidents.Any(i => i.Kind == "fpm-terminated")
+            ? new("PHP-FPM killed children that ran past request_terminate_timeout: make those scripts faster, or raise request_terminate_timeout together with fastcgi_read_timeout.", [])
+            : incidents.Any(i => i.Kind == "fpm-killed")
+            ? new("PHP-FPM children were killed by SIGKILL, usually the kernel's OOM killer: check dmesg, lower pm.max_children or memory_limit, or add memory.", ["dmesg -T | grep -i -E 'killed process|out of memory'"])
+            : new("The backend's worker died or gave up mid-request: look in its own log at these times (a crash, a worker killed by its timeout such as PHP-FPM request_terminate_timeout or gunicorn WORKER TIMEOUT, or by the OOM killer: dmesg). With upstream keepalive, make the backend's idle timeout longer than nginx's.", ["dmesg -T | grep -i -E 'killed process|out of memory'"]);
 }

@@ -43,6 +43,9 @@ public sealed record DiagnosisFacts
 
     public IReadOnlyList<ProbeResult>? Probes { get; init; }
 
+    /// <summary>Running PHP-FPM masters and their pools.</summary>
+    public IReadOnlyList<FpmInstance> PhpFpm { get; init; } = [];
+
     /// <summary>Log evidence; null when no log was read.</summary>
     public LogFacts? Logs { get; init; }
 

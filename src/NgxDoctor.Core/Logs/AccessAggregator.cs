@@ -60,9 +60,7 @@ public sealed class AccessAggregator(FailureKeys? failures)
 
         if (backend)
         {
-            var entry = new ErrorLogEntry(r.Time ?? DateTime.MinValue, "info", 0, null, "backend " + r.Status, null, null, r.Client, null, r.Request,
-                "http://" + AccessRecord.Last(r.UpstreamAddr), null, false);
-            _backend.Add(entry, new Classification("backend-5xx", Diagnosis.Cause.BackendError, "response", r.Status), source, line);
+            _backend.Add(new Classification("backend-5xx", Diagnosis.Cause.BackendError, "response", r.Status), AccessRecord.Last(r.UpstreamAddr), r.Time ?? DateTime.MinValue, source, line);
         }
     }
 

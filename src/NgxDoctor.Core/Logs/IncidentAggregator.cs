@@ -11,17 +11,19 @@ public sealed class IncidentAggregator
 
     private readonly Dictionary<(string, string?), Builder> _incidents = [];
 
-    public void Add(ErrorLogEntry entry, Classification c, string source, string text)
+    public void Add(ErrorLogEntry entry, Classification c, string source, string text) => Add(c, ErrorClassifier.Peer(entry), entry.Time, source, text);
+
+    public void Add(Classification c, string? upstream, DateTime time, string source, string text)
     {
-        var key = (c.Kind, ErrorClassifier.Peer(entry));
+        var key = (c.Kind, upstream);
         if (!_incidents.TryGetValue(key, out var b))
         {
-            _incidents[key] = b = new Builder(c, key.Item2, entry.Time);
+            _incidents[key] = b = new Builder(c, upstream, time);
         }
 
         b.Count++;
-        b.Last = entry.Time > b.Last ? entry.Time : b.Last;
-        b.First = entry.Time < b.First ? entry.Time : b.First;
+        b.Last = time > b.Last ? time : b.Last;
+        b.First = time < b.First ? time : b.First;
         var sample = new LogSample(source, SafeText.Escape(text, SampleChars));
         if (b.Samples.Count < SamplesPerIncident - 1)
         {

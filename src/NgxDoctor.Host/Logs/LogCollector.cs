@@ -8,7 +8,12 @@ namespace NgxDoctor.Host.Logs;
 /// <summary>Finds the instance's error logs and reads the window of each into incidents.</summary>
 public static class LogCollector
 {
-    public static LogFacts Collect(NginxConfig config, LocatedInstance located, DateTime now, TimeSpan since, List<NotCollected> notes)
+    public static LogFacts Collect(NginxConfig config, LocatedInstance located, DateTime now, TimeSpan since, List<NotCollected> notes) =>
+        Collect(config, located, now, since, notes, [], null, out _);
+
+    /// <summary>nginx's logs, and those of the running PHP-FPM masters (whose entries join nginx's under the pool's address).</summary>
+    public static LogFacts Collect(NginxConfig config, LocatedInstance located, DateTime now, TimeSpan since, List<NotCollected> notes,
+        IReadOnlyList<ProcessInfo> processes, Config.Upstreams.UpstreamInventory? inventory, out IReadOnlyList<FpmInstance> phpFpm)
     {
         var prefix = located.Instance?.Prefix ?? located.Binary?.Prefix ?? Path.GetDirectoryName(located.ConfigFile) ?? "/";
         var targets = LogDiscovery.Find(config, prefix);
@@ -43,6 +48,7 @@ public static class LogCollector
         }
 
         var readable = scans.Count > 0 && scans.All(x => x.Problem is null);
+        phpFpm = inventory is null ? [] : PhpFpmCollector.Collect(processes, inventory, now - since, now, incidents, scans, notes);
         return new LogFacts(now, since, scans, incidents.Incidents())
         {
             Access = CollectAccess(targets, now, since, readable ? failures : null, notes),

@@ -150,3 +150,14 @@ public sealed class BackendErrorFixtures : ICheckFixture
         yield return ("a 5xx of another kind", WithAccess(true, Backend502() with { Kind = "other" }));
     }
 }
+
+public sealed class PhpFpmSaturationFixtures : LogCheckFixture
+{
+    public override string CheckId => "php-fpm-saturation";
+
+    public override string Cause => Diagnosis.Cause.PoolExhausted;
+
+    protected override string Kind => "fpm-max-children";
+
+    protected override string OtherKind => "fpm-slow";
+}

@@ -1,0 +1,13 @@
+using NgxDoctor.Config.PhpFpm;
+
+namespace NgxDoctor.Core.Facts;
+
+/// <summary>A running PHP-FPM master: its configuration file, pools and error log.</summary>
+public sealed record FpmInstance(int Pid, string ConfigFile, IReadOnlyList<FpmPool> Pools, string? ErrorLog, string? Problem)
+{
+    /// <summary>The pool listening at an nginx upstream address ("unix:/run/php.sock", "127.0.0.1:9000"), if any.</summary>
+    public FpmPool? PoolAt(string address) => Pools.FirstOrDefault(p => Matches(p.ListenAddress, address));
+
+    public static bool Matches(string? listen, string address) =>
+        listen is not null && (listen == address || (listen.StartsWith("*:", StringComparison.Ordinal) && address.EndsWith(listen[1..], StringComparison.Ordinal)));
+}

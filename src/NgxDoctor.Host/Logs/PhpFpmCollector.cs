@@ -1,0 +1,99 @@
+using NgxDoctor.Config;
+using NgxDoctor.Config.PhpFpm;
+using NgxDoctor.Config.Upstreams;
+using NgxDoctor.Core.Facts;
+using NgxDoctor.Core.Logs;
+using NgxDoctor.Core.Text;
+
+namespace NgxDoctor.Host.Logs;
+
+/// <summary>
+/// Running PHP-FPM masters (from their process title, "php-fpm: master process (/etc/php/8.2/fpm/php-fpm.conf)"),
+/// their pools, and the window of their error log, whose entries join nginx's under the pool's listen address.
+/// </summary>
+public static class PhpFpmCollector
+{
+    private const string Title = "php-fpm: master process (";
+
+    public static IReadOnlyList<FpmInstance> Collect(IReadOnlyList<ProcessInfo> processes, UpstreamInventory inventory, DateTime since, DateTime until,
+        IncidentAggregator incidents, List<LogScan> scans, List<NotCollected> notes)
+    {
+        var result = new List<FpmInstance>();
+        foreach (var master in processes.Where(p => p.CommandLine.StartsWith(Title, StringComparison.Ordinal)))
+        {
+            var conf = master.CommandLine[Title.Length..].TrimEnd().TrimEnd(')');
+            PhpFpmConfig config;
+            try
+            {
+                config = PhpFpmConfigParser.Load(conf);
+            }
+            catch (ConfigParseException e)
+            {
+                result.Add(new FpmInstance(master.Pid, conf, [], null, e.Message));
+                notes.Add(new NotCollected("php-fpm", $"pid {master.Pid}: {SafeText.Escape(e.Message)}"));
+                continue;
+            }
+
+            var errorLog = config.Global.TryGetValue("error_log", out var el) ? el.Value : null;
+            var instance = new FpmInstance(master.Pid, conf, config.Pools, errorLog, null);
+            result.Add(instance);
+            if (errorLog is null || !errorLog.StartsWith('/') || errorLog.StartsWith("/proc/", StringComparison.Ordinal) || errorLog.StartsWith("/dev/", StringComparison.Ordinal))
+            {
+                notes.Add(new NotCollected("php-fpm-log", $"pid {master.Pid}: error_log is {errorLog ?? "not set"}; not a file ngxdoctor can read"));
+                continue;
+            }
+
+            scans.Add(Scan(errorLog, instance, inventory, since, until, incidents));
+        }
+
+        return result;
+    }
+
+    private static LogScan Scan(string path, FpmInstance instance, UpstreamInventory inventory, DateTime since, DateTime until, IncidentAggregator incidents)
+    {
+        long lines = 0, entries = 0, unrecognized = 0;
+        DateTime? first = null, last = null;
+        try
+        {
+            LogLineReader.EnsureRegular(path);
+            var (offset, firstLine) = TimeWindowSeeker.Seek(path, since, l => FpmLogParser.Parse(l)?.Time);
+            using var reader = LogLineReader.Open(path, offset, firstLine);
+            while (reader.TryRead(out var line))
+            {
+                lines++;
+                var e = FpmLogParser.Parse(line.Text);
+                if (e is null)
+                {
+                    unrecognized++;
+                    continue;
+                }
+
+                if (e.Time < since || e.Time > until)
+                {
+                    continue;
+                }
+
+                entries++;
+                first ??= e.Time;
+                last = e.Time;
+                if (FpmLogParser.Classify(e) is { } c)
+                {
+                    incidents.Add(c, Address(instance, e.Pool, inventory), e.Time, $"{path}:{line.Number}", line.Text);
+                }
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return new LogScan(path, "php-fpm", lines, entries, 0, unrecognized, 0, first, last, SafeText.Escape(ex.Message));
+        }
+
+        return new LogScan(path, "php-fpm", lines, entries, 0, unrecognized, 0, first, last, null);
+    }
+
+    /// <summary>The pool's listen address as nginx's inventory names it, so both logs' entries meet under one key.</summary>
+    private static string? Address(FpmInstance instance, string? pool, UpstreamInventory inventory)
+    {
+        var listen = instance.Pools.FirstOrDefault(p => p.Name == pool)?.ListenAddress;
+        return inventory.Targets.FirstOrDefault(t => FpmInstance.Matches(listen, t.Address.Text))?.Address.Text ?? listen;
+    }
+}
