@@ -39,4 +39,11 @@ public static class CliErrors
 }
 
 /// <summary>A bad argument value found after parsing (e.g. a malformed --since).</summary>
-public sealed class UsageException(string message) : Exception(message);
+public sealed class UsageException(string message) : Exception(message)
+{
+    /// <summary>A positive nginx-style duration ("30s", "15m", "2h", "1d") or a usage error naming the option.</summary>
+    public static TimeSpan Duration(string option, string? text) =>
+        ConfigValues.TryParseTime(text ?? "", out var d) && d > TimeSpan.Zero
+            ? d
+            : throw new UsageException($"{option}: \"{text}\" is not a duration such as 30s, 15m, 2h or 1d");
+}

@@ -42,10 +42,7 @@ public static class DiagnoseCommand
                 throw new UsageException("--url is not supported yet: request routing (which server and location serve a URL) is not built");
             }
 
-            if (!ConfigValues.TryParseTime(r.GetValue(since)!, out var window) || window <= TimeSpan.Zero)
-            {
-                throw new UsageException($"--since: \"{r.GetValue(since)}\" is not a duration such as 30s, 15m, 2h or 1d");
-            }
+            var window = UsageException.Duration("--since", r.GetValue(since));
 
             var seconds = r.GetValue(timeout);
             var probeSeconds = r.GetValue(probeTimeout);

@@ -34,10 +34,7 @@ public static class LogsCommand
         };
         cmd.SetAction((r, ct) => CliErrors.GuardAsync(async () =>
         {
-            if (!ConfigValues.TryParseTime(r.GetValue(since)!, out var window) || window <= TimeSpan.Zero)
-            {
-                throw new UsageException($"--since: \"{r.GetValue(since)}\" is not a duration such as 30s, 15m, 2h or 1d");
-            }
+            var window = UsageException.Duration("--since", r.GetValue(since));
 
             var notes = new List<NotCollected>();
             LogFacts logs;
