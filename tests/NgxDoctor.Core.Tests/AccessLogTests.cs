@@ -72,9 +72,18 @@ public class AccessLogTests
         keys.Add(ErrorLogParser.Parse("2026/11/28 03:00:01 [error] 1#1: *1 connect() failed (111: Connection refused) while connecting to upstream, client: 10.0.0.1, server: _, request: \"GET /down HTTP/1.1\", upstream: \"http://127.0.0.1:9/down\"")!);
         var agg = new AccessAggregator(keys);
         var p = new AccessLineParser(LogFormat.Compile(Combined + " $upstream_status $upstream_addr"));
-        agg.Add(p.Parse("10.0.0.1 - - [28/Nov/2026:03:00:01 +0000] \"GET /down HTTP/1.1\" 502 157 \"-\" \"c\" 502 127.0.0.1:9")!, "a:1", "l1");
-        agg.Add(p.Parse("10.0.0.1 - - [28/Nov/2026:03:00:02 +0000] \"GET /app HTTP/1.1\" 502 20 \"-\" \"c\" 502 127.0.0.1:7")!, "a:2", "l2");
-        agg.Add(p.Parse("10.0.0.1 - - [28/Nov/2026:03:00:03 +0000] \"GET /ok HTTP/1.1\" 200 20 \"-\" \"c\" 200 127.0.0.1:7")!, "a:3", "l3");
+        string[] lines =
+        [
+            "10.0.0.1 - - [28/Nov/2026:03:00:01 +0000] \"GET /down HTTP/1.1\" 502 157 \"-\" \"c\" 502 127.0.0.1:9",
+            "10.0.0.1 - - [28/Nov/2026:03:00:02 +0000] \"GET /app HTTP/1.1\" 502 20 \"-\" \"c\" 502 127.0.0.1:7",
+            "10.0.0.1 - - [28/Nov/2026:03:00:03 +0000] \"GET /ok HTTP/1.1\" 200 20 \"-\" \"c\" 200 127.0.0.1:7",
+        ];
+        for (var i = 0; i < lines.Length; i++)
+        {
+            Assert.True(p.TryParse(lines[i], out var fields));
+            agg.Add(lines[i], fields, "a", i + 1);
+        }
+
         var facts = agg.Build([]);
         var backend = Assert.Single(facts.BackendErrors);
         Assert.Equal("127.0.0.1:7", backend.Upstream);

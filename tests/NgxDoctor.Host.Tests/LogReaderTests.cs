@@ -155,4 +155,37 @@ public sealed class LogReaderTests : IDisposable
         Assert.Contains("no such file", scan.Problem, StringComparison.Ordinal);
         Assert.Empty(incidents.Incidents());
     }
+
+    [Fact]
+    public void An_access_log_read_in_parallel_chunks_gives_what_one_pass_gives()
+    {
+        var format = "$remote_addr - $remote_user [$time_local] \"$request\" $status $body_bytes_sent \"$http_referer\" \"$http_user_agent\" $upstream_status $upstream_addr $upstream_response_time";
+        var t0 = new DateTime(2026, 11, 28, 1, 0, 0);
+        var sb = new StringBuilder();
+        var random = new Random(7);
+        for (var i = 0; i < 60_000; i++)
+        {
+            var status = random.Next(20) switch { 0 => 502, 1 => 504, 2 => 499, 3 => 503, _ => 200 };
+            sb.Append($"10.0.{i % 7}.{i % 250} - - [{t0.AddSeconds(i / 20):dd/MMM/yyyy:HH:mm:ss} +0000] \"GET /p/{random.Next(100)} HTTP/1.1\" {status} 12 \"-\" \"ua\" {status} 127.0.0.1:{3000 + (i % 3)} {random.NextDouble() * 2:0.000}\n");
+            if (i % 9999 == 0)
+            {
+                sb.Append("garbage line\n");
+            }
+        }
+
+        var path = Write("big-access.log", Encoding.ASCII.GetBytes(sb.ToString()));
+        var keys = new FailureKeys();
+        string Run(long threshold)
+        {
+            var agg = new AccessAggregator(keys);
+            var scan = AccessLogScanner.Scan(path, new AccessLineParser(LogFormat.Compile(format)), DateTime.MinValue, DateTime.MaxValue, agg, keys, threshold);
+            return NgxDoctor.Core.NgxJson.Serialize(new NgxDoctor.Core.Facts.LogFacts(t0, TimeSpan.FromHours(1), [scan], []) { Access = agg.Build([scan]) });
+        }
+
+        var single = Run(long.MaxValue);
+        var parallel = Run(1024);
+        Assert.Equal(single, parallel);
+        Assert.Contains("\"unrecognized\": 7", single, StringComparison.Ordinal);
+        Assert.Contains("big-access.log:40002", single, StringComparison.Ordinal);
+    }
 }

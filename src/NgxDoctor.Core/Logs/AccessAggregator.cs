@@ -1,72 +1,122 @@
+using System.Globalization;
 using NgxDoctor.Core.Facts;
 using NgxDoctor.Core.Text;
 
 namespace NgxDoctor.Core.Logs;
 
-/// <summary>Folds access records into per-minute buckets, per-upstream traffic and latency, top failing paths and backend 5xx.</summary>
+/// <summary>Folds access lines into per-minute buckets, per-upstream traffic and latency, top failing paths and backend 5xx.</summary>
 public sealed class AccessAggregator(FailureKeys? failures)
 {
-    private readonly SortedDictionary<DateTime, int[]> _minutes = [];
+    private readonly Dictionary<DateTime, int[]> _minutes = [];
     private readonly Dictionary<string, (int[] Counts, LatencyHistogram Latency)> _upstreams = new(StringComparer.Ordinal);
     private readonly SpaceSaving _paths = new(256);
     private readonly IncidentAggregator _backend = new();
+    private DateTime _lastMinute = DateTime.MinValue;
+    private int[]? _lastBucket;
 
-    public void Add(AccessRecord r, string source, string line)
+    /// <summary>The hot path: only 5xx and 499 lines are turned into strings.</summary>
+    public void Add(ReadOnlySpan<char> line, in AccessFields f, string file, long lineNumber)
     {
-        var is5xx = r.Status is >= 500 and < 600;
-        var upstreamStatus = AccessRecord.Last(r.UpstreamStatus);
-        var backend = is5xx && failures is not null && upstreamStatus == r.Status.ToString(System.Globalization.CultureInfo.InvariantCulture)
-            && AccessRecord.Last(r.UpstreamAddr) is { } addr && addr.Contains(':', StringComparison.Ordinal)
-            && !failures.Contains(r.Client, r.Request, r.Time);
+        var is5xx = f.Status is >= 500 and < 600;
+        var addr = Last(line, f.UpstreamAddr);
+        var backend = is5xx && failures is not null && IsBackendAnswer(line, f, addr);
 
-        if (r.Time is { } t)
+        if (f.Time is { } t)
         {
             var minute = new DateTime(t.Year, t.Month, t.Day, t.Hour, t.Minute, 0);
-            if (!_minutes.TryGetValue(minute, out var m))
+            if (minute != _lastMinute || _lastBucket is null)
             {
-                _minutes[minute] = m = new int[7];
+                if (!_minutes.TryGetValue(minute, out _lastBucket))
+                {
+                    _minutes[minute] = _lastBucket = new int[7];
+                }
+
+                _lastMinute = minute;
             }
 
-            m[0]++;
-            if (Slot(r.Status) is var slot and > 0)
+            _lastBucket[0]++;
+            if (Slot(f.Status) is var slot and > 0)
             {
-                m[slot]++;
+                _lastBucket[slot]++;
             }
 
-            m[6] += backend ? 1 : 0;
+            _lastBucket[6] += backend ? 1 : 0;
         }
 
-        if (AccessRecord.Last(r.UpstreamAddr) is { } upstream)
+        if (!addr.IsEmpty)
         {
-            if (!_upstreams.TryGetValue(upstream, out var u))
+            var lookup = _upstreams.GetAlternateLookup<ReadOnlySpan<char>>();
+            if (!lookup.TryGetValue(addr, out var u))
             {
-                _upstreams[upstream] = u = (new int[4], new LatencyHistogram());
+                u = (new int[4], new LatencyHistogram());
+                lookup[addr] = u;
             }
 
             u.Counts[0]++;
-            u.Counts[1] += is5xx ? 1 : 0;
-            u.Counts[2] += is5xx && !backend && r.Status is 502 or 504 ? 1 : 0;
-            u.Counts[3] += backend ? 1 : 0;
-            if (AccessRecord.Seconds(r.UpstreamResponseTime) is { } seconds)
+            if (is5xx)
+            {
+                u.Counts[1]++;
+                u.Counts[2] += !backend && f.Status is 502 or 504 ? 1 : 0;
+                u.Counts[3] += backend ? 1 : 0;
+            }
+
+            var rt = Last(line, f.UpstreamResponseTime);
+            if (!rt.IsEmpty && double.TryParse(rt, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds))
             {
                 u.Latency.Add(seconds);
             }
         }
 
-        if ((is5xx || r.Status == 499) && r.Path is { } path)
+        if ((is5xx || f.Status == 499) && f.Request is { } req && PathOf(line[req]) is { IsEmpty: false } path)
         {
-            _paths.Add(SafeText.Escape(path, 512));
+            _paths.Add(SafeText.Escape(path.ToString(), 512));
         }
 
         if (backend)
         {
-            _backend.Add(new Classification("backend-5xx", Diagnosis.Cause.BackendError, "response", r.Status), AccessRecord.Last(r.UpstreamAddr), r.Time ?? DateTime.MinValue, source, line);
+            _backend.Add(new Classification("backend-5xx", Diagnosis.Cause.BackendError, "response", f.Status), addr.ToString(), f.Time ?? DateTime.MinValue, file, lineNumber, line.ToString());
         }
+    }
+
+    /// <summary>Adds what another aggregator saw in the chunk that follows this one's.</summary>
+    public void Merge(AccessAggregator later, long lineOffset)
+    {
+        foreach (var (minute, counts) in later._minutes)
+        {
+            if (!_minutes.TryGetValue(minute, out var mine))
+            {
+                _minutes[minute] = mine = new int[7];
+            }
+
+            for (var i = 0; i < mine.Length; i++)
+            {
+                mine[i] += counts[i];
+            }
+        }
+
+        foreach (var (addr, u) in later._upstreams)
+        {
+            if (!_upstreams.TryGetValue(addr, out var mine))
+            {
+                _upstreams[addr] = mine = (new int[4], new LatencyHistogram());
+            }
+
+            for (var i = 0; i < mine.Counts.Length; i++)
+            {
+                mine.Counts[i] += u.Counts[i];
+            }
+
+            mine.Latency.Merge(u.Latency);
+        }
+
+        _paths.Merge(later._paths);
+        _backend.Merge(later._backend, lineOffset);
+        _lastBucket = null;
     }
 
     public AccessFacts Build(IReadOnlyList<LogScan> files) => new(
         files,
-        _minutes.Select(kv => new MinuteBucket(kv.Key, kv.Value[0], kv.Value[1], kv.Value[2], kv.Value[3], kv.Value[4], kv.Value[5], kv.Value[6])).ToList(),
+        _minutes.OrderBy(kv => kv.Key).Select(kv => new MinuteBucket(kv.Key, kv.Value[0], kv.Value[1], kv.Value[2], kv.Value[3], kv.Value[4], kv.Value[5], kv.Value[6])).ToList(),
         _upstreams.OrderByDescending(kv => kv.Value.Counts[1]).ThenBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => new UpstreamTraffic(
             kv.Key, kv.Value.Counts[0], kv.Value.Counts[1], kv.Value.Counts[2], kv.Value.Counts[3],
             kv.Value.Latency.Quantile(0.5), kv.Value.Latency.Quantile(0.9), kv.Value.Latency.Quantile(0.99), kv.Value.Latency.Max)).ToList(),
@@ -75,6 +125,43 @@ public sealed class AccessAggregator(FailureKeys? failures)
     {
         Attributed = failures is not null,
     };
+
+    /// <summary>A backend's own answer: its last status is the one sent, it has a real address, and nginx logged no failure for it.</summary>
+    private bool IsBackendAnswer(ReadOnlySpan<char> line, in AccessFields f, ReadOnlySpan<char> addr) =>
+        Last(line, f.UpstreamStatus).SequenceEqual(f.Status.ToString(CultureInfo.InvariantCulture))
+        && addr.Contains(':')
+        && !failures!.Contains(AccessLineParser.Text(line, f.Client), AccessLineParser.Text(line, f.Request), f.Time);
+
+    /// <summary>The last of several values ("502, 200", "502 : 200") of a field, as a span; empty for "-".</summary>
+    private static ReadOnlySpan<char> Last(ReadOnlySpan<char> line, Range? range)
+    {
+        if (range is not { } r)
+        {
+            return default;
+        }
+
+        var v = line[r];
+        var comma = v.LastIndexOf(", ");
+        var colon = v.LastIndexOf(" : ");
+        var i = Math.Max(comma < 0 ? -1 : comma + 2, colon < 0 ? -1 : colon + 3);
+        v = (i < 0 ? v : v[i..]).Trim();
+        return v.Length == 1 && v[0] == '-' ? default : v;
+    }
+
+    private static ReadOnlySpan<char> PathOf(ReadOnlySpan<char> request)
+    {
+        var sp = request.IndexOf(' ');
+        if (sp < 0)
+        {
+            return default;
+        }
+
+        var uri = request[(sp + 1)..];
+        var end = uri.IndexOf(' ');
+        uri = end < 0 ? uri : uri[..end];
+        var q = uri.IndexOf('?');
+        return q < 0 ? uri : uri[..q];
+    }
 
     private static int Slot(int status) => status switch
     {

@@ -58,7 +58,7 @@ public sealed record AccessRecord(
     /// <summary>$time_local "28/Nov/2026:03:00:00 +0000" (the offset is dropped: the host's local time, like the error log) or $time_iso8601.</summary>
     public static DateTime? ParseTime(string text)
     {
-        if (text.Length >= 20 && text[2] == '/' && DateTime.TryParseExact(text[..20], "dd/MMM/yyyy:HH:mm:ss", CultureInfo.InvariantCulture, DateTimeStyles.None, out var local))
+        if (LogTime.TryTimeLocal(text, out var local))
         {
             return local;
         }

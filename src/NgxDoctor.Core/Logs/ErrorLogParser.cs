@@ -21,12 +21,7 @@ public static class ErrorLogParser
     /// <summary>Whether a line starts with nginx's timestamp (else it continues the previous entry).</summary>
     public static bool StartsEntry(ReadOnlySpan<char> line) => TryTime(line, out _);
 
-    public static bool TryTime(ReadOnlySpan<char> line, out DateTime time)
-    {
-        time = default;
-        return line.Length >= 19 && line[4] == '/' && line[7] == '/' && line[10] == ' ' && line[13] == ':' && line[16] == ':'
-            && DateTime.TryParseExact(line[..19], "yyyy/MM/dd HH:mm:ss", CultureInfo.InvariantCulture, DateTimeStyles.None, out time);
-    }
+    public static bool TryTime(ReadOnlySpan<char> line, out DateTime time) => LogTime.TryErrorLog(line, out time);
 
     public static ErrorLogEntry? Parse(string line)
     {

@@ -3,7 +3,10 @@ using NgxDoctor.Core.Text;
 
 namespace NgxDoctor.Core.Logs;
 
-/// <summary>Folds classified entries into incidents keyed by (kind, upstream), keeping counts, first/last seen and a few samples.</summary>
+/// <summary>
+/// Folds classified entries into incidents keyed by (kind, upstream), keeping counts, first/last seen and a few
+/// lines. Aggregators of consecutive chunks of one file merge, their line numbers shifted by the lines before.
+/// </summary>
 public sealed class IncidentAggregator
 {
     public const int SamplesPerIncident = 3;
@@ -11,9 +14,58 @@ public sealed class IncidentAggregator
 
     private readonly Dictionary<(string, string?), Builder> _incidents = [];
 
-    public void Add(ErrorLogEntry entry, Classification c, string source, string text) => Add(c, ErrorClassifier.Peer(entry), entry.Time, source, text);
+    public void Add(ErrorLogEntry entry, Classification c, string file, long line, string text) => Add(c, ErrorClassifier.Peer(entry), entry.Time, file, line, text);
 
-    public void Add(Classification c, string? upstream, DateTime time, string source, string text)
+    /// <summary>Counts one entry; its line is kept only if it is among the first samples or is the latest.</summary>
+    public void Add(Classification c, string? upstream, DateTime time, string file, long line, string text)
+    {
+        var b = For(c, upstream, time);
+        b.Count++;
+        b.Last = time > b.Last ? time : b.Last;
+        b.First = time < b.First ? time : b.First;
+        if (b.Samples.Count < SamplesPerIncident - 1)
+        {
+            b.Samples.Add(new Raw(file, line, text));
+        }
+        else
+        {
+            b.Latest = new Raw(file, line, text);
+        }
+    }
+
+    /// <summary>Adds what another aggregator saw in the chunk that follows this one's (its line numbers counted from 1).</summary>
+    public void Merge(IncidentAggregator later, long lineOffset)
+    {
+        foreach (var (key, o) in later._incidents)
+        {
+            var b = For(o.C, key.Item2, o.First);
+            b.Count += o.Count;
+            b.First = o.First < b.First ? o.First : b.First;
+            b.Last = o.Last > b.Last ? o.Last : b.Last;
+            foreach (var s in o.Samples.Append(o.Latest).OfType<Raw>().Select(r => r with { Line = r.Line + lineOffset }))
+            {
+                if (b.Samples.Count < SamplesPerIncident - 1)
+                {
+                    b.Samples.Add(s);
+                }
+                else
+                {
+                    b.Latest = s;
+                }
+            }
+        }
+    }
+
+    public IReadOnlyList<LogIncident> Incidents() => _incidents.Values
+        .Select(b => new LogIncident(b.C.Kind, b.C.Cause, b.C.Phase, b.C.Status, b.Upstream, b.Count, b.First, b.Last,
+            b.Samples.Append(b.Latest).OfType<Raw>().Select(r => Sample(r.File, r.Line, r.Text)).ToList()))
+        .OrderBy(i => i.FirstSeen)
+        .ToList();
+
+    public static LogSample Sample(string file, long line, string text) =>
+        new($"{file}:{line.ToString(System.Globalization.CultureInfo.InvariantCulture)}", SafeText.Escape(text, SampleChars));
+
+    private Builder For(Classification c, string? upstream, DateTime time)
     {
         var key = (c.Kind, upstream);
         if (!_incidents.TryGetValue(key, out var b))
@@ -21,25 +73,10 @@ public sealed class IncidentAggregator
             _incidents[key] = b = new Builder(c, upstream, time);
         }
 
-        b.Count++;
-        b.Last = time > b.Last ? time : b.Last;
-        b.First = time < b.First ? time : b.First;
-        var sample = new LogSample(source, SafeText.Escape(text, SampleChars));
-        if (b.Samples.Count < SamplesPerIncident - 1)
-        {
-            b.Samples.Add(sample);
-        }
-        else
-        {
-            b.Latest = sample;
-        }
+        return b;
     }
 
-    public IReadOnlyList<LogIncident> Incidents() => _incidents.Values
-        .Select(b => new LogIncident(b.C.Kind, b.C.Cause, b.C.Phase, b.C.Status, b.Upstream, b.Count, b.First, b.Last,
-            b.Latest is null ? b.Samples : [.. b.Samples, b.Latest]))
-        .OrderBy(i => i.FirstSeen)
-        .ToList();
+    private sealed record Raw(string File, long Line, string Text);
 
     private sealed class Builder(Classification c, string? upstream, DateTime time)
     {
@@ -53,8 +90,8 @@ public sealed class IncidentAggregator
 
         public DateTime Last { get; set; } = time;
 
-        public List<LogSample> Samples { get; } = [];
+        public List<Raw> Samples { get; } = [];
 
-        public LogSample? Latest { get; set; }
+        public Raw? Latest { get; set; }
     }
 }

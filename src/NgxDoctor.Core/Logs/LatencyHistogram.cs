@@ -19,6 +19,17 @@ public sealed class LatencyHistogram
 
     public long Count => _total;
 
+    public void Merge(LatencyHistogram other)
+    {
+        for (var i = 0; i < Buckets; i++)
+        {
+            _counts[i] += other._counts[i];
+        }
+
+        _total += other._total;
+        _max = Math.Max(_max, other._max);
+    }
+
     public double? Max => _total == 0 ? null : _max;
 
     /// <summary>The upper bound of the bucket holding the q-quantile, in seconds (never above the maximum seen).</summary>

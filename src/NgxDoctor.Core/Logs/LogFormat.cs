@@ -60,9 +60,9 @@ public sealed class LogFormat
     public int IndexOf(string variable) => Array.IndexOf(_variables, variable);
 
     /// <summary>Splits a line into value ranges, one per variable; false when the line does not fit the format.</summary>
-    public bool TryMatch(string line, Span<Range> values)
+    public bool TryMatch(ReadOnlySpan<char> line, Span<Range> values)
     {
-        var s = line.AsSpan();
+        var s = line;
         if (!s.StartsWith(_literals[0]))
         {
             return false;

@@ -28,6 +28,20 @@ public sealed class SpaceSaving(int capacity)
         _counts[key] = min.Value + 1;
     }
 
+    /// <summary>Adds another sketch's counters; the merged sketch keeps the largest <c>capacity</c> of them.</summary>
+    public void Merge(SpaceSaving other)
+    {
+        foreach (var (key, count) in other._counts)
+        {
+            _counts[key] = _counts.GetValueOrDefault(key) + count;
+        }
+
+        foreach (var key in _counts.OrderByDescending(kv => kv.Value).Skip(capacity).Select(kv => kv.Key).ToList())
+        {
+            _counts.Remove(key);
+        }
+    }
+
     public IReadOnlyList<(string Key, long Count)> Top(int n) =>
         _counts.OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key, StringComparer.Ordinal).Take(n).Select(kv => (kv.Key, kv.Value)).ToList();
 }

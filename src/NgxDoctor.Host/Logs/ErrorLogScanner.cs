@@ -91,19 +91,18 @@ public static class ErrorLogScanner
                     return;
                 }
 
-                var source = $"{file}:{it.Line.Number}";
                 if (c.Kind == ErrorClassifier.Unclassified)
                 {
                     unclassified++;
                     if (unclassifiedSamples.Count < 5)
                     {
-                        unclassifiedSamples.Add(new LogSample(source, SafeText.Escape(it.Line.Text, IncidentAggregator.SampleChars)));
+                        unclassifiedSamples.Add(IncidentAggregator.Sample(file, it.Line.Number, it.Line.Text));
                     }
 
                     return;
                 }
 
-                incidents.Add(it.Entry, c, source, it.Line.Text);
+                incidents.Add(it.Entry, c, file, it.Line.Number, it.Line.Text);
                 if (c.Status is 502 or 504)
                 {
                     failures?.Add(it.Entry);

@@ -75,7 +75,7 @@ public static class LogCollector
                 continue;
             }
 
-            var scan = AccessLogScanner.Scan(target.Path, parser, now - since, now, aggregator);
+            var scan = AccessLogScanner.Scan(target.Path, parser, now - since, now, aggregator, failures);
             scans.Add(scan);
             if (scan.Problem is not null)
             {

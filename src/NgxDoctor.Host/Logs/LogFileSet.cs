@@ -38,7 +38,7 @@ public static class LogFileSet
         var failures = new FailureKeys();
         var scans = errorLogs.Select(f => ErrorLogScanner.Scan(f, now - since, now, incidents, failures)).ToList();
         var aggregator = new AccessAggregator(errorLogs.Count > 0 ? failures : null);
-        var accessScans = accessLogs.Select(f => AccessLogScanner.Scan(f, parser, now - since, now, aggregator)).ToList();
+        var accessScans = accessLogs.Select(f => AccessLogScanner.Scan(f, parser, now - since, now, aggregator, errorLogs.Count > 0 ? failures : null)).ToList();
         foreach (var scan in scans.Concat(accessScans).Where(s => s.Problem is not null))
         {
             notes.Add(new NotCollected(scan.Kind + "-log", scan.Problem!));

@@ -22,6 +22,7 @@ public sealed class LogLineReader : IDisposable
     private readonly long _limit;
     private readonly byte[] _buffer = new byte[128 * 1024];
     private readonly byte[] _line = new byte[MaxLineBytes];
+    private readonly char[] _chars = new char[MaxLineBytes];
     private int _start;
     private int _end;
     private long _position;
@@ -56,7 +57,7 @@ public sealed class LogLineReader : IDisposable
     }
 
     /// <summary>Opens a log; throws <see cref="IOException"/> with the reason for anything that is not a readable regular file.</summary>
-    public static LogLineReader Open(string path, long offset = 0, long firstLine = 1)
+    public static LogLineReader Open(string path, long offset = 0, long firstLine = 1, long end = long.MaxValue)
     {
         EnsureRegular(path);
         var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1, FileOptions.SequentialScan);
@@ -66,21 +67,48 @@ public sealed class LogLineReader : IDisposable
         }
 
         file.Seek(offset, SeekOrigin.Begin);
-        return new LogLineReader(file, offset, file.Length, firstLine);
+        return new LogLineReader(file, offset, Math.Min(end, file.Length), firstLine);
+    }
+
+    /// <summary>Like <see cref="TryRead"/>, without allocating: the text is valid until the next call.</summary>
+    public bool TryReadSpan(out ReadOnlySpan<char> text, out long number, out bool oversize)
+    {
+        if (!TryReadBytes(out var length, out oversize, out _))
+        {
+            text = default;
+            number = 0;
+            return false;
+        }
+
+        var n = Encoding.UTF8.GetChars(_line, 0, length, _chars, 0);
+        text = _chars.AsSpan(0, n);
+        number = _number;
+        return true;
     }
 
     public bool TryRead(out LogLine line)
     {
-        var length = 0;
-        var oversize = false;
-        var lineOffset = _position;
+        if (!TryReadBytes(out var length, out var oversize, out var lineOffset))
+        {
+            line = default;
+            return false;
+        }
+
+        line = new LogLine(_number, lineOffset, Encoding.UTF8.GetString(_line, 0, length), oversize);
+        return true;
+    }
+
+    private bool TryReadBytes(out int length, out bool oversize, out long lineOffset)
+    {
+        length = 0;
+        oversize = false;
+        lineOffset = _position;
         while (true)
         {
             if (_start == _end && !Fill())
             {
                 if (length == 0 && !oversize)
                 {
-                    line = default;
                     return false;
                 }
 
@@ -117,7 +145,6 @@ public sealed class LogLineReader : IDisposable
         }
 
         _number++;
-        line = new LogLine(_number, lineOffset, Encoding.UTF8.GetString(_line, 0, length), oversize);
         return true;
     }
 

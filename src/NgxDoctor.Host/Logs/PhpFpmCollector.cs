@@ -78,7 +78,7 @@ public static class PhpFpmCollector
                 last = e.Time;
                 if (FpmLogParser.Classify(e) is { } c)
                 {
-                    incidents.Add(c, Address(instance, e.Pool, inventory), e.Time, $"{path}:{line.Number}", line.Text);
+                    incidents.Add(c, Address(instance, e.Pool, inventory), e.Time, path, line.Number, line.Text);
                 }
             }
         }
