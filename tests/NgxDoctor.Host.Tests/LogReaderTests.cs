@@ -188,4 +188,36 @@ public sealed class LogReaderTests : IDisposable
         Assert.Contains("\"unrecognized\": 7", single, StringComparison.Ordinal);
         Assert.Contains("big-access.log:40002", single, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void An_error_log_read_in_parallel_chunks_gives_what_one_pass_gives()
+    {
+        var t0 = new DateTime(2026, 11, 28, 1, 0, 0);
+        var sb = new StringBuilder();
+        string[] messages =
+        [
+            "connect() failed (111: Connection refused) while connecting to upstream",
+            "upstream timed out (110: Connection timed out) while reading response header from upstream",
+            "FastCGI sent in stderr: \"PHP message: one\nPHP message: two\" while reading response header from upstream",
+            "something odd while connecting to upstream",
+        ];
+        for (var i = 0; i < 40_000; i++)
+        {
+            sb.Append($"{t0.AddSeconds(i / 10):yyyy/MM/dd HH:mm:ss} [error] 1#1: *{i} {messages[i % 4]}, client: 10.0.0.{i % 200}, server: _, request: \"GET /{i % 50} HTTP/1.1\", upstream: \"http://127.0.0.1:{3000 + (i % 3)}/\"\n");
+        }
+
+        var path = Write("big-error.log", Encoding.ASCII.GetBytes(sb.ToString()));
+        string Run(long threshold)
+        {
+            var incidents = new IncidentAggregator();
+            var scan = ErrorLogScanner.Scan(path, DateTime.MinValue, DateTime.MaxValue, incidents, new FailureKeys(), threshold);
+            return NgxDoctor.Core.NgxJson.Serialize(new NgxDoctor.Core.Facts.LogFacts(t0, TimeSpan.FromHours(1), [scan], incidents.Incidents()));
+        }
+
+        var single = Run(long.MaxValue);
+        Assert.Equal(single, Run(1024));
+        Assert.Contains("\"unclassified\": 10000", single, StringComparison.Ordinal);
+        Assert.Contains("\"unrecognized\": 0", single, StringComparison.Ordinal);
+        Assert.Contains("big-error.log:49996", single, StringComparison.Ordinal);
+    }
 }

@@ -61,7 +61,7 @@ public sealed class AccessAggregator(FailureKeys? failures)
             }
 
             var rt = Last(line, f.UpstreamResponseTime);
-            if (!rt.IsEmpty && double.TryParse(rt, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds))
+            if (!rt.IsEmpty && Seconds(rt) is { } seconds)
             {
                 u.Latency.Add(seconds);
             }
@@ -146,6 +146,38 @@ public sealed class AccessAggregator(FailureKeys? failures)
         var i = Math.Max(comma < 0 ? -1 : comma + 2, colon < 0 ? -1 : colon + 3);
         v = (i < 0 ? v : v[i..]).Trim();
         return v.Length == 1 && v[0] == '-' ? default : v;
+    }
+
+    /// <summary>"0.123" the quick way (every line has one); anything else through double.TryParse.</summary>
+    private static double? Seconds(ReadOnlySpan<char> s)
+    {
+        long whole = 0, frac = 0, scale = 1;
+        var dot = false;
+        foreach (var c in s)
+        {
+            if (c == '.' && !dot)
+            {
+                dot = true;
+            }
+            else if ((uint)(c - '0') <= 9 && scale < 1_000_000_000)
+            {
+                if (dot)
+                {
+                    frac = (frac * 10) + (c - '0');
+                    scale *= 10;
+                }
+                else
+                {
+                    whole = (whole * 10) + (c - '0');
+                }
+            }
+            else
+            {
+                return double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) ? d : null;
+            }
+        }
+
+        return whole + ((double)frac / scale);
     }
 
     private static ReadOnlySpan<char> PathOf(ReadOnlySpan<char> request)

@@ -36,6 +36,28 @@ public sealed class FailureKeys
         _count++;
     }
 
+    public void Merge(FailureKeys other)
+    {
+        foreach (var (key, times) in other._keys)
+        {
+            if (_count >= Capacity)
+            {
+                Overflowed = true;
+                return;
+            }
+
+            if (!_keys.TryGetValue(key, out var mine))
+            {
+                _keys[key] = mine = [];
+            }
+
+            mine.AddRange(times);
+            _count += times.Count;
+        }
+
+        Overflowed |= other.Overflowed;
+    }
+
     /// <summary>Whether nginx logged a failure for this client and request line shortly before (or at) the access entry's time.</summary>
     public bool Contains(string? client, string? request, DateTime? time) =>
         client is not null && request is not null && _keys.TryGetValue((client, request), out var times)

@@ -11,9 +11,8 @@ namespace NgxDoctor.Host.Logs;
 public static class AccessLogScanner
 {
     public const int UnparsedSamples = 5;
-    public const long ParallelAbove = 32L << 20;
 
-    public static LogScan Scan(string path, AccessLineParser parser, DateTime since, DateTime until, AccessAggregator aggregator, FailureKeys? failures = null, long parallelAbove = ParallelAbove)
+    public static LogScan Scan(string path, AccessLineParser parser, DateTime since, DateTime until, AccessAggregator aggregator, FailureKeys? failures = null, long parallelAbove = ChunkedFile.ParallelAbove)
     {
         var total = new Chunk();
         var problems = new List<string>();
@@ -27,16 +26,10 @@ public static class AccessLogScanner
             try
             {
                 LogLineReader.EnsureRegular(file);
-                var gz = file.EndsWith(".gz", StringComparison.Ordinal);
-                var (offset, firstLine) = gz ? (0L, 1L) : TimeWindowSeeker.Seek(file, since, l => parser.Parse(l)?.Time);
-                var size = new FileInfo(file).Length;
-                var cuts = gz || size - offset < parallelAbove ? [offset, long.MaxValue] : Cuts(file, offset, size, Environment.ProcessorCount);
-                var chunks = new Chunk[cuts.Count - 1];
-                Parallel.For(0, chunks.Length, i =>
-                {
-                    chunks[i] = new Chunk { Aggregator = i == 0 ? aggregator : new AccessAggregator(failures) };
-                    chunks[i].Read(file, new AccessLineParser(parser.Format), cuts[i], cuts[i + 1], i == 0 ? firstLine : 1, since, until);
-                });
+                var (offset, firstLine) = file.EndsWith(".gz", StringComparison.Ordinal) ? (0L, 1L) : TimeWindowSeeker.Seek(file, since, l => parser.Parse(l)?.Time);
+                var chunks = ChunkedFile.Read(file, ChunkedFile.Plan(file, offset, firstLine, null, parallelAbove),
+                    new Chunk { Aggregator = aggregator }, () => new Chunk { Aggregator = new AccessAggregator(failures) },
+                    (chunk, reader) => chunk.Read(file, new AccessLineParser(parser.Format), reader, since, until));
 
                 var before = firstLine - 1;
                 for (var i = 0; i < chunks.Length; i++)
@@ -54,9 +47,9 @@ public static class AccessLogScanner
                     }
                 }
             }
-            catch (Exception e) when (Unwrap(e) is IOException or UnauthorizedAccessException or InvalidDataException)
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
             {
-                problems.Add(SafeText.Escape(Unwrap(e).Message));
+                problems.Add(SafeText.Escape(e.Message));
             }
         }
 
@@ -64,30 +57,6 @@ public static class AccessLogScanner
         {
             UnclassifiedSamples = total.Samples.Take(UnparsedSamples).Select(s => IncidentAggregator.Sample(s.File, s.Line, s.Text)).ToList(),
         };
-    }
-
-    private static Exception Unwrap(Exception e) => e is AggregateException { InnerException: { } inner } ? inner : e;
-
-    /// <summary>Offsets that split [start, size) into about <paramref name="parts"/> pieces, each beginning a line.</summary>
-    private static List<long> Cuts(string file, long start, long size, int parts)
-    {
-        var cuts = new List<long> { start };
-        using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-        var buf = new byte[64 * 1024];
-        for (var i = 1; i < parts; i++)
-        {
-            var at = start + ((size - start) * i / parts);
-            stream.Seek(at, SeekOrigin.Begin);
-            var n = stream.Read(buf, 0, buf.Length);
-            var nl = buf.AsSpan(0, n).IndexOf((byte)'\n');
-            if (nl >= 0 && at + nl + 1 > cuts[^1] && at + nl + 1 < size)
-            {
-                cuts.Add(at + nl + 1);
-            }
-        }
-
-        cuts.Add(size);
-        return cuts;
     }
 
     private sealed class Chunk
@@ -110,9 +79,8 @@ public static class AccessLogScanner
 
         public List<(string File, long Line, string Text)> Samples { get; } = [];
 
-        public void Read(string file, AccessLineParser parser, long start, long end, long firstLine, DateTime since, DateTime until)
+        public void Read(string file, AccessLineParser parser, LogLineReader reader, DateTime since, DateTime until)
         {
-            using var reader = LogLineReader.Open(file, start, firstLine, end);
             while (reader.TryReadSpan(out var text, out var number, out var oversize))
             {
                 Lines++;

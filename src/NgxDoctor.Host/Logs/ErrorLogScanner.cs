@@ -1,3 +1,4 @@
+using System.Text;
 using NgxDoctor.Core.Facts;
 using NgxDoctor.Core.Logs;
 using NgxDoctor.Core.Text;
@@ -6,15 +7,16 @@ namespace NgxDoctor.Host.Logs;
 
 /// <summary>
 /// Reads the window [since, until] of an nginx error log (and its rotated siblings when the window reaches into
-/// them), joins multi-line entries, classifies each entry and folds it into incidents.
+/// them), joins multi-line entries, classifies each entry and folds it into incidents. A large file is read in
+/// parallel chunks cut where an entry starts, merged in order.
 /// </summary>
 public static class ErrorLogScanner
 {
-    public static LogScan Scan(string path, DateTime since, DateTime until, IncidentAggregator incidents, FailureKeys? failures = null)
+    public const int UnclassifiedSamples = 5;
+
+    public static LogScan Scan(string path, DateTime since, DateTime until, IncidentAggregator incidents, FailureKeys? failures = null, long parallelAbove = ChunkedFile.ParallelAbove)
     {
-        long lines = 0, entries = 0, unclassified = 0, unrecognized = 0, oversize = 0;
-        DateTime? first = null, last = null;
-        var unclassifiedSamples = new List<LogSample>();
+        var total = new Chunk(incidents, failures);
         var problems = new List<string>();
         foreach (var file in RotatedLogs.Window(path, since))
         {
@@ -22,97 +24,160 @@ public static class ErrorLogScanner
             {
                 LogLineReader.EnsureRegular(file);
                 var (offset, firstLine) = file.EndsWith(".gz", StringComparison.Ordinal) ? (0L, 1L) : TimeWindowSeeker.Seek(file, since);
-                using var reader = LogLineReader.Open(file, offset, firstLine);
-                (ErrorLogEntry Entry, LogLine Line)? pending = null;
-                while (reader.TryRead(out var line))
+                var plan = ChunkedFile.Plan(file, offset, firstLine, StartsEntry, parallelAbove);
+                var chunks = ChunkedFile.Read(file, plan, new Chunk(incidents, failures), () => new Chunk(new IncidentAggregator(), failures is null ? null : new FailureKeys()),
+                    (chunk, reader) => chunk.Read(file, reader, since, until));
+                var before = firstLine - 1;
+                for (var i = 0; i < chunks.Length; i++)
                 {
-                    lines++;
-                    oversize += line.Oversize ? 1 : 0;
-                    if (!ErrorLogParser.StartsEntry(line.Text))
+                    total.Add(chunks[i], i == 0 ? 0 : before);
+                    before += chunks[i].Lines;
+                    if (chunks[i].Problem is { } p)
                     {
-                        if (pending is { } p)
-                        {
-                            pending = (p.Entry with { ContinuationLines = p.Entry.ContinuationLines + 1 }, p.Line);
-                        }
-                        else
-                        {
-                            unrecognized++;
-                        }
-
-                        continue;
+                        problems.Add($"{file}: {p}");
                     }
-
-                    Flush(pending);
-                    pending = null;
-                    var entry = ErrorLogParser.Parse(line.Text);
-                    if (entry is null)
-                    {
-                        unrecognized++;
-                        continue;
-                    }
-
-                    if (entry.Time < since || entry.Time > until)
-                    {
-                        continue;
-                    }
-
-                    first ??= entry.Time;
-                    last = entry.Time;
-                    pending = (entry, line);
-                }
-
-                Flush(pending);
-                if (reader.Problem is { } problem)
-                {
-                    problems.Add($"{file}: {problem}");
-                }
-
-                if (reader.CapReached)
-                {
-                    problems.Add($"{file}: stopped at the {LogLineReader.MaxDecompressedBytes >> 20} MiB decompression cap");
                 }
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
             {
                 problems.Add(SafeText.Escape(e.Message));
             }
-
-            void Flush((ErrorLogEntry Entry, LogLine Line)? item)
-            {
-                if (item is not { } it)
-                {
-                    return;
-                }
-
-                entries++;
-                var c = ErrorClassifier.Classify(it.Entry);
-                if (c is null)
-                {
-                    return;
-                }
-
-                if (c.Kind == ErrorClassifier.Unclassified)
-                {
-                    unclassified++;
-                    if (unclassifiedSamples.Count < 5)
-                    {
-                        unclassifiedSamples.Add(IncidentAggregator.Sample(file, it.Line.Number, it.Line.Text));
-                    }
-
-                    return;
-                }
-
-                incidents.Add(it.Entry, c, file, it.Line.Number, it.Line.Text);
-                if (c.Status is 502 or 504)
-                {
-                    failures?.Add(it.Entry);
-                }
-            }
         }
 
-        return new LogScan(path, "error", lines, entries, unclassified, unrecognized, oversize, first, last, problems.Count == 0 ? null : string.Join("; ", problems))
+        return new LogScan(path, "error", total.Lines, total.Entries, total.Unclassified, total.Unrecognized, total.Oversize, total.First, total.Last,
+            problems.Count == 0 ? null : string.Join("; ", problems))
         {
-            UnclassifiedSamples = unclassifiedSamples,
+            UnclassifiedSamples = total.Samples.Take(UnclassifiedSamples).Select(s => IncidentAggregator.Sample(s.File, s.Line, s.Text)).ToList(),
         };
+    }
+
+    private static bool StartsEntry(ReadOnlySpan<byte> bytes)
+    {
+        Span<char> head = stackalloc char[19];
+        return bytes.Length >= 19 && Encoding.ASCII.GetChars(bytes[..19], head) == 19 && ErrorLogParser.StartsEntry(head);
+    }
+
+    private sealed class Chunk(IncidentAggregator incidents, FailureKeys? failures)
+    {
+        public IncidentAggregator Incidents { get; } = incidents;
+
+        public FailureKeys? Failures { get; } = failures;
+
+        public long Lines { get; private set; }
+
+        public long Entries { get; private set; }
+
+        public long Unclassified { get; private set; }
+
+        public long Unrecognized { get; private set; }
+
+        public long Oversize { get; private set; }
+
+        public DateTime? First { get; private set; }
+
+        public DateTime? Last { get; private set; }
+
+        public string? Problem { get; private set; }
+
+        public List<(string File, long Line, string Text)> Samples { get; } = [];
+
+        public void Read(string file, LogLineReader reader, DateTime since, DateTime until)
+        {
+            (ErrorLogEntry Entry, long Line, string Text)? pending = null;
+            while (reader.TryReadSpan(out var text, out var number, out var oversize))
+            {
+                Lines++;
+                Oversize += oversize ? 1 : 0;
+                if (!ErrorLogParser.StartsEntry(text))
+                {
+                    if (pending is { } p)
+                    {
+                        pending = (p.Entry with { ContinuationLines = p.Entry.ContinuationLines + 1 }, p.Line, p.Text);
+                    }
+                    else
+                    {
+                        Unrecognized++;
+                    }
+
+                    continue;
+                }
+
+                Flush(file, pending);
+                pending = null;
+                var line = text.ToString();
+                var entry = ErrorLogParser.Parse(line);
+                if (entry is null)
+                {
+                    Unrecognized++;
+                    continue;
+                }
+
+                if (entry.Time < since || entry.Time > until)
+                {
+                    continue;
+                }
+
+                First ??= entry.Time;
+                Last = entry.Time;
+                pending = (entry, number, line);
+            }
+
+            Flush(file, pending);
+            Problem = reader.Problem ?? (reader.CapReached ? $"stopped at the {LogLineReader.MaxDecompressedBytes >> 20} MiB decompression cap" : null);
+        }
+
+        /// <summary>Adds a later chunk (its line numbers counted from 1, shifted by <paramref name="lineOffset"/>); the first chunk shares this one's aggregators.</summary>
+        public void Add(Chunk c, long lineOffset)
+        {
+            if (!ReferenceEquals(c.Incidents, Incidents))
+            {
+                Incidents.Merge(c.Incidents, lineOffset);
+                if (c.Failures is not null)
+                {
+                    Failures?.Merge(c.Failures);
+                }
+            }
+
+            Lines += c.Lines;
+            Entries += c.Entries;
+            Unclassified += c.Unclassified;
+            Unrecognized += c.Unrecognized;
+            Oversize += c.Oversize;
+            First ??= c.First;
+            Last = c.Last ?? Last;
+            Samples.AddRange(c.Samples.Select(s => s with { Line = s.Line + lineOffset }));
+        }
+
+        private void Flush(string file, (ErrorLogEntry Entry, long Line, string Text)? item)
+        {
+            if (item is not { } it)
+            {
+                return;
+            }
+
+            Entries++;
+            var c = ErrorClassifier.Classify(it.Entry);
+            if (c is null)
+            {
+                return;
+            }
+
+            if (c.Kind == ErrorClassifier.Unclassified)
+            {
+                Unclassified++;
+                if (Samples.Count < UnclassifiedSamples)
+                {
+                    Samples.Add((file, it.Line, it.Text));
+                }
+
+                return;
+            }
+
+            Incidents.Add(it.Entry, c, file, it.Line, it.Text);
+            if (c.Status is 502 or 504)
+            {
+                Failures?.Add(it.Entry);
+            }
+        }
     }
 }

@@ -24,7 +24,7 @@ public static class LogCollector
         }
 
         var incidents = new IncidentAggregator();
-        var failures = new FailureKeys();
+        var failures = targets.AccessLogs.Count > 0 ? new FailureKeys() : null;
         var scans = new List<LogScan>();
         foreach (var target in errorLogs)
         {

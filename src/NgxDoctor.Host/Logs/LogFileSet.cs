@@ -35,7 +35,7 @@ public static class LogFileSet
 
         var now = files.Select(f => LastTime(f, parser)).Where(t => t is not null).Select(t => t!.Value).DefaultIfEmpty(DateTime.Now).Max();
         var incidents = new IncidentAggregator();
-        var failures = new FailureKeys();
+        var failures = accessLogs.Count > 0 ? new FailureKeys() : null;
         var scans = errorLogs.Select(f => ErrorLogScanner.Scan(f, now - since, now, incidents, failures)).ToList();
         var aggregator = new AccessAggregator(errorLogs.Count > 0 ? failures : null);
         var accessScans = accessLogs.Select(f => AccessLogScanner.Scan(f, parser, now - since, now, aggregator, errorLogs.Count > 0 ? failures : null)).ToList();

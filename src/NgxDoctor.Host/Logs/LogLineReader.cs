@@ -73,6 +73,24 @@ public sealed class LogLineReader : IDisposable
     /// <summary>Like <see cref="TryRead"/>, without allocating: the text is valid until the next call.</summary>
     public bool TryReadSpan(out ReadOnlySpan<char> text, out long number, out bool oversize)
     {
+        // The common case, a whole line inside the buffer, is decoded in place without a copy.
+        if (!_skipLf && _start < _end)
+        {
+            var span = _buffer.AsSpan(_start, _end - _start);
+            var eol = span.IndexOfAny((byte)'\n', (byte)'\r');
+            if (eol >= 0 && eol <= MaxLineBytes)
+            {
+                var n = Encoding.UTF8.GetChars(span[..eol], _chars);
+                _skipLf = span[eol] == (byte)'\r';
+                Consume(eol + 1);
+                _number++;
+                text = _chars.AsSpan(0, n);
+                number = _number;
+                oversize = false;
+                return true;
+            }
+        }
+
         if (!TryReadBytes(out var length, out oversize, out _))
         {
             text = default;
@@ -80,8 +98,8 @@ public sealed class LogLineReader : IDisposable
             return false;
         }
 
-        var n = Encoding.UTF8.GetChars(_line, 0, length, _chars, 0);
-        text = _chars.AsSpan(0, n);
+        var m = Encoding.UTF8.GetChars(_line, 0, length, _chars, 0);
+        text = _chars.AsSpan(0, m);
         number = _number;
         return true;
     }
