@@ -45,6 +45,7 @@ public static class FactsCollector
         }
 
         var now = DateTime.Now;
+        var oomKills = Logs.KernelLogReader.OomKillsAsync(now - options.Since, now, notes, deadline.Token);
         var logs = Logs.LogCollector.Collect(config, located, now, options.Since, notes, processes, inventory, out var phpFpm);
 
         var socketPaths = inventory.Targets.Where(t => t.Address.Kind == UpstreamAddressKind.Unix)
@@ -65,6 +66,7 @@ public static class FactsCollector
             Probes = await probes.ConfigureAwait(false),
             Logs = logs,
             PhpFpm = phpFpm,
+            OomKills = await oomKills.ConfigureAwait(false),
             NotCollected = notes,
         };
         return (facts, config);

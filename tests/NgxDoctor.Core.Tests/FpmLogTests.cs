@@ -28,3 +28,23 @@ public class FpmLogTests
     [InlineData("2026/11/27 23:54:00 [error] 1#1: nginx line")]
     public void Other_lines_are_not_fpm_entries(string line) => Assert.Null(FpmLogParser.Parse(line));
 }
+
+public class KernelLogTests
+{
+    [Theory]
+    [InlineData("2026-11-28T02:59:00,123456+00:00 Out of memory: Killed process 4242 (php-fpm8.2) total-vm:512000kB, anon-rss:400000kB, file-rss:0kB, shmem-rss:0kB, UID:33 pgtables:900kB oom_score_adj:0", 4242, "php-fpm8.2")]
+    [InlineData("2026-11-28T02:59:00+0000 web1 kernel: Memory cgroup out of memory: Killed process 77 (node) total-vm:1kB", 77, "node")]
+    public void Oom_kills_are_read_from_dmesg_and_journalctl_lines(string line, int pid, string process)
+    {
+        var kill = NgxDoctor.Core.Logs.KernelLogParser.Parse(line)!;
+        Assert.Equal(pid, kill.Pid);
+        Assert.Equal(process, kill.Process);
+        Assert.Equal(new DateTimeOffset(2026, 11, 28, 2, 59, 0, TimeSpan.Zero).LocalDateTime, kill.Time.AddTicks(-(kill.Time.Ticks % TimeSpan.TicksPerSecond)));
+    }
+
+    [Theory]
+    [InlineData("2026-11-28T01:28:14,237064+00:00 nginx[8677]: segfault at 7ffc34ffee78 ip 0000564fd71f8dfb")]
+    [InlineData("Killed process 1 (init)")]
+    [InlineData("")]
+    public void Other_kernel_lines_are_not_oom_kills(string line) => Assert.Null(NgxDoctor.Core.Logs.KernelLogParser.Parse(line));
+}

@@ -46,6 +46,9 @@ public sealed record DiagnosisFacts
     /// <summary>Running PHP-FPM masters and their pools.</summary>
     public IReadOnlyList<FpmInstance> PhpFpm { get; init; } = [];
 
+    /// <summary>Processes the kernel's OOM killer killed in the log window; null when the kernel log could not be read.</summary>
+    public IReadOnlyList<NgxDoctor.Core.Logs.OomKill>? OomKills { get; init; }
+
     /// <summary>Log evidence; null when no log was read.</summary>
     public LogFacts? Logs { get; init; }
 

@@ -161,3 +161,22 @@ public sealed class PhpFpmSaturationFixtures : LogCheckFixture
 
     protected override string OtherKind => "fpm-slow";
 }
+
+public sealed class OomKillFixtures : ICheckFixture
+{
+    public string CheckId => "oom-kill";
+
+    public string Cause => Diagnosis.Cause.ResourceExhaustion;
+
+    public static DiagnosisFacts WithKills(params NgxDoctor.Core.Logs.OomKill[] kills) => FactsBuilder.FromConfig(UpstreamDownFixtures.NodeSite) with { OomKills = kills };
+
+    public IEnumerable<(string, DiagnosisFacts)> MustTrigger()
+    {
+        yield return ("php-fpm killed", WithKills(new NgxDoctor.Core.Logs.OomKill(FactsBuilder.Now.AddMinutes(-1), 4242, "php-fpm8.2", "2026-11-28T02:59:00,000000+00:00 Out of memory: Killed process 4242 (php-fpm8.2) total-vm:512000kB")));
+    }
+
+    public IEnumerable<(string, DiagnosisFacts)> MustNotTrigger()
+    {
+        yield return ("no kills", WithKills());
+    }
+}
