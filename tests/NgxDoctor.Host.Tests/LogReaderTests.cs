@@ -220,4 +220,55 @@ public sealed class LogReaderTests : IDisposable
         Assert.Contains("\"unrecognized\": 0", single, StringComparison.Ordinal);
         Assert.Contains("big-error.log:49996", single, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void A_log_rotated_or_truncated_during_a_scan_is_read_to_its_snapshot_or_reported()
+    {
+        var lines = string.Concat(Enumerable.Range(0, 50_000).Select(i => $"line {i}\n"));
+        var path = Write("rotating.log", Encoding.ASCII.GetBytes(lines));
+
+        using (var r = LogLineReader.Open(path))
+        {
+            Assert.True(r.TryRead(out _));
+            File.Move(path, path + ".1");
+            File.WriteAllText(path, "new file\n");
+            var count = 1;
+            while (r.TryRead(out _))
+            {
+                count++;
+            }
+
+            Assert.Equal(50_000, count);
+            Assert.Null(r.Problem);
+        }
+
+        File.WriteAllText(path, lines);
+        using (var r = LogLineReader.Open(path))
+        {
+            Assert.True(r.TryRead(out _));
+            using (var truncate = new FileStream(path, FileMode.Open, FileAccess.Write, FileShare.ReadWrite))
+            {
+                truncate.SetLength(0);
+            }
+
+            while (r.TryRead(out _))
+            {
+            }
+
+            Assert.Contains("the file shrank while it was read", r.Problem, StringComparison.Ordinal);
+        }
+
+        File.AppendAllText(path, lines);
+        using (var r = LogLineReader.Open(path))
+        {
+            File.AppendAllText(path, "written after the scan began\n");
+            var last = "";
+            while (r.TryRead(out var l))
+            {
+                last = l.Text;
+            }
+
+            Assert.Equal("line 49999", last);
+        }
+    }
 }

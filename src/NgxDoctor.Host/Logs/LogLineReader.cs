@@ -186,6 +186,11 @@ public sealed class LogLineReader : IDisposable
         var n = _stream.Read(_buffer, 0, want);
         _start = 0;
         _end = n;
+        if (n == 0 && _stream is FileStream && _position < _limit)
+        {
+            Problem = $"the file shrank while it was read (truncated or rotated with copytruncate at byte {_position} of {_limit}): entries may be missing";
+        }
+
         if (n == 0 && GzipSize is { } size && size != (uint)_position)
         {
             // .NET ends a truncated gzip stream quietly; the trailer's ISIZE (size mod 2^32) tells.
