@@ -37,16 +37,13 @@ public static class LogsCommand
             var window = UsageException.Duration("--since", r.GetValue(since));
 
             var notes = new List<NotCollected>();
-            LogFacts logs;
-            if (r.GetValue(files) is { Length: > 0 } given)
-            {
-                logs = LogFileSet.Collect(given, r.GetValue(format), window, notes);
-            }
-            else
-            {
-                var located = await InstanceLocator.LocateAsync(r.GetValue(config), NginxProcesses.Find(ProcessTable.Read()), ct);
-                logs = LogCollector.Collect(ConfigLoader.LoadFile(located.ConfigFile), located, DateTime.Now, window, notes);
-            }
+            var given = r.GetValue(files) ?? [];
+            LocatedInstance? located = given.Length > 0 ? null : await InstanceLocator.LocateAsync(r.GetValue(config), NginxProcesses.Find(ProcessTable.Read()), ct);
+            var scan = Task.Run(() => located is null
+                ? LogFileSet.Collect(given, r.GetValue(format), window, notes)
+                : LogCollector.Collect(ConfigLoader.LoadFile(located.ConfigFile), located, DateTime.Now, window, notes), ct);
+            var totalBytes = given.Sum(f => File.Exists(f) ? new FileInfo(f).Length : 0);
+            var logs = r.GetValue(json) ? await scan : await ScanProgressDisplay.ShowAsync(scan, totalBytes);
 
             var report = new LogsReport(logs, notes);
             if (r.GetValue(json))

@@ -37,6 +37,11 @@ public sealed class LogLineReader : IDisposable
         _number = firstLine - 1;
     }
 
+    private static long s_bytesRead;
+
+    /// <summary>Bytes read by every reader of this process so far, for a progress display.</summary>
+    public static long BytesRead => Interlocked.Read(ref s_bytesRead);
+
     public bool CapReached { get; private set; }
 
     /// <summary>Set when a gzip file ends early: its trailer's size does not match what was decompressed.</summary>
@@ -184,6 +189,7 @@ public sealed class LogLineReader : IDisposable
 
         var want = (int)Math.Min(_buffer.Length, _limit - _position);
         var n = _stream.Read(_buffer, 0, want);
+        Interlocked.Add(ref s_bytesRead, n);
         _start = 0;
         _end = n;
         if (n == 0 && _stream is FileStream && _position < _limit)
