@@ -122,4 +122,16 @@ public sealed class BadInputTests : IDisposable
 
         Assert.Contains("\\x1b]0;pwn\\x07", text.Stdout, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void An_unreadable_error_log_is_listed_as_not_checked_and_the_diagnosis_goes_on()
+    {
+        File.CreateSymbolicLink(Path.Combine(_dir, "zero.log"), "/dev/zero");
+        var conf = Write("nginx.conf", $"error_log {_dir}/zero.log;\npid {_dir}/nginx.pid;\nevents {{}}\nhttp {{\n access_log off;\n server {{ listen 127.0.0.1:1; location / {{ proxy_pass http://127.0.0.1:1; }} }}\n}}\n");
+        var run = NgxDoctorCli.Run("diagnose", "--config", conf, "--json");
+        Assert.True(run.ExitCode == 2, run.ToString());
+        Assert.Equal("upstream-down", run.Json.GetProperty("findings")[0].GetProperty("cause").GetString());
+        Assert.Contains(run.Json.GetProperty("skipped").EnumerateArray(),
+            s => s.GetProperty("check").GetString() == "error-log" && s.GetProperty("reason").GetString()!.Contains("chardevice, not a regular file", StringComparison.Ordinal));
+    }
 }

@@ -75,6 +75,28 @@ public sealed class LogReaderTests : IDisposable
         }
 
         Assert.Equal(["one", "two"], ReadAll(path).Select(l => l.Text));
+
+        // access_log ... gzip: gzip members appended to a file not named .gz.
+        var members = Path.Combine(_dir, "access.log");
+        foreach (var part in new[] { "a\nb\n", "c\n" })
+        {
+            using var file = new FileStream(members, FileMode.Append);
+            using var gz = new GZipStream(file, CompressionLevel.Fastest);
+            gz.Write(Encoding.ASCII.GetBytes(part));
+        }
+
+        Assert.True(LogLineReader.IsCompressed(members));
+        using (var r = LogLineReader.Open(members))
+        {
+            var texts = new List<string>();
+            while (r.TryRead(out var l))
+            {
+                texts.Add(l.Text);
+            }
+
+            Assert.Equal(["a", "b", "c"], texts);
+            Assert.Null(r.Problem);
+        }
         var bytes = File.ReadAllBytes(path);
         var truncated = Write("t.log.gz", bytes[..(bytes.Length - 6)]);
         using (var r = LogLineReader.Open(truncated))

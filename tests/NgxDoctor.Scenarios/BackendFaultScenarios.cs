@@ -31,13 +31,17 @@ public class BackendFaultScenarios
         var snapshot = await lab.StartNginxAsync(lab.Server($"location / {{ fastcgi_pass unix:{sock}; include /etc/nginx/fastcgi_params; }}"));
         fpm.Stop(); // SIGKILL: php-fpm cannot remove its socket
         Assert.True(File.Exists(sock));
+        var statuses = await lab.GetAsync("/");
+        Assert.Equal(new[] { 502 }, statuses);
 
         var run = lab.Diagnose(snapshot);
         var f = Assert.Single(ScenarioLab.Findings(run));
         Assert.Equal("upstream-down", f.GetProperty("cause").GetString());
         Assert.Equal("unix:" + sock, f.GetProperty("upstream").GetString());
         Assert.Contains("Stale socket", f.GetProperty("title").GetString(), StringComparison.Ordinal);
-        Assert.Contains("no process listens on it", ScenarioLab.Evidence(f), StringComparison.Ordinal);
+        var evidence = ScenarioLab.Evidence(f);
+        Assert.Contains("no process listens on it", evidence, StringComparison.Ordinal);
+        Assert.Contains($"connect() to unix:{sock} failed (111: Connection refused) while connecting to upstream", evidence, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -65,6 +69,8 @@ public class BackendFaultScenarios
         var configured = lab.Nginx.PathOf("run/php8.2-fpm.sock");
         await lab.StartPhpFpmAsync(actual);
         var snapshot = await lab.StartNginxAsync(lab.Server($"location / {{ fastcgi_pass unix:{configured}; include /etc/nginx/fastcgi_params; }}"));
+        var statuses = await lab.GetAsync("/");
+        Assert.Equal(new[] { 502 }, statuses);
 
         var run = lab.Diagnose(snapshot);
         var f = Assert.Single(ScenarioLab.Findings(run));
@@ -74,6 +80,7 @@ public class BackendFaultScenarios
         Assert.Contains("php-fpm", evidence, StringComparison.Ordinal);
         Assert.Contains("unix:" + actual, evidence, StringComparison.Ordinal);
         Assert.Contains($"fastcgi_pass unix:{actual};", f.GetProperty("remedy").GetProperty("summary").GetString(), StringComparison.Ordinal);
+        Assert.Contains($"connect() to unix:{configured} failed (2: No such file or directory)", evidence, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -83,6 +90,8 @@ public class BackendFaultScenarios
         var sock = lab.Nginx.PathOf("run/locked.sock");
         await lab.StartPhpFpmAsync(sock, owner: "root", group: "root", mode: "0660");
         var snapshot = await lab.StartNginxAsync(lab.Server($"location / {{ fastcgi_pass unix:{sock}; include /etc/nginx/fastcgi_params; }}"));
+        var statuses = await lab.GetAsync("/");
+        Assert.Equal(new[] { 502 }, statuses);
 
         var run = lab.Diagnose(snapshot);
         var f = Assert.Single(ScenarioLab.Findings(run));
@@ -92,10 +101,11 @@ public class BackendFaultScenarios
         Assert.Contains("nginx workers run as nobody", evidence, StringComparison.Ordinal);
         Assert.Contains("socket root:root mode 0660", evidence, StringComparison.Ordinal);
         Assert.Contains("listen.owner = nobody", f.GetProperty("remedy").GetProperty("summary").GetString(), StringComparison.Ordinal);
+        Assert.Contains($"connect() to unix:{sock} failed (13: Permission denied)", evidence, StringComparison.Ordinal);
     }
 
     [Fact]
-    public async Task A_group_of_two_dead_servers_reports_each_server()
+    public async Task A_group_of_two_dead_servers_reports_each_server_and_no_live_upstreams_last()
     {
         using var lab = new ScenarioLab();
         var a = ScenarioLab.FreePort();
@@ -107,12 +117,18 @@ public class BackendFaultScenarios
                 }
             {{lab.Server("location / { proxy_pass http://two; }")}}
             """);
+        var statuses = await lab.GetAsync("/", 1);
+        statuses = [.. statuses, .. await lab.GetAsync("/", 1)];
+        Assert.Equal(new[] { 502, 502 }, statuses);
 
         var run = lab.Diagnose(snapshot);
         var findings = ScenarioLab.Findings(run);
-        Assert.Equal("upstream-down,upstream-down", ScenarioLab.Causes(run));
-        Assert.Equal([$"127.0.0.1:{a}", $"127.0.0.1:{b}"], findings.Select(f => f.GetProperty("upstream").GetString()));
+        Assert.Equal("upstream-down,upstream-down,no-live-upstreams", ScenarioLab.Causes(run));
+        Assert.Equal([$"127.0.0.1:{a}", $"127.0.0.1:{b}", "two"], findings.Select(f => f.GetProperty("upstream").GetString()));
         Assert.All(findings, f => Assert.Equal("critical", f.GetProperty("severity").GetString()));
-        Assert.All(findings, f => Assert.Contains("(upstream two)", f.GetProperty("title").GetString(), StringComparison.Ordinal));
+        Assert.All(findings.Take(2), f => Assert.Contains("(upstream two)", f.GetProperty("title").GetString(), StringComparison.Ordinal));
+        var evidence = ScenarioLab.Evidence(findings[2]);
+        Assert.Contains("no live upstreams while connecting to upstream", evidence, StringComparison.Ordinal);
+        Assert.Contains("upstream server temporarily disabled", evidence, StringComparison.Ordinal);
     }
 }

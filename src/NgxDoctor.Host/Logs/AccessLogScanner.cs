@@ -26,7 +26,7 @@ public static class AccessLogScanner
             try
             {
                 LogLineReader.EnsureRegular(file);
-                var (offset, firstLine) = file.EndsWith(".gz", StringComparison.Ordinal) ? (0L, 1L) : TimeWindowSeeker.Seek(file, since, l => parser.Parse(l)?.Time);
+                var (offset, firstLine) = LogLineReader.IsCompressed(file) ? (0L, 1L) : TimeWindowSeeker.Seek(file, since, l => parser.Parse(l)?.Time);
                 var chunks = ChunkedFile.Read(file, ChunkedFile.Plan(file, offset, firstLine, null, parallelAbove),
                     new Chunk { Aggregator = aggregator }, () => new Chunk { Aggregator = new AccessAggregator(failures) },
                     (chunk, reader) => chunk.Read(file, new AccessLineParser(parser.Format), reader, since, until));

@@ -15,7 +15,7 @@ public static class ChunkedFile
     {
         var size = new FileInfo(file).Length;
         var parts = Environment.ProcessorCount;
-        if (file.EndsWith(".gz", StringComparison.Ordinal) || size - offset < parallelAbove || parts < 2)
+        if (LogLineReader.IsCompressed(file) || size - offset < parallelAbove || parts < 2)
         {
             return [new FileChunk(offset, long.MaxValue, firstLine)];
         }

@@ -23,7 +23,7 @@ public static class ErrorLogScanner
             try
             {
                 LogLineReader.EnsureRegular(file);
-                var (offset, firstLine) = file.EndsWith(".gz", StringComparison.Ordinal) ? (0L, 1L) : TimeWindowSeeker.Seek(file, since);
+                var (offset, firstLine) = LogLineReader.IsCompressed(file) ? (0L, 1L) : TimeWindowSeeker.Seek(file, since);
                 var plan = ChunkedFile.Plan(file, offset, firstLine, StartsEntry, parallelAbove);
                 var chunks = ChunkedFile.Read(file, plan, new Chunk(incidents, failures), () => new Chunk(new IncidentAggregator(), failures is null ? null : new FailureKeys()),
                     (chunk, reader) => chunk.Read(file, reader, since, until));

@@ -80,7 +80,7 @@ public static class LogFileSet
         try
         {
             LogLineReader.EnsureRegular(file);
-            if (file.EndsWith(".gz", StringComparison.Ordinal))
+            if (LogLineReader.IsCompressed(file))
             {
                 return null;
             }

@@ -66,9 +66,11 @@ public sealed class LogLineReader : IDisposable
     {
         EnsureRegular(path);
         var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1, FileOptions.SequentialScan);
-        if (path.EndsWith(".gz", StringComparison.Ordinal))
+        var rotated = path.EndsWith(".gz", StringComparison.Ordinal);
+        if (rotated || IsGzip(file))
         {
-            return new LogLineReader(new GZipStream(file, CompressionMode.Decompress), 0, MaxDecompressedBytes, firstLine) { GzipSize = GzipTrailerSize(file) };
+            // The trailer's size checks a logrotate .gz (one member); nginx's own gzip logs are many members.
+            return new LogLineReader(new GZipStream(file, CompressionMode.Decompress), 0, MaxDecompressedBytes, firstLine) { GzipSize = rotated ? GzipTrailerSize(file) : null };
         }
 
         file.Seek(offset, SeekOrigin.Begin);
@@ -204,6 +206,34 @@ public sealed class LogLineReader : IDisposable
         }
 
         return n > 0;
+    }
+
+    /// <summary>A gzip file, by name or (for `access_log ... gzip`, whose file name need not end in .gz) by its magic bytes.</summary>
+    public static bool IsCompressed(string path)
+    {
+        if (path.EndsWith(".gz", StringComparison.Ordinal))
+        {
+            return true;
+        }
+
+        try
+        {
+            using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            return IsGzip(file);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>`access_log ... gzip` writes gzip members into a file whose name need not end in .gz.</summary>
+    private static bool IsGzip(FileStream file)
+    {
+        Span<byte> magic = stackalloc byte[2];
+        var gzip = file.Read(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b;
+        file.Seek(0, SeekOrigin.Begin);
+        return gzip;
     }
 
     private static uint? GzipTrailerSize(FileStream file)
