@@ -11,11 +11,16 @@ public sealed class LogFormat
     private readonly string[] _literals;
     private readonly string[] _variables;
 
+    private readonly bool[] _multiValue;
+    private readonly bool _json;
+
     private LogFormat(string[] literals, string[] variables, string escape)
     {
         _literals = literals;
         _variables = variables;
         Escape = escape;
+        _json = escape == "json";
+        _multiValue = variables.Select(v => v.StartsWith("upstream_", StringComparison.Ordinal)).ToArray();
     }
 
     public string Escape { get; }
@@ -80,7 +85,7 @@ public sealed class LogFormat
             }
             else
             {
-                end = Find(s, pos, next, v + 1 == _variables.Length, _variables[v].StartsWith("upstream_", StringComparison.Ordinal));
+                end = Find(s, pos, next, v + 1 == _variables.Length, _multiValue[v]);
                 if (end < 0)
                 {
                     return false;
@@ -103,16 +108,24 @@ public sealed class LogFormat
         }
 
         var at = from;
+        var first = literal[0];
         while (true)
         {
-            var i = s[at..].IndexOf(literal);
+            // Literals are short (a space, a quote and a space): find the first character, then compare the rest.
+            var i = s[at..].IndexOf(first);
             if (i < 0)
             {
                 return -1;
             }
 
             i += at;
-            if ((Escape != "json" || !EscapedQuote(s, i, literal)) && !(multiValue && InsideList(s, i, literal)))
+            if (literal.Length > 1 && !s[i..].StartsWith(literal))
+            {
+                at = i + 1;
+                continue;
+            }
+
+            if ((!_json || !EscapedQuote(s, i, literal)) && !(multiValue && InsideList(s, i, literal)))
             {
                 return i;
             }
