@@ -10,8 +10,6 @@ namespace NgxDoctor.Host.Logs;
 /// </summary>
 public static class AccessLogScanner
 {
-    public const int UnparsedSamples = 5;
-
     public static LogScan Scan(string path, AccessLineParser parser, DateTime since, DateTime until, AccessAggregator aggregator, FailureKeys? failures = null, long parallelAbove = ChunkedFile.ParallelAbove)
     {
         var total = new Chunk();
@@ -39,7 +37,7 @@ public static class AccessLogScanner
                         aggregator.Merge(chunks[i].Aggregator!, before);
                     }
 
-                    total.Add(chunks[i], i == 0 ? 0 : before);
+                    total.AddCounts(chunks[i], i == 0 ? 0 : before);
                     before += chunks[i].Lines;
                     if (chunks[i].Problem is { } p)
                     {
@@ -53,31 +51,12 @@ public static class AccessLogScanner
             }
         }
 
-        return new LogScan(path, "access", total.Lines, total.Entries, 0, total.Unrecognized, total.Oversize, total.First, total.Last, problems.Count == 0 ? null : string.Join("; ", problems))
-        {
-            UnclassifiedSamples = total.Samples.Take(UnparsedSamples).Select(s => IncidentAggregator.Sample(s.File, s.Line, s.Text)).ToList(),
-        };
+        return total.ToScan(path, "access", problems);
     }
 
-    private sealed class Chunk
+    private sealed class Chunk : ScanCounters
     {
         public AccessAggregator? Aggregator { get; init; }
-
-        public long Lines { get; private set; }
-
-        public long Entries { get; private set; }
-
-        public long Unrecognized { get; private set; }
-
-        public long Oversize { get; private set; }
-
-        public DateTime? First { get; private set; }
-
-        public DateTime? Last { get; private set; }
-
-        public string? Problem { get; private set; }
-
-        public List<(string File, long Line, string Text)> Samples { get; } = [];
 
         public void Read(string file, AccessLineParser parser, LogLineReader reader, DateTime since, DateTime until)
         {
@@ -88,11 +67,7 @@ public static class AccessLogScanner
                 if (!parser.TryParse(text, out var record))
                 {
                     Unrecognized++;
-                    if (Samples.Count < UnparsedSamples)
-                    {
-                        Samples.Add((file, number, text.ToString()));
-                    }
-
+                    Sample(file, number, text);
                     continue;
                 }
 
@@ -101,25 +76,11 @@ public static class AccessLogScanner
                     continue;
                 }
 
-                Entries++;
-                First ??= record.Time;
-                Last = record.Time ?? Last;
+                Seen(record.Time);
                 Aggregator!.Add(text, record, file, number);
             }
 
             Problem = reader.Problem;
-        }
-
-        /// <summary>Adds a later chunk's counts; its sample line numbers were counted from 1 and are shifted by <paramref name="lineOffset"/>.</summary>
-        public void Add(Chunk c, long lineOffset)
-        {
-            Lines += c.Lines;
-            Entries += c.Entries;
-            Unrecognized += c.Unrecognized;
-            Oversize += c.Oversize;
-            First ??= c.First;
-            Last = c.Last ?? Last;
-            Samples.AddRange(c.Samples.Select(s => s with { Line = s.Line + lineOffset }));
         }
     }
 }

@@ -12,8 +12,6 @@ namespace NgxDoctor.Host.Logs;
 /// </summary>
 public static class ErrorLogScanner
 {
-    public const int UnclassifiedSamples = 5;
-
     public static LogScan Scan(string path, DateTime since, DateTime until, IncidentAggregator incidents, FailureKeys? failures = null, long parallelAbove = ChunkedFile.ParallelAbove)
     {
         var total = new Chunk(incidents, failures);
@@ -44,11 +42,7 @@ public static class ErrorLogScanner
             }
         }
 
-        return new LogScan(path, "error", total.Lines, total.Entries, total.Unclassified, total.Unrecognized, total.Oversize, total.First, total.Last,
-            problems.Count == 0 ? null : string.Join("; ", problems))
-        {
-            UnclassifiedSamples = total.Samples.Take(UnclassifiedSamples).Select(s => IncidentAggregator.Sample(s.File, s.Line, s.Text)).ToList(),
-        };
+        return total.ToScan(path, "error", problems);
     }
 
     private static bool StartsEntry(ReadOnlySpan<byte> bytes)
@@ -57,29 +51,11 @@ public static class ErrorLogScanner
         return bytes.Length >= 19 && Encoding.ASCII.GetChars(bytes[..19], head) == 19 && ErrorLogParser.StartsEntry(head);
     }
 
-    private sealed class Chunk(IncidentAggregator incidents, FailureKeys? failures)
+    private sealed class Chunk(IncidentAggregator incidents, FailureKeys? failures) : ScanCounters
     {
         public IncidentAggregator Incidents { get; } = incidents;
 
         public FailureKeys? Failures { get; } = failures;
-
-        public long Lines { get; private set; }
-
-        public long Entries { get; private set; }
-
-        public long Unclassified { get; private set; }
-
-        public long Unrecognized { get; private set; }
-
-        public long Oversize { get; private set; }
-
-        public DateTime? First { get; private set; }
-
-        public DateTime? Last { get; private set; }
-
-        public string? Problem { get; private set; }
-
-        public List<(string File, long Line, string Text)> Samples { get; } = [];
 
         public void Read(string file, LogLineReader reader, DateTime since, DateTime until)
         {
@@ -138,14 +114,7 @@ public static class ErrorLogScanner
                 }
             }
 
-            Lines += c.Lines;
-            Entries += c.Entries;
-            Unclassified += c.Unclassified;
-            Unrecognized += c.Unrecognized;
-            Oversize += c.Oversize;
-            First ??= c.First;
-            Last = c.Last ?? Last;
-            Samples.AddRange(c.Samples.Select(s => s with { Line = s.Line + lineOffset }));
+            AddCounts(c, lineOffset);
         }
 
         private void Flush(string file, (ErrorLogEntry Entry, long Line, string Text)? item)
@@ -165,11 +134,7 @@ public static class ErrorLogScanner
             if (c.Kind == ErrorClassifier.Unclassified)
             {
                 Unclassified++;
-                if (Samples.Count < UnclassifiedSamples)
-                {
-                    Samples.Add((file, it.Line, it.Text));
-                }
-
+                Sample(file, it.Line, it.Text);
                 return;
             }
 

@@ -1,0 +1,62 @@
+using NgxDoctor.Core.Facts;
+using NgxDoctor.Core.Logs;
+
+namespace NgxDoctor.Host.Logs;
+
+/// <summary>What reading (part of) a log counted: lines, entries in the window, lines not understood, and a few of those.</summary>
+public class ScanCounters
+{
+    public const int MaxSamples = 5;
+
+    public long Lines { get; set; }
+
+    public long Entries { get; set; }
+
+    public long Unclassified { get; set; }
+
+    public long Unrecognized { get; set; }
+
+    public long Oversize { get; set; }
+
+    public DateTime? First { get; set; }
+
+    public DateTime? Last { get; set; }
+
+    public string? Problem { get; set; }
+
+    public List<(string File, long Line, string Text)> Samples { get; } = [];
+
+    public void Sample(string file, long line, ReadOnlySpan<char> text)
+    {
+        if (Samples.Count < MaxSamples)
+        {
+            Samples.Add((file, line, text.ToString()));
+        }
+    }
+
+    public void Seen(DateTime? time)
+    {
+        Entries++;
+        First ??= time;
+        Last = time ?? Last;
+    }
+
+    /// <summary>Adds a later chunk's counts; its sample line numbers were counted from 1 and are shifted by <paramref name="lineOffset"/>.</summary>
+    public void AddCounts(ScanCounters c, long lineOffset)
+    {
+        Lines += c.Lines;
+        Entries += c.Entries;
+        Unclassified += c.Unclassified;
+        Unrecognized += c.Unrecognized;
+        Oversize += c.Oversize;
+        First ??= c.First;
+        Last = c.Last ?? Last;
+        Samples.AddRange(c.Samples.Select(s => s with { Line = s.Line + lineOffset }));
+    }
+
+    public LogScan ToScan(string path, string kind, IReadOnlyList<string> problems) =>
+        new(path, kind, Lines, Entries, Unclassified, Unrecognized, Oversize, First, Last, problems.Count == 0 ? null : string.Join("; ", problems))
+        {
+            UnclassifiedSamples = Samples.Take(MaxSamples).Select(s => IncidentAggregator.Sample(s.File, s.Line, s.Text)).ToList(),
+        };
+}
