@@ -16,4 +16,7 @@ public sealed record CollectOptions
     public TimeSpan Since { get; init; } = TimeSpan.FromMinutes(15);
 
     public string ProcRoot { get; init; } = "/proc";
+
+    /// <summary>The path HTTP probes ask for; null: what the location would send.</summary>
+    public string? HealthPath { get; init; }
 }

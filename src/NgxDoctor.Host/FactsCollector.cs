@@ -64,6 +64,7 @@ public static class FactsCollector
             Listeners = listeners,
             SocketPaths = socketPaths,
             Probes = await probes.ConfigureAwait(false),
+            HttpProbes = await HttpProbesAsync(inventory, await probes.ConfigureAwait(false), probeBudget, options.HealthPath, deadline.Token).ConfigureAwait(false),
             Logs = logs,
             PhpFpm = phpFpm,
             OomKills = await oomKills.ConfigureAwait(false),
@@ -140,6 +141,17 @@ public static class FactsCollector
         }
 
         return new ConfigTestResult(r.CommandLine, r.ExitCode, r.Output);
+    }
+
+    /// <summary>An HTTP request to every http(s) upstream whose connect succeeded, all at once.</summary>
+    private static async Task<IReadOnlyList<HttpProbeResult>> HttpProbesAsync(UpstreamInventory inventory, IReadOnlyList<ProbeResult> probes, TimeSpan timeout, string? healthPath, CancellationToken ct)
+    {
+        var connected = probes.Where(p => p.Outcome == ProbeOutcome.Connected).Select(p => p.Target).ToHashSet(StringComparer.Ordinal);
+        var tasks = inventory.Targets
+            .Where(t => t.Sites[0].Directive == "proxy_pass" && t.Protocol is "http" or "https" && connected.Contains(t.Address.Text))
+            .GroupBy(t => t.Address.Text).Select(g => g.First())
+            .Select(t => HttpProbe.RunAsync(t, Core.Analysis.HttpRequestPlan.For(t, t.Sites[0], healthPath), timeout, ct));
+        return await Task.WhenAll(tasks).ConfigureAwait(false);
     }
 
     private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;

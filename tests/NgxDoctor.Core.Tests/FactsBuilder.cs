@@ -29,6 +29,7 @@ public static class FactsBuilder
             ConfigTest = new ConfigTestResult("nginx -t", 0, "nginx: configuration file /etc/nginx/nginx.conf test is successful"),
             Logs = new LogFacts(Now, TimeSpan.FromMinutes(15), [], []) { Access = new AccessFacts([], [], [], [], []) { Attributed = true } },
             OomKills = [],
+            HttpProbes = [],
         };
     }
 

@@ -1,4 +1,4 @@
-# Listens on the given 127.0.0.1 ports in one process. "serve": accepts and closes every connection.
+# Listens on the given 127.0.0.1 ports in one process. "serve": answers every request with a tiny HTTP 200.
 # "blackhole": listen(0), fills each accept queue itself and never accepts, so further SYNs are dropped.
 import select, socket, sys, time
 
@@ -28,4 +28,10 @@ while time.time() < deadline:
     ready, _, _ = select.select(listeners, [], [], 0.5)
     for s in ready:
         conn, _ = s.accept()
+        try:
+            conn.settimeout(1)
+            conn.recv(65536)
+            conn.sendall(b"HTTP/1.0 200 OK\r\nContent-Length: 2\r\n\r\nok")
+        except OSError:
+            pass
         conn.close()

@@ -24,7 +24,7 @@ public static class DemoCommand
             using var demo = await DemoScenario.StartAsync(line => console.MarkupLine($"[grey]demo:[/] {Terminal.Safe(line)}"));
             console.MarkupLine($"[grey]demo:[/] running: ngxdoctor diagnose --config {Terminal.Safe(demo.ConfigFile)}");
             console.WriteLine();
-            var facts = await DiagnoseCommand.CollectWithinBudgetAsync(demo.ConfigFile, TimeSpan.FromSeconds(15), TimeSpan.FromSeconds(2), TimeSpan.FromMinutes(15), ct);
+            var facts = await DiagnoseCommand.CollectWithinBudgetAsync(new Host.CollectOptions { ConfigFile = demo.ConfigFile }, ct);
             var report = DiagnosisEngine.Diagnose(facts);
             ReportRenderer.Render(console, report, verbose: false);
             console.WriteLine();

@@ -22,6 +22,7 @@ public static class DiagnoseCommand
         var verbose = new Option<bool>("--verbose", "-v") { Description = "also list every check with its outcome and time" };
         var saveFacts = new Option<string?>("--save-facts") { Description = "also write the gathered facts (JSON) to this file, to diagnose elsewhere" };
         var facts = new Option<string?>("--facts") { Description = "diagnose a facts file written by --save-facts instead of this host" };
+        var healthPath = new Option<string?>("--health-path") { Description = "the path HTTP probes ask upstreams for (default: what each location would send)" };
         var cmd = new Command("diagnose", """
             Find why nginx answers 502/504: check every upstream nginx points at, as nginx's workers would.
 
@@ -33,7 +34,7 @@ public static class DiagnoseCommand
             Exit codes: 0 ok, 1 warning, 2 critical, 3 unknown (ngxdoctor could not run).
             """)
         {
-            config, url, since, json, timeout, probeTimeout, verbose, saveFacts, facts,
+            config, url, since, json, timeout, probeTimeout, verbose, saveFacts, facts, healthPath,
         };
         cmd.SetAction((r, ct) => CliErrors.GuardAsync(async () =>
         {
@@ -53,7 +54,14 @@ public static class DiagnoseCommand
 
             var diagnosisFacts = r.GetValue(facts) is { } factsFile
                 ? LoadFacts(factsFile)
-                : await CollectWithinBudgetAsync(r.GetValue(config), TimeSpan.FromSeconds(seconds), TimeSpan.FromSeconds(probeSeconds), window, ct);
+                : await CollectWithinBudgetAsync(new CollectOptions
+                {
+                    ConfigFile = r.GetValue(config),
+                    Deadline = TimeSpan.FromSeconds(seconds),
+                    ProbeTimeout = TimeSpan.FromSeconds(probeSeconds),
+                    Since = window,
+                    HealthPath = r.GetValue(healthPath) is { } hp && hp.StartsWith('/') ? hp : r.GetValue(healthPath) is null ? null : throw new UsageException("--health-path must start with /"),
+                }, ct);
             if (r.GetValue(saveFacts) is { } target)
             {
                 await File.WriteAllTextAsync(target, NgxJson.Serialize(diagnosisFacts), ct);
@@ -75,11 +83,10 @@ public static class DiagnoseCommand
     }
 
     /// <summary>Collects within the budget; a probe or tool that hangs cannot hold the command past it.</summary>
-    public static async Task<DiagnosisFacts> CollectWithinBudgetAsync(string? config, TimeSpan budget, TimeSpan probeTimeout, TimeSpan since, CancellationToken ct)
+    public static async Task<DiagnosisFacts> CollectWithinBudgetAsync(CollectOptions options, CancellationToken ct)
     {
-        var options = new CollectOptions { ConfigFile = config, Deadline = budget, ProbeTimeout = probeTimeout, Since = since };
         var work = Task.Run(() => FactsCollector.CollectAsync(options, ct), ct);
-        var done = await Task.WhenAny(work, Task.Delay(budget + TimeSpan.FromSeconds(1), ct));
+        var done = await Task.WhenAny(work, Task.Delay(options.Deadline + TimeSpan.FromSeconds(1), ct));
         if (done != work)
         {
             throw new OperationCanceledException();

@@ -129,7 +129,25 @@ public static class InventoryBuilder
             location is null ? null : string.Join(' ', location.Args.Select(a => a.Value)),
             location?.Pos,
             settings,
-            index.Find("resolver", ancestors));
+            index.Find("resolver", ancestors))
+        {
+            HostHeader = pass.Module == "proxy" ? HostHeader(ancestors) : "$proxy_host",
+        };
+    }
+
+    /// <summary>proxy_set_header is inherited only from the innermost level that sets any; Host among them, else $proxy_host.</summary>
+    private static string HostHeader(IReadOnlyList<Directive> ancestors)
+    {
+        for (var i = ancestors.Count - 1; i >= 0; i--)
+        {
+            var headers = ancestors[i].Block?.Where(x => x.Name == "proxy_set_header" && x.Args.Count >= 2).ToList() ?? [];
+            if (headers.Count > 0)
+            {
+                return headers.LastOrDefault(h => h.Arg(0).Equals("Host", StringComparison.OrdinalIgnoreCase))?.Arg(1) ?? "$proxy_host";
+            }
+        }
+
+        return "$proxy_host";
     }
 
     /// <summary>Targets keyed by (address, group), in first-seen order, each with its sites once.</summary>

@@ -41,6 +41,9 @@ public sealed record PassSite(
     IReadOnlyList<EffectiveSetting> Settings,
     EffectiveSetting? Resolver)
 {
+    /// <summary>The Host header nginx sends (proxy_set_header Host, as written; nginx's default is $proxy_host).</summary>
+    public string HostHeader { get; init; } = "$proxy_host";
+
     public EffectiveSetting? Setting(string suffix) => Settings.FirstOrDefault(s => s.Name.EndsWith(suffix, StringComparison.Ordinal));
 }
 

@@ -46,11 +46,23 @@ public static class DiagnosisEngine
     }
 
     /// <summary>Worst first; among equals, the cause that explains more (config before DNS before a dead backend...), then config order.</summary>
-    public static IReadOnlyList<Finding> Rank(IEnumerable<Finding> findings) => findings
+    public static IReadOnlyList<Finding> Rank(IEnumerable<Finding> findings) => Merge(findings)
         .OrderByDescending(f => f.Severity)
         .ThenBy(f => Cause.Rank(f.Cause))
         .ThenBy(f => f.Evidence.FirstOrDefault()?.Source ?? "", StringComparer.Ordinal)
         .ToList();
+
+    /// <summary>One finding per cause and upstream: what a probe and a log say of the same failure is one problem with both as evidence.</summary>
+    private static IEnumerable<Finding> Merge(IEnumerable<Finding> findings) => findings
+        .Select((f, i) => (Finding: f, Key: (f.Cause, f.Upstream ?? $"#{i}")))
+        .GroupBy(x => x.Key, x => x.Finding)
+        .Select(g =>
+        {
+            var ordered = g.OrderByDescending(f => f.Severity).ToList();
+            return ordered.Count == 1
+                ? ordered[0]
+                : ordered[0] with { Evidence = ordered.SelectMany(f => f.Evidence).Distinct().ToList() };
+        });
 
     private static string StatusOf(IReadOnlyList<Finding> findings, IReadOnlyList<CheckRun> runs)
     {

@@ -43,6 +43,9 @@ public sealed record DiagnosisFacts
 
     public IReadOnlyList<ProbeResult>? Probes { get; init; }
 
+    /// <summary>HTTP requests sent to the HTTP upstreams that accept connections; null when none was sent.</summary>
+    public IReadOnlyList<HttpProbeResult>? HttpProbes { get; init; }
+
     /// <summary>Running PHP-FPM masters and their pools.</summary>
     public IReadOnlyList<FpmInstance> PhpFpm { get; init; } = [];
 

@@ -1,0 +1,69 @@
+using NgxDoctor.Config;
+using NgxDoctor.Core.Analysis;
+using NgxDoctor.Core.Diagnosis;
+using NgxDoctor.Core.Facts;
+
+namespace NgxDoctor.Core.Checks;
+
+/// <summary>
+/// What an HTTP request sent as nginx would send it shows now: an answer that is not HTTP (or TLS where nginx
+/// speaks plain HTTP, and the reverse) is bad-response; a response header larger than the proxy_buffer_size in
+/// force is header-too-big. Both are 502s for that location, now.
+/// </summary>
+public sealed class HttpProbeCheck : ICheck
+{
+    public string Id => "http-probe";
+
+    public string Title => "HTTP upstreams answer nginx's request with HTTP that fits its buffer";
+
+    public IReadOnlyList<string> Needs => [nameof(DiagnosisFacts.HttpProbes), nameof(DiagnosisFacts.Inventory)];
+
+    public CheckOutcome Run(DiagnosisFacts facts)
+    {
+        if (facts.HttpProbes is not { } probes)
+        {
+            return CheckOutcome.Skip(facts.WhyNotCollected("http-probes") ?? "no HTTP request was sent");
+        }
+
+        var findings = new List<Finding>();
+        foreach (var probe in probes)
+        {
+            var target = facts.Inventory.Targets.FirstOrDefault(t => t.Address.Text == probe.Target);
+            if (target is null)
+            {
+                continue;
+            }
+
+            var evidence = DeadTargets.ConfigEvidence(target);
+            evidence.Add(new Evidence("probe", $"http {probe.Target} \"{probe.Request}\"", $"{probe.Detail} (connect {probe.ConnectMs:0.0} ms, first byte {probe.FirstByteMs:0.0} ms)"));
+            if (probe.Outcome is HttpProbeResult.NotHttp or HttpProbeResult.Tls)
+            {
+                findings.Add(new Finding(Cause.BadResponse, Severity.Critical, probe.Target,
+                    probe.Outcome == HttpProbeResult.Tls ? $"{probe.Target} and nginx disagree on TLS" : $"{probe.Target} does not answer HTTP",
+                    evidence,
+                    new Remedy("Point nginx at the port that serves HTTP (or use https:// for a TLS port, fastcgi_pass for PHP-FPM, grpc_pass for gRPC).", [$"curl -sv http://{probe.Target}/ -o /dev/null"]))
+                { Check = Id });
+            }
+            else if (probe.Outcome == HttpProbeResult.Closed)
+            {
+                findings.Add(new Finding(Cause.UpstreamCrash, Severity.Critical, probe.Target, $"{probe.Target} accepts the connection but closes it without answering",
+                    evidence,
+                    new Remedy("The backend accepts and then drops requests: read its own log for a crash or an error at start of request handling.", []))
+                { Check = Id });
+            }
+            else if (probe.Outcome == HttpProbeResult.Ok && target.Sites[0].Setting("_buffer_size") is { } buffer
+                && ConfigValues.TryParseSize(buffer.Value, out var size) && probe.HeaderBytes > size)
+            {
+                evidence.Add(new Evidence("config", buffer.Pos?.ToString() ?? "default", $"{buffer.Name} {buffer.Value}{(buffer.IsDefault ? " (nginx's default)" : "")} = {size} bytes"));
+                var needed = (probe.HeaderBytes + 4095) / 4096 * 4;
+                findings.Add(new Finding(Cause.HeaderTooBig, Severity.Critical, probe.Target,
+                    $"{probe.Target} answers with a {probe.HeaderBytes}-byte header; {buffer.Name} is {buffer.Value}",
+                    evidence,
+                    new Remedy($"Set {buffer.Name} {needed}k (with proxy_buffers and proxy_busy_buffers_size large enough to match) where requests reach it, then nginx -t and reload; or make the backend send smaller headers.", ["nginx -t", "nginx -s reload"]))
+                { Check = Id });
+            }
+        }
+
+        return CheckOutcome.Ran(findings);
+    }
+}

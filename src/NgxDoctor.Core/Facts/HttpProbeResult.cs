@@ -1,0 +1,23 @@
+namespace NgxDoctor.Core.Facts;
+
+/// <summary>
+/// An HTTP request sent to an upstream the way nginx would send it (method, path, Host, HTTP/1.0), and what came
+/// back: the status, how big the response header was, whether it was HTTP at all, and the timings.
+/// </summary>
+public sealed record HttpProbeResult(
+    string Target,
+    string Request,
+    string Outcome,
+    int? Status,
+    int HeaderBytes,
+    double ConnectMs,
+    double FirstByteMs,
+    string Detail)
+{
+    public const string Ok = "ok";
+    public const string NotHttp = "not-http";
+    public const string Closed = "closed";
+    public const string Tls = "tls-mismatch";
+    public const string NoResponse = "no-response";
+    public const string Failed = "failed";
+}

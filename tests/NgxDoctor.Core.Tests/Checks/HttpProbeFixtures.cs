@@ -1,0 +1,30 @@
+using NgxDoctor.Core.Facts;
+
+namespace NgxDoctor.Core.Tests.Checks;
+
+public sealed class HttpProbeFixtures : ICheckFixture
+{
+    public string CheckId => "http-probe";
+
+    public string Cause => Diagnosis.Cause.BadResponse;
+
+    public static DiagnosisFacts With(string outcome, int headerBytes, string extra = "") =>
+        FactsBuilder.FromConfig($"server {{ listen 80; location / {{ proxy_pass http://127.0.0.1:3000; {extra} }} }}")
+            .Probe("127.0.0.1:3000", ProbeOutcome.Connected).Listen("127.0.0.1:3000", "node") with
+        {
+            HttpProbes = [new HttpProbeResult("127.0.0.1:3000", "GET / HTTP/1.0", outcome, outcome == HttpProbeResult.Ok ? 200 : null, headerBytes, 0.2, 1.5, "probe detail")],
+        };
+
+    public IEnumerable<(string, DiagnosisFacts)> MustTrigger()
+    {
+        yield return ("not http", With(HttpProbeResult.NotHttp, 20));
+        yield return ("tls port behind http://", With(HttpProbeResult.Tls, 7));
+    }
+
+    public IEnumerable<(string, DiagnosisFacts)> MustNotTrigger()
+    {
+        yield return ("a normal answer", With(HttpProbeResult.Ok, 300));
+        yield return ("a big header that fits a raised buffer", With(HttpProbeResult.Ok, 10_300, "proxy_buffer_size 16k;"));
+        yield return ("no response in time", With(HttpProbeResult.NoResponse, 0));
+    }
+}

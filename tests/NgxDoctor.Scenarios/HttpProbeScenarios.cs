@@ -1,0 +1,55 @@
+namespace NgxDoctor.Scenarios;
+
+/// <summary>The HTTP probe finds what nginx would hit before any request went through nginx (empty logs).</summary>
+public class HttpProbeScenarios
+{
+    private static async Task<(ScenarioLab Lab, string Snapshot, int Port)> FreshAsync(string mode)
+    {
+        var lab = new ScenarioLab();
+        var port = ScenarioLab.FreePort();
+        await lab.StartFakeAsync(port, mode);
+        var snapshot = await lab.StartNginxAsync(lab.Server($"location /app/ {{ proxy_pass http://127.0.0.1:{port}; }}"));
+        return (lab, snapshot, port);
+    }
+
+    [Fact]
+    public async Task A_response_header_over_the_buffer_is_found_by_the_probe_alone()
+    {
+        var (lab, snapshot, port) = await FreshAsync("bigheader");
+        using var _ = lab;
+        var run = lab.Diagnose(snapshot);
+        var f = Assert.Single(ScenarioLab.Findings(run));
+        Assert.Equal("header-too-big", f.GetProperty("cause").GetString());
+        var evidence = ScenarioLab.Evidence(f);
+        Assert.Contains($"probe | http 127.0.0.1:{port} \"GET /app/ HTTP/1.0\"", evidence, StringComparison.Ordinal);
+        Assert.Contains("(nginx's default)", evidence, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_backend_that_is_not_http_is_found_by_the_probe_alone()
+    {
+        var (lab, snapshot, _) = await FreshAsync("garbage");
+        using var __ = lab;
+        var f = Assert.Single(ScenarioLab.Findings(lab.Diagnose(snapshot)));
+        Assert.Equal("bad-response", f.GetProperty("cause").GetString());
+        Assert.Contains("the answer is not HTTP: \\\"+OK this is not http", ScenarioLab.Evidence(f).Replace("\"", "\\\"", StringComparison.Ordinal), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_backend_that_closes_without_answering_is_found_by_the_probe_alone()
+    {
+        var (lab, snapshot, _) = await FreshAsync("close");
+        using var __ = lab;
+        var f = Assert.Single(ScenarioLab.Findings(lab.Diagnose(snapshot)));
+        Assert.Equal("upstream-crash", f.GetProperty("cause").GetString());
+    }
+
+    [Fact]
+    public async Task A_healthy_backend_passes_the_probe()
+    {
+        var (lab, snapshot, _) = await FreshAsync("ok");
+        using var __ = lab;
+        var run = lab.Diagnose(snapshot);
+        Assert.Equal("ok", run.Json.GetProperty("status").GetString());
+    }
+}
