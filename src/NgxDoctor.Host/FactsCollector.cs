@@ -66,6 +66,7 @@ public static class FactsCollector
             Probes = await probes.ConfigureAwait(false),
             HttpProbes = await HttpProbesAsync(inventory, await probes.ConfigureAwait(false), probeBudget, options.HealthPath, deadline.Token).ConfigureAwait(false),
             Logs = logs,
+            FastCgiProbes = await FastCgiProbesAsync(inventory, await probes.ConfigureAwait(false), phpFpm, probeBudget, deadline.Token).ConfigureAwait(false),
             PhpFpm = phpFpm,
             OomKills = await oomKills.ConfigureAwait(false),
             NotCollected = notes,
@@ -151,6 +152,23 @@ public static class FactsCollector
             .Where(t => t.Sites[0].Directive == "proxy_pass" && t.Protocol is "http" or "https" && connected.Contains(t.Address.Text))
             .GroupBy(t => t.Address.Text).Select(g => g.First())
             .Select(t => HttpProbe.RunAsync(t, Core.Analysis.HttpRequestPlan.For(t, t.Sites[0], healthPath), timeout, ct));
+        return await Task.WhenAll(tasks).ConfigureAwait(false);
+    }
+
+    /// <summary>A FastCGI request to every fastcgi_pass upstream whose connect succeeded: the pool's status page (json), else its ping, else a minimal request.</summary>
+    private static async Task<IReadOnlyList<FastCgiProbeResult>> FastCgiProbesAsync(UpstreamInventory inventory, IReadOnlyList<ProbeResult> probes, IReadOnlyList<FpmInstance> phpFpm, TimeSpan timeout, CancellationToken ct)
+    {
+        var connected = probes.Where(p => p.Outcome == ProbeOutcome.Connected).Select(p => p.Target).ToHashSet(StringComparer.Ordinal);
+        var tasks = inventory.Targets
+            .Where(t => t.Sites[0].Directive == "fastcgi_pass" && connected.Contains(t.Address.Text))
+            .GroupBy(t => t.Address.Text).Select(g => g.First())
+            .Select(t =>
+            {
+                var pool = phpFpm.Select(f => f.PoolAt(t.Address.Text)).FirstOrDefault(p => p is not null);
+                return pool?.Get("pm.status_path") is { } status ? FastCgiProbe.RunAsync(t, status, "json", timeout, ct)
+                    : pool?.Get("ping.path") is { } ping ? FastCgiProbe.RunAsync(t, ping, "", timeout, ct)
+                    : FastCgiProbe.RunAsync(t, "/ngxdoctor-probe.php", "", timeout, ct);
+            });
         return await Task.WhenAll(tasks).ConfigureAwait(false);
     }
 

@@ -30,6 +30,7 @@ public static class FactsBuilder
             Logs = new LogFacts(Now, TimeSpan.FromMinutes(15), [], []) { Access = new AccessFacts([], [], [], [], []) { Attributed = true } },
             OomKills = [],
             HttpProbes = [],
+            FastCgiProbes = [],
         };
     }
 

@@ -14,8 +14,7 @@ public class BackendFaultScenarios
 
         var run = lab.Diagnose(snapshot);
         Assert.Equal("critical", run.Json.GetProperty("status").GetString());
-        var f = Assert.Single(ScenarioLab.Findings(run));
-        Assert.Equal("upstream-down", f.GetProperty("cause").GetString());
+        var f = ScenarioLab.Only(run, "upstream-down");
         Assert.Equal($"127.0.0.1:{port}", f.GetProperty("upstream").GetString());
         var evidence = ScenarioLab.Evidence(f);
         Assert.Contains($"config | {lab.Nginx.ConfigFile}:", evidence, StringComparison.Ordinal);
@@ -35,8 +34,7 @@ public class BackendFaultScenarios
         Assert.Equal(new[] { 502 }, statuses);
 
         var run = lab.Diagnose(snapshot);
-        var f = Assert.Single(ScenarioLab.Findings(run));
-        Assert.Equal("upstream-down", f.GetProperty("cause").GetString());
+        var f = ScenarioLab.Only(run, "upstream-down");
         Assert.Equal("unix:" + sock, f.GetProperty("upstream").GetString());
         Assert.Contains("Stale socket", f.GetProperty("title").GetString(), StringComparison.Ordinal);
         var evidence = ScenarioLab.Evidence(f);
@@ -54,8 +52,7 @@ public class BackendFaultScenarios
         var snapshot = await lab.StartNginxAsync(lab.Server($"location / {{ proxy_pass http://127.0.0.1:{configured}; }}"));
 
         var run = lab.Diagnose(snapshot);
-        var f = Assert.Single(ScenarioLab.Findings(run));
-        Assert.Equal("wrong-address", f.GetProperty("cause").GetString());
+        var f = ScenarioLab.Only(run, "wrong-address");
         Assert.Equal($"127.0.0.1:{configured}", f.GetProperty("upstream").GetString());
         Assert.Contains($"listens on 127.0.0.1:{actual}", ScenarioLab.Evidence(f), StringComparison.Ordinal);
         Assert.Contains($"proxy_pass http://127.0.0.1:{actual};", f.GetProperty("remedy").GetProperty("summary").GetString(), StringComparison.Ordinal);
@@ -73,8 +70,7 @@ public class BackendFaultScenarios
         Assert.Equal(new[] { 502 }, statuses);
 
         var run = lab.Diagnose(snapshot);
-        var f = Assert.Single(ScenarioLab.Findings(run));
-        Assert.Equal("wrong-address", f.GetProperty("cause").GetString());
+        var f = ScenarioLab.Only(run, "wrong-address");
         Assert.Equal("unix:" + configured, f.GetProperty("upstream").GetString());
         var evidence = ScenarioLab.Evidence(f);
         Assert.Contains("php-fpm", evidence, StringComparison.Ordinal);
@@ -94,8 +90,7 @@ public class BackendFaultScenarios
         Assert.Equal(new[] { 502 }, statuses);
 
         var run = lab.Diagnose(snapshot);
-        var f = Assert.Single(ScenarioLab.Findings(run));
-        Assert.Equal("socket-permission", f.GetProperty("cause").GetString());
+        var f = ScenarioLab.Only(run, "socket-permission");
         Assert.Equal("critical", f.GetProperty("severity").GetString());
         var evidence = ScenarioLab.Evidence(f);
         Assert.Contains("nginx workers run as nobody", evidence, StringComparison.Ordinal);

@@ -14,8 +14,7 @@ public class ConfigScenarios
         var line = text.Split('\n').ToList().FindIndex(l => l.Contains("proxy_bufferz", StringComparison.Ordinal)) + 1;
 
         var run = lab.Diagnose(TestSupport.TreeSnapshot.Of(lab.Nginx.PathOf("conf")));
-        var f = Assert.Single(ScenarioLab.Findings(run));
-        Assert.Equal("config-error", f.GetProperty("cause").GetString());
+        var f = ScenarioLab.Only(run, "config-error");
         Assert.Contains($"{lab.Nginx.ConfigFile}:{line}", ScenarioLab.Evidence(f), StringComparison.Ordinal);
         Assert.Contains("unknown directive \"proxy_bufferz\"", ScenarioLab.Evidence(f), StringComparison.Ordinal);
     }

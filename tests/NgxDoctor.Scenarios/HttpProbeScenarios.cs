@@ -18,8 +18,7 @@ public class HttpProbeScenarios
         var (lab, snapshot, port) = await FreshAsync("bigheader");
         using var _ = lab;
         var run = lab.Diagnose(snapshot);
-        var f = Assert.Single(ScenarioLab.Findings(run));
-        Assert.Equal("header-too-big", f.GetProperty("cause").GetString());
+        var f = ScenarioLab.Only(run, "header-too-big");
         var evidence = ScenarioLab.Evidence(f);
         Assert.Contains($"probe | http 127.0.0.1:{port} \"GET /app/ HTTP/1.0\"", evidence, StringComparison.Ordinal);
         Assert.Contains("(nginx's default)", evidence, StringComparison.Ordinal);
@@ -30,8 +29,7 @@ public class HttpProbeScenarios
     {
         var (lab, snapshot, _) = await FreshAsync("garbage");
         using var __ = lab;
-        var f = Assert.Single(ScenarioLab.Findings(lab.Diagnose(snapshot)));
-        Assert.Equal("bad-response", f.GetProperty("cause").GetString());
+        var f = ScenarioLab.Only(lab.Diagnose(snapshot), "bad-response");
         Assert.Contains("the answer is not HTTP: \\\"+OK this is not http", ScenarioLab.Evidence(f).Replace("\"", "\\\"", StringComparison.Ordinal), StringComparison.Ordinal);
     }
 
@@ -40,8 +38,7 @@ public class HttpProbeScenarios
     {
         var (lab, snapshot, _) = await FreshAsync("close");
         using var __ = lab;
-        var f = Assert.Single(ScenarioLab.Findings(lab.Diagnose(snapshot)));
-        Assert.Equal("upstream-crash", f.GetProperty("cause").GetString());
+        var f = ScenarioLab.Only(lab.Diagnose(snapshot), "upstream-crash");
     }
 
     [Fact]

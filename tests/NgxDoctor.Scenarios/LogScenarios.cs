@@ -14,15 +14,6 @@ public class LogScenarios
         return (lab, snapshot, port);
     }
 
-    private static System.Text.Json.JsonElement Only(CliRun run, string cause)
-    {
-        var findings = ScenarioLab.Findings(run);
-        Assert.True(findings.Count == 1, run.ToString());
-        var f = findings[0];
-        Assert.Equal(cause, f.GetProperty("cause").GetString());
-        return f;
-    }
-
     [Fact]
     public async Task A_backend_slower_than_proxy_read_timeout_is_upstream_timeout()
     {
@@ -31,7 +22,7 @@ public class LogScenarios
         var statuses1 = await lab.GetAsync("/");
         Assert.Equal(new[] { 504 }, statuses1);
         var run = lab.Diagnose(snapshot);
-        var f = Only(run, "upstream-timeout");
+        var f = ScenarioLab.Only(run, "upstream-timeout");
         Assert.Equal("critical", f.GetProperty("severity").GetString());
         Assert.Equal($"127.0.0.1:{port}", f.GetProperty("upstream").GetString());
         var evidence = ScenarioLab.Evidence(f);
@@ -47,7 +38,7 @@ public class LogScenarios
         using var __ = lab;
         var statuses2 = await lab.GetAsync("/");
         Assert.Equal(new[] { 502 }, statuses2);
-        var f = Only(lab.Diagnose(snapshot), "upstream-crash");
+        var f = ScenarioLab.Only(lab.Diagnose(snapshot), "upstream-crash");
         Assert.Contains("upstream prematurely closed connection while reading response header from upstream", ScenarioLab.Evidence(f), StringComparison.Ordinal);
     }
 
@@ -58,7 +49,7 @@ public class LogScenarios
         using var __ = lab;
         var statuses3 = await lab.GetAsync("/");
         Assert.Equal(new[] { 502 }, statuses3);
-        var f = Only(lab.Diagnose(snapshot), "header-too-big");
+        var f = ScenarioLab.Only(lab.Diagnose(snapshot), "header-too-big");
         var evidence = ScenarioLab.Evidence(f);
         Assert.Contains("proxy_buffer_size 4k", evidence, StringComparison.Ordinal);
         Assert.Contains("upstream sent too big header", evidence, StringComparison.Ordinal);
@@ -70,7 +61,7 @@ public class LogScenarios
         var (lab, snapshot, _) = await ProxyToFakeAsync("garbage");
         using var __ = lab;
         await lab.GetAsync("/").ContinueWith(_ => 0, TaskScheduler.Default); // HTTP/0.9 pass-through: the client may not parse it
-        var f = Only(lab.Diagnose(snapshot), "bad-response");
+        var f = ScenarioLab.Only(lab.Diagnose(snapshot), "bad-response");
         Assert.Contains("upstream sent no valid HTTP/1.0 header", ScenarioLab.Evidence(f), StringComparison.Ordinal);
     }
 
@@ -88,7 +79,7 @@ public class LogScenarios
 
         var run = lab.Diagnose(snapshot);
         Assert.Equal("warning", run.Json.GetProperty("status").GetString());
-        var f = Only(run, "upstream-down");
+        var f = ScenarioLab.Only(run, "upstream-down");
         Assert.Equal("warning", f.GetProperty("severity").GetString());
         Assert.Contains("accepts connections now", f.GetProperty("title").GetString(), StringComparison.Ordinal);
         Assert.Contains("2 \"connect-refused\" entries (502)", ScenarioLab.Evidence(f), StringComparison.Ordinal);
@@ -102,7 +93,7 @@ public class LogScenarios
         var snapshot = await lab.StartNginxAsync(lab.Server($"location / {{ proxy_pass http://127.0.0.1:{port}; }}"));
         var statuses6 = await lab.GetAsync("/");
         Assert.Equal(new[] { 502 }, statuses6);
-        var f = Only(lab.Diagnose(snapshot), "upstream-down");
+        var f = ScenarioLab.Only(lab.Diagnose(snapshot), "upstream-down");
         Assert.Equal("critical", f.GetProperty("severity").GetString());
         Assert.Contains("connect() failed (111: Connection refused) while connecting to upstream", ScenarioLab.Evidence(f), StringComparison.Ordinal);
     }
@@ -142,7 +133,7 @@ public class LogScenarios
         var statuses = await lab.GetAsync("/", 3);
         Assert.Equal(new[] { 502, 502, 502 }, statuses);
 
-        var f = Only(lab.Diagnose(snapshot), "backend-error");
+        var f = ScenarioLab.Only(lab.Diagnose(snapshot), "backend-error");
         Assert.Equal($"127.0.0.1:{port}", f.GetProperty("upstream").GetString());
         var evidence = ScenarioLab.Evidence(f);
         Assert.Contains("3 \"backend-5xx\" entries (502)", evidence, StringComparison.Ordinal);
@@ -159,7 +150,7 @@ public class LogScenarios
         var statuses = await lab.GetAsync("/", 2);
         Assert.Equal(new[] { 504, 504 }, statuses);
 
-        var f = Only(lab.Diagnose(snapshot), "upstream-timeout");
+        var f = ScenarioLab.Only(lab.Diagnose(snapshot), "upstream-timeout");
         var evidence = ScenarioLab.Evidence(f);
         Assert.Contains($"$upstream_response_time of 2 request(s) to 127.0.0.1:{port}: p50 1", evidence, StringComparison.Ordinal);
     }

@@ -64,7 +64,7 @@ public sealed class ScenarioLab : IDisposable
     }
 
     /// <summary>PHP-FPM with one pool on a unix socket; owner, group and mode of the socket as given.</summary>
-    public async Task<LabProcess> StartPhpFpmAsync(string socketPath, string owner = "nobody", string group = "nogroup", string mode = "0660", int maxChildren = 2, int backlog = 511, string processManager = "static")
+    public async Task<LabProcess> StartPhpFpmAsync(string socketPath, string owner = "nobody", string group = "nogroup", string mode = "0660", int maxChildren = 2, int backlog = 511, string processManager = "static", string? statusPath = null)
     {
         if (!File.Exists(PhpFpm))
         {
@@ -92,6 +92,7 @@ public sealed class ScenarioLab : IDisposable
             pm.start_servers = 1
             pm.min_spare_servers = 1
             pm.max_spare_servers = 1
+            {(statusPath is null ? "" : "pm.status_path = " + statusPath)}
             """);
         var p = Nginx.StartProcess(PhpFpm, ["-F", "-y", conf, "-n"]);
         await p.WaitUntilListeningAsync(null, socketPath, TimeSpan.FromSeconds(15));
@@ -124,6 +125,14 @@ public sealed class ScenarioLab : IDisposable
         var expectedExit = status switch { "ok" => 0, "warning" => 1, "critical" => 2, _ => 3 };
         Assert.True(expectedExit == run.ExitCode, run.ToString());
         return run;
+    }
+
+    /// <summary>The run's only finding, of this cause; the whole run is the failure message otherwise.</summary>
+    public static JsonElement Only(CliRun run, string cause)
+    {
+        var findings = Findings(run);
+        Assert.True(findings.Count == 1 && findings[0].GetProperty("cause").GetString() == cause, run.ToString());
+        return findings[0];
     }
 
     public static IReadOnlyList<JsonElement> Findings(CliRun run) => run.Json.GetProperty("findings").EnumerateArray().ToList();

@@ -5,6 +5,7 @@
 #   bigheader   a 200 whose header is about 10 KB
 #   garbage     a line that is not HTTP, then close
 #   status502   the backend's own 502
+#   banner      greets first, like SMTP or redis ("220 ..."), before any request
 import socket, sys, threading, time
 
 mode, port = sys.argv[1], int(sys.argv[2])
@@ -13,6 +14,10 @@ arg = float(sys.argv[3]) if len(sys.argv) > 3 else 0.0
 def respond(conn):
     try:
         conn.settimeout(10)
+        if mode == "banner":
+            conn.sendall(b"220 fake.test ESMTP ready\r\n")
+            time.sleep(1)
+            return
         data = b""
         while b"\r\n\r\n" not in data:
             chunk = conn.recv(4096)

@@ -46,6 +46,9 @@ public sealed record DiagnosisFacts
     /// <summary>HTTP requests sent to the HTTP upstreams that accept connections; null when none was sent.</summary>
     public IReadOnlyList<HttpProbeResult>? HttpProbes { get; init; }
 
+    /// <summary>FastCGI requests sent to the fastcgi_pass upstreams that accept connections (PHP-FPM's status page when the pool has one).</summary>
+    public IReadOnlyList<FastCgiProbeResult>? FastCgiProbes { get; init; }
+
     /// <summary>Running PHP-FPM masters and their pools.</summary>
     public IReadOnlyList<FpmInstance> PhpFpm { get; init; } = [];
 

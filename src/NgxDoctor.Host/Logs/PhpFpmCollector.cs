@@ -76,9 +76,10 @@ public static class PhpFpmCollector
                 entries++;
                 first ??= e.Time;
                 last = e.Time;
-                if (FpmLogParser.Classify(e) is { } c)
+                // Only pools this nginx passes requests to concern its diagnosis.
+                if (FpmLogParser.Classify(e) is { } c && Address(instance, e.Pool, inventory) is { } address)
                 {
-                    incidents.Add(c, Address(instance, e.Pool, inventory), e.Time, path, line.Number, line.Text);
+                    incidents.Add(c, address, e.Time, path, line.Number, line.Text);
                 }
             }
         }
@@ -90,10 +91,10 @@ public static class PhpFpmCollector
         return new LogScan(path, "php-fpm", lines, entries, 0, unrecognized, 0, first, last, null);
     }
 
-    /// <summary>The pool's listen address as nginx's inventory names it, so both logs' entries meet under one key.</summary>
+    /// <summary>The pool's listen address as nginx's inventory names it, so both logs' entries meet under one key; null for a pool nginx does not use.</summary>
     private static string? Address(FpmInstance instance, string? pool, UpstreamInventory inventory)
     {
         var listen = instance.Pools.FirstOrDefault(p => p.Name == pool)?.ListenAddress;
-        return inventory.Targets.FirstOrDefault(t => FpmInstance.Matches(listen, t.Address.Text))?.Address.Text ?? listen;
+        return inventory.Targets.FirstOrDefault(t => FpmInstance.Matches(listen, t.Address.Text))?.Address.Text;
     }
 }

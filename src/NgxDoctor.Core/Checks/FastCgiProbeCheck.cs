@@ -1,0 +1,67 @@
+using NgxDoctor.Core.Analysis;
+using NgxDoctor.Core.Diagnosis;
+using NgxDoctor.Core.Facts;
+
+namespace NgxDoctor.Core.Checks;
+
+/// <summary>
+/// What a FastCGI request says now: no answer although the connect succeeded (no free child: saturated now), the
+/// status page's listen queue and idle count (saturated now) or its "max children reached" (saturated in the past),
+/// or a reply that is not FastCGI.
+/// </summary>
+public sealed class FastCgiProbeCheck : ICheck
+{
+    public string Id => "fastcgi-probe";
+
+    public string Title => "FastCGI upstreams answer, with free children";
+
+    public IReadOnlyList<string> Needs => [nameof(DiagnosisFacts.FastCgiProbes), nameof(DiagnosisFacts.PhpFpm)];
+
+    public CheckOutcome Run(DiagnosisFacts facts)
+    {
+        if (facts.FastCgiProbes is not { } probes)
+        {
+            return CheckOutcome.Skip(facts.WhyNotCollected("fastcgi-probes") ?? "no FastCGI request was sent");
+        }
+
+        var findings = new List<Finding>();
+        foreach (var probe in probes)
+        {
+            var target = facts.Inventory.Targets.FirstOrDefault(t => t.Address.Text == probe.Target);
+            var evidence = target is null ? [] : DeadTargets.ConfigEvidence(target);
+            evidence.Add(new Evidence("probe", $"fastcgi {probe.Target} \"{probe.Request}\"", $"{probe.Detail} after {probe.ElapsedMs:0.0} ms"));
+            if (probe.PoolStatus is { } st)
+            {
+                evidence.Add(new Evidence("probe", $"php-fpm status of pool {st.Pool}", $"listen queue {st.ListenQueue}, idle {st.IdleProcesses}, active {st.ActiveProcesses} of {st.TotalProcesses}, max children reached {st.MaxChildrenReached}, slow requests {st.SlowRequests}"));
+            }
+
+            evidence.AddRange(PoolSettings(facts, probe.Target));
+            var finding = probe switch
+            {
+                { Outcome: FastCgiProbeResult.NotFastCgi } => Make(Cause.BadResponse, Severity.Critical, probe, $"{probe.Target} does not answer FastCGI", evidence,
+                    "Point fastcgi_pass at PHP-FPM (or the FastCGI app); an HTTP server needs proxy_pass."),
+                // Only a known PHP-FPM pool that does not answer is known to be out of children; another server may just wait.
+                { Outcome: FastCgiProbeResult.NoResponse } when facts.PhpFpm.Any(f => f.PoolAt(probe.Target) is not null) => Make(Cause.PoolExhausted, Severity.Critical, probe, $"{probe.Target} accepts connections but no child answers: the pool is saturated now", evidence, Saturated),
+                { PoolStatus: { IdleProcesses: 0, ListenQueue: > 0 } } => Make(Cause.PoolExhausted, Severity.Critical, probe, $"The pool on {probe.Target} has no idle child and requests waiting: saturated now", evidence, Saturated),
+                { PoolStatus.MaxChildrenReached: > 0 } => Make(Cause.PoolExhausted, Severity.Warning, probe, $"The pool on {probe.Target} reached pm.max_children {probe.PoolStatus.MaxChildrenReached} time(s) since it started; it has idle children now", evidence, Saturated),
+                _ => null,
+            };
+            if (finding is not null)
+            {
+                findings.Add(finding);
+            }
+        }
+
+        return CheckOutcome.Ran(findings);
+    }
+
+    private const string Saturated = "Raise pm.max_children as far as memory allows, and find the slow scripts that hold children (request_slowlog_timeout + slowlog).";
+
+    private Finding Make(string cause, Severity severity, FastCgiProbeResult probe, string title, List<Evidence> evidence, string remedy) =>
+        new(cause, severity, probe.Target, title, evidence, new Remedy(remedy, [])) { Check = Id };
+
+    private static IEnumerable<Evidence> PoolSettings(DiagnosisFacts facts, string address) =>
+        facts.PhpFpm.Select(f => (Fpm: f, Pool: f.PoolAt(address))).Where(x => x.Pool is not null)
+            .SelectMany(x => new[] { "pm", "pm.max_children" }.Where(k => x.Pool!.Settings.ContainsKey(k))
+                .Select(k => new Evidence("config", x.Pool!.Settings[k].Pos.ToString(), $"{k} = {x.Pool.Settings[k].Value} (pool {x.Pool.Name}, php-fpm pid {x.Fpm.Pid})")));
+}

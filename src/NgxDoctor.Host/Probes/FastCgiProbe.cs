@@ -1,0 +1,191 @@
+using System.Buffers.Binary;
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json;
+using NgxDoctor.Config.Upstreams;
+using NgxDoctor.Core.Facts;
+using NgxDoctor.Core.Text;
+
+namespace NgxDoctor.Host.Probes;
+
+/// <summary>
+/// A FastCGI client written from the FastCGI 1.0 spec: BEGIN_REQUEST (responder), PARAMS, empty STDIN, then STDOUT/
+/// STDERR records until END_REQUEST, with caps on record sizes, total output and time.
+/// </summary>
+public static class FastCgiProbe
+{
+    public const int MaxOutputBytes = 1 << 20;
+    private const byte BeginRequest = 1;
+    private const byte EndRequest = 3;
+    private const byte Params = 4;
+    private const byte Stdin = 5;
+    private const byte Stdout = 6;
+    private const byte Stderr = 7;
+
+    /// <summary>Asks for <paramref name="scriptName"/> (a status or ping path is matched on SCRIPT_NAME by PHP-FPM).</summary>
+    public static async Task<FastCgiProbeResult> RunAsync(UpstreamTarget target, string scriptName, string query, TimeSpan timeout, CancellationToken ct = default)
+    {
+        var request = query.Length == 0 ? scriptName : $"{scriptName}?{query}";
+        var clock = Stopwatch.StartNew();
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        cts.CancelAfter(timeout);
+        try
+        {
+            using var socket = target.Address.Kind == UpstreamAddressKind.Unix
+                ? new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified)
+                : new Socket(SocketType.Stream, ProtocolType.Tcp);
+            EndPoint endPoint = target.Address.Kind == UpstreamAddressKind.Unix
+                ? new UnixDomainSocketEndPoint(target.Address.SocketPath!)
+                : new DnsEndPoint(target.Address.Host!, target.Address.Port ?? 9000);
+            await socket.ConnectAsync(endPoint, cts.Token).ConfigureAwait(false);
+            await using var stream = new NetworkStream(socket, ownsSocket: false);
+            await stream.WriteAsync(Request(scriptName, query), cts.Token).ConfigureAwait(false);
+            var (stdout, stderr, ended) = await ReadAsync(stream, cts.Token).ConfigureAwait(false);
+            var elapsed = clock.Elapsed.TotalMilliseconds;
+            if (!ended)
+            {
+                return new(target.Address.Text, request, FastCgiProbeResult.NotFastCgi, null, elapsed, "the reply ended without FastCGI's END_REQUEST", null);
+            }
+
+            var text = Encoding.UTF8.GetString(stdout);
+            var split = text.IndexOf("\r\n\r\n", StringComparison.Ordinal);
+            var headers = split < 0 ? text : text[..split];
+            var body = split < 0 ? "" : text[(split + 4)..];
+            var status = headers.Split("\r\n").FirstOrDefault(h => h.StartsWith("Status:", StringComparison.OrdinalIgnoreCase)) is { } line
+                && int.TryParse(line[7..].Trim().Split(' ')[0], out var st) ? st : 200;
+            var detail = $"status {status}" + (stderr.Length > 0 ? $", stderr \"{SafeText.Escape(Encoding.UTF8.GetString(stderr), 200)}\"" : "") + (body.Trim() == "pong" ? ", pong" : "");
+            return new(target.Address.Text, request, FastCgiProbeResult.Ok, status, elapsed, detail, query.StartsWith("json", StringComparison.Ordinal) ? ParseStatus(body) : null);
+        }
+        catch (OperationCanceledException)
+        {
+            return new(target.Address.Text, request, FastCgiProbeResult.NoResponse, null, clock.Elapsed.TotalMilliseconds, $"connected, but no reply within {timeout.TotalSeconds:0.#} s (no free child?)", null);
+        }
+        catch (InvalidDataException e)
+        {
+            return new(target.Address.Text, request, FastCgiProbeResult.NotFastCgi, null, clock.Elapsed.TotalMilliseconds, e.Message, null);
+        }
+        catch (Exception e) when (e is SocketException or IOException)
+        {
+            return new(target.Address.Text, request, FastCgiProbeResult.Failed, null, clock.Elapsed.TotalMilliseconds, SafeText.Escape(e.Message, 200), null);
+        }
+    }
+
+    public static FpmStatus? ParseStatus(string json)
+    {
+        try
+        {
+            using var doc = JsonDocument.Parse(json);
+            var r = doc.RootElement;
+            int N(string name) => r.TryGetProperty(name, out var v) && v.TryGetInt32(out var i) ? i : 0;
+            return new FpmStatus(r.TryGetProperty("pool", out var p) ? p.GetString() ?? "" : "", N("listen queue"), N("listen queue len"), N("idle processes"),
+                N("active processes"), N("total processes"), N("max children reached"), N("slow requests"));
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private static byte[] Request(string scriptName, string query)
+    {
+        var ms = new MemoryStream();
+        Record(ms, BeginRequest, [0, 1, 0, 0, 0, 0, 0, 0]);
+        var pairs = new MemoryStream();
+        foreach (var (name, value) in new[]
+        {
+            ("SCRIPT_NAME", scriptName), ("SCRIPT_FILENAME", scriptName), ("REQUEST_METHOD", "GET"), ("QUERY_STRING", query),
+            ("SERVER_PROTOCOL", "HTTP/1.0"), ("GATEWAY_INTERFACE", "CGI/1.1"), ("REQUEST_URI", scriptName),
+        })
+        {
+            Length(pairs, Encoding.UTF8.GetByteCount(name));
+            Length(pairs, Encoding.UTF8.GetByteCount(value));
+            pairs.Write(Encoding.UTF8.GetBytes(name));
+            pairs.Write(Encoding.UTF8.GetBytes(value));
+        }
+
+        Record(ms, Params, pairs.ToArray());
+        Record(ms, Params, []);
+        Record(ms, Stdin, []);
+        return ms.ToArray();
+    }
+
+    private static void Length(Stream s, int n)
+    {
+        if (n < 128)
+        {
+            s.WriteByte((byte)n);
+            return;
+        }
+
+        Span<byte> b = stackalloc byte[4];
+        BinaryPrimitives.WriteUInt32BigEndian(b, (uint)n | 0x80000000);
+        s.Write(b);
+    }
+
+    private static void Record(Stream s, byte type, byte[] content)
+    {
+        Span<byte> header = [1, type, 0, 1, (byte)(content.Length >> 8), (byte)content.Length, 0, 0];
+        s.Write(header);
+        s.Write(content);
+    }
+
+    private static async Task<(byte[] Stdout, byte[] Stderr, bool Ended)> ReadAsync(Stream stream, CancellationToken ct)
+    {
+        var stdout = new MemoryStream();
+        var stderr = new MemoryStream();
+        var header = new byte[8];
+        var content = new byte[65535 + 255];
+        while (stdout.Length + stderr.Length < MaxOutputBytes)
+        {
+            if (!await ReadExactlyAsync(stream, header, ct).ConfigureAwait(false))
+            {
+                return (stdout.ToArray(), stderr.ToArray(), false);
+            }
+
+            if (header[0] != 1)
+            {
+                throw new InvalidDataException($"not FastCGI: the reply starts with \"{SafeText.Escape(Encoding.ASCII.GetString(header), 16)}\"");
+            }
+
+            var length = (header[4] << 8) | header[5];
+            var padding = header[6];
+            if (!await ReadExactlyAsync(stream, content.AsMemory(0, length + padding), ct).ConfigureAwait(false))
+            {
+                return (stdout.ToArray(), stderr.ToArray(), false);
+            }
+
+            switch (header[1])
+            {
+                case Stdout:
+                    stdout.Write(content, 0, length);
+                    break;
+                case Stderr:
+                    stderr.Write(content, 0, length);
+                    break;
+                case EndRequest:
+                    return (stdout.ToArray(), stderr.ToArray(), true);
+            }
+        }
+
+        throw new InvalidDataException($"the reply is larger than {MaxOutputBytes} bytes");
+    }
+
+    private static async Task<bool> ReadExactlyAsync(Stream stream, Memory<byte> buffer, CancellationToken ct)
+    {
+        var read = 0;
+        while (read < buffer.Length)
+        {
+            var n = await stream.ReadAsync(buffer[read..], ct).ConfigureAwait(false);
+            if (n == 0)
+            {
+                return false;
+            }
+
+            read += n;
+        }
+
+        return true;
+    }
+}

@@ -1,0 +1,65 @@
+namespace NgxDoctor.Scenarios;
+
+/// <summary>Real PHP-FPM asked over FastCGI by ngxdoctor's own client: its status page, now and after a saturation.</summary>
+public class FastCgiScenarios
+{
+    private static async Task<(ScenarioLab Lab, string Snapshot, string Socket)> PoolAsync()
+    {
+        var lab = new ScenarioLab();
+        var sock = lab.Nginx.PathOf("run/status.sock");
+        File.WriteAllText(lab.Nginx.PathOf("www/slow.php"), "<?php usleep(2500000); echo 'done';");
+        await lab.StartPhpFpmAsync(sock, maxChildren: 1, processManager: "dynamic", statusPath: "/fpm-status");
+        var snapshot = await lab.StartNginxAsync(lab.Server($$"""
+            location ~ \.php$ {
+                    include /etc/nginx/fastcgi_params;
+                    fastcgi_param SCRIPT_FILENAME {{lab.Nginx.PathOf("www")}}$fastcgi_script_name;
+                    fastcgi_pass unix:{{sock}};
+                }
+            """));
+        return (lab, snapshot, sock);
+    }
+
+    [Fact]
+    public async Task An_idle_pool_answers_its_status_page_and_nothing_is_found()
+    {
+        var (lab, snapshot, _) = await PoolAsync();
+        using var __ = lab;
+        var run = lab.Diagnose(snapshot);
+        Assert.True(run.Json.GetProperty("status").GetString() == "ok", run.ToString());
+    }
+
+    [Fact]
+    public async Task A_pool_whose_only_child_is_busy_is_saturated_now_then_in_the_past()
+    {
+        var (lab, snapshot, sock) = await PoolAsync();
+        using var __ = lab;
+        var busy = lab.GetAsync("/slow.php", 2);
+        await Task.Delay(700);
+
+        var now = lab.Diagnose(snapshot);
+        var f = ScenarioLab.Findings(now).First(x => x.GetProperty("check").GetString() == "fastcgi-probe");
+        Assert.Equal("pool-exhausted", f.GetProperty("cause").GetString());
+        Assert.Equal("critical", f.GetProperty("severity").GetString());
+        Assert.Contains("no child answers", f.GetProperty("title").GetString(), StringComparison.Ordinal);
+        Assert.Contains("pm.max_children = 1 (pool www", ScenarioLab.Evidence(f), StringComparison.Ordinal);
+
+        await busy;
+        await Task.Delay(1200);
+        var after = lab.Diagnose(snapshot);
+        var evidence = string.Join("\n", ScenarioLab.Findings(after).Select(ScenarioLab.Evidence));
+        // The status request takes the one child itself (idle 0, active 1); the queue is empty: saturated before, not now.
+        Assert.Contains("listen queue 0, idle 0, active 1 of 1, max children reached 1", evidence, StringComparison.Ordinal);
+        Assert.Contains(ScenarioLab.Findings(after), x => x.GetProperty("cause").GetString() == "pool-exhausted");
+    }
+
+    [Fact]
+    public async Task Fastcgi_pass_to_a_service_that_is_not_fastcgi_is_bad_response()
+    {
+        using var lab = new ScenarioLab();
+        var port = ScenarioLab.FreePort();
+        await lab.StartFakeAsync(port, "banner");
+        var snapshot = await lab.StartNginxAsync(lab.Server($"location / {{ fastcgi_pass 127.0.0.1:{port}; include /etc/nginx/fastcgi_params; }}"));
+        var f = ScenarioLab.Only(lab.Diagnose(snapshot), "bad-response");
+        Assert.Contains("not FastCGI: the reply starts with", ScenarioLab.Evidence(f), StringComparison.Ordinal);
+    }
+}
