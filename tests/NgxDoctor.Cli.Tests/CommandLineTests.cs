@@ -23,6 +23,8 @@ public class CommandLineTests
     [InlineData("diagnose --timeout -1 --config /etc/hostname", "must be positive")]
     [InlineData("diagnose --url http://x/ --config /etc/hostname", "--url is not supported yet")]
     [InlineData("diagnose --facts /nonexistent.json", "Could not find file")]
+    [InlineData("diagnose --health-path health --config /etc/hostname", "--health-path must start with /")]
+    [InlineData("logs --since forever", "--since: \"forever\" is not a duration")]
     public void Bad_arguments_give_one_line_and_exit_3(string args, string expected)
     {
         var run = NgxDoctorCli.Run(args.Split(' '));
