@@ -33,13 +33,7 @@ public static class FastCgiProbe
         cts.CancelAfter(timeout);
         try
         {
-            using var socket = target.Address.Kind == UpstreamAddressKind.Unix
-                ? new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified)
-                : new Socket(SocketType.Stream, ProtocolType.Tcp);
-            EndPoint endPoint = target.Address.Kind == UpstreamAddressKind.Unix
-                ? new UnixDomainSocketEndPoint(target.Address.SocketPath!)
-                : new DnsEndPoint(target.Address.Host!, target.Address.Port ?? 9000);
-            await socket.ConnectAsync(endPoint, cts.Token).ConfigureAwait(false);
+            using var socket = await UpstreamConnection.ConnectAsync(target.Address, cts.Token).ConfigureAwait(false);
             await using var stream = new NetworkStream(socket, ownsSocket: false);
             await stream.WriteAsync(Request(scriptName, query), cts.Token).ConfigureAwait(false);
             var (stdout, stderr, ended) = await ReadAsync(stream, cts.Token).ConfigureAwait(false);

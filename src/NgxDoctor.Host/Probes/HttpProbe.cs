@@ -27,13 +27,7 @@ public static class HttpProbe
         double connectMs = 0;
         try
         {
-            using var socket = target.Address.Kind == UpstreamAddressKind.Unix
-                ? new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified)
-                : new Socket(SocketType.Stream, ProtocolType.Tcp);
-            EndPoint endPoint = target.Address.Kind == UpstreamAddressKind.Unix
-                ? new UnixDomainSocketEndPoint(target.Address.SocketPath!)
-                : new DnsEndPoint(target.Address.Host!, target.Address.Port ?? 80);
-            await socket.ConnectAsync(endPoint, cts.Token).ConfigureAwait(false);
+            using var socket = await UpstreamConnection.ConnectAsync(target.Address, cts.Token).ConfigureAwait(false);
             connectMs = clock.Elapsed.TotalMilliseconds;
             Stream stream = new NetworkStream(socket, ownsSocket: false);
             if (target.Protocol == "https")
