@@ -11,9 +11,9 @@ public static class FactsBuilder
 
     public static readonly WorkerIdentity WwwData = new("www-data", 33, 33, "www-data", [33], "/proc/101/status");
 
-    public static DiagnosisFacts FromConfig(string httpBody)
+    public static DiagnosisFacts FromConfig(string httpBody, string events = "")
     {
-        var text = $"user www-data;\nevents {{}}\nhttp {{\n{httpBody}\n}}\n";
+        var text = $"user www-data;\nevents {{ {events} }}\nhttp {{\n{httpBody}\n}}\n";
         var config = new ConfigLoader(new DumpConfigSource(new Dictionary<string, string> { [ConfigFile] = text })).Load(ConfigFile);
         return new DiagnosisFacts
         {

@@ -69,4 +69,19 @@ public class ConfigScenarios
         Assert.Contains($"127.0.0.1:{port}", text.Stdout, StringComparison.Ordinal);
         Assert.Contains("read_timeout=5s*", text.Stdout, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Worker_connections_over_the_workers_open_files_limit_is_a_warning()
+    {
+        using var lab = new ScenarioLab();
+        var port = ScenarioLab.FreePort();
+        await lab.StartPythonAsync(port);
+        var snapshot = await lab.StartNginxAsync(lab.Server($"location / {{ proxy_pass http://127.0.0.1:{port}; }}"), "worker_rlimit_nofile 64;");
+
+        var run = lab.Diagnose(snapshot);
+        Assert.Equal("warning", run.Json.GetProperty("status").GetString());
+        var f = ScenarioLab.Only(run, "resource-exhaustion");
+        Assert.Contains("worker_connections 256 exceeds the workers' open-files limit 64", f.GetProperty("title").GetString(), StringComparison.Ordinal);
+        Assert.Contains("Max open files 64", ScenarioLab.Evidence(f), StringComparison.Ordinal);
+    }
 }

@@ -100,9 +100,9 @@ public sealed class ScenarioLab : IDisposable
     }
 
     /// <summary>Writes the http{} body, starts nginx and returns a snapshot of its conf directory.</summary>
-    public async Task<string> StartNginxAsync(string httpBody)
+    public async Task<string> StartNginxAsync(string httpBody, string mainExtra = "")
     {
-        Nginx.WriteConfig(httpBody);
+        Nginx.WriteConfig(httpBody, mainExtra);
         await Nginx.StartAsync();
         return TreeSnapshot.Of(Nginx.PathOf("conf"));
     }

@@ -10,11 +10,16 @@ public static class InventoryBuilder
         var groups = new Dictionary<string, UpstreamGroup>(StringComparer.Ordinal);
         var sites = new List<(PassSite Site, PassDirective Pass, string Address)>();
         WorkerUserSetting? user = null;
+        var workerConnections = new EffectiveSetting("worker_connections", "512", null);
         var settings = new SettingsIndex();
 
         foreach (var (d, ancestors) in config.Walk())
         {
-            if (d.Name == "user" && ancestors.Count == 0 && d.Args.Count >= 1)
+            if (d.Name == "worker_connections" && ancestors.Count == 1 && ancestors[0].Name == "events" && d.Args.Count == 1)
+            {
+                workerConnections = new EffectiveSetting(d.Name, d.Arg(0), d.Pos);
+            }
+            else if (d.Name == "user" && ancestors.Count == 0 && d.Args.Count >= 1)
             {
                 user = new WorkerUserSetting(d.Arg(0), d.Args.Count > 1 ? d.Arg(1) : null, d.Pos);
             }
@@ -53,7 +58,10 @@ public static class InventoryBuilder
             targets.ToList(),
             groups.Values.ToList(),
             sites.Select(s => s.Site).ToList(),
-            user);
+            user)
+        {
+            WorkerConnections = workerConnections,
+        };
     }
 
     private static bool InHttp(IReadOnlyList<Directive> ancestors) => ancestors.Count > 0 && ancestors[0].Name == "http";

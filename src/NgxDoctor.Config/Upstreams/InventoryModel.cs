@@ -69,7 +69,11 @@ public sealed record UpstreamInventory(
     IReadOnlyList<UpstreamTarget> Targets,
     IReadOnlyList<UpstreamGroup> Groups,
     IReadOnlyList<PassSite> Sites,
-    WorkerUserSetting? WorkerUser);
+    WorkerUserSetting? WorkerUser)
+{
+    /// <summary>events { worker_connections } (nginx's default 512 when not set).</summary>
+    public EffectiveSetting WorkerConnections { get; init; } = new("worker_connections", "512", null);
+}
 
 /// <summary>The `user` directive (null fields: nginx's compiled-in default, usually nobody).</summary>
 public sealed record WorkerUserSetting(string User, string? Group, SourcePos Pos);

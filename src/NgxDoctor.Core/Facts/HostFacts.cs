@@ -35,7 +35,11 @@ public sealed record NginxInstance(
     string? Prefix,
     IReadOnlyList<string> Globals,
     IReadOnlyList<int> WorkerPids,
-    long? WorkerOpenFilesLimit);
+    long? WorkerOpenFilesLimit)
+{
+    /// <summary>File descriptors the first worker holds now (/proc/PID/fd).</summary>
+    public int? WorkerOpenFiles { get; init; }
+}
 
 /// <summary>A file or directory on the way to a unix socket, with owner and mode.</summary>
 public sealed record PathEntry(string Path, string Kind, uint Uid, uint Gid, int Mode, string OwnerName, string GroupName)

@@ -26,7 +26,10 @@ public static class NginxProcesses
                 Option(args, "-p"),
                 Options(args, "-g"),
                 workers,
-                workers.Count > 0 ? OpenFilesLimit(procRoot, workers[0]) : null));
+                workers.Count > 0 ? OpenFilesLimit(procRoot, workers[0]) : null)
+            {
+                WorkerOpenFiles = workers.Count > 0 ? OpenFiles(procRoot, workers[0]) : null,
+            });
         }
 
         return result;
@@ -98,6 +101,18 @@ public static class NginxProcesses
         try
         {
             return new FileInfo(Path.Combine(procRoot, pid.ToString(CultureInfo.InvariantCulture), "exe")).LinkTarget;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
+    private static int? OpenFiles(string procRoot, int pid)
+    {
+        try
+        {
+            return Directory.GetFiles(Path.Combine(procRoot, pid.ToString(CultureInfo.InvariantCulture), "fd")).Length;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
