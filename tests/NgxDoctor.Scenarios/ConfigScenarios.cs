@@ -84,4 +84,24 @@ public class ConfigScenarios
         Assert.Contains("worker_connections 256 exceeds the workers' open-files limit 64", f.GetProperty("title").GetString(), StringComparison.Ordinal);
         Assert.Contains("Max open files 64", ScenarioLab.Evidence(f), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Without_config_the_running_master_is_found_from_proc()
+    {
+        var others = Directory.GetDirectories("/proc").Select(Path.GetFileName)
+            .Count(pid => int.TryParse(pid, out _) && File.Exists($"/proc/{pid}/cmdline")
+                && File.ReadAllText($"/proc/{pid}/cmdline").StartsWith("nginx: master process", StringComparison.Ordinal));
+        Assert.True(others == 0, "another nginx master runs on this host; this test needs the lab's to be the only one");
+        using var lab = new ScenarioLab();
+        var port = ScenarioLab.FreePort();
+        await lab.StartNginxAsync(lab.Server($"location / {{ proxy_pass http://127.0.0.1:{port}; }}"));
+
+        var run = TestSupport.NgxDoctorCli.Run("diagnose", "--json");
+        Assert.True(run.ExitCode == 2, run.ToString());
+        var context = run.Json.GetProperty("context");
+        Assert.Equal(lab.Nginx.ConfigFile, context.GetProperty("configFile").GetString());
+        Assert.Equal(lab.Nginx.Nginx!.Pid, context.GetProperty("masterPid").GetInt32());
+        Assert.Equal("nobody", context.GetProperty("workerUser").GetString());
+        Assert.Equal("upstream-down", run.Json.GetProperty("findings")[0].GetProperty("cause").GetString());
+    }
 }
