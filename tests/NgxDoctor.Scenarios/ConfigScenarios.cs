@@ -104,4 +104,20 @@ public class ConfigScenarios
         Assert.Equal("nobody", context.GetProperty("workerUser").GetString());
         Assert.Equal("upstream-down", run.Json.GetProperty("findings")[0].GetProperty("cause").GetString());
     }
+
+    [Fact]
+    public async Task A_hostname_in_a_variable_without_a_resolver_is_dns_failure_from_config_and_log()
+    {
+        using var lab = new ScenarioLab();
+        var port = ScenarioLab.FreePort();
+        var snapshot = await lab.StartNginxAsync(lab.Server($"location / {{ set $b \"backend.invalid\"; proxy_pass http://$b:{port}; }}"));
+        var statuses = await lab.GetAsync("/");
+        Assert.Equal(new[] { 502 }, statuses);
+
+        var f = ScenarioLab.Only(lab.Diagnose(snapshot), "dns-failure");
+        Assert.Equal("backend.invalid", f.GetProperty("upstream").GetString());
+        var evidence = ScenarioLab.Evidence(f);
+        Assert.Contains($"http://$b:{port} is http://backend.invalid:{port} here, and no `resolver` is in force", evidence, StringComparison.Ordinal);
+        Assert.Contains("no resolver defined to resolve backend.invalid", evidence, StringComparison.Ordinal);
+    }
 }

@@ -140,7 +140,42 @@ public static class InventoryBuilder
             index.Find("resolver", ancestors))
         {
             HostHeader = pass.Module == "proxy" ? HostHeader(ancestors) : "$proxy_host",
+            ExpandedArgument = d.Arg(0).Contains('$', StringComparison.Ordinal) ? Expand(d.Arg(0), ancestors) : d.Arg(0),
         };
+    }
+
+    /// <summary>Puts in the values of `set $name "literal";` found in the enclosing blocks (innermost first); null when any variable stays unknown.</summary>
+    private static string? Expand(string text, IReadOnlyList<Directive> ancestors)
+    {
+        var result = new System.Text.StringBuilder();
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (text[i] != '$')
+            {
+                result.Append(text[i]);
+                continue;
+            }
+
+            var braced = i + 1 < text.Length && text[i + 1] == '{';
+            var start = braced ? i + 2 : i + 1;
+            var end = start;
+            while (end < text.Length && (char.IsAsciiLetterOrDigit(text[end]) || text[end] == '_'))
+            {
+                end++;
+            }
+
+            var name = "$" + text[start..end];
+            var value = ancestors.Reverse().SelectMany(a => a.Block?.Where(x => x.Name == "set" && x.Args.Count == 2 && x.Arg(0) == name) ?? []).FirstOrDefault()?.Arg(1);
+            if (value is null || value.Contains('$', StringComparison.Ordinal))
+            {
+                return null;
+            }
+
+            result.Append(value);
+            i = braced && end < text.Length && text[end] == '}' ? end : end - 1;
+        }
+
+        return result.ToString();
     }
 
     /// <summary>proxy_set_header is inherited only from the innermost level that sets any; Host among them, else $proxy_host.</summary>

@@ -130,6 +130,18 @@ public static class ErrorClassifier
     /// <summary>The address as the inventory names it, from the `upstream:` field or the "connect() to X failed" message.</summary>
     public static string? Peer(ErrorLogEntry e)
     {
+        // DNS lines have no peer yet: the name that failed is the upstream they concern.
+        if (e.Message.StartsWith("no resolver defined to resolve ", StringComparison.Ordinal))
+        {
+            return e.Message[31..].Trim();
+        }
+
+        var unresolved = e.Message.IndexOf(" could not be resolved", StringComparison.Ordinal);
+        if (unresolved > 0 && e.Upstream is null)
+        {
+            return e.Message[..unresolved];
+        }
+
         if (e.Message.StartsWith("connect() to ", StringComparison.Ordinal))
         {
             var end = e.Message.IndexOf(" failed", 13, StringComparison.Ordinal);

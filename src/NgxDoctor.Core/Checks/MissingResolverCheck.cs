@@ -1,0 +1,51 @@
+using System.Net;
+using NgxDoctor.Config.Upstreams;
+using NgxDoctor.Core.Analysis;
+using NgxDoctor.Core.Diagnosis;
+using NgxDoctor.Core.Facts;
+
+namespace NgxDoctor.Core.Checks;
+
+/// <summary>
+/// A proxy_pass built from variables resolves its host per request with nginx's own resolver; without a `resolver`
+/// every request there gets 502 ("no resolver defined to resolve NAME"). Reported only when the set value is known
+/// and names a host that is neither an IP address nor an upstream{} group.
+/// </summary>
+public sealed class MissingResolverCheck : ICheck
+{
+    public string Id => "missing-resolver";
+
+    public string Title => "Upstreams named through variables have a resolver";
+
+    public IReadOnlyList<string> Needs => [nameof(DiagnosisFacts.Inventory)];
+
+    public CheckOutcome Run(DiagnosisFacts facts)
+    {
+        var findings = new List<Finding>();
+        foreach (var target in facts.Inventory.Targets.Where(t => t.Address.Kind == UpstreamAddressKind.Variable))
+        {
+            foreach (var site in target.Sites.Where(s => s.Resolver is null && s.ExpandedArgument is not null))
+            {
+                var pass = PassDirective.Find(site.Directive)!;
+                var (_, address, _) = pass.Split(site.ExpandedArgument!);
+                var host = UpstreamAddress.Parse(address, pass.PortFor(site.Protocol)).Host;
+                if (host is null || IPAddress.TryParse(host, out _) || facts.Inventory.Groups.Any(g => g.Name == host) || address.StartsWith("unix:", StringComparison.Ordinal))
+                {
+                    continue;
+                }
+
+                var evidence = DeadTargets.ConfigEvidence(target with { Sites = [site] });
+                evidence.Add(new Evidence("config", site.Pos.ToString(), $"{site.Argument} is {site.ExpandedArgument} here, and no `resolver` is in force"));
+                findings.Add(new Finding(Cause.DnsFailure, Severity.Critical, host,
+                    $"No resolver for \"{host}\": every request to location {site.Location ?? "?"} gets 502 (no resolver defined)",
+                    evidence,
+                    new Remedy("Add `resolver <dns-server-ip> valid=30s;` (and resolver_timeout) in that server or http block; nginx's resolver does not read /etc/hosts. Or use an upstream{} group, or the literal name in proxy_pass (resolved once at start).", ["grep nameserver /etc/resolv.conf"]))
+                {
+                    Check = Id,
+                });
+            }
+        }
+
+        return CheckOutcome.Ran(findings);
+    }
+}
