@@ -21,6 +21,7 @@ public static class Program
             DiagnoseCommand.Create(),
             UpstreamsCommand.Create(),
             LogsCommand.Create(),
+            ExplainCommand.Create(),
             DemoCommand.Create(),
         };
         var parse = root.Parse(args);

@@ -64,4 +64,20 @@ public class CommandLineTests
             Directory.Delete(dir, true);
         }
     }
+
+    [Fact]
+    public void Explain_prints_the_page_of_every_cause_and_refuses_unknown_ones()
+    {
+        foreach (var cause in NgxDoctor.Core.Diagnosis.Cause.All)
+        {
+            var run = NgxDoctorCli.Run("explain", cause);
+            Assert.True(run.ExitCode == 0, run.ToString());
+            Assert.StartsWith($"# `{cause}`:", run.Stdout, StringComparison.Ordinal);
+            Assert.Contains("## How to fix it", run.Stdout, StringComparison.Ordinal);
+        }
+
+        var bad = NgxDoctorCli.Run("explain", "nonsense");
+        Assert.Equal(3, bad.ExitCode);
+        Assert.Contains("unknown cause \"nonsense\"; the causes are: config-error", bad.Stderr, StringComparison.Ordinal);
+    }
 }
