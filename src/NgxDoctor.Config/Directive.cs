@@ -1,14 +1,7 @@
 namespace NgxDoctor.Config;
 
 /// <summary>One argument as nginx sees it (Value, escapes resolved) and as it was written (Raw).</summary>
-public sealed record ConfigArg(string Value, string Raw)
-{
-    [System.Text.Json.Serialization.JsonIgnore]
-    public bool IsQuoted => Raw.Length > 0 && (Raw[0] == '"' || Raw[0] == '\'');
-
-    [System.Text.Json.Serialization.JsonIgnore]
-    public bool HasVariable => Value.Contains('$', StringComparison.Ordinal);
-}
+public sealed record ConfigArg(string Value, string Raw);
 
 /// <summary>A directive with its arguments, its block (null when it has none) and where it was written.</summary>
 public sealed record Directive(string Name, IReadOnlyList<ConfigArg> Args, IReadOnlyList<Directive>? Block, SourcePos Pos)

@@ -28,11 +28,6 @@ public sealed partial record UnixFileStatus(UnixFileKind Kind, uint Uid, uint Gi
 
     public bool Exists => Kind != UnixFileKind.Missing;
 
-    /// <summary>Permission bits only (e.g. 0660).</summary>
-    public int Permissions => Mode & 0xfff;
-
-    public string ModeOctal => Convert.ToString(Permissions, 8).PadLeft(4, '0');
-
     public static UnixFileStatus Of(string path, bool followSymlinks = true)
     {
         Span<byte> buf = stackalloc byte[256];

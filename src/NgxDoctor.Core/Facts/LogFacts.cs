@@ -42,6 +42,4 @@ public sealed record LogFacts(DateTime Now, TimeSpan Since, IReadOnlyList<LogSca
 
     /// <summary>Access-log statistics; null when no access log was read.</summary>
     public AccessFacts? Access { get; init; }
-
-    public IEnumerable<LogIncident> Of(string cause) => Incidents.Where(i => i.Cause == cause);
 }

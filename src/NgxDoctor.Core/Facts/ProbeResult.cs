@@ -18,9 +18,6 @@ public enum ProbeOutcome
 /// <summary>One connection attempt to an upstream address, with its measured time.</summary>
 public sealed record ProbeResult(string Target, string Method, ProbeOutcome Outcome, double ElapsedMs, string Detail)
 {
-    [System.Text.Json.Serialization.JsonIgnore]
-    public bool Failed => Outcome is not (ProbeOutcome.Connected or ProbeOutcome.Skipped);
-
     /// <summary>For evidence: "connection refused after 0.2 ms".</summary>
     [System.Text.Json.Serialization.JsonIgnore]
     public string Describe => Outcome == ProbeOutcome.Skipped ? Detail : $"{Detail} after {ElapsedMs:0.0} ms";

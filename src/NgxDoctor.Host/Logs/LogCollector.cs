@@ -60,6 +60,11 @@ public static class LogCollector
     {
         var aggregator = new AccessAggregator(failures);
         var scans = new List<LogScan>();
+        if (targets.AccessLogs.Count == 0 && targets.AccessLogsOff.Count > 0)
+        {
+            notes.Add(new NotCollected("access-log", $"access_log off ({string.Join("; ", targets.AccessLogsOff.Take(3))}): no access-log evidence"));
+        }
+
         foreach (var target in targets.AccessLogs)
         {
             if (!target.IsFile)
