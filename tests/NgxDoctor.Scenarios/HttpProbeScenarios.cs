@@ -49,4 +49,17 @@ public class HttpProbeScenarios
         var run = lab.Diagnose(snapshot);
         Assert.Equal("ok", run.Json.GetProperty("status").GetString());
     }
+
+    [Fact]
+    public async Task Https_to_a_plain_http_port_is_bad_response()
+    {
+        using var lab = new ScenarioLab();
+        var port = ScenarioLab.FreePort();
+        await lab.StartFakeAsync(port, "ok");
+        var snapshot = await lab.StartNginxAsync(lab.Server($"location / {{ proxy_pass https://127.0.0.1:{port}; }}"));
+
+        var f = ScenarioLab.Only(lab.Diagnose(snapshot), "bad-response");
+        var evidence = ScenarioLab.Evidence(f);
+        Assert.True(evidence.Contains("TLS handshake failed", StringComparison.Ordinal), evidence);
+    }
 }

@@ -41,6 +41,11 @@ public static class HttpProbe
                 {
                     return new HttpProbeResult(target.Address.Text, request, HttpProbeResult.Tls, null, 0, connectMs, 0, $"TLS handshake failed ({SafeText.Escape(e.Message, 200)}): is this port plain HTTP behind https://?");
                 }
+                catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+                {
+                    // A plain HTTP server waits for a request line that a ClientHello never ends: no answer at all.
+                    return new HttpProbeResult(target.Address.Text, request, HttpProbeResult.Tls, null, 0, connectMs, 0, $"TLS handshake failed (no answer within {timeout.TotalSeconds:0.#} s): is this port plain HTTP behind https://?");
+                }
 
                 stream = tls;
             }
