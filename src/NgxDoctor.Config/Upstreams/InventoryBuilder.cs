@@ -139,7 +139,7 @@ public static class InventoryBuilder
             settings,
             index.Find("resolver", ancestors))
         {
-            HostHeader = pass.Module == "proxy" ? HostHeader(ancestors) : "$proxy_host",
+            HostHeader = pass.Module == "proxy" ? index.HostHeader(ancestors) : "$proxy_host",
             ExpandedArgument = d.Arg(0).Contains('$', StringComparison.Ordinal) ? Expand(d.Arg(0), ancestors) : d.Arg(0),
         };
     }
@@ -178,20 +178,6 @@ public static class InventoryBuilder
         return result.ToString();
     }
 
-    /// <summary>proxy_set_header is inherited only from the innermost level that sets any; Host among them, else $proxy_host.</summary>
-    private static string HostHeader(IReadOnlyList<Directive> ancestors)
-    {
-        for (var i = ancestors.Count - 1; i >= 0; i--)
-        {
-            var headers = ancestors[i].Block?.Where(x => x.Name == "proxy_set_header" && x.Args.Count >= 2).ToList() ?? [];
-            if (headers.Count > 0)
-            {
-                return headers.LastOrDefault(h => h.Arg(0).Equals("Host", StringComparison.OrdinalIgnoreCase))?.Arg(1) ?? "$proxy_host";
-            }
-        }
-
-        return "$proxy_host";
-    }
 
     /// <summary>Targets keyed by (address, group), in first-seen order, each with its sites once.</summary>
     private sealed class TargetSet

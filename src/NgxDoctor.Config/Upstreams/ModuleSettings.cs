@@ -45,6 +45,29 @@ public sealed class SettingsIndex
         return null;
     }
 
+    private readonly Dictionary<Directive, string?> _hostHeaders = new(ReferenceEqualityComparer.Instance);
+
+    /// <summary>proxy_set_header is inherited only from the innermost level that sets any; Host among them, else $proxy_host.</summary>
+    public string HostHeader(IReadOnlyList<Directive> ancestors)
+    {
+        for (var i = ancestors.Count - 1; i >= 0; i--)
+        {
+            if (!_hostHeaders.TryGetValue(ancestors[i], out var host))
+            {
+                var headers = ancestors[i].Block?.Where(x => x.Name == "proxy_set_header" && x.Args.Count >= 2).ToList() ?? [];
+                host = headers.Count == 0 ? null : headers.LastOrDefault(h => h.Arg(0).Equals("Host", StringComparison.OrdinalIgnoreCase))?.Arg(1) ?? "$proxy_host";
+                _hostHeaders[ancestors[i]] = host;
+            }
+
+            if (host is not null)
+            {
+                return host;
+            }
+        }
+
+        return "$proxy_host";
+    }
+
     private Dictionary<string, Directive> Index(Directive block)
     {
         if (!_blocks.TryGetValue(block, out var index))
