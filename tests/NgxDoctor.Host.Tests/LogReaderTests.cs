@@ -293,4 +293,20 @@ public sealed class LogReaderTests : IDisposable
             Assert.Equal("line 49999", last);
         }
     }
+
+    [Fact]
+    public void Without_any_access_log_directive_the_compiled_in_access_log_is_read()
+    {
+        var t = new DateTime(2026, 11, 28, 1, 0, 0);
+        var access = Write("default-access.log", Encoding.ASCII.GetBytes($"10.0.0.1 - - [{t:dd/MMM/yyyy:HH:mm:ss} +0000] \"GET / HTTP/1.1\" 502 157 \"-\" \"curl\"\n"));
+        var conf = Write("nginx.conf", Encoding.ASCII.GetBytes($"error_log {_dir}/e.log;\nevents {{}}\nhttp {{ server {{ listen 1; }} }}\n"));
+        Write("e.log", []);
+        var located = new NgxDoctor.Host.LocatedInstance(conf, null, new NgxDoctor.Host.Nginx.NginxBinary("/usr/sbin/nginx", "1.22.1", null, _dir) { HttpLogPath = access }, []);
+        var notes = new List<NgxDoctor.Core.Facts.NotCollected>();
+        var logs = LogCollector.Collect(NgxDoctor.Config.ConfigLoader.LoadFile(conf), located, t.AddMinutes(1), TimeSpan.FromMinutes(15), notes);
+        var scan = Assert.Single(logs.Access!.Files);
+        Assert.Equal(access, scan.Path);
+        Assert.Equal(1, scan.Entries);
+        Assert.Equal(1, Assert.Single(logs.Access.Minutes).Status502);
+    }
 }

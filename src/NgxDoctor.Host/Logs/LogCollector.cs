@@ -51,9 +51,18 @@ public static class LogCollector
         phpFpm = inventory is null ? [] : PhpFpmCollector.Collect(processes, inventory, now - since, now, incidents, scans, notes);
         return new LogFacts(now, since, scans, incidents.Incidents())
         {
-            Access = CollectAccess(targets, now, since, readable ? failures : null, notes),
+            Access = CollectAccess(WithDefaultAccessLog(targets, located, prefix), now, since, readable ? failures : null, notes),
         };
     }
+
+    /// <summary>Without any access_log directive nginx writes the compiled-in access log in the combined format.</summary>
+    private static LogTargets WithDefaultAccessLog(LogTargets targets, LocatedInstance located, string prefix) =>
+        targets.AccessLogs.Count == 0 && targets.AccessLogsOff.Count == 0 && located.Binary?.HttpLogPath is { } path
+            ? targets with
+            {
+                AccessLogs = [new AccessLogTarget(Path.IsPathRooted(path) ? path : Path.Combine(prefix, path), "combined", LogDiscovery.Combined, "default", [], "http (compiled-in default)", new SourcePos(located.Binary.Path, 0))],
+            }
+            : targets;
 
     /// <summary>Reads every file access log with a format that logs $status; 5xx are attributed only when the error log was read.</summary>
     public static AccessFacts? CollectAccess(LogTargets targets, DateTime now, TimeSpan since, FailureKeys? failures, List<NotCollected> notes)

@@ -7,6 +7,9 @@ public sealed partial record NginxBinary(string Path, string? Version, string? C
 {
     public string? ErrorLogPath { get; init; }
 
+    /// <summary>The access log nginx writes (combined) when the configuration has no access_log at all.</summary>
+    public string? HttpLogPath { get; init; }
+
     private static readonly TimeSpan VersionTimeout = TimeSpan.FromSeconds(5);
 
     /// <summary>Names the nginx binary to use when none runs (tests and unusual installs).</summary>
@@ -45,6 +48,7 @@ public sealed partial record NginxBinary(string Path, string? Version, string? C
         return new NginxBinary(path, Match(VersionPattern(), r.Output), Match(ConfPathPattern(), r.Output), Match(PrefixPattern(), r.Output))
         {
             ErrorLogPath = Match(ErrorLogPattern(), r.Output),
+            HttpLogPath = Match(HttpLogPattern(), r.Output),
         };
     }
 
@@ -65,6 +69,9 @@ public sealed partial record NginxBinary(string Path, string? Version, string? C
 
     [GeneratedRegex(@"--error-log-path=(\S+)")]
     private static partial Regex ErrorLogPattern();
+
+    [GeneratedRegex(@"--http-log-path=(\S+)")]
+    private static partial Regex HttpLogPattern();
 
     [GeneratedRegex(@"--prefix=(\S+)")]
     private static partial Regex PrefixPattern();
