@@ -58,7 +58,7 @@ public sealed class LiveHostTests : IDisposable
         var refused = await TcpProbe.RunAsync("t", "127.0.0.1", open, timeout);
         Assert.Equal(ProbeOutcome.Refused, refused.Outcome);
         Assert.Equal("connection refused (111)", refused.Detail);
-        Assert.True(refused.ElapsedMs < 1000);
+        Assert.True(refused.ElapsedMs < 5000, $"refused after {refused.ElapsedMs} ms"); // generous: other tests load both cores
 
         var missing = await UnixSocketProbe.RunAsync("u", Path.Combine(_dir, "missing.sock"), timeout);
         Assert.Equal(ProbeOutcome.NotFound, missing.Outcome);
@@ -110,7 +110,7 @@ public sealed class LiveHostTests : IDisposable
             var clock = Stopwatch.StartNew();
             var result = await TcpProbe.RunAsync("t", "127.0.0.1", port, TimeSpan.FromMilliseconds(500));
             Assert.Equal(ProbeOutcome.TimedOut, result.Outcome);
-            Assert.InRange(clock.Elapsed.TotalMilliseconds, 400, 2000);
+            Assert.InRange(clock.Elapsed.TotalMilliseconds, 400, 4000);
         }
         finally
         {
@@ -124,7 +124,7 @@ public sealed class LiveHostTests : IDisposable
         var clock = Stopwatch.StartNew();
         var result = await TcpProbe.RunAsync("t", "no-such-host.invalid", 80, TimeSpan.FromSeconds(2));
         Assert.Equal(ProbeOutcome.DnsFailure, result.Outcome);
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(3));
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"took {clock.Elapsed}");
     }
 
     [Fact]
