@@ -12,7 +12,7 @@ public static class AccessLogScanner
 {
     public static LogScan Scan(string path, AccessLineParser parser, DateTime since, DateTime until, AccessAggregator aggregator, FailureKeys? failures = null, long parallelAbove = ChunkedFile.ParallelAbove)
     {
-        var total = new Chunk();
+        var total = new ScanCounters();
         var problems = new List<string>();
         if (parser.Format.Warning is { } warning)
         {
@@ -29,21 +29,7 @@ public static class AccessLogScanner
                     new Chunk { Aggregator = aggregator }, () => new Chunk { Aggregator = new AccessAggregator(failures) },
                     (chunk, reader) => chunk.Read(file, new AccessLineParser(parser.Format), reader, since, until));
 
-                var before = firstLine - 1;
-                for (var i = 0; i < chunks.Length; i++)
-                {
-                    if (i > 0)
-                    {
-                        aggregator.Merge(chunks[i].Aggregator!, before);
-                    }
-
-                    total.AddCounts(chunks[i], i == 0 ? 0 : before);
-                    before += chunks[i].Lines;
-                    if (chunks[i].Problem is { } p)
-                    {
-                        problems.Add($"{file}: {p}");
-                    }
-                }
+                total.AddChunks(file, chunks, firstLine, problems, (chunk, lineOffset) => aggregator.Merge(chunk.Aggregator!, lineOffset));
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
             {

@@ -14,7 +14,7 @@ public static class ErrorLogScanner
 {
     public static LogScan Scan(string path, DateTime since, DateTime until, IncidentAggregator incidents, FailureKeys? failures = null, long parallelAbove = ChunkedFile.ParallelAbove)
     {
-        var total = new Chunk(incidents, failures);
+        var total = new ScanCounters();
         var problems = new List<string>();
         foreach (var file in RotatedLogs.Window(path, since))
         {
@@ -25,16 +25,14 @@ public static class ErrorLogScanner
                 var plan = ChunkedFile.Plan(file, offset, firstLine, StartsEntry, parallelAbove);
                 var chunks = ChunkedFile.Read(file, plan, new Chunk(incidents, failures), () => new Chunk(new IncidentAggregator(), failures is null ? null : new FailureKeys()),
                     (chunk, reader) => chunk.Read(file, reader, since, until));
-                var before = firstLine - 1;
-                for (var i = 0; i < chunks.Length; i++)
+                total.AddChunks(file, chunks, firstLine, problems, (chunk, lineOffset) =>
                 {
-                    total.Add(chunks[i], i == 0 ? 0 : before);
-                    before += chunks[i].Lines;
-                    if (chunks[i].Problem is { } p)
+                    incidents.Merge(chunk.Incidents, lineOffset);
+                    if (chunk.Failures is not null)
                     {
-                        problems.Add($"{file}: {p}");
+                        failures?.Merge(chunk.Failures);
                     }
-                }
+                });
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
             {
@@ -100,21 +98,6 @@ public static class ErrorLogScanner
 
             Flush(file, pending);
             Problem = reader.Problem ?? (reader.CapReached ? $"stopped at the {LogLineReader.MaxDecompressedBytes >> 20} MiB decompression cap" : null);
-        }
-
-        /// <summary>Adds a later chunk (its line numbers counted from 1, shifted by <paramref name="lineOffset"/>); the first chunk shares this one's aggregators.</summary>
-        public void Add(Chunk c, long lineOffset)
-        {
-            if (!ReferenceEquals(c.Incidents, Incidents))
-            {
-                Incidents.Merge(c.Incidents, lineOffset);
-                if (c.Failures is not null)
-                {
-                    Failures?.Merge(c.Failures);
-                }
-            }
-
-            AddCounts(c, lineOffset);
         }
 
         private void Flush(string file, (ErrorLogEntry Entry, long Line, string Text)? item)

@@ -41,6 +41,31 @@ public class ScanCounters
         Last = time ?? Last;
     }
 
+    /// <summary>
+    /// Folds the chunks of one file, read in parallel and returned in file order, into these counters. The first chunk
+    /// numbered its lines from <paramref name="firstLine"/> and shares the caller's aggregators; each later one counted
+    /// from 1, so its lines are shifted by the lines before it and <paramref name="mergeLater"/> merges its aggregators.
+    /// </summary>
+    public void AddChunks<T>(string file, IReadOnlyList<T> chunks, long firstLine, List<string> problems, Action<T, long> mergeLater)
+        where T : ScanCounters
+    {
+        var before = firstLine - 1;
+        for (var i = 0; i < chunks.Count; i++)
+        {
+            if (i > 0)
+            {
+                mergeLater(chunks[i], before);
+            }
+
+            AddCounts(chunks[i], i == 0 ? 0 : before);
+            before += chunks[i].Lines;
+            if (chunks[i].Problem is { } p)
+            {
+                problems.Add($"{file}: {p}");
+            }
+        }
+    }
+
     /// <summary>Adds a later chunk's counts; its sample line numbers were counted from 1 and are shifted by <paramref name="lineOffset"/>.</summary>
     public void AddCounts(ScanCounters c, long lineOffset)
     {
