@@ -26,7 +26,10 @@ public static class FactsCollector
         var inventory = InventoryBuilder.Build(config);
         var users = UserDatabase.Load();
 
-        var configTest = options.RunConfigTest ? ConfigTestAsync(located, isRoot, notes, deadline.Token) : Task.FromResult<ConfigTestResult?>(null);
+        // Tasks that run beside this thread keep their own notes, merged once they are done.
+        var testNotes = new List<NotCollected>();
+        var kernelNotes = new List<NotCollected>();
+        var configTest = options.RunConfigTest ? ConfigTestAsync(located, isRoot, testNotes, deadline.Token) : Task.FromResult<ConfigTestResult?>(null);
         if (!options.RunConfigTest)
         {
             notes.Add(new NotCollected("config-test", "nginx -t not requested"));
@@ -45,11 +48,19 @@ public static class FactsCollector
         }
 
         var now = DateTime.Now;
-        var oomKills = Logs.KernelLogReader.OomKillsAsync(now - options.Since, now, notes, deadline.Token);
+        var oomKills = Logs.KernelLogReader.OomKillsAsync(now - options.Since, now, kernelNotes, deadline.Token);
         var logs = Logs.LogCollector.Collect(config, located, now, options.Since, notes, processes, inventory, out var phpFpm);
 
         var socketPaths = inventory.Targets.Where(t => t.Address.Kind == UpstreamAddressKind.Unix)
             .Select(t => t.Address.SocketPath!).Distinct().Select(p => SocketPathInspector.Inspect(p, users)).ToList();
+
+        var probed = await probes.ConfigureAwait(false);
+        var httpProbes = HttpProbesAsync(inventory, probed, probeBudget, options.HealthPath, deadline.Token);
+        var fastCgiProbes = FastCgiProbesAsync(inventory, probed, phpFpm, probeBudget, deadline.Token);
+        var test = await configTest.ConfigureAwait(false);
+        var kills = await oomKills.ConfigureAwait(false);
+        notes.AddRange(testNotes);
+        notes.AddRange(kernelNotes);
 
         var facts = new DiagnosisFacts
         {
@@ -60,15 +71,15 @@ public static class FactsCollector
             Worker = worker,
             Inventory = inventory,
             ConfigDiagnostics = config.Diagnostics,
-            ConfigTest = await configTest.ConfigureAwait(false),
+            ConfigTest = test,
             Listeners = listeners,
             SocketPaths = socketPaths,
-            Probes = await probes.ConfigureAwait(false),
-            HttpProbes = await HttpProbesAsync(inventory, await probes.ConfigureAwait(false), probeBudget, options.HealthPath, deadline.Token).ConfigureAwait(false),
+            Probes = probed,
+            HttpProbes = await httpProbes.ConfigureAwait(false),
             Logs = logs,
-            FastCgiProbes = await FastCgiProbesAsync(inventory, await probes.ConfigureAwait(false), phpFpm, probeBudget, deadline.Token).ConfigureAwait(false),
+            FastCgiProbes = await fastCgiProbes.ConfigureAwait(false),
             PhpFpm = phpFpm,
-            OomKills = await oomKills.ConfigureAwait(false),
+            OomKills = kills,
             NotCollected = notes,
         };
         return (facts, config);
@@ -96,10 +107,7 @@ public static class FactsCollector
     {
         if (located.Binary is not { } binary)
         {
-            lock (notes)
-            {
-                notes.Add(new NotCollected("config-test", "no nginx binary found to run nginx -t"));
-            }
+            notes.Add(new NotCollected("config-test", "no nginx binary found to run nginx -t"));
 
             return null;
         }
@@ -123,20 +131,14 @@ public static class FactsCollector
         var r = await CommandRunner.RunAsync(binary.Path, args, TimeSpan.FromSeconds(10), ct).ConfigureAwait(false);
         if (r.TimedOut)
         {
-            lock (notes)
-            {
-                notes.Add(new NotCollected("config-test", $"{r.CommandLine} did not finish in time"));
-            }
+            notes.Add(new NotCollected("config-test", $"{r.CommandLine} did not finish in time"));
 
             return null;
         }
 
         if (r.ExitCode != 0 && !isRoot && r.Output.Contains("Permission denied", StringComparison.Ordinal))
         {
-            lock (notes)
-            {
-                notes.Add(new NotCollected("config-test", "nginx -t needs root here (it opens logs and the pid file): run ngxdoctor as root"));
-            }
+            notes.Add(new NotCollected("config-test", "nginx -t needs root here (it opens logs and the pid file): run ngxdoctor as root"));
 
             return null;
         }

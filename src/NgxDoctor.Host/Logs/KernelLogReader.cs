@@ -20,10 +20,7 @@ public static class KernelLogReader
 
         if (source.ExitCode != 0)
         {
-            lock (notes)
-            {
-                notes.Add(new NotCollected("kernel-log", $"neither dmesg nor journalctl -k could be read (not root?): {dmesg.Output.Split('\n')[0].Trim()}"));
-            }
+            notes.Add(new NotCollected("kernel-log", $"neither dmesg nor journalctl -k could be read (not root?): {dmesg.Output.Split('\n')[0].Trim()}"));
 
             return null;
         }
