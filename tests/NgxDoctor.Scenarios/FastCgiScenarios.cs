@@ -6,17 +6,25 @@ public class FastCgiScenarios
     private static async Task<(ScenarioLab Lab, string Snapshot, string Socket)> PoolAsync()
     {
         var lab = new ScenarioLab();
-        var sock = lab.Nginx.PathOf("run/status.sock");
-        File.WriteAllText(lab.Nginx.PathOf("www/slow.php"), "<?php usleep(2500000); echo 'done';");
-        await lab.StartPhpFpmAsync(sock, maxChildren: 1, processManager: "dynamic", statusPath: "/fpm-status");
-        var snapshot = await lab.StartNginxAsync(lab.Server($$"""
-            location ~ \.php$ {
-                    include /etc/nginx/fastcgi_params;
-                    fastcgi_param SCRIPT_FILENAME {{lab.Nginx.PathOf("www")}}$fastcgi_script_name;
-                    fastcgi_pass unix:{{sock}};
-                }
-            """));
-        return (lab, snapshot, sock);
+        try
+        {
+            var sock = lab.Nginx.PathOf("run/status.sock");
+            File.WriteAllText(lab.Nginx.PathOf("www/slow.php"), "<?php usleep(2500000); echo 'done';");
+            await lab.StartPhpFpmAsync(sock, maxChildren: 1, processManager: "dynamic", statusPath: "/fpm-status");
+            var snapshot = await lab.StartNginxAsync(lab.Server($$"""
+                location ~ \.php$ {
+                        include /etc/nginx/fastcgi_params;
+                        fastcgi_param SCRIPT_FILENAME {{lab.Nginx.PathOf("www")}}$fastcgi_script_name;
+                        fastcgi_pass unix:{{sock}};
+                    }
+                """));
+            return (lab, snapshot, sock);
+        }
+        catch
+        {
+            lab.Dispose(); // a helper that fails half-way must not leave its processes behind
+            throw;
+        }
     }
 
     [Fact]

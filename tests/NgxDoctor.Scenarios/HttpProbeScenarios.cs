@@ -6,10 +6,18 @@ public class HttpProbeScenarios
     private static async Task<(ScenarioLab Lab, string Snapshot, int Port)> FreshAsync(string mode)
     {
         var lab = new ScenarioLab();
-        var port = ScenarioLab.FreePort();
-        await lab.StartFakeAsync(port, mode);
-        var snapshot = await lab.StartNginxAsync(lab.Server($"location /app/ {{ proxy_pass http://127.0.0.1:{port}; }}"));
-        return (lab, snapshot, port);
+        try
+        {
+            var port = ScenarioLab.FreePort();
+            await lab.StartFakeAsync(port, mode);
+            var snapshot = await lab.StartNginxAsync(lab.Server($"location /app/ {{ proxy_pass http://127.0.0.1:{port}; }}"));
+            return (lab, snapshot, port);
+        }
+        catch
+        {
+            lab.Dispose(); // a helper that fails half-way must not leave its processes behind
+            throw;
+        }
     }
 
     [Fact]

@@ -8,10 +8,18 @@ public class LogScenarios
     private static async Task<(ScenarioLab Lab, string Snapshot, int Port)> ProxyToFakeAsync(string mode, double arg = 0, string extra = "")
     {
         var lab = new ScenarioLab();
-        var port = ScenarioLab.FreePort();
-        await lab.StartFakeAsync(port, mode, arg);
-        var snapshot = await lab.StartNginxAsync(lab.Server($"location / {{ proxy_pass http://127.0.0.1:{port}; {extra} }}"));
-        return (lab, snapshot, port);
+        try
+        {
+            var port = ScenarioLab.FreePort();
+            await lab.StartFakeAsync(port, mode, arg);
+            var snapshot = await lab.StartNginxAsync(lab.Server($"location / {{ proxy_pass http://127.0.0.1:{port}; {extra} }}"));
+            return (lab, snapshot, port);
+        }
+        catch
+        {
+            lab.Dispose(); // a helper that fails half-way must not leave its processes behind
+            throw;
+        }
     }
 
     [Fact]

@@ -10,10 +10,9 @@ namespace NgxDoctor.Scenarios;
 /// </summary>
 public class SpeedScenarios
 {
-    private static async Task<(ScenarioLab Lab, List<int> Ports)> FiftyUpstreamsAsync(string mode)
+    private static async Task<List<int>> FiftyUpstreamsAsync(ScenarioLab lab, string mode)
     {
-        var lab = new ScenarioLab();
-        var ports = Enumerable.Range(0, 50).Select(_ => ScenarioLab.FreePort()).Distinct().ToList();
+        var ports = Enumerable.Range(0, 50).Select(_ => ScenarioLab.FreePort()).ToList();
         var python = NgxDoctor.Host.Lab.DemoScenario.FindOnPath("python3")!;
         var script = Path.Combine(AppContext.BaseDirectory, "many_ports.py");
         var p = lab.Nginx.StartProcess(python, [script, mode, .. ports.Select(ScenarioLab.Str)]);
@@ -25,14 +24,14 @@ public class SpeedScenarios
         Assert.Contains("ready", p.Output, StringComparison.Ordinal);
         var locations = string.Join("\n", ports.Select((port, i) => $"location /u{i}/ {{ proxy_pass http://127.0.0.1:{port}; }}"));
         await lab.StartNginxAsync(lab.Server(locations));
-        return (lab, ports);
+        return ports;
     }
 
     [Fact]
     public async Task Fifty_healthy_upstreams_are_diagnosed_quickly_and_ok()
     {
-        var (lab, ports) = await FiftyUpstreamsAsync("serve");
-        using var _ = lab;
+        using var lab = new ScenarioLab();
+        var ports = await FiftyUpstreamsAsync(lab, "serve");
         var run = NgxDoctorCli.Run("diagnose", "--config", lab.Nginx.ConfigFile, "--json");
         Assert.True(run.ExitCode == 0, run.ToString());
         Assert.Equal(ports.Count, run.Json.GetProperty("context").GetProperty("upstreams").GetInt32());
@@ -42,8 +41,8 @@ public class SpeedScenarios
     [Fact]
     public async Task Fifty_blackholed_upstreams_end_within_the_probe_timeout_plus_one_second()
     {
-        var (lab, ports) = await FiftyUpstreamsAsync("blackhole");
-        using var _ = lab;
+        using var lab = new ScenarioLab();
+        var ports = await FiftyUpstreamsAsync(lab, "blackhole");
         var facts = lab.Nginx.PathOf("facts.json");
         var run = NgxDoctorCli.Run("diagnose", "--config", lab.Nginx.ConfigFile, "--json", "--probe-timeout", "2", "--save-facts", facts);
         var probes = NgxJson.Deserialize<DiagnosisFacts>(File.ReadAllText(facts))!.Probes!;

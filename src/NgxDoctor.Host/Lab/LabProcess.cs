@@ -99,13 +99,28 @@ public sealed class LabProcess : IDisposable
         _process.Dispose();
     }
 
+    private static readonly HashSet<int> HandedOut = [];
+
+    /// <summary>
+    /// A free 127.0.0.1 port, never one handed out before in this process: a port is free only until someone binds
+    /// it, so two labs (or a lab's nginx and its backend) must not be given the same one.
+    /// </summary>
     public static int FreePort()
     {
-        var l = new TcpListener(System.Net.IPAddress.Loopback, 0);
-        l.Start();
-        var port = ((System.Net.IPEndPoint)l.LocalEndpoint).Port;
-        l.Stop();
-        return port;
+        while (true)
+        {
+            var l = new TcpListener(System.Net.IPAddress.Loopback, 0);
+            l.Start();
+            var port = ((System.Net.IPEndPoint)l.LocalEndpoint).Port;
+            l.Stop();
+            lock (HandedOut)
+            {
+                if (HandedOut.Add(port))
+                {
+                    return port;
+                }
+            }
+        }
     }
 
     private static async Task<bool> CanConnectAsync(int? port, string? socketPath)
