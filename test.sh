@@ -35,7 +35,11 @@ log="$(mktemp)"
 # look like a candidate to another's diagnosis.
 for project in tests/*/*.csproj; do
   dotnet test "$project" --no-build -nologo 2>&1 | tee "$log" | grep -E "^(Passed!|Failed!)|^\s+Failed |Error Message|^\s+Assert" || true
-  [ "${PIPESTATUS[0]}" = 0 ] || status=1
+  if [ "${PIPESTATUS[0]}" != 0 ]; then
+    status=1
+    # The whole message of each failure (a scenario's message is the run it diagnosed), for CI logs.
+    sed -n '/Error Message:/,/Stack Trace:/p' "$log" | head -200
+  fi
   line=$(grep -E "^(Passed!|Failed!)" "$log" | tail -1)
   if [ -z "$line" ]; then
     echo "test.sh: $project produced no test summary" >&2

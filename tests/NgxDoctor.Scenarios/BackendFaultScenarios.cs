@@ -30,6 +30,12 @@ public class BackendFaultScenarios
         var snapshot = await lab.StartNginxAsync(lab.Server($"location / {{ fastcgi_pass unix:{sock}; include /etc/nginx/fastcgi_params; }}"));
         fpm.Stop(); // SIGKILL: php-fpm cannot remove its socket
         Assert.True(File.Exists(sock));
+
+        // The children die a moment after their master; one still alive would accept the request and then be reset.
+        for (var i = 0; i < 50 && (await NgxDoctor.Host.Probes.UnixSocketProbe.RunAsync("s", sock, TimeSpan.FromSeconds(1))).Outcome != NgxDoctor.Core.Facts.ProbeOutcome.Refused; i++)
+        {
+            await Task.Delay(100);
+        }
         var statuses = await lab.GetAsync("/");
         Assert.Equal(new[] { 502 }, statuses);
 
