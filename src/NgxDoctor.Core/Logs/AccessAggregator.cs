@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using NgxDoctor.Core.Facts;
 using NgxDoctor.Core.Text;
 
@@ -15,6 +16,7 @@ public sealed class AccessAggregator(FailureKeys? failures)
     private int[]? _lastBucket;
 
     /// <summary>The hot path: only 5xx and 499 lines are turned into strings.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Add(ReadOnlySpan<char> line, in AccessFields f, string file, long lineNumber)
     {
         var is5xx = f.Status is >= 500 and < 600;

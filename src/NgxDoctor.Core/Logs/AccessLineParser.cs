@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace NgxDoctor.Core.Logs;
 
 /// <summary>Where the fields diagnosis uses sit in one access-log line (ranges into the line; null when not logged).</summary>
@@ -33,11 +35,12 @@ public sealed class AccessLineParser(LogFormat format)
     /// <summary>Whether the format logs anything diagnosis can use.</summary>
     public bool HasStatus => _status >= 0;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public bool TryParse(ReadOnlySpan<char> line, out AccessFields fields)
     {
         fields = default;
         Span<Range> values = stackalloc Range[Format.Variables.Count];
-        if (!Format.TryMatch(line, values) || _status < 0 || !int.TryParse(line[values[_status]], out var status))
+        if (!Format.TryMatch(line, values) || _status < 0 || !TryStatus(line[values[_status]], out var status))
         {
             return false;
         }
@@ -69,9 +72,26 @@ public sealed class AccessLineParser(LogFormat format)
         };
     }
 
+    private static bool TryStatus(ReadOnlySpan<char> s, out int status)
+    {
+        status = 0;
+        foreach (var c in s)
+        {
+            if (!char.IsAsciiDigit(c) || status > 99_999)
+            {
+                return false;
+            }
+
+            status = (status * 10) + (c - '0');
+        }
+
+        return s.Length > 0;
+    }
+
     public static string? Text(ReadOnlySpan<char> line, Range? range) => range is { } r ? line[r].ToString() : null;
 
     /// <summary>Consecutive lines mostly share their second: the last parse is reused.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private DateTime? Time(ReadOnlySpan<char> text)
     {
         var stamp = text[..Math.Min(text.Length, 20)];

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using NgxDoctor.Core.Diagnosis;
 
 namespace NgxDoctor.Core.Logs;
@@ -13,10 +14,14 @@ public static class ErrorClassifier
 {
     public const string Unclassified = "unclassified";
 
-    public static Classification? Classify(ErrorLogEntry e)
+    public static Classification? Classify(ErrorLogEntry e) => Classify(e.Message, e.Action, e.Errno, e.Level, e.Upstream is not null);
+
+    public static Classification? Classify(in ErrorLogLine line) => Classify(line.Message, line.Action, line.Errno, line.Level, line.HasUpstream);
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static Classification? Classify(ReadOnlySpan<char> m, string? action, int? errno, ReadOnlySpan<char> level, bool hasUpstream)
     {
-        var m = e.Message;
-        var phase = e.Action switch
+        var phase = action switch
         {
             "connecting to upstream" => "connect",
             "SSL handshaking to upstream" => "tls",
@@ -55,7 +60,7 @@ public static class ErrorClassifier
 
         if (m.StartsWith("connect()", StringComparison.Ordinal))
         {
-            return e.Errno switch
+            return errno switch
             {
                 111 or 104 => new("connect-refused", Cause.UpstreamDown, phase, 502),
                 2 => new("socket-missing", Cause.UpstreamDown, phase, 502),
@@ -68,7 +73,7 @@ public static class ErrorClassifier
             };
         }
 
-        if (e.Errno == 24 || m.Contains("worker_connections are not enough", StringComparison.Ordinal))
+        if (errno == 24 || m.Contains("worker_connections are not enough", StringComparison.Ordinal))
         {
             return new("fd-exhausted", Cause.ResourceExhaustion, phase, 500);
         }
@@ -86,7 +91,7 @@ public static class ErrorClassifier
         if (m.StartsWith("upstream prematurely closed connection", StringComparison.Ordinal)
             || ((m.StartsWith("recv() failed", StringComparison.Ordinal) || m.StartsWith("readv() failed", StringComparison.Ordinal)
                  || m.StartsWith("writev() failed", StringComparison.Ordinal) || m.StartsWith("send() failed", StringComparison.Ordinal)
-                 || m.StartsWith("sendfile() failed", StringComparison.Ordinal)) && e.Errno is 104 or 32 && phase is "header" or "send" or "body"))
+                 || m.StartsWith("sendfile() failed", StringComparison.Ordinal)) && errno is 104 or 32 && phase is "header" or "send" or "body"))
         {
             return phase == "body" ? new("body-failure", Cause.UpstreamCrash, phase, null) : new("premature-close", Cause.UpstreamCrash, phase, 502);
         }
@@ -122,50 +127,69 @@ public static class ErrorClassifier
         }
 
         // What is left and looks like an upstream failure (an error-level line about an upstream) is kept, counted.
-        return e.Level is "error" or "crit" or "alert" or "emerg" && (e.Upstream is not null || phase is "connect" or "send" or "header" or "tls")
+        return level is "error" or "crit" or "alert" or "emerg" && (hasUpstream || phase is "connect" or "send" or "header" or "tls")
             ? new(Unclassified, "", phase, null)
             : null;
     }
 
     /// <summary>The address as the inventory names it, from the `upstream:` field or the "connect() to X failed" message.</summary>
-    public static string? Peer(ErrorLogEntry e)
+    public static string? Peer(ErrorLogEntry e) =>
+        Peer(e.Message, e.Upstream, e.Upstream is not null, out var peer) ? peer.ToString() : null;
+
+    public static bool Peer(in ErrorLogLine line, out ReadOnlySpan<char> peer) => Peer(line.Message, line.Upstream, line.HasUpstream, out peer);
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static bool Peer(ReadOnlySpan<char> message, ReadOnlySpan<char> upstream, bool hasUpstream, out ReadOnlySpan<char> peer)
     {
+        peer = [];
+
         // DNS lines have no peer yet: the name that failed is the upstream they concern.
-        if (e.Message.StartsWith("no resolver defined to resolve ", StringComparison.Ordinal))
+        if (message.StartsWith("no resolver defined to resolve ", StringComparison.Ordinal))
         {
-            return e.Message[31..].Trim();
+            peer = message[31..].Trim();
+            return true;
         }
 
-        var unresolved = e.Message.IndexOf(" could not be resolved", StringComparison.Ordinal);
-        if (unresolved > 0 && e.Upstream is null)
+        var unresolved = message.IndexOf(" could not be resolved", StringComparison.Ordinal);
+        if (unresolved > 0 && !hasUpstream)
         {
-            return e.Message[..unresolved];
+            peer = message[..unresolved];
+            return true;
         }
 
-        if (e.Message.StartsWith("connect() to ", StringComparison.Ordinal))
+        if (message.StartsWith("connect() to ", StringComparison.Ordinal))
         {
-            var end = e.Message.IndexOf(" failed", 13, StringComparison.Ordinal);
-            if (end > 13)
+            var end = message[13..].IndexOf(" failed", StringComparison.Ordinal);
+            if (end > 0)
             {
-                return e.Message[13..end];
+                peer = message.Slice(13, end);
+                return true;
             }
         }
 
-        return e.Upstream is null ? null : PeerFromUrl(e.Upstream);
+        if (!hasUpstream)
+        {
+            return false;
+        }
+
+        peer = PeerFromUrl(upstream);
+        return true;
     }
 
+    public static string PeerFromUrl(string url) => PeerFromUrl(url.AsSpan()).ToString();
+
     /// <summary>"http://127.0.0.1:9/x" → "127.0.0.1:9"; "fastcgi://unix:/run/php.sock:" → "unix:/run/php.sock"; "http://two/two" → "two".</summary>
-    public static string PeerFromUrl(string url)
+    public static ReadOnlySpan<char> PeerFromUrl(ReadOnlySpan<char> url)
     {
         var scheme = url.IndexOf("://", StringComparison.Ordinal);
         var rest = scheme >= 0 ? url[(scheme + 3)..] : url;
         if (rest.StartsWith("unix:", StringComparison.Ordinal))
         {
-            var sep = rest.IndexOf(':', 5);
-            return sep < 0 ? rest : rest[..sep];
+            var sep = rest[5..].IndexOf(':');
+            return sep < 0 ? rest : rest[..(sep + 5)];
         }
 
-        var slash = rest.IndexOf('/', StringComparison.Ordinal);
+        var slash = rest.IndexOf('/');
         return slash < 0 ? rest : rest[..slash];
     }
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 
 namespace NgxDoctor.Core.Logs;
 
@@ -23,21 +24,24 @@ public static class ErrorLogParser
 
     public static bool TryTime(ReadOnlySpan<char> line, out DateTime time) => LogTime.TryErrorLog(line, out time);
 
-    public static ErrorLogEntry? Parse(string line)
+    public static ErrorLogEntry? Parse(string line) => TryParse(line, out var parsed) ? parsed.ToEntry() : null;
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static bool TryParse(ReadOnlySpan<char> s, out ErrorLogLine parsed)
     {
-        var s = line.AsSpan();
+        parsed = default;
         if (!TryTime(s, out var time) || s.Length < 22 || s[19] != ' ' || s[20] != '[')
         {
-            return null;
+            return false;
         }
 
         var close = s[21..].IndexOf(']');
         if (close < 0)
         {
-            return null;
+            return false;
         }
 
-        var level = s.Slice(21, close).ToString();
+        var level = s.Slice(21, close);
         var rest = s[(22 + close)..].TrimStart(' ');
         var hash = rest.IndexOf('#');
         var colon = rest.IndexOf(": ");
@@ -54,7 +58,7 @@ public static class ErrorLogParser
             }
         }
 
-        var truncated = line.Length >= NginxMaxLine - 1;
+        var truncated = s.Length >= NginxMaxLine - 1;
         var tailStart = FindTail(rest);
         var head = tailStart >= 0 ? rest[..tailStart] : rest;
         var tail = tailStart >= 0 ? rest[tailStart..] : ReadOnlySpan<char>.Empty;
@@ -98,12 +102,12 @@ public static class ErrorLogParser
             }
         }
 
-        return new ErrorLogEntry(time, level, pid, cid, head.ToString(), errno, action,
-            Field(tail, ", client: ", false), Field(tail, ", server: ", false), Field(tail, ", request: \"", true),
-            Field(tail, ", upstream: \"", true), Field(tail, ", host: \"", true), truncated || (tail.Length > 0 && Unbalanced(tail)));
+        parsed = new ErrorLogLine(time, level, pid, cid, head, errno, action, tail, truncated);
+        return true;
     }
 
     /// <summary>Where ", client: ADDRESS" starts: the first such mark followed by an address-like token.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int FindTail(ReadOnlySpan<char> rest)
     {
         var from = 0;
@@ -127,33 +131,4 @@ public static class ErrorLogParser
             from = at + 10;
         }
     }
-
-    private static string? Field(ReadOnlySpan<char> tail, string key, bool quoted)
-    {
-        var at = tail.IndexOf(key);
-        if (at < 0)
-        {
-            return null;
-        }
-
-        var value = tail[(at + key.Length)..];
-        if (!quoted)
-        {
-            var comma = value.IndexOf(", ");
-            return (comma >= 0 ? value[..comma] : value).ToString();
-        }
-
-        // A quoted value ends at `"` followed by ", " or the end of the line.
-        for (var i = 0; i < value.Length; i++)
-        {
-            if (value[i] == '"' && (i == value.Length - 1 || value[(i + 1)..].StartsWith(", ")))
-            {
-                return value[..i].ToString();
-            }
-        }
-
-        return value.ToString();
-    }
-
-    private static bool Unbalanced(ReadOnlySpan<char> tail) => tail.Count('"') % 2 != 0;
 }

@@ -15,24 +15,35 @@ public sealed class FailureKeys
 
     public void Add(ErrorLogEntry e)
     {
-        if (e.Client is null || e.Request is null)
+        if (e.Client is not null && e.Request is not null)
         {
-            return;
+            Add(e.Client, e.Request, e.Time);
         }
+    }
 
+    public void Add(in ErrorLogLine line)
+    {
+        if (line.TryField(", client: ", false, out var client) && line.TryField(", request: \"", true, out var request) && _count < Capacity)
+        {
+            Add(client.ToString(), request.ToString(), line.Time);
+        }
+    }
+
+    private void Add(string client, string request, DateTime time)
+    {
         if (_count >= Capacity)
         {
             Overflowed = true;
             return;
         }
 
-        var key = (e.Client, e.Request);
+        var key = (client, request);
         if (!_keys.TryGetValue(key, out var times))
         {
             _keys[key] = times = [];
         }
 
-        times.Add(e.Time);
+        times.Add(time);
         _count++;
     }
 

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace NgxDoctor.Core.Logs;
 
 /// <summary>
@@ -65,6 +67,7 @@ public sealed class LogFormat
     public int IndexOf(string variable) => Array.IndexOf(_variables, variable);
 
     /// <summary>Splits a line into value ranges, one per variable; false when the line does not fit the format.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public bool TryMatch(ReadOnlySpan<char> line, Span<Range> values)
     {
         var s = line;
@@ -99,6 +102,7 @@ public sealed class LogFormat
         return pos == s.Length || (s.Length - pos == 1 && s[pos] == '\r');
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int Find(ReadOnlySpan<char> s, int from, string literal, bool last, bool multiValue)
     {
         if (last)

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace NgxDoctor.Core.Logs;
 
 /// <summary>
@@ -9,6 +11,7 @@ public static class LogTime
     private static readonly string[] Months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 
     /// <summary>"yyyy/MM/dd HH:mm:ss" at the start of <paramref name="s"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static bool TryErrorLog(ReadOnlySpan<char> s, out DateTime time)
     {
         time = default;
@@ -19,6 +22,7 @@ public static class LogTime
     }
 
     /// <summary>"dd/MMM/yyyy:HH:mm:ss" at the start of <paramref name="s"/> (the zone offset after it is ignored).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static bool TryTimeLocal(ReadOnlySpan<char> s, out DateTime time)
     {
         time = default;

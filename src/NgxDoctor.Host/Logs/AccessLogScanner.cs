@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using NgxDoctor.Core.Facts;
 using NgxDoctor.Core.Logs;
 using NgxDoctor.Core.Text;
@@ -44,6 +45,7 @@ public static class AccessLogScanner
     {
         public AccessAggregator? Aggregator { get; init; }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Read(string file, AccessLineParser parser, LogLineReader reader, DateTime since, DateTime until)
         {
             while (reader.TryReadSpan(out var text, out var number, out var oversize))

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text;
 using NgxDoctor.Core.Facts;
 using NgxDoctor.Core.Logs;
@@ -55,60 +56,40 @@ public static class ErrorLogScanner
 
         public FailureKeys? Failures { get; } = failures;
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Read(string file, LogLineReader reader, DateTime since, DateTime until)
         {
-            (ErrorLogEntry Entry, long Line, string Text)? pending = null;
+            // Continuation lines (multi-line FastCGI stderr) belong to the entry before; nothing in them changes its class.
+            var inEntry = false;
             while (reader.TryReadSpan(out var text, out var number, out var oversize))
             {
                 Lines++;
                 Oversize += oversize ? 1 : 0;
-                if (!ErrorLogParser.StartsEntry(text))
+                if (!ErrorLogParser.TryParse(text, out var line))
                 {
-                    if (pending is { } p)
-                    {
-                        pending = (p.Entry with { ContinuationLines = p.Entry.ContinuationLines + 1 }, p.Line, p.Text);
-                    }
-                    else
-                    {
-                        Unrecognized++;
-                    }
-
+                    Unrecognized += inEntry && !ErrorLogParser.StartsEntry(text) ? 0 : 1;
                     continue;
                 }
 
-                Flush(file, pending);
-                pending = null;
-                var line = text.ToString();
-                var entry = ErrorLogParser.Parse(line);
-                if (entry is null)
-                {
-                    Unrecognized++;
-                    continue;
-                }
-
-                if (entry.Time < since || entry.Time > until)
+                inEntry = true;
+                if (line.Time < since || line.Time > until)
                 {
                     continue;
                 }
 
-                First ??= entry.Time;
-                Last = entry.Time;
-                pending = (entry, number, line);
+                First ??= line.Time;
+                Last = line.Time;
+                Entries++;
+                Add(file, line, number, text);
             }
 
-            Flush(file, pending);
             Problem = reader.Problem ?? (reader.CapReached ? $"stopped at the {LogLineReader.MaxDecompressedBytes >> 20} MiB decompression cap" : null);
         }
 
-        private void Flush(string file, (ErrorLogEntry Entry, long Line, string Text)? item)
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private void Add(string file, in ErrorLogLine line, long number, ReadOnlySpan<char> text)
         {
-            if (item is not { } it)
-            {
-                return;
-            }
-
-            Entries++;
-            var c = ErrorClassifier.Classify(it.Entry);
+            var c = ErrorClassifier.Classify(line);
             if (c is null)
             {
                 return;
@@ -117,14 +98,15 @@ public static class ErrorLogScanner
             if (c.Kind == ErrorClassifier.Unclassified)
             {
                 Unclassified++;
-                Sample(file, it.Line, it.Text);
+                Sample(file, number, text.ToString());
                 return;
             }
 
-            Incidents.Add(it.Entry, c, file, it.Line, it.Text);
+            var upstream = ErrorClassifier.Peer(line, out var peer) ? peer : IncidentAggregator.NoUpstreamKey;
+            Incidents.Add(c, upstream, line.Time, file, number, text);
             if (c.Status is 502 or 504)
             {
-                Failures?.Add(it.Entry);
+                Failures?.Add(line);
             }
         }
     }

@@ -1,4 +1,5 @@
 using System.IO.Compression;
+using System.Runtime.CompilerServices;
 using System.Text;
 using NgxDoctor.Config;
 
@@ -78,6 +79,7 @@ public sealed class LogLineReader : IDisposable
     }
 
     /// <summary>Like <see cref="TryRead"/>, without allocating: the text is valid until the next call.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public bool TryReadSpan(out ReadOnlySpan<char> text, out long number, out bool oversize)
     {
         // The common case, a whole line inside the buffer, is decoded in place without a copy.
@@ -123,6 +125,7 @@ public sealed class LogLineReader : IDisposable
         return true;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool TryReadBytes(out int length, out bool oversize, out long lineOffset)
     {
         length = 0;
