@@ -55,7 +55,7 @@ public static class FactsCollector
             .Select(t => t.Address.SocketPath!).Distinct().Select(p => SocketPathInspector.Inspect(p, users)).ToList();
 
         var probed = await probes.ConfigureAwait(false);
-        var httpProbes = HttpProbesAsync(inventory, probed, probeBudget, options.HealthPath, deadline.Token);
+        var httpProbes = HttpProbesAsync(inventory, probed, probeBudget, options.HealthPath, Path.GetDirectoryName(located.ConfigFile), deadline.Token);
         var fastCgiProbes = FastCgiProbesAsync(inventory, probed, phpFpm, probeBudget, deadline.Token);
         var test = await configTest.ConfigureAwait(false);
         var kills = await oomKills.ConfigureAwait(false);
@@ -147,13 +147,13 @@ public static class FactsCollector
     }
 
     /// <summary>An HTTP request to every http(s) upstream whose connect succeeded, all at once.</summary>
-    private static async Task<IReadOnlyList<HttpProbeResult>> HttpProbesAsync(UpstreamInventory inventory, IReadOnlyList<ProbeResult> probes, TimeSpan timeout, string? healthPath, CancellationToken ct)
+    private static async Task<IReadOnlyList<HttpProbeResult>> HttpProbesAsync(UpstreamInventory inventory, IReadOnlyList<ProbeResult> probes, TimeSpan timeout, string? healthPath, string? configDir, CancellationToken ct)
     {
         var connected = probes.Where(p => p.Outcome == ProbeOutcome.Connected).Select(p => p.Target).ToHashSet(StringComparer.Ordinal);
         var tasks = inventory.Targets
             .Where(t => t.Sites[0].Directive == "proxy_pass" && t.Protocol is "http" or "https" && connected.Contains(t.Address.Text))
             .GroupBy(t => t.Address.Text).Select(g => g.First())
-            .Select(t => HttpProbe.RunAsync(t, Core.Analysis.HttpRequestPlan.For(t, t.Sites[0], healthPath), timeout, ct));
+            .Select(t => HttpProbe.RunAsync(t, Core.Analysis.HttpRequestPlan.For(t, t.Sites[0], healthPath), timeout, ct, configDir));
         return await Task.WhenAll(tasks).ConfigureAwait(false);
     }
 

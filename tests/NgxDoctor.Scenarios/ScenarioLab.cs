@@ -34,11 +34,13 @@ public sealed class ScenarioLab : IDisposable
     }
 
     /// <summary>A deliberately broken HTTP backend (tests/TestSupport/fake_backend.py): ok, slow S, close, bigheader, garbage, status502.</summary>
-    public async Task<LabProcess> StartFakeAsync(int port, string mode, double arg = 0)
+    /// <summary>With <paramref name="tls"/> (PEM certificate and key files) it speaks TLS.</summary>
+    public async Task<LabProcess> StartFakeAsync(int port, string mode, double arg = 0, (string Cert, string Key)? tls = null)
     {
         var python = DemoScenario.FindOnPath("python3") ?? throw new InvalidOperationException("python3 is needed (apt-get install python3)");
         var script = Path.Combine(AppContext.BaseDirectory, "fake_backend.py");
-        var p = Nginx.StartProcess(python, [script, mode, Str(port), arg.ToString(CultureInfo.InvariantCulture)]);
+        string[] args = [script, mode, Str(port), arg.ToString(CultureInfo.InvariantCulture), .. tls is { } t ? new[] { t.Cert, t.Key } : []];
+        var p = Nginx.StartProcess(python, args);
         await p.WaitUntilListeningAsync(port, null, TimeSpan.FromSeconds(15));
         return p;
     }

@@ -6,14 +6,21 @@
 #   garbage     a line that is not HTTP, then close
 #   status502   the backend's own 502
 #   banner      greets first, like SMTP or redis ("220 ..."), before any request
-import socket, sys, threading, time
+# With CERT KEY after the mode's argument, it speaks TLS with that certificate (PEM files).
+import socket, ssl, sys, threading, time
 
 mode, port = sys.argv[1], int(sys.argv[2])
 arg = float(sys.argv[3]) if len(sys.argv) > 3 else 0.0
+tls = None
+if len(sys.argv) > 5:
+    tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    tls.load_cert_chain(sys.argv[4], sys.argv[5])
 
 def respond(conn):
     try:
         conn.settimeout(10)
+        if tls is not None:
+            conn = tls.wrap_socket(conn, server_side=True)
         if mode == "banner":
             conn.sendall(b"220 fake.test ESMTP ready\r\n")
             time.sleep(1)
@@ -38,7 +45,7 @@ def respond(conn):
         status = "502 Bad Gateway" if mode == "status502" else "200 OK"
         body = b"backend says " + status.encode()
         conn.sendall(("HTTP/1.1 %s\r\nContent-Length: %d\r\nConnection: close\r\n\r\n" % (status, len(body))).encode() + body)
-    except OSError:
+    except (OSError, ssl.SSLError):
         pass
     finally:
         conn.close()

@@ -121,7 +121,7 @@ public static class InventoryBuilder
         var location = ancestors.LastOrDefault(a => a.Name == "location");
         var names = server?.Block?.Where(x => x.Name == "server_name").SelectMany(x => x.Args.Select(a => a.Value)).ToList() ?? [];
         var listens = server?.Block?.Where(x => x.Name == "listen").Select(x => string.Join(' ', x.Args.Select(a => a.Value))).ToList() ?? [];
-        var settings = ModuleSettings.For(pass.Module)
+        var settings = ModuleSettings.For(pass.Module, protocol is "https" or "grpcs" or "suwsgi")
             .Select(s => index.Find(s.Name, ancestors) ?? new EffectiveSetting(s.Name, s.Default, null))
             .ToList();
         return new PassSite(

@@ -3,7 +3,8 @@ namespace NgxDoctor.Config.Upstreams;
 /// <summary>Timeouts and buffers each upstream module reads, with nginx's defaults (one memory page = 4k or 8k).</summary>
 public static class ModuleSettings
 {
-    public static IReadOnlyList<(string Name, string Default)> For(string module)
+    /// <summary>The settings of <paramref name="module"/>; with <paramref name="tls"/> also how it verifies the upstream's certificate.</summary>
+    public static IReadOnlyList<(string Name, string Default)> For(string module, bool tls = false)
     {
         var page = Environment.SystemPageSize >= 8192 ? 8 : 4;
         var list = new List<(string, string)>
@@ -19,9 +20,17 @@ public static class ModuleSettings
             list.Add(($"{module}_busy_buffers_size", $"{page * 2}k"));
         }
 
+        if (tls && module is "proxy" or "grpc" or "uwsgi")
+        {
+            // An empty name means nginx's default: the host of the pass directive's address.
+            list.Add(($"{module}_ssl_verify", "off"));
+            list.Add(($"{module}_ssl_trusted_certificate", ""));
+            list.Add(($"{module}_ssl_name", ""));
+            list.Add(($"{module}_ssl_server_name", "off"));
+        }
+
         return list;
     }
-
 }
 
 /// <summary>

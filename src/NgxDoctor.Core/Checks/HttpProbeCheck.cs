@@ -8,7 +8,8 @@ namespace NgxDoctor.Core.Checks;
 /// <summary>
 /// What an HTTP request sent as nginx would send it shows now: an answer that is not HTTP (or TLS where nginx
 /// speaks plain HTTP, and the reverse) is bad-response; a response header larger than the proxy_buffer_size in
-/// force is header-too-big. Both are 502s for that location, now.
+/// force is header-too-big; a certificate nginx would refuse (proxy_ssl_verify on) is bad-response. All are 502s
+/// for that location, now.
 /// </summary>
 public sealed class HttpProbeCheck : ICheck
 {
@@ -36,7 +37,20 @@ public sealed class HttpProbeCheck : ICheck
 
             var evidence = DeadTargets.ConfigEvidence(target);
             evidence.Add(new Evidence("probe", $"http {probe.Target} \"{probe.Request}\"", $"{probe.Detail} (connect {probe.ConnectMs:0.0} ms, first byte {probe.FirstByteMs:0.0} ms)"));
-            if (probe.Outcome is HttpProbeResult.NotHttp or HttpProbeResult.Tls)
+            if (probe.Outcome == HttpProbeResult.TlsVerify)
+            {
+                if (target.Sites[0].Setting("_ssl_verify") is { Pos: { } at } verify)
+                {
+                    evidence.Add(new Evidence("config", at.ToString(), $"{verify.Name} {verify.Value}"));
+                }
+
+                findings.Add(new Finding(Cause.BadResponse, Severity.Critical, probe.Target, $"{probe.Target}'s TLS certificate fails nginx's verification",
+                    evidence,
+                    new Remedy("Give nginx the CA that signed the backend's certificate in proxy_ssl_trusted_certificate, renew an expired certificate, or set proxy_ssl_name to a name the certificate carries (proxy_ssl_server_name on if the backend picks its certificate by SNI); then nginx -t and reload.",
+                        [$"openssl s_client -connect {probe.Target} -showcerts </dev/null"]))
+                { Check = Id });
+            }
+            else if (probe.Outcome is HttpProbeResult.NotHttp or HttpProbeResult.Tls)
             {
                 findings.Add(new Finding(Cause.BadResponse, Severity.Critical, probe.Target,
                     probe.Outcome == HttpProbeResult.Tls ? $"{probe.Target} and nginx disagree on TLS" : $"{probe.Target} does not answer HTTP",

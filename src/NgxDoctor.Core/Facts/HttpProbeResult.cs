@@ -18,6 +18,7 @@ public sealed record HttpProbeResult(
     public const string NotHttp = "not-http";
     public const string Closed = "closed";
     public const string Tls = "tls-mismatch";
+    public const string TlsVerify = "tls-verify-failed";
     public const string NoResponse = "no-response";
     public const string Failed = "failed";
 }

@@ -19,6 +19,7 @@ public sealed class HttpProbeFixtures : ICheckFixture
     {
         yield return ("not http", With(HttpProbeResult.NotHttp, 20));
         yield return ("tls port behind http://", With(HttpProbeResult.Tls, 7));
+        yield return ("a certificate nginx would refuse", With(HttpProbeResult.TlsVerify, 0, "proxy_ssl_verify on;"));
     }
 
     public IEnumerable<(string, DiagnosisFacts)> MustNotTrigger()

@@ -1,0 +1,97 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+
+namespace NgxDoctor.Scenarios;
+
+/// <summary>
+/// https:// upstreams with certificates made by the test: nginx itself is the oracle (a request through it gets
+/// 502 or 200), and ngxdoctor must reach the same verdict from its own handshake, before any request.
+/// </summary>
+public class TlsScenarios
+{
+    [Fact]
+    public async Task A_self_signed_backend_with_proxy_ssl_verify_on_is_bad_response()
+    {
+        using var lab = new ScenarioLab();
+        var backend = WriteCertificate(lab.Root, "backend", "backend.test", DateTimeOffset.UtcNow.AddDays(30));
+        var otherCa = WriteCertificate(lab.Root, "other-ca", "ca.test", DateTimeOffset.UtcNow.AddDays(30));
+        var snapshot = await StartAsync(lab, backend, $"proxy_ssl_verify on; proxy_ssl_trusted_certificate {otherCa.Cert}; proxy_ssl_name backend.test;");
+
+        var f = ScenarioLab.Only(lab.Diagnose(snapshot), "bad-response");
+        var evidence = ScenarioLab.Evidence(f);
+        Assert.Contains("self-signed", evidence, StringComparison.Ordinal);
+        Assert.Contains("proxy_ssl_verify on", evidence, StringComparison.Ordinal);
+        Assert.Equal(502, (await lab.GetAsync("/"))[0]);
+    }
+
+    [Fact]
+    public async Task An_expired_certificate_is_bad_response_and_says_when_it_expired()
+    {
+        using var lab = new ScenarioLab();
+        var backend = WriteCertificate(lab.Root, "backend", "backend.test", DateTimeOffset.UtcNow.AddDays(-2));
+        var snapshot = await StartAsync(lab, backend, $"proxy_ssl_verify on; proxy_ssl_trusted_certificate {backend.Cert}; proxy_ssl_name backend.test;");
+
+        var f = ScenarioLab.Only(lab.Diagnose(snapshot), "bad-response");
+        Assert.Contains("expired on", ScenarioLab.Evidence(f), StringComparison.Ordinal);
+        Assert.Equal(502, (await lab.GetAsync("/"))[0]);
+    }
+
+    [Fact]
+    public async Task A_certificate_for_another_name_is_bad_response()
+    {
+        using var lab = new ScenarioLab();
+        var backend = WriteCertificate(lab.Root, "backend", "backend.test", DateTimeOffset.UtcNow.AddDays(30));
+        var snapshot = await StartAsync(lab, backend, $"proxy_ssl_verify on; proxy_ssl_trusted_certificate {backend.Cert}; proxy_ssl_name api.test;");
+
+        var f = ScenarioLab.Only(lab.Diagnose(snapshot), "bad-response");
+        Assert.Contains("not api.test", ScenarioLab.Evidence(f), StringComparison.Ordinal);
+        Assert.Equal(502, (await lab.GetAsync("/"))[0]);
+    }
+
+    [Fact]
+    public async Task A_trusted_certificate_for_the_verified_name_is_healthy()
+    {
+        using var lab = new ScenarioLab();
+        var backend = WriteCertificate(lab.Root, "backend", "backend.test", DateTimeOffset.UtcNow.AddDays(30));
+        var snapshot = await StartAsync(lab, backend, $"proxy_ssl_verify on; proxy_ssl_trusted_certificate {backend.Cert}; proxy_ssl_name backend.test; proxy_ssl_server_name on;");
+
+        var run = lab.Diagnose(snapshot);
+        Assert.Equal("ok", run.Json.GetProperty("status").GetString());
+        Assert.Equal(200, (await lab.GetAsync("/"))[0]);
+    }
+
+    [Fact]
+    public async Task Without_proxy_ssl_verify_a_self_signed_backend_is_fine()
+    {
+        using var lab = new ScenarioLab();
+        var backend = WriteCertificate(lab.Root, "backend", "backend.test", DateTimeOffset.UtcNow.AddDays(-2));
+        var snapshot = await StartAsync(lab, backend, "");
+
+        Assert.Equal("ok", lab.Diagnose(snapshot).Json.GetProperty("status").GetString());
+        Assert.Equal(200, (await lab.GetAsync("/"))[0]);
+    }
+
+    private static async Task<string> StartAsync(ScenarioLab lab, (string Cert, string Key) backend, string tlsDirectives)
+    {
+        var port = ScenarioLab.FreePort();
+        await lab.StartFakeAsync(port, "ok", 0, backend);
+        return await lab.StartNginxAsync(lab.Server($"location / {{ proxy_pass https://127.0.0.1:{port}; {tlsDirectives} }}"));
+    }
+
+    /// <summary>A self-signed certificate for <paramref name="name"/> valid until <paramref name="notAfter"/>, as PEM files.</summary>
+    private static (string Cert, string Key) WriteCertificate(string dir, string file, string name, DateTimeOffset notAfter)
+    {
+        using var key = RSA.Create(2048);
+        var request = new CertificateRequest($"CN={name}", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        var san = new SubjectAlternativeNameBuilder();
+        san.AddDnsName(name);
+        request.CertificateExtensions.Add(san.Build());
+        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
+        using var cert = request.CreateSelfSigned(notAfter.AddDays(-60), notAfter);
+        var certPath = Path.Combine(dir, file + ".crt");
+        var keyPath = Path.Combine(dir, file + ".key");
+        File.WriteAllText(certPath, cert.ExportCertificatePem());
+        File.WriteAllText(keyPath, key.ExportPkcs8PrivateKeyPem());
+        return (certPath, keyPath);
+    }
+}
