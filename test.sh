@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every test of ngxdoctor. Installs what the tests need when missing (Debian: nginx, php8.2-fpm,
-# python3, nodejs), builds once, runs each test project in turn, and ends with "N passed, N failed".
+# python3, nodejs, nftables, iptables, iproute2), builds once, runs each test project in turn, and ends with "N passed, N failed".
 set -uo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 cd "$here"
@@ -10,6 +10,11 @@ need=()
 [ -x /usr/sbin/php-fpm8.2 ] || need+=(php8.2-fpm)
 command -v python3 >/dev/null 2>&1 || need+=(python3)
 command -v node >/dev/null 2>&1 || command -v nodejs >/dev/null 2>&1 || need+=(nodejs)
+# Firewall and DNS scenarios: rules in a network namespace of their own, /etc/hosts in a mount namespace.
+[ -x /usr/sbin/nft ] || need+=(nftables)
+[ -x /usr/sbin/iptables-save ] || need+=(iptables)
+command -v ip >/dev/null 2>&1 || need+=(iproute2)
+command -v unshare >/dev/null 2>&1 || need+=(util-linux)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" != 0 ]; then
     echo "test.sh: missing ${need[*]}; run as root to install them (apt-get)" >&2

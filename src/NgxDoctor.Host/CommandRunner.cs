@@ -8,6 +8,12 @@ public sealed record CommandResult(int ExitCode, string Output, bool TimedOut, s
 /// <summary>Runs a program with a deadline and collects its stdout and stderr together; kills it when time is up.</summary>
 public static class CommandRunner
 {
+    /// <summary>A program on PATH or in the sbin directories (not on an ordinary user's PATH).</summary>
+    public static string? Which(string name) =>
+        (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries)
+            .Concat(["/usr/sbin", "/sbin", "/usr/bin", "/bin"])
+            .Select(d => Path.Combine(d, name)).FirstOrDefault(File.Exists);
+
     public static async Task<CommandResult> RunAsync(string file, IReadOnlyList<string> args, TimeSpan timeout, CancellationToken ct = default)
     {
         var psi = new ProcessStartInfo(file)

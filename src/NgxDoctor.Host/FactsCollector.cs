@@ -37,6 +37,7 @@ public static class FactsCollector
 
         var probeBudget = Min(options.ProbeTimeout, options.Deadline);
         var probes = ProbeRunner.RunAsync(inventory.Targets, probeBudget, deadline.Token);
+        var dns = NetworkFactsCollector.DnsAsync(inventory, probeBudget, deadline.Token);
 
         var worker = Worker(located.Instance, inventory, users, options.ProcRoot, notes);
         // ngxdoctor's own sockets (the .NET runtime's diagnostics socket) are not the host's.
@@ -54,6 +55,7 @@ public static class FactsCollector
         var socketPaths = inventory.Targets.Where(t => t.Address.Kind == UpstreamAddressKind.Unix)
             .Select(t => t.Address.SocketPath!).Distinct().Select(p => SocketPathInspector.Inspect(p, users)).ToList();
 
+        var connections = NetworkFactsCollector.Connections(inventory, located.Instance, processes, options.ProcRoot);
         var probed = await probes.ConfigureAwait(false);
         var httpProbes = HttpProbesAsync(inventory, probed, probeBudget, options.HealthPath, Path.GetDirectoryName(located.ConfigFile), deadline.Token);
         var fastCgiProbes = FastCgiProbesAsync(inventory, probed, phpFpm, probeBudget, deadline.Token);
@@ -80,9 +82,18 @@ public static class FactsCollector
             FastCgiProbes = await fastCgiProbes.ConfigureAwait(false),
             PhpFpm = phpFpm,
             OomKills = kills,
+            Dns = await dns.ConfigureAwait(false),
+            Connections = connections,
+            System = SystemLimits.Read(options.ProcRoot),
             NotCollected = notes,
         };
-        return (facts, config);
+        var firewall = await NetworkFactsCollector.FirewallAsync(facts, deadline.Token).ConfigureAwait(false);
+        if (firewall?.Problem is { } why)
+        {
+            notes.Add(new NotCollected("firewall", why));
+        }
+
+        return (facts with { Firewall = firewall }, config);
     }
 
     private static WorkerIdentity? Worker(NginxInstance? instance, UpstreamInventory inventory, UserDatabase users, string procRoot, List<NotCollected> notes)

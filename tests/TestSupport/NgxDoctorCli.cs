@@ -19,15 +19,23 @@ public static class NgxDoctorCli
 
     public static CliRun Run(TimeSpan timeout, params string[] args) => Run(timeout, new Dictionary<string, string>(), args);
 
-    public static CliRun Run(TimeSpan timeout, IReadOnlyDictionary<string, string> environment, params string[] args)
+    public static CliRun Run(TimeSpan timeout, IReadOnlyDictionary<string, string> environment, params string[] args) => RunUnder([], timeout, environment, args);
+
+    /// <summary>Runs ngxdoctor under a wrapper command (`ip netns exec NS`, `unshare ...`) that execs it.</summary>
+    public static CliRun RunUnder(IReadOnlyList<string> wrapper, TimeSpan timeout, IReadOnlyDictionary<string, string> environment, params string[] args)
     {
-        var psi = new ProcessStartInfo("dotnet")
+        var psi = new ProcessStartInfo(wrapper.Count > 0 ? wrapper[0] : "dotnet")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             RedirectStandardInput = true,
             UseShellExecute = false,
         };
+        foreach (var w in wrapper.Skip(1).Append(wrapper.Count > 0 ? "dotnet" : null).OfType<string>())
+        {
+            psi.ArgumentList.Add(w);
+        }
+
         psi.ArgumentList.Add(Dll);
         foreach (var a in args)
         {

@@ -1,4 +1,4 @@
-# A deliberately broken HTTP backend on 127.0.0.1:PORT, one behaviour per run:
+# A deliberately broken HTTP backend on 127.0.0.1:PORT (or ADDRESS:PORT), one behaviour per run:
 #   ok          200 "ok"
 #   slow S      waits S seconds, then 200
 #   close       reads the request and closes without a byte
@@ -9,7 +9,8 @@
 # With CERT KEY after the mode's argument, it speaks TLS with that certificate (PEM files).
 import socket, ssl, sys, threading, time
 
-mode, port = sys.argv[1], int(sys.argv[2])
+mode, where = sys.argv[1], sys.argv[2]
+bind, port = (where.rsplit(":", 1)[0], int(where.rsplit(":", 1)[1])) if ":" in where else ("127.0.0.1", int(where))
 arg = float(sys.argv[3]) if len(sys.argv) > 3 else 0.0
 tls = None
 if len(sys.argv) > 5:
@@ -52,7 +53,7 @@ def respond(conn):
 
 s = socket.socket()
 s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-s.bind(("127.0.0.1", port))
+s.bind((bind, port))
 s.listen(64)
 print("ready", flush=True)
 deadline = time.time() + 300

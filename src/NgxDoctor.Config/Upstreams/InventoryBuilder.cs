@@ -140,6 +140,7 @@ public static class InventoryBuilder
             index.Find("resolver", ancestors))
         {
             HostHeader = pass.Module == "proxy" ? index.HostHeader(ancestors) : "$proxy_host",
+            ResolverTimeout = index.Find("resolver_timeout", ancestors),
             ExpandedArgument = d.Arg(0).Contains('$', StringComparison.Ordinal) ? Expand(d.Arg(0), ancestors) : d.Arg(0),
         };
     }

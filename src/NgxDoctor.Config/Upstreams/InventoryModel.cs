@@ -44,6 +44,9 @@ public sealed record PassSite(
     /// <summary>The pass argument with `set $var "literal"` values of the enclosing blocks put in; null when a variable has no such value.</summary>
     public string? ExpandedArgument { get; init; }
 
+    /// <summary>resolver_timeout in force (nginx's default is 30s when unset).</summary>
+    public EffectiveSetting? ResolverTimeout { get; init; }
+
     /// <summary>The Host header nginx sends (proxy_set_header Host, as written; nginx's default is $proxy_host).</summary>
     public string HostHeader { get; init; } = "$proxy_host";
 

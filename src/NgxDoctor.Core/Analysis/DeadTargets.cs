@@ -21,7 +21,9 @@ public static class DeadTargets
         var result = new List<DeadTarget>();
         foreach (var target in facts.Inventory.Targets)
         {
-            if (target.Server?.IsDown == true || facts.ProbeFor(target) is not { } probe || !IsDead(probe))
+            // Refused while a listener is there is a packet filter's reject (the firewall check), not a dead backend.
+            if (target.Server?.IsDown == true || facts.ProbeFor(target) is not { } probe || !IsDead(probe)
+                || (probe.Outcome == ProbeOutcome.Refused && target.Address.Kind != UpstreamAddressKind.Unix && TargetListeners.Find(facts, target) is not null))
             {
                 continue;
             }

@@ -1,5 +1,3 @@
-using System.Net;
-using NgxDoctor.Config.Upstreams;
 using NgxDoctor.Core.Analysis;
 using NgxDoctor.Core.Diagnosis;
 using NgxDoctor.Core.Facts;
@@ -22,28 +20,17 @@ public sealed class MissingResolverCheck : ICheck
     public CheckOutcome Run(DiagnosisFacts facts)
     {
         var findings = new List<Finding>();
-        foreach (var target in facts.Inventory.Targets.Where(t => t.Address.Kind == UpstreamAddressKind.Variable))
+        foreach (var (target, site, host, _) in VariableHosts.Find(facts.Inventory).Where(v => v.Site.Resolver is null))
         {
-            foreach (var site in target.Sites.Where(s => s.Resolver is null && s.ExpandedArgument is not null))
+            var evidence = DeadTargets.ConfigEvidence(target with { Sites = [site] });
+            evidence.Add(new Evidence("config", site.Pos.ToString(), $"{site.Argument} is {site.ExpandedArgument} here, and no `resolver` is in force"));
+            findings.Add(new Finding(Cause.DnsFailure, Severity.Critical, host,
+                $"No resolver for \"{host}\": every request to location {site.Location ?? "?"} gets 502 (no resolver defined)",
+                evidence,
+                new Remedy("Add `resolver <dns-server-ip> valid=30s;` (and resolver_timeout) in that server or http block; nginx's resolver does not read /etc/hosts. Or use an upstream{} group, or the literal name in proxy_pass (resolved once at start).", ["grep nameserver /etc/resolv.conf"]))
             {
-                var pass = PassDirective.Find(site.Directive)!;
-                var (_, address, _) = pass.Split(site.ExpandedArgument!);
-                var host = UpstreamAddress.Parse(address, pass.PortFor(site.Protocol)).Host;
-                if (host is null || IPAddress.TryParse(host, out _) || facts.Inventory.Groups.Any(g => g.Name == host) || address.StartsWith("unix:", StringComparison.Ordinal))
-                {
-                    continue;
-                }
-
-                var evidence = DeadTargets.ConfigEvidence(target with { Sites = [site] });
-                evidence.Add(new Evidence("config", site.Pos.ToString(), $"{site.Argument} is {site.ExpandedArgument} here, and no `resolver` is in force"));
-                findings.Add(new Finding(Cause.DnsFailure, Severity.Critical, host,
-                    $"No resolver for \"{host}\": every request to location {site.Location ?? "?"} gets 502 (no resolver defined)",
-                    evidence,
-                    new Remedy("Add `resolver <dns-server-ip> valid=30s;` (and resolver_timeout) in that server or http block; nginx's resolver does not read /etc/hosts. Or use an upstream{} group, or the literal name in proxy_pass (resolved once at start).", ["grep nameserver /etc/resolv.conf"]))
-                {
-                    Check = Id,
-                });
-            }
+                Check = Id,
+            });
         }
 
         return CheckOutcome.Ran(findings);

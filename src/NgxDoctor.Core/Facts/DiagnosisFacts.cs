@@ -55,6 +55,17 @@ public sealed record DiagnosisFacts
     /// <summary>Processes the kernel's OOM killer killed in the log window; null when the kernel log could not be read.</summary>
     public IReadOnlyList<NgxDoctor.Core.Logs.OomKill>? OomKills { get; init; }
 
+    /// <summary>Upstream names looked up now (system resolver, and the `resolver` servers nginx names); null when not looked up.</summary>
+    public IReadOnlyList<DnsLookup>? Dns { get; init; }
+
+    /// <summary>TCP connections to the upstreams' addresses, by state; null when /proc/net/tcp could not be read.</summary>
+    public IReadOnlyList<ConnectionCount>? Connections { get; init; }
+
+    /// <summary>Drop/reject rules of the packet filter, read when a listening upstream did not accept nginx's connection.</summary>
+    public FirewallFacts? Firewall { get; init; }
+
+    public SystemFacts? System { get; init; }
+
     /// <summary>Log evidence; null when no log was read.</summary>
     public LogFacts? Logs { get; init; }
 

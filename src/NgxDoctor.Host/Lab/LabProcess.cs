@@ -66,7 +66,7 @@ public sealed class LabProcess : IDisposable
                 throw new InvalidOperationException($"{_process.StartInfo.FileName} exited with {_process.ExitCode}: {Output.Trim()}");
             }
 
-            if (await CanConnectAsync(port, socketPath).ConfigureAwait(false))
+            if (await CanConnectAsync(port, socketPath).ConfigureAwait(false) || (port is { } p && ListensInItsNamespace(p)))
             {
                 return;
             }
@@ -121,6 +121,28 @@ public sealed class LabProcess : IDisposable
                 }
             }
         }
+    }
+
+    /// <summary>Whether the process's own network namespace has a TCP listener on the port (any address): for labs in a namespace of their own.</summary>
+    private bool ListensInItsNamespace(int port)
+    {
+        foreach (var table in new[] { "tcp", "tcp6" })
+        {
+            try
+            {
+                var suffix = ":" + port.ToString("X4", System.Globalization.CultureInfo.InvariantCulture);
+                if (File.ReadLines($"/proc/{Pid}/net/{table}").Skip(1).Any(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries) is { Length: > 3 } f && f[1].EndsWith(suffix, StringComparison.Ordinal) && f[3] == "0A"))
+                {
+                    return true;
+                }
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                return false;
+            }
+        }
+
+        return false;
     }
 
     private static async Task<bool> CanConnectAsync(int? port, string? socketPath)

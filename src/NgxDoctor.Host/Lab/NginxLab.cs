@@ -30,6 +30,9 @@ public sealed class NginxLab : IDisposable
 
     public LabProcess? Nginx { get; private set; }
 
+    /// <summary>A command every process of the lab is started under (e.g. `ip netns exec NS`); it must exec, keeping the PID.</summary>
+    public IReadOnlyList<string> Wrapper { get; set; } = [];
+
     public static NginxLab Create(string? binary = null)
     {
         var nginx = NginxBinary.Locate(binary) ?? throw new NoNginxException("no nginx binary found: install it with `sudo apt-get install -y nginx` (Debian/Ubuntu), or name one in NGXDOCTOR_NGINX");
@@ -74,15 +77,14 @@ public sealed class NginxLab : IDisposable
 
     public async Task StartAsync()
     {
-        Nginx = LabProcess.Start(Binary, ["-p", Root, "-c", ConfigFile, "-e", ErrorLog, "-g", "daemon off;"]);
-        _processes.Add(Nginx);
+        Nginx = StartProcess(Binary, ["-p", Root, "-c", ConfigFile, "-e", ErrorLog, "-g", "daemon off;"]);
         await Nginx.WaitUntilListeningAsync(Port, null, TimeSpan.FromSeconds(10)).ConfigureAwait(false);
     }
 
     /// <summary>Starts a process that belongs to this lab (a backend) and stops it when the lab is disposed.</summary>
     public LabProcess StartProcess(string file, IEnumerable<string> args)
     {
-        var p = LabProcess.Start(file, args, Root);
+        var p = Wrapper.Count == 0 ? LabProcess.Start(file, args, Root) : LabProcess.Start(Wrapper[0], [.. Wrapper.Skip(1), file, .. args], Root);
         _processes.Add(p);
         return p;
     }

@@ -71,7 +71,7 @@ public static class ListenerTable
         return ip.IsIPv4MappedToIPv6 ? ip.MapToIPv4().ToString() : ip.ToString();
     }
 
-    private static Dictionary<ulong, List<ProcessInfo>> SocketOwners(IReadOnlyList<ProcessInfo> processes, HashSet<ulong> wanted, string procRoot)
+    public static Dictionary<ulong, List<ProcessInfo>> SocketOwners(IReadOnlyList<ProcessInfo> processes, HashSet<ulong> wanted, string procRoot)
     {
         var owners = new Dictionary<ulong, List<ProcessInfo>>();
         foreach (var p in processes)
@@ -117,7 +117,7 @@ public static class ListenerTable
         return owners;
     }
 
-    private static string ReadOrEmpty(string path)
+    public static string ReadOrEmpty(string path)
     {
         try
         {

@@ -1,0 +1,32 @@
+using NgxDoctor.Config.Upstreams;
+using NgxDoctor.Core.Facts;
+
+namespace NgxDoctor.Core.Analysis;
+
+/// <summary>The local listener behind an upstream address (by IP, or by the addresses its name resolves to now).</summary>
+public static class TargetListeners
+{
+    public static Listener? Find(DiagnosisFacts facts, UpstreamTarget target)
+    {
+        if (facts.Listeners is null || target.Address.Port is not { } port || target.Address.Host is not { } host)
+        {
+            return null;
+        }
+
+        var addresses = Addresses(facts, target);
+        return facts.Listeners.FirstOrDefault(l => l.Path is null && l.Port == port && (l.IsWildcard || addresses.Contains(l.Address ?? "")));
+    }
+
+    /// <summary>The IPs a target stands for: its literal address, or what the system resolver says its name is now.</summary>
+    public static IReadOnlyList<string> Addresses(DiagnosisFacts facts, UpstreamTarget target)
+    {
+        var host = target.Address.Host ?? "";
+        if (target.Address.Kind == UpstreamAddressKind.Ip)
+        {
+            return [host.Trim('[', ']')];
+        }
+
+        var lookup = facts.Dns?.FirstOrDefault(d => d.Server == DnsLookup.System && string.Equals(d.Name, host, StringComparison.OrdinalIgnoreCase));
+        return lookup?.Addresses ?? (host == "localhost" ? ["127.0.0.1"] : []);
+    }
+}

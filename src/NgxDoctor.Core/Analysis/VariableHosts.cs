@@ -1,0 +1,58 @@
+using System.Net;
+using NgxDoctor.Config.Upstreams;
+
+namespace NgxDoctor.Core.Analysis;
+
+/// <summary>A hostname nginx resolves per request (a pass built from variables whose `set` value is known).</summary>
+public sealed record VariableHost(UpstreamTarget Target, PassSite Site, string Host, int? Port);
+
+/// <summary>
+/// The hostnames behind passes built from variables: nginx resolves these with its own `resolver` on every request
+/// (not /etc/hosts), unlike literal names, which the system resolver turns into addresses once at start-up.
+/// </summary>
+public static class VariableHosts
+{
+    public static IEnumerable<VariableHost> Find(UpstreamInventory inventory)
+    {
+        foreach (var target in inventory.Targets.Where(t => t.Address.Kind == UpstreamAddressKind.Variable))
+        {
+            foreach (var site in target.Sites.Where(s => s.ExpandedArgument is not null))
+            {
+                var pass = PassDirective.Find(site.Directive)!;
+                var (_, address, _) = pass.Split(site.ExpandedArgument!);
+                var parsed = UpstreamAddress.Parse(address, pass.PortFor(site.Protocol));
+                if (parsed.Host is { } host && !IPAddress.TryParse(host, out _) && inventory.Groups.All(g => g.Name != host)
+                    && !address.StartsWith("unix:", StringComparison.Ordinal))
+                {
+                    yield return new VariableHost(target, site, host, parsed.Port);
+                }
+            }
+        }
+    }
+
+    /// <summary>The servers of a `resolver` line ("127.0.0.1", "[::1]:5353", "dns.local"), each as (host, port).</summary>
+    public static IReadOnlyList<(string Host, int Port)> Servers(string resolverValue)
+    {
+        var servers = new List<(string, int)>();
+        foreach (var word in resolverValue.Split(' ', StringSplitOptions.RemoveEmptyEntries).Where(w => !w.Contains('=', StringComparison.Ordinal)))
+        {
+            if (word.StartsWith('['))
+            {
+                var close = word.IndexOf(']', StringComparison.Ordinal);
+                var port = close > 0 && close + 2 < word.Length && int.TryParse(word[(close + 2)..], out var p6) ? p6 : 53;
+                servers.Add((word[1..Math.Max(1, close)], port));
+            }
+            else if (word.Count(c => c == ':') == 1)
+            {
+                var colon = word.IndexOf(':', StringComparison.Ordinal);
+                servers.Add((word[..colon], int.TryParse(word[(colon + 1)..], out var p) ? p : 53));
+            }
+            else
+            {
+                servers.Add((word, 53));
+            }
+        }
+
+        return servers;
+    }
+}

@@ -1,0 +1,57 @@
+namespace NgxDoctor.Core.Facts;
+
+/// <summary>One name looked up: by the system resolver (as nginx does at start-up) or by a `resolver` nginx names.</summary>
+public sealed record DnsLookup(string Name, string Server, string Outcome, IReadOnlyList<string> Addresses, double ElapsedMs, string Detail)
+{
+    public const string System = "system";
+    public const string Ok = "ok";
+    public const string NotFound = "not-found";
+    public const string NoAnswer = "no-answer";
+    public const string Failed = "failed";
+}
+
+/// <summary>TCP connections of the host to one remote address, by state, and how many of them nginx's workers hold.</summary>
+public sealed record ConnectionCount(string Remote, int Established, int TimeWait, int Other, int HeldByNginx);
+
+/// <summary>A packet-filter rule that drops or rejects traffic, with what it matches (null: anything).</summary>
+public sealed record FirewallRule(string Chain, string Verdict, string? Protocol, IReadOnlyList<string> Addresses, IReadOnlyList<string> Ports, string Text)
+{
+    /// <summary>Whether traffic to this address and port meets the rule (addresses as written: an IP or a CIDR prefix).</summary>
+    public bool Matches(string address, int port) =>
+        (Protocol is null or "tcp") && (Addresses.Count == 0 || Addresses.Any(a => Cidr.Contains(a, address)))
+        && (Ports.Count == 0 || Ports.Any(p => PortMatches(p, port)));
+
+    private static bool PortMatches(string spec, int port)
+    {
+        var dash = spec.IndexOfAny(['-', ':']);
+        return dash > 0
+            ? int.TryParse(spec[..dash], out var lo) && int.TryParse(spec[(dash + 1)..], out var hi) && port >= lo && port <= hi
+            : int.TryParse(spec, out var p) && p == port;
+    }
+}
+
+/// <summary>The packet filter's drop/reject rules as read with nft or iptables-save, or why they could not be read.</summary>
+public sealed record FirewallFacts(string Source, string? Problem, IReadOnlyList<FirewallRule> Rules);
+
+/// <summary>Kernel limits that bound what nginx and its backends can do.</summary>
+public sealed record SystemFacts
+{
+    /// <summary>net.core.somaxconn: the cap on every listen backlog.</summary>
+    public int? Somaxconn { get; init; }
+
+    /// <summary>net.ipv4.ip_local_port_range: the ports a connection to one upstream address can use.</summary>
+    public int? EphemeralLow { get; init; }
+
+    public int? EphemeralHigh { get; init; }
+
+    public long? MemTotalKb { get; init; }
+
+    public long? MemAvailableKb { get; init; }
+
+    public long? SwapTotalKb { get; init; }
+
+    public long? SwapFreeKb { get; init; }
+
+    [System.Text.Json.Serialization.JsonIgnore]
+    public int EphemeralCount => EphemeralLow is { } lo && EphemeralHigh is { } hi ? hi - lo + 1 : 0;
+}

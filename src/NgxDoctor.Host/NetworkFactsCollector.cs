@@ -1,0 +1,34 @@
+using NgxDoctor.Config.Upstreams;
+using NgxDoctor.Core.Analysis;
+using NgxDoctor.Core.Facts;
+using NgxDoctor.Host.Firewall;
+using NgxDoctor.Host.Probes;
+using NgxDoctor.Host.Proc;
+
+namespace NgxDoctor.Host;
+
+/// <summary>
+/// What lies between nginx and its upstreams: their names now, connections by state, kernel limits, and (only when a
+/// listening upstream did not accept nginx's connection) the packet filter's rules.
+/// </summary>
+public static class NetworkFactsCollector
+{
+    public static Task<IReadOnlyList<DnsLookup>> DnsAsync(UpstreamInventory inventory, TimeSpan timeout, CancellationToken ct) =>
+        DnsProbe.RunAsync(inventory, timeout, ct);
+
+    public static IReadOnlyList<ConnectionCount> Connections(UpstreamInventory inventory, NginxInstance? instance, IReadOnlyList<ProcessInfo> processes, string procRoot)
+    {
+        var ports = inventory.Targets.Where(t => t.Address.Port is not null && t.Address.Kind != UpstreamAddressKind.Unix)
+            .Select(t => t.Address.Port!.Value).ToHashSet();
+        var workers = processes.Where(p => instance?.WorkerPids.Contains(p.Pid) == true).ToList();
+        return ConnectionTable.Read(ports, workers, procRoot);
+    }
+
+    /// <summary>The rules, when some upstream that listens (or is remote) timed out or refused nginx's connection; else null.</summary>
+    public static async Task<FirewallFacts?> FirewallAsync(DiagnosisFacts facts, CancellationToken ct)
+    {
+        var contradicted = facts.Inventory.Targets.Any(t => facts.ProbeFor(t) is { Outcome: ProbeOutcome.TimedOut or ProbeOutcome.Refused } p
+            && (TargetListeners.Find(facts, t) is not null || (p.Outcome == ProbeOutcome.TimedOut && !t.Address.IsLoopback)));
+        return contradicted ? await FirewallReader.ReadAsync(ct).ConfigureAwait(false) : null;
+    }
+}

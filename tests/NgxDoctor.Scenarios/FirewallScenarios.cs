@@ -1,0 +1,29 @@
+namespace NgxDoctor.Scenarios;
+
+/// <summary>
+/// A backend behind a DROP rule and one behind a REJECT rule, in a network namespace the test creates (the host's
+/// packet filter is never touched): nginx, the backend and ngxdoctor all run inside it.
+/// </summary>
+public class FirewallScenarios
+{
+    [Theory]
+    [InlineData("drop", "dropped")]
+    [InlineData("reject with tcp reset", "rejected")]
+    public async Task A_rule_in_front_of_a_listening_backend_is_firewall_blocked_with_the_rule_quoted(string verdict, string word)
+    {
+        using var ns = Namespaces.CreateNetwork();
+        using var lab = new ScenarioLab();
+        lab.Nginx.Wrapper = ns.Wrapper;
+        var port = ScenarioLab.FreePort();
+        await lab.StartFakeAsync(port, "ok");
+        var snapshot = await lab.StartNginxAsync(lab.Server($"location / {{ proxy_pass http://127.0.0.1:{port}; proxy_connect_timeout 2s; }}"));
+        ns.Nft("add table inet ngxdtest");
+        ns.Nft("add chain inet ngxdtest input { type filter hook input priority 0 ; }");
+        ns.Nft($"add rule inet ngxdtest input tcp dport {ScenarioLab.Str(port)} {verdict}");
+
+        var f = ScenarioLab.Only(lab.Diagnose(snapshot), "firewall-blocked");
+        var evidence = ScenarioLab.Evidence(f);
+        Assert.Contains($"tcp dport {ScenarioLab.Str(port)}", evidence, StringComparison.Ordinal);
+        Assert.Contains($"yet the connection was {word}", evidence, StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,65 @@
+using System.Diagnostics;
+
+namespace NgxDoctor.Scenarios;
+
+/// <summary>
+/// Namespaces a scenario makes for itself, so that it can change what it must not change on the host: a network
+/// namespace for packet-filter rules, a private mount namespace to give the lab its own /etc/hosts.
+/// </summary>
+public static class Namespaces
+{
+    /// <summary>A new network namespace with loopback up; the returned wrapper runs a command inside it. Deleted on dispose.</summary>
+    public static NetworkNamespace CreateNetwork()
+    {
+        var name = "ngxd-" + Guid.NewGuid().ToString("N")[..8];
+        Run("ip", "netns", "add", name);
+        Run("ip", "netns", "exec", name, "ip", "link", "set", "lo", "up");
+        return new NetworkNamespace(name);
+    }
+
+    /// <summary>A wrapper that runs a command in a private mount namespace where <paramref name="hostsFile"/> is /etc/hosts.</summary>
+    public static IReadOnlyList<string> WithHosts(string hostsFile) =>
+        ["unshare", "--mount", "--propagation", "private", "sh", "-c", $"mount --bind '{hostsFile}' /etc/hosts && exec \"$0\" \"$@\""];
+
+    public static string Run(string file, params string[] args)
+    {
+        var psi = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in args)
+        {
+            psi.ArgumentList.Add(a);
+        }
+
+        using var p = Process.Start(psi)!;
+        var output = p.StandardOutput.ReadToEndAsync();
+        var errors = p.StandardError.ReadToEndAsync();
+        if (!p.WaitForExit(TimeSpan.FromSeconds(20)))
+        {
+            p.Kill(entireProcessTree: true);
+            throw new TimeoutException($"{file} {string.Join(' ', args)} did not finish");
+        }
+
+        return p.ExitCode == 0 ? output.Result : throw new InvalidOperationException($"{file} {string.Join(' ', args)} failed ({p.ExitCode}): {errors.Result}");
+    }
+}
+
+public sealed class NetworkNamespace(string name) : IDisposable
+{
+    public string Name { get; } = name;
+
+    public IReadOnlyList<string> Wrapper => ["ip", "netns", "exec", Name];
+
+    /// <summary>Runs an nft command (arguments as one would type them) inside the namespace.</summary>
+    public void Nft(string command) => Namespaces.Run("ip", "netns", "exec", Name, "nft", command);
+
+    public void Dispose()
+    {
+        try
+        {
+            Namespaces.Run("ip", "netns", "del", Name);
+        }
+        catch (InvalidOperationException)
+        {
+            // Already gone.
+        }
+    }
+}
