@@ -31,8 +31,14 @@ public static class FactsBuilder
             OomKills = [],
             HttpProbes = [],
             FastCgiProbes = [],
+            Dns = [],
+            Connections = [],
         };
     }
+
+    /// <summary>A name looked up: by the system resolver unless a resolver server ("127.0.0.1:53") is given.</summary>
+    public static DiagnosisFacts Resolve(this DiagnosisFacts f, string name, string outcome, string[] addresses, string server = DnsLookup.System) =>
+        f with { Dns = [.. f.Dns!, new DnsLookup(name, server, outcome, addresses, 0.4, addresses.Length > 0 ? string.Join(", ", addresses) : outcome)] };
 
     public static readonly DateTime Now = new(2026, 11, 28, 3, 0, 0);
 

@@ -35,13 +35,27 @@ public sealed class ScenarioLab : IDisposable
 
     /// <summary>A deliberately broken HTTP backend (tests/TestSupport/fake_backend.py): ok, slow S, close, bigheader, garbage, status502.</summary>
     /// <summary>With <paramref name="tls"/> (PEM certificate and key files) it speaks TLS.</summary>
-    public async Task<LabProcess> StartFakeAsync(int port, string mode, double arg = 0, (string Cert, string Key)? tls = null)
+    public async Task<LabProcess> StartFakeAsync(int port, string mode, double arg = 0, (string Cert, string Key)? tls = null, string address = "127.0.0.1")
     {
         var python = DemoScenario.FindOnPath("python3") ?? throw new InvalidOperationException("python3 is needed (apt-get install python3)");
         var script = Path.Combine(AppContext.BaseDirectory, "fake_backend.py");
-        string[] args = [script, mode, Str(port), arg.ToString(CultureInfo.InvariantCulture), .. tls is { } t ? new[] { t.Cert, t.Key } : []];
+        string[] args = [script, mode, $"{address}:{Str(port)}", arg.ToString(CultureInfo.InvariantCulture), .. tls is { } t ? new[] { t.Cert, t.Key } : []];
         var p = Nginx.StartProcess(python, args);
         await p.WaitUntilListeningAsync(port, null, TimeSpan.FromSeconds(15));
+        return p;
+    }
+
+    /// <summary>A DNS server of the test's own on 127.0.0.1:PORT/udp (tests/TestSupport/fake_dns.py): "silent", or "answer" from a table file.</summary>
+    public async Task<LabProcess> StartDnsAsync(int port, string mode, string? table = null)
+    {
+        var python = DemoScenario.FindOnPath("python3") ?? throw new InvalidOperationException("python3 is needed (apt-get install python3)");
+        var p = Nginx.StartProcess(python, [Path.Combine(AppContext.BaseDirectory, "fake_dns.py"), mode, Str(port), .. table is null ? Array.Empty<string>() : [table]]);
+        for (var i = 0; i < 200 && !p.Output.Contains("ready", StringComparison.Ordinal); i++)
+        {
+            Assert.False(p.HasExited, p.Output);
+            await Task.Delay(50);
+        }
+
         return p;
     }
 

@@ -65,7 +65,7 @@ public sealed class FirewallCheck : ICheck
     {
         var evidence = DeadTargets.ConfigEvidence(target);
         evidence.Add(new Evidence("probe", $"{probe.Method} {target.Address.Text}", probe.Describe));
-        var dropped = probe.Outcome == ProbeOutcome.TimedOut ? "dropped" : "rejected";
+        var (dropped, drops) = probe.Outcome == ProbeOutcome.TimedOut ? ("dropped", "drops") : ("rejected", "rejects");
         if (listener is not null)
         {
             evidence.Add(new Evidence("process", listener.Display, $"{listener.Owner} listens and its accept queue is empty, yet the connection was {dropped}"));
@@ -88,10 +88,10 @@ public sealed class FirewallCheck : ICheck
             ? timeout is null ? " nginx waits for the connect timeout, then 504." : $" nginx waits {timeout.Value} (connect timeout), then 504."
             : " nginx gets connection refused: 502.";
         var title = listener is null
-            ? $"A local packet filter rule {dropped[..^1]}s connections to {target.Address.Text}"
+            ? $"A local packet filter rule {drops} connections to {target.Address.Text}"
             : $"Connections to {target.Address.Text} are {dropped} although {listener.Owner} listens there";
         return new Finding(Cause.FirewallBlocked, Severity.Critical, target.Address.Text, title, evidence,
-            new Remedy($"Remove or narrow the rule that {dropped[..^1]}s traffic to port {target.Address.Port} (or add an accept for nginx before it).{when}",
+            new Remedy($"Remove or narrow the rule that {drops} traffic to port {target.Address.Port} (or add an accept for nginx before it).{when}",
                 ["nft -a list ruleset", "iptables-save", $"ss -ltnp 'sport = :{target.Address.Port}'"]))
         {
             Check = "firewall",

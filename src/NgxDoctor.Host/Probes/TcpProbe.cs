@@ -36,13 +36,36 @@ public static class TcpProbe
             }
         }
 
-        var address = addresses[0];
+        // nginx makes every address of a name a server of its own: the probe tries each, as its next-upstream would.
+        var failures = new List<string>();
+        ProbeResult? first = null;
+        foreach (var address in addresses.Distinct())
+        {
+            var r = await ConnectAsync(target, address, port, literal is null, timeout, clock, cts.Token).ConfigureAwait(false);
+            if (r.Outcome == ProbeOutcome.Connected)
+            {
+                var also = failures.Count > 0 ? $"; {string.Join("; ", failures)}" : "";
+                return r with { Detail = r.Detail + also };
+            }
+
+            first ??= r;
+            failures.Add($"{address}: {r.Detail}");
+            if (r.Outcome == ProbeOutcome.TimedOut)
+            {
+                break;
+            }
+        }
+
+        return addresses.Length > 1 ? first! with { Detail = string.Join("; ", failures) } : first!;
+    }
+
+    private static async Task<ProbeResult> ConnectAsync(string target, IPAddress address, int port, bool named, TimeSpan timeout, Stopwatch clock, CancellationToken ct)
+    {
         using var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
         try
         {
-            await socket.ConnectAsync(new IPEndPoint(address, port), cts.Token).ConfigureAwait(false);
-            var where = literal is null ? $" ({address})" : "";
-            return new ProbeResult(target, "tcp", ProbeOutcome.Connected, clock.Elapsed.TotalMilliseconds, "connected" + where);
+            await socket.ConnectAsync(new IPEndPoint(address, port), ct).ConfigureAwait(false);
+            return new ProbeResult(target, "tcp", ProbeOutcome.Connected, clock.Elapsed.TotalMilliseconds, "connected" + (named ? $" ({address})" : ""));
         }
         catch (OperationCanceledException)
         {

@@ -1,0 +1,85 @@
+namespace NgxDoctor.Scenarios;
+
+/// <summary>
+/// Names nginx resolves: per request through a `resolver` (a DNS server of the test's own on 127.0.0.1), and once at
+/// start-up through /etc/hosts, which the test replaces only inside a private mount namespace for the lab's processes
+/// and ngxdoctor (never the host's file).
+/// </summary>
+public class DnsScenarios
+{
+    [Fact]
+    public async Task A_resolver_that_does_not_answer_is_dns_failure_and_nginx_agrees()
+    {
+        using var lab = new ScenarioLab();
+        var dns = ScenarioLab.FreePort();
+        await lab.StartDnsAsync(dns, "silent");
+        var snapshot = await lab.StartNginxAsync(lab.Server(
+            $"resolver 127.0.0.1:{ScenarioLab.Str(dns)}; resolver_timeout 1s; location / {{ set $backend api.test; proxy_pass http://$backend:8080; }}"));
+
+        var f = ScenarioLab.Only(lab.Diagnose(snapshot), "dns-failure");
+        var evidence = ScenarioLab.Evidence(f);
+        Assert.Contains($"no answer from 127.0.0.1:{ScenarioLab.Str(dns)}", evidence, StringComparison.Ordinal);
+        Assert.Contains("resolver_timeout 1s", evidence, StringComparison.Ordinal);
+        Assert.Equal(502, (await lab.GetAsync("/"))[0]);
+    }
+
+    [Fact]
+    public async Task A_name_the_resolver_answers_is_healthy()
+    {
+        using var lab = new ScenarioLab();
+        var dns = ScenarioLab.FreePort();
+        var port = ScenarioLab.FreePort();
+        var table = lab.Nginx.PathOf("dns-table");
+        File.WriteAllText(table, "api.test 127.0.0.1\n");
+        await lab.StartDnsAsync(dns, "answer", table);
+        await lab.StartFakeAsync(port, "ok");
+        var snapshot = await lab.StartNginxAsync(lab.Server(
+            $"resolver 127.0.0.1:{ScenarioLab.Str(dns)} ipv6=off; location / {{ set $backend api.test; proxy_pass http://$backend:{ScenarioLab.Str(port)}; }}"));
+
+        Assert.Equal("ok", lab.Diagnose(snapshot).Json.GetProperty("status").GetString());
+        Assert.Equal(200, (await lab.GetAsync("/"))[0]);
+    }
+
+    [Fact]
+    public async Task An_address_that_changed_after_nginx_started_is_dns_stale()
+    {
+        using var lab = new ScenarioLab();
+        var hosts = lab.Nginx.PathOf("hosts");
+        File.WriteAllText(hosts, "127.0.0.1 localhost\n127.0.0.2 backend.test\n");
+        lab.Nginx.Wrapper = Namespaces.WithHosts(hosts);
+        var port = ScenarioLab.FreePort();
+        var old = await lab.StartFakeAsync(port, "ok", 0, null, "127.0.0.2");
+        var snapshot = await lab.StartNginxAsync(lab.Server($"location / {{ proxy_pass http://backend.test:{ScenarioLab.Str(port)}; }}"));
+        Assert.Equal(200, (await lab.GetAsync("/"))[0]);
+
+        // The backend moves to 127.0.0.3 and DNS (here /etc/hosts, rewritten in place) follows; nginx does not.
+        old.Stop();
+        await lab.StartFakeAsync(port, "ok", 0, null, "127.0.0.3");
+        File.WriteAllText(hosts, "127.0.0.1 localhost\n127.0.0.3 backend.test\n");
+        Assert.Equal(502, (await lab.GetAsync("/"))[0]);
+
+        var f = ScenarioLab.Only(lab.Diagnose(snapshot), "dns-stale");
+        Assert.Equal("critical", f.GetProperty("severity").GetString());
+        var evidence = ScenarioLab.Evidence(f);
+        Assert.Contains("resolves now to 127.0.0.3", evidence, StringComparison.Ordinal);
+        Assert.Contains($"127.0.0.2:{ScenarioLab.Str(port)}", evidence, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Localhost_resolving_to_ipv6_too_while_the_backend_listens_on_ipv4_only_is_found()
+    {
+        using var lab = new ScenarioLab();
+        var hosts = lab.Nginx.PathOf("hosts");
+        File.WriteAllText(hosts, "::1 localhost\n127.0.0.1 localhost\n");
+        lab.Nginx.Wrapper = Namespaces.WithHosts(hosts);
+        var port = ScenarioLab.FreePort();
+        await lab.StartFakeAsync(port, "ok");
+        var snapshot = await lab.StartNginxAsync(lab.Server($"location / {{ proxy_pass http://localhost:{ScenarioLab.Str(port)}; }}"));
+        await lab.GetAsync("/", 4);
+
+        var f = ScenarioLab.Only(lab.Diagnose(snapshot), "wrong-address");
+        var evidence = ScenarioLab.Evidence(f);
+        Assert.Contains($"[::1]:{ScenarioLab.Str(port)}", evidence, StringComparison.Ordinal);
+        Assert.Contains("nothing listens here", evidence, StringComparison.Ordinal);
+    }
+}
