@@ -157,14 +157,21 @@ public static class FactsCollector
         return new ConfigTestResult(r.CommandLine, r.ExitCode, r.Output);
     }
 
-    /// <summary>An HTTP request to every http(s) upstream whose connect succeeded, all at once.</summary>
+    /// <summary>A request in its protocol (HTTP, uwsgi, SCGI, HTTP/2 for gRPC) to every such upstream whose connect succeeded, all at once.</summary>
     private static async Task<IReadOnlyList<HttpProbeResult>> HttpProbesAsync(UpstreamInventory inventory, IReadOnlyList<ProbeResult> probes, TimeSpan timeout, string? healthPath, string? configDir, CancellationToken ct)
     {
         var connected = probes.Where(p => p.Outcome == ProbeOutcome.Connected).Select(p => p.Target).ToHashSet(StringComparer.Ordinal);
         var tasks = inventory.Targets
-            .Where(t => t.Sites[0].Directive == "proxy_pass" && t.Protocol is "http" or "https" && connected.Contains(t.Address.Text))
+            .Where(t => t.Sites[0].Directive is "proxy_pass" or "uwsgi_pass" or "scgi_pass" or "grpc_pass" && connected.Contains(t.Address.Text))
             .GroupBy(t => t.Address.Text).Select(g => g.First())
-            .Select(t => HttpProbe.RunAsync(t, Core.Analysis.HttpRequestPlan.For(t, t.Sites[0], healthPath), timeout, ct, configDir));
+            .Select(t => (Target: t, Plan: Core.Analysis.HttpRequestPlan.For(t, t.Sites[0], healthPath)))
+            .Select(x => x.Target.Sites[0].Directive switch
+            {
+                "uwsgi_pass" => UwsgiProbe.RunAsync(x.Target, x.Plan, timeout, ct, configDir),
+                "scgi_pass" => ScgiProbe.RunAsync(x.Target, x.Plan, timeout, ct),
+                "grpc_pass" => GrpcProbe.RunAsync(x.Target, x.Plan, timeout, ct, configDir),
+                _ => HttpProbe.RunAsync(x.Target, x.Plan, timeout, ct, configDir),
+            });
         return await Task.WhenAll(tasks).ConfigureAwait(false);
     }
 

@@ -70,4 +70,26 @@ public class FastCgiScenarios
         var f = ScenarioLab.Only(lab.Diagnose(snapshot), "bad-response");
         Assert.Contains("not FastCGI: the reply starts with", ScenarioLab.Evidence(f), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task The_fastcgi_client_reads_real_php_fpm_ping_and_status_in_text_and_json()
+    {
+        using var lab = new ScenarioLab();
+        var sock = lab.Nginx.PathOf("run/client.sock");
+        await lab.StartPhpFpmAsync(sock, owner: "root", group: "root", statusPath: "/fpm-status", pingPath: "/fpm-ping", maxChildren: 3);
+        var target = Config.Upstreams.InventoryBuilder.Build(new Config.ConfigLoader(new Config.DumpConfigSource(new Dictionary<string, string>
+        {
+            ["/etc/nginx/nginx.conf"] = $"events {{}} http {{ server {{ location / {{ fastcgi_pass unix:{sock}; }} }} }}",
+        })).Load("/etc/nginx/nginx.conf")).Targets[0];
+
+        var ping = await Host.Probes.FastCgiProbe.RunAsync(target, "/fpm-ping", "", TimeSpan.FromSeconds(5));
+        Assert.True(ping.Outcome == "ok" && ping.Detail.Contains("pong", StringComparison.Ordinal), ping.ToString());
+
+        var json = await Host.Probes.FastCgiProbe.RunAsync(target, "/fpm-status", "json&full", TimeSpan.FromSeconds(5));
+        Assert.True(json.PoolStatus is { Pool: "www", TotalProcesses: 3 }, json.ToString());
+
+        var text = await Host.Probes.FastCgiProbe.RunAsync(target, "/fpm-status", "", TimeSpan.FromSeconds(5));
+        Assert.True(text.PoolStatus is { Pool: "www", TotalProcesses: 3, ActiveProcesses: 1 }, text.ToString());
+        Assert.Equal(json.PoolStatus!.ListenQueueLength, text.PoolStatus!.ListenQueueLength);
+    }
 }

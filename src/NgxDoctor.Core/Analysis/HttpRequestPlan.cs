@@ -29,7 +29,7 @@ public sealed record HttpRequestPlan(string Path, string Host)
             var h => h,
         };
         var host = Expand(site.HostHeader);
-        return new HttpRequestPlan(path, host) { Tls = target.Protocol == "https" ? TlsFor(site, Expand) : null };
+        return new HttpRequestPlan(path, host) { Tls = target.Protocol is "https" or "grpcs" or "suwsgi" ? TlsFor(site, Expand) : null };
     }
 
     private static TlsPlan TlsFor(PassSite site, Func<string, string> expand)

@@ -15,7 +15,7 @@ public sealed class HttpProbeCheck : ICheck
 {
     public string Id => "http-probe";
 
-    public string Title => "HTTP upstreams answer nginx's request with HTTP that fits its buffer";
+    public string Title => "HTTP, uwsgi, SCGI and gRPC upstreams answer nginx's request in their protocol, within its buffer";
 
     public IReadOnlyList<string> Needs => [nameof(DiagnosisFacts.HttpProbes), nameof(DiagnosisFacts.Inventory)];
 
@@ -53,7 +53,7 @@ public sealed class HttpProbeCheck : ICheck
             else if (probe.Outcome is HttpProbeResult.NotHttp or HttpProbeResult.Tls)
             {
                 findings.Add(new Finding(Cause.BadResponse, Severity.Critical, probe.Target,
-                    probe.Outcome == HttpProbeResult.Tls ? $"{probe.Target} and nginx disagree on TLS" : $"{probe.Target} does not answer HTTP",
+                    probe.Outcome == HttpProbeResult.Tls ? $"{probe.Target} and nginx disagree on TLS" : $"{probe.Target} does not answer {Protocol(target)}",
                     evidence,
                     new Remedy("Point nginx at the port that serves HTTP (or use https:// for a TLS port, fastcgi_pass for PHP-FPM, grpc_pass for gRPC).", [$"curl -sv http://{probe.Target}/ -o /dev/null"]))
                 { Check = Id });
@@ -80,4 +80,12 @@ public sealed class HttpProbeCheck : ICheck
 
         return CheckOutcome.Ran(findings);
     }
+
+    private static string Protocol(Config.Upstreams.UpstreamTarget target) => target.Sites[0].Directive switch
+    {
+        "uwsgi_pass" => "uwsgi",
+        "scgi_pass" => "SCGI",
+        "grpc_pass" => "HTTP/2 (gRPC)",
+        _ => "HTTP",
+    };
 }

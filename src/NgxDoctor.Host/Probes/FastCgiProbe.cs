@@ -50,7 +50,7 @@ public static class FastCgiProbe
             var status = headers.Split("\r\n").FirstOrDefault(h => h.StartsWith("Status:", StringComparison.OrdinalIgnoreCase)) is { } line
                 && int.TryParse(line[7..].Trim().Split(' ')[0], out var st) ? st : 200;
             var detail = $"status {status}" + (stderr.Length > 0 ? $", stderr \"{SafeText.Escape(Encoding.UTF8.GetString(stderr), 200)}\"" : "") + (body.Trim() == "pong" ? ", pong" : "");
-            return new(target.Address.Text, request, FastCgiProbeResult.Ok, status, elapsed, detail, query.StartsWith("json", StringComparison.Ordinal) ? ParseStatus(body) : null);
+            return new(target.Address.Text, request, FastCgiProbeResult.Ok, status, elapsed, detail, ParseStatus(body));
         }
         catch (OperationCanceledException)
         {
@@ -66,7 +66,22 @@ public static class FastCgiProbe
         }
     }
 
-    public static FpmStatus? ParseStatus(string json)
+    /// <summary>PHP-FPM's status page, in its JSON (`?json`) or its plain text form; null for any other body.</summary>
+    public static FpmStatus? ParseStatus(string body)
+    {
+        return body.TrimStart().StartsWith('{') ? ParseJson(body) : body.StartsWith("pool:", StringComparison.Ordinal) ? ParseText(body) : null;
+    }
+
+    private static FpmStatus ParseText(string text)
+    {
+        var fields = text.Split('\n').Select(l => l.Split(':', 2)).Where(p => p.Length == 2)
+            .GroupBy(p => p[0].Trim()).ToDictionary(g => g.Key, g => g.First()[1].Trim(), StringComparer.Ordinal);
+        int N(string name) => fields.TryGetValue(name, out var v) && int.TryParse(v, out var i) ? i : 0;
+        return new FpmStatus(fields.GetValueOrDefault("pool", ""), N("listen queue"), N("listen queue len"), N("idle processes"),
+            N("active processes"), N("total processes"), N("max children reached"), N("slow requests"));
+    }
+
+    private static FpmStatus? ParseJson(string json)
     {
         try
         {
@@ -171,7 +186,7 @@ public static class FastCgiProbe
         var read = 0;
         while (read < buffer.Length)
         {
-            var n = await stream.ReadAsync(buffer[read..], ct).ConfigureAwait(false);
+            var n = await SocketErrors.ReadOrResetAsync(stream, buffer[read..], ct).ConfigureAwait(false);
             if (n == 0)
             {
                 return false;

@@ -23,4 +23,17 @@ public static class SocketErrors
             _ => (ProbeOutcome.Error, $"{e.SocketErrorCode}: {e.Message}"),
         },
     };
+
+    /// <summary>A read where a reset by the peer counts as the end of its reply (as a close does: nginx logs both as the backend going away).</summary>
+    public static async ValueTask<int> ReadOrResetAsync(Stream stream, Memory<byte> buffer, CancellationToken ct)
+    {
+        try
+        {
+            return await stream.ReadAsync(buffer, ct).ConfigureAwait(false);
+        }
+        catch (IOException e) when (e.InnerException is SocketException { SocketErrorCode: SocketError.ConnectionReset })
+        {
+            return 0;
+        }
+    }
 }

@@ -1,0 +1,93 @@
+using System.Diagnostics;
+using System.Net.Security;
+using System.Net.Sockets;
+using NgxDoctor.Config.Upstreams;
+using NgxDoctor.Core.Analysis;
+using NgxDoctor.Core.Facts;
+using NgxDoctor.Core.Text;
+
+namespace NgxDoctor.Host.Probes;
+
+/// <summary>What came back for a request: the bytes (up to the cap), whether the reply was complete, and the timings.</summary>
+public sealed record ProbeReply(byte[] Bytes, bool Complete, double ConnectMs, double FirstByteMs);
+
+/// <summary>
+/// One request/reply with an upstream, TLS first for https:// and grpcs://: connect, send, read until the reply is
+/// complete (by the protocol's rule), closed, or capped, all within the timeout. The protocol probes build on it.
+/// </summary>
+public static class ProbeExchange
+{
+    public const int MaxReplyBytes = 64 * 1024;
+
+    /// <summary>Runs the exchange; <paramref name="completeAt"/> says where a reply ends (negative: not yet).</summary>
+    public static async Task<HttpProbeResult> RunAsync(UpstreamTarget target, HttpRequestPlan plan, string request, byte[] payload, Func<ReadOnlyMemory<byte>, int> completeAt,
+        Func<ProbeReply, HttpProbeResult> describe, TimeSpan timeout, CancellationToken ct, string? configDir = null, SslApplicationProtocol? alpn = null)
+    {
+        var clock = Stopwatch.StartNew();
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        cts.CancelAfter(timeout);
+        double connectMs = 0;
+        try
+        {
+            using var socket = await UpstreamConnection.ConnectAsync(target.Address, cts.Token).ConfigureAwait(false);
+            connectMs = clock.Elapsed.TotalMilliseconds;
+            Stream stream = new NetworkStream(socket, ownsSocket: false);
+            string? certificate = null;
+            if (target.Protocol is "https" or "grpcs" or "suwsgi")
+            {
+                var (tls, failure, cert) = await TlsHandshake.RunAsync(stream, plan, target, request, connectMs, timeout, configDir, alpn, cts.Token, ct).ConfigureAwait(false);
+                if (failure is not null)
+                {
+                    return failure;
+                }
+
+                stream = tls!;
+                certificate = cert;
+            }
+
+            await stream.WriteAsync(payload, cts.Token).ConfigureAwait(false);
+            var reply = await ReadAsync(stream, clock, completeAt, cts.Token).ConfigureAwait(false);
+            var result = describe(reply with { ConnectMs = connectMs });
+            return certificate is null ? result : result with { Detail = $"{result.Detail}; {certificate}" };
+        }
+        catch (OperationCanceledException)
+        {
+            return new HttpProbeResult(target.Address.Text, request, HttpProbeResult.NoResponse, null, 0, connectMs, 0, $"no complete reply within {timeout.TotalSeconds:0.#} s");
+        }
+        catch (Exception e) when (e is SocketException or IOException)
+        {
+            return new HttpProbeResult(target.Address.Text, request, HttpProbeResult.Failed, null, 0, connectMs, 0, SafeText.Escape(e.Message, 200));
+        }
+    }
+
+    /// <summary>Where an HTTP header block ends ("\r\n\r\n" included), or -1.</summary>
+    public static int HeaderEnd(ReadOnlyMemory<byte> bytes)
+    {
+        var end = bytes.Span.IndexOf("\r\n\r\n"u8);
+        return end < 0 ? -1 : end + 4;
+    }
+
+    private static async Task<ProbeReply> ReadAsync(Stream stream, Stopwatch clock, Func<ReadOnlyMemory<byte>, int> completeAt, CancellationToken ct)
+    {
+        var buffer = new byte[MaxReplyBytes];
+        var length = 0;
+        double firstByte = 0;
+        while (length < buffer.Length)
+        {
+            var n = await SocketErrors.ReadOrResetAsync(stream, buffer.AsMemory(length), ct).ConfigureAwait(false);
+            if (n == 0)
+            {
+                break;
+            }
+
+            firstByte = firstByte == 0 ? clock.Elapsed.TotalMilliseconds : firstByte;
+            length += n;
+            if (completeAt(buffer.AsMemory(0, length)) is var end and >= 0)
+            {
+                return new ProbeReply(buffer[..end], true, 0, firstByte);
+            }
+        }
+
+        return new ProbeReply(buffer[..length], false, 0, firstByte);
+    }
+}

@@ -1,0 +1,68 @@
+using System.Net.Security;
+using System.Security.Cryptography.X509Certificates;
+using NgxDoctor.Config.Upstreams;
+using NgxDoctor.Core.Analysis;
+using NgxDoctor.Core.Facts;
+using NgxDoctor.Core.Text;
+
+namespace NgxDoctor.Host.Probes;
+
+/// <summary>The TLS handshake nginx makes with an https:// (or grpcs://) upstream, and the verdict its verification would reach.</summary>
+public static class TlsHandshake
+{
+    /// <summary>The handshake with nginx's SNI; when nginx verifies (proxy_ssl_verify on), the verdict it would reach.</summary>
+    public static async Task<(SslStream? Tls, HttpProbeResult? Failure, string? Certificate)> RunAsync(Stream stream, HttpRequestPlan plan, UpstreamTarget target, string request,
+        double connectMs, TimeSpan timeout, string? configDir, SslApplicationProtocol? alpn, CancellationToken token, CancellationToken outer)
+    {
+        var tlsPlan = plan.Tls ?? new TlsPlan(null, plan.Host.Split(':')[0], false, null, null);
+        X509Certificate2? cert = null;
+        var sent = new X509Certificate2Collection();
+        var tls = new SslStream(stream, false, (_, c, chain, _) =>
+        {
+            cert = c is null ? null : new X509Certificate2(c);
+            sent.AddRange(chain?.ChainPolicy.ExtraStore ?? []);
+            return true;
+        });
+        var options = new SslClientAuthenticationOptions { TargetHost = tlsPlan.ServerName ?? "" };
+        if (alpn is not null)
+        {
+            options.ApplicationProtocols = [alpn.Value];
+        }
+
+        HttpProbeResult Fail(string why) => new(target.Address.Text, request, HttpProbeResult.Tls, null, 0, connectMs, 0, why);
+        try
+        {
+            // No SNI unless proxy_ssl_server_name on, as nginx does (an empty target host sends none).
+            await tls.AuthenticateAsClientAsync(options, token).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or System.Security.Authentication.AuthenticationException)
+        {
+            await tls.DisposeAsync().ConfigureAwait(false);
+            return (null, Fail($"TLS handshake failed ({SafeText.Escape(e.Message, 200)}): is this port plain HTTP behind https://?"), null);
+        }
+        catch (OperationCanceledException) when (!outer.IsCancellationRequested)
+        {
+            await tls.DisposeAsync().ConfigureAwait(false);
+
+            // A plain HTTP server waits for a request line that a ClientHello never ends: no answer at all.
+            return (null, Fail($"TLS handshake failed (no answer within {timeout.TotalSeconds:0.#} s): is this port plain HTTP behind https://?"), null);
+        }
+
+        if (cert is null)
+        {
+            return (tls, null, null);
+        }
+
+        var described = TlsVerifier.Describe(cert);
+        if (tlsPlan.Verify && TlsVerifier.Problem(cert, sent, tlsPlan, configDir, DateTime.UtcNow) is { } problem)
+        {
+            await tls.DisposeAsync().ConfigureAwait(false);
+            var how = tlsPlan.ServerName is null ? "without SNI" : $"SNI {tlsPlan.ServerName}";
+            return (null, new HttpProbeResult(target.Address.Text, request, HttpProbeResult.TlsVerify, null, 0, connectMs, 0,
+                $"nginx verifies the certificate for {tlsPlan.VerifyName} ({how}) and would refuse it: {problem} ({described})"), null);
+        }
+
+        return (tls, null, described);
+    }
+
+}
