@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every test of ngxdoctor. Installs what the tests need when missing (Debian: nginx, php8.2-fpm,
-# python3, nodejs, nftables, iptables, iproute2), builds once, runs each test project in turn, and ends with "N passed, N failed".
+# python3, nodejs, gunicorn, nftables, iptables, iproute2), builds once, runs each test project in turn, and ends with "N passed, N failed".
 set -uo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 cd "$here"
@@ -15,6 +15,7 @@ command -v node >/dev/null 2>&1 || command -v nodejs >/dev/null 2>&1 || need+=(n
 [ -x /usr/sbin/iptables-save ] || need+=(iptables)
 command -v ip >/dev/null 2>&1 || need+=(iproute2)
 command -v unshare >/dev/null 2>&1 || need+=(util-linux)
+[ -x /usr/bin/gunicorn ] || need+=(gunicorn)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" != 0 ]; then
     echo "test.sh: missing ${need[*]}; run as root to install them (apt-get)" >&2

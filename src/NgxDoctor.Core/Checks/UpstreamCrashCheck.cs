@@ -15,9 +15,9 @@ public sealed class UpstreamCrashCheck : LogIncidentCheck
 
     protected override IReadOnlyList<string> Kinds => ["premature-close", "fpm-terminated", "fpm-killed", "fpm-signal"];
 
-    /// <summary>OOM kills in the window stand beside a crash as its likely reason.</summary>
+    /// <summary>OOM kills in the window, and a backend timeout shorter than nginx's, stand beside a crash as its likely reasons.</summary>
     protected override IEnumerable<Evidence> ExtraEvidence(DiagnosisFacts facts, UpstreamTarget? target, IReadOnlyList<LogIncident> incidents) =>
-        (facts.OomKills ?? []).TakeLast(3).Select(k => new Evidence("log", "kernel", k.Line));
+        (facts.OomKills ?? []).TakeLast(3).Select(k => new Evidence("log", "kernel", k.Line)).Concat(Analysis.BackendTimeouts.Shorter(facts, target));
 
     protected override string Describe(string upstream, IReadOnlyList<LogIncident> incidents, int count) =>
         $"{upstream} closed or reset {count} connection(s) before answering (502)";

@@ -30,6 +30,11 @@ public sealed class UpstreamTimeoutCheck : LogIncidentCheck
             settings.Add(new Evidence("log", files, $"$upstream_response_time of {traffic.Requests} request(s) to {upstream}: p50 {traffic.P50:0.###} s, p90 {traffic.P90:0.###} s, p99 {traffic.P99:0.###} s, max {traffic.Max:0.###} s"));
         }
 
+        if (target is not null && Analysis.BackendTimeouts.For(facts, target) is { } backend)
+        {
+            settings.Add(new Evidence("process", backend.Source, $"the backend's own limit: {backend.Setting} {backend.Value.TotalSeconds:0.#}s (raise it with nginx's read timeout, or it ends those requests first)"));
+        }
+
         return settings;
     }
 
