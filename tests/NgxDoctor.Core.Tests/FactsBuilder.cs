@@ -33,6 +33,7 @@ public static class FactsBuilder
             FastCgiProbes = [],
             Dns = [],
             Connections = [],
+            System = new SystemFacts { Somaxconn = 4096, EphemeralLow = 32768, EphemeralHigh = 60999, MemTotalKb = 8_000_000, MemAvailableKb = 4_000_000, SwapTotalKb = 0, SwapFreeKb = 0 },
         };
     }
 

@@ -12,15 +12,38 @@ public class ProcParsingTests
         const string tcp = """
               sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode
                0: 0100007F:0BB8 00000000:0000 0A 00000000:00000000 00:00000000 00000000    33        0 12345 1 0000000000000000 100 0 0 10 0
-               1: 00000000:1F90 00000000:0000 0A 00000000:00000011 00:00000000 00000000     0        0 12346 1 0000000000000000 100 0 0 10 0
+               1: 00000000:1F90 00000000:0000 0A 00001000:00000011 00:00000000 00000000     0        0 12346 1 0000000000000000 100 0 0 10 0
                2: 0100007F:0BB8 0100007F:D431 01 00000000:00000000 00:00000000 00000000    33        0 12347 1 0000000000000000 20 4 30 10 -1
             """;
         var rows = ListenerTable.ParseTcp(tcp, "tcp").ToList();
         Assert.Equal(2, rows.Count);
-        Assert.Equal(("tcp", "127.0.0.1", 3000, (string?)null, 12345UL, 0), rows[0]);
+        Assert.Equal(("tcp", "127.0.0.1", 3000, (string?)null, 12345UL, 0, 0), rows[0]);
         Assert.Equal(17, rows[1].Item6);
+        Assert.Equal(4096, rows[1].Item7);
         Assert.Equal("0.0.0.0", rows[1].Item2);
         Assert.Equal(8080, rows[1].Item3);
+    }
+
+    [Fact]
+    public void Connection_rows_give_the_remote_end_and_state_and_skip_listeners()
+    {
+        const string tcp = """
+              sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode
+               0: 0100007F:0BB8 00000000:0000 0A 00000000:00000000 00:00000000 00000000    33        0 12345 1 0000000000000000 100 0 0 10 0
+               1: 0100007F:D431 0100007F:0BB8 01 00000000:00000000 00:00000000 00000000    33        0 12347 1 0000000000000000 20 4 30 10 -1
+               2: 0100007F:D432 0100007F:0BB8 06 00000000:00000000 03:00001770 00000000     0        0 0 3 0000000000000000
+            """;
+        var rows = ConnectionTable.Parse(tcp).ToList();
+        Assert.Equal([("127.0.0.1:3000", 3000, "01", 12347UL), ("127.0.0.1:3000", 3000, "06", 0UL)], rows);
+    }
+
+    [Fact]
+    public void Meminfo_values_are_read_in_kilobytes()
+    {
+        var m = SystemLimits.MemInfo("MemTotal:       24684160 kB\nMemFree:        23000000 kB\nMemAvailable:   24000000 kB\nHugePages_Total:       0\n");
+        Assert.Equal(24684160, m["MemTotal"]);
+        Assert.Equal(24000000, m["MemAvailable"]);
+        Assert.Equal(0, m["HugePages_Total"]);
     }
 
     [Fact]

@@ -33,7 +33,7 @@ public abstract class LogIncidentCheck : ICheck
         {
             var incidents = group.ToList();
             var stopped = LogEvidence.HasStopped(logs, incidents);
-            var target = facts.Inventory.Targets.FirstOrDefault(t => t.Address.Text == group.Key || t.Group == group.Key);
+            var target = group.Key is null ? null : facts.Inventory.Targets.FirstOrDefault(t => t.Address.Text == group.Key || t.Group == group.Key);
             var evidence = target is null ? [] : DeadTargets.ConfigEvidence(target);
             evidence.AddRange(ExtraEvidence(facts, target, incidents));
             evidence.AddRange(LogEvidence.For(incidents));

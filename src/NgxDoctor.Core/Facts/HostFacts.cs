@@ -9,6 +9,9 @@ public sealed record Listener(string Transport, string? Address, int? Port, stri
     /// <summary>Connections the kernel completed that the process has not accepted yet (rx_queue of a TCP listener).</summary>
     public int AcceptQueue { get; init; }
 
+    /// <summary>The listen backlog the kernel applies (the smaller of the program's and net.core.somaxconn); 0 when unknown.</summary>
+    public int Backlog { get; init; }
+
     /// <summary>As nginx would name this address: "127.0.0.1:3000", "[::1]:5000", "*:8080", "unix:/run/x.sock".</summary>
     public string Display => Path is not null
         ? "unix:" + Path

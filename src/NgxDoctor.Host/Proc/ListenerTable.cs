@@ -15,15 +15,16 @@ public static class ListenerTable
 
     public static IReadOnlyList<Listener> Read(IReadOnlyList<ProcessInfo> processes, string procRoot = "/proc")
     {
-        var raw = new List<(string Transport, string? Address, int? Port, string? Path, ulong Inode, int Queue)>();
+        var raw = new List<(string Transport, string? Address, int? Port, string? Path, ulong Inode, int Queue, int Backlog)>();
         raw.AddRange(ParseTcp(ReadOrEmpty(Path.Combine(procRoot, "net/tcp")), "tcp"));
         raw.AddRange(ParseTcp(ReadOrEmpty(Path.Combine(procRoot, "net/tcp6")), "tcp6"));
         raw.AddRange(ParseUnix(ReadOrEmpty(Path.Combine(procRoot, "net/unix"))));
         var owners = SocketOwners(processes, raw.Select(r => r.Inode).ToHashSet(), procRoot);
-        return raw.Select(r => new Listener(r.Transport, r.Address, r.Port, r.Path, r.Inode, owners.TryGetValue(r.Inode, out var p) ? p : []) { AcceptQueue = r.Queue }).ToList();
+        return raw.Select(r => new Listener(r.Transport, r.Address, r.Port, r.Path, r.Inode, owners.TryGetValue(r.Inode, out var p) ? p : []) { AcceptQueue = r.Queue, Backlog = r.Backlog }).ToList();
     }
 
-    public static IEnumerable<(string, string?, int?, string?, ulong, int)> ParseTcp(string text, string transport)
+    /// <summary>For a listening socket, /proc/net/tcp's tx_queue is its backlog and rx_queue the connections waiting in it.</summary>
+    public static IEnumerable<(string, string?, int?, string?, ulong, int, int)> ParseTcp(string text, string transport)
     {
         foreach (var line in text.Split('\n').Skip(1))
         {
@@ -36,12 +37,14 @@ public static class ListenerTable
             var colon = f[1].IndexOf(':', StringComparison.Ordinal);
             var address = DecodeAddress(f[1][..colon]);
             var port = int.Parse(f[1][(colon + 1)..], NumberStyles.HexNumber, CultureInfo.InvariantCulture);
-            var queue = int.Parse(f[4].AsSpan(f[4].IndexOf(':', StringComparison.Ordinal) + 1), NumberStyles.HexNumber, CultureInfo.InvariantCulture);
-            yield return (transport, address, port, null, ulong.Parse(f[9], CultureInfo.InvariantCulture), queue);
+            var sep = f[4].IndexOf(':', StringComparison.Ordinal);
+            var backlog = int.Parse(f[4].AsSpan(0, sep), NumberStyles.HexNumber, CultureInfo.InvariantCulture);
+            var queue = int.Parse(f[4].AsSpan(sep + 1), NumberStyles.HexNumber, CultureInfo.InvariantCulture);
+            yield return (transport, address, port, null, ulong.Parse(f[9], CultureInfo.InvariantCulture), queue, backlog);
         }
     }
 
-    public static IEnumerable<(string, string?, int?, string?, ulong, int)> ParseUnix(string text)
+    public static IEnumerable<(string, string?, int?, string?, ulong, int, int)> ParseUnix(string text)
     {
         foreach (var line in text.Split('\n').Skip(1))
         {
@@ -51,7 +54,7 @@ public static class ListenerTable
                 continue;
             }
 
-            yield return ("unix", null, null, f[7].Trim(), ulong.Parse(f[6], CultureInfo.InvariantCulture), 0);
+            yield return ("unix", null, null, f[7].Trim(), ulong.Parse(f[6], CultureInfo.InvariantCulture), 0, 0);
         }
     }
 
