@@ -16,10 +16,12 @@ public static class Program
               ngxdoctor demo                    # see it diagnose a throwaway broken nginx
               ngxdoctor diagnose                # the running nginx
               ngxdoctor upstreams --json        # what nginx passes requests to
+              ngxdoctor route http://example.com/api   # which server/location/upstream serve a URL
             """)
         {
             DiagnoseCommand.Create(),
             UpstreamsCommand.Create(),
+            RouteCommand.Create(),
             LogsCommand.Create(),
             ExplainCommand.Create(),
             DemoCommand.Create(),

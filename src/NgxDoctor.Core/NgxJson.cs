@@ -16,6 +16,7 @@ namespace NgxDoctor.Core;
 [JsonSerializable(typeof(DiagnosisFacts))]
 [JsonSerializable(typeof(UpstreamInventory))]
 [JsonSerializable(typeof(LogsReport))]
+[JsonSerializable(typeof(NgxDoctor.Core.Analysis.RouteReport))]
 public sealed partial class NgxJson : JsonSerializerContext
 {
     public static string Serialize<T>(T value) => JsonSerializer.Serialize(value, typeof(T), Default);

@@ -133,9 +133,9 @@ public sealed class ScenarioLab : IDisposable
         """;
 
     /// <summary>Runs `diagnose --json` on this lab, checks the contract invariants, returns the run.</summary>
-    public CliRun Diagnose(string confSnapshot)
+    public CliRun Diagnose(string confSnapshot, params string[] extra)
     {
-        var run = NgxDoctorCli.RunUnder(Nginx.Wrapper, TimeSpan.FromSeconds(60), new Dictionary<string, string>(), "diagnose", "--config", Nginx.ConfigFile, "--json");
+        var run = NgxDoctorCli.RunUnder(Nginx.Wrapper, TimeSpan.FromSeconds(60), new Dictionary<string, string>(), ["diagnose", "--config", Nginx.ConfigFile, "--json", .. extra]);
         Assert.True(run.Elapsed < TimeSpan.FromSeconds(20), run.ToString());
         Assert.Equal(confSnapshot, TreeSnapshot.Of(Nginx.PathOf("conf")));
         var status = run.Json.GetProperty("status").GetString();

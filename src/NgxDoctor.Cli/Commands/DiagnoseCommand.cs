@@ -14,7 +14,7 @@ public static class DiagnoseCommand
     public static Command Create()
     {
         var config = new Option<string?>("--config") { Description = "main nginx.conf of the instance (default: the running nginx master's)" };
-        var url = new Option<string?>("--url") { Description = "diagnose only the request path of this URL (needs request routing: not available yet)" };
+        var url = new Option<string?>("--url") { Description = "diagnose the request path of this URL: problems of upstreams it does not reach are never critical" };
         var since = new Option<string>("--since") { Description = "how far back error-log evidence counts as current (e.g. 30s, 2h, 1d)", DefaultValueFactory = _ => "15m" };
         var json = new Option<bool>("--json") { Description = "print exactly one JSON document (the diagnose contract)" };
         var timeout = new Option<double>("--timeout") { Description = "seconds the whole diagnosis may take", DefaultValueFactory = _ => 15 };
@@ -29,6 +29,7 @@ public static class DiagnoseCommand
             Examples:
               ngxdoctor diagnose                          # the running nginx
               ngxdoctor diagnose --config /etc/nginx/nginx.conf --json
+              ngxdoctor diagnose --url https://shop.example.com/checkout
               ngxdoctor diagnose --save-facts host1.json  # then elsewhere: ngxdoctor diagnose --facts host1.json
 
             Exit codes: 0 ok, 1 warning, 2 critical, 3 unknown (ngxdoctor could not run).
@@ -38,12 +39,11 @@ public static class DiagnoseCommand
         };
         cmd.SetAction((r, ct) => CliErrors.GuardAsync(async () =>
         {
-            if (r.GetValue(url) is not null)
-            {
-                throw new UsageException("--url is not supported yet: request routing (which server and location serve a URL) is not built");
-            }
-
             var window = UsageException.Duration("--since", r.GetValue(since));
+            if (r.GetValue(url) is { } given && !RouteCommand.IsHttpUrl(given))
+            {
+                throw new UsageException($"--url: not an http(s) URL: {given}");
+            }
 
             var seconds = r.GetValue(timeout);
             var probeSeconds = r.GetValue(probeTimeout);
@@ -68,6 +68,11 @@ public static class DiagnoseCommand
             }
 
             var report = DiagnosisEngine.Diagnose(diagnosisFacts);
+            if (r.GetValue(url) is { } urlValue)
+            {
+                report = UrlScope.Apply(report, RouteCommand.Build(LoadConfig(diagnosisFacts.ConfigFile), urlValue, null));
+            }
+
             if (r.GetValue(json))
             {
                 Console.Out.WriteLine(NgxJson.Serialize(report));
@@ -93,6 +98,19 @@ public static class DiagnoseCommand
         }
 
         return (await work).Facts;
+    }
+
+    /// <summary>The configuration the facts were gathered from, for routing (with --facts it must still be readable here).</summary>
+    private static NginxConfig LoadConfig(string file)
+    {
+        try
+        {
+            return ConfigLoader.LoadFile(file);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ConfigParseException)
+        {
+            throw new UsageException($"--url needs the configuration to route the URL: {e.Message}");
+        }
     }
 
     private static DiagnosisFacts LoadFacts(string file)

@@ -38,6 +38,12 @@ public static class RequestRouter
             notes.Add($"{d.Pos}: `{d.ToEvidenceText()}` runs in the server block, before any location is chosen");
         }
 
+        if (AutoRedirect(block, request.Path) is { } redirect)
+        {
+            notes.Add($"nginx answers {request.Path} with a 301 redirect to {request.Path}/ (location {redirect.Pattern} passes upstream)");
+            return new RouteResult(request, server, redirect, [new LocationStep(redirect, "auto redirect: the URI is this prefix without its trailing slash")], new Dictionary<string, string>(), [], notes);
+        }
+
         var found = LocationMatcher.Find(block, request.Path);
         if (found.Location is null)
         {
@@ -46,7 +52,6 @@ public static class RequestRouter
         }
 
         var ends = Ends(found.Location.Directive, block, notes);
-        AutoRedirect(block, request.Path, notes);
         return new RouteResult(request, server, found.Location, found.Steps, found.Captures, ends, notes);
     }
 
@@ -83,14 +88,11 @@ public static class RequestRouter
         return ends;
     }
 
-    /// <summary>A request for "/app" where only "location /app/" with a pass exists gets nginx's 301 to "/app/".</summary>
-    private static void AutoRedirect(IReadOnlyList<Directive> block, string path, List<string> notes)
+    /// <summary>A request for "/app" when "location /app/" passes upstream and no location is "/app" itself: nginx's 301 to "/app/".</summary>
+    private static LocationHead? AutoRedirect(IReadOnlyList<Directive> block, string path)
     {
         var heads = block.Where(d => d.Name == "location" && d.Args.Count > 0).Select(LocationHead.Of).ToList();
-        if (heads.Any(h => h.Modifier is "" or "^~" && h.Pattern == path + "/" && (h.Directive.Block ?? []).Any(d => Passes.Contains(d.Name)))
-            && !heads.Any(h => h.Modifier is "=" or "" or "^~" && h.Pattern == path))
-        {
-            notes.Add($"nginx answers {path} with a 301 redirect to {path}/ (location {path}/ passes upstream)");
-        }
+        return heads.Any(h => h.Modifier is "=" or "" or "^~" && h.Pattern == path) ? null
+            : heads.FirstOrDefault(h => h.Modifier is "" or "^~" && h.Pattern == path + "/" && (h.Directive.Block ?? []).Any(d => Passes.Contains(d.Name)));
     }
 }

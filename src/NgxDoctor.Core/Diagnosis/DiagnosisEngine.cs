@@ -64,7 +64,7 @@ public static class DiagnosisEngine
                 : ordered[0] with { Evidence = ordered.SelectMany(f => f.Evidence).Distinct().ToList() };
         });
 
-    private static string StatusOf(IReadOnlyList<Finding> findings, IReadOnlyList<CheckRun> runs)
+    public static string StatusOf(IReadOnlyList<Finding> findings, IReadOnlyList<CheckRun> runs)
     {
         if (findings.Any(f => f.Severity == Severity.Critical))
         {

@@ -16,6 +16,10 @@ public sealed record DiagnosisReport(
     IReadOnlyList<CheckRun> Checks,
     ReportContext Context)
 {
+    /// <summary>With `--url`: the route the diagnosis was limited to.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public Analysis.RouteReport? Route { get; init; }
+
     [System.Text.Json.Serialization.JsonIgnore]
     public int ExitCode => Status switch
     {

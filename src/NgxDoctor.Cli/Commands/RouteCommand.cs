@@ -1,0 +1,75 @@
+using System.CommandLine;
+using NgxDoctor.Cli.Rendering;
+using NgxDoctor.Config;
+using NgxDoctor.Config.Routing;
+using NgxDoctor.Config.Upstreams;
+using NgxDoctor.Core;
+using NgxDoctor.Core.Analysis;
+using NgxDoctor.Host;
+using NgxDoctor.Host.Nginx;
+using NgxDoctor.Host.Proc;
+
+namespace NgxDoctor.Cli.Commands;
+
+/// <summary>`route URL`: which server and location nginx picks for a URL, why, and the upstreams the request ends at.</summary>
+public static class RouteCommand
+{
+    public static Command Create()
+    {
+        var url = new Argument<string>("url") { Description = "the URL as a client asks for it, e.g. http://example.com/api/users?id=1" };
+        var config = new Option<string?>("--config") { Description = "main nginx.conf (default: the running nginx master's)" };
+        var address = new Option<string?>("--address") { Description = "the local IP the connection arrives at, when servers listen on specific addresses" };
+        var json = new Option<bool>("--json") { Description = "print the route as JSON" };
+        var cmd = new Command("route", """
+            Show which server{} and location{} nginx picks for a URL (listen address and port, default_server, exact,
+            wildcard and regex server_name; =, longest prefix, ^~, regexes in file order, nested), with file:line for
+            each step, and the proxy_pass/fastcgi_pass... (and their upstream addresses) the request ends at.
+
+            Examples:
+              ngxdoctor route http://example.com/api/users
+              ngxdoctor route https://shop.example.com:8443/img/logo.png --config /etc/nginx/nginx.conf --json
+            """)
+        {
+            url, config, address, json,
+        };
+        cmd.SetAction((r, ct) => CliErrors.GuardAsync(async () =>
+        {
+            if (!IsHttpUrl(r.GetValue(url)!))
+            {
+                throw new UsageException($"not an http(s) URL: {r.GetValue(url)}");
+            }
+
+            var located = await InstanceLocator.LocateAsync(r.GetValue(config), NginxProcesses.Find(ProcessTable.Read()), ct);
+            var nginx = ConfigLoader.LoadFile(located.ConfigFile);
+            var report = Build(nginx, r.GetValue(url)!, r.GetValue(address));
+            if (r.GetValue(json))
+            {
+                Console.Out.WriteLine(NgxJson.Serialize(report));
+            }
+            else
+            {
+                RouteRenderer.Render(Terminal.Create(), report);
+            }
+
+            return report.Server is null || report.Locations.Count == 0 ? 1 : 0;
+        }));
+        return cmd;
+    }
+
+    public static bool IsHttpUrl(string text) => Uri.TryCreate(text, UriKind.Absolute, out var u) && u.Scheme is "http" or "https";
+
+    public static RouteReport Build(NginxConfig config, string url, string? address)
+    {
+        RouteRequest request;
+        try
+        {
+            request = RouteRequest.Parse(url, address);
+        }
+        catch (FormatException e)
+        {
+            throw new UsageException(e.Message);
+        }
+
+        return RouteReport.From(url, RequestRouter.Route(config, request), InventoryBuilder.Build(config));
+    }
+}
