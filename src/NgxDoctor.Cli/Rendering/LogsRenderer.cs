@@ -64,6 +64,16 @@ public static class LogsRenderer
             }
         }
 
+        if (access.Locations.Count > 0)
+        {
+            console.WriteLine();
+            console.MarkupLine("[bold]By location[/] (5xx and 499, routed through the configuration)");
+            foreach (var l in access.Locations.Take(20))
+            {
+                console.MarkupLine($"  5xx {l.Errors5xx,6} (502 {l.Status502}, 504 {l.Status504})  499 {l.Status499,6}  {Terminal.Safe(l.Location)}");
+            }
+        }
+
         if (access.TopErrorPaths.Count > 0)
         {
             console.WriteLine();

@@ -34,10 +34,13 @@ public static class ServerSelector
         }
 
         var group = Group(onPort, request, notes);
-        var candidates = group.Select(x => x.Server).Distinct().ToList();
-        var names = candidates.SelectMany(s => (s.Block ?? []).Where(d => d.Name == "server_name").SelectMany(d => d.Args.Select(a => (Server: s, Name: a.Value)))).ToList();
-        var host = request.Host;
+        return ByName(group.Select(x => x.Server).Distinct().ToList(), request.Host, group.FirstOrDefault(x => x.Listen.IsDefault).Server);
+    }
 
+    /// <summary>The server among <paramref name="candidates"/> (file order) whose server_name matches the host, else the default.</summary>
+    public static ServerMatch ByName(IReadOnlyList<Directive> candidates, string host, Directive? defaultServer)
+    {
+        var names = candidates.SelectMany(s => (s.Block ?? []).Where(d => d.Name == "server_name").SelectMany(d => d.Args.Select(a => (Server: s, Name: a.Value)))).ToList();
         if (names.FirstOrDefault(n => !n.Name.StartsWith('~') && !n.Name.Contains('*', StringComparison.Ordinal) && !n.Name.StartsWith('.')
                 && string.Equals(n.Name.TrimEnd('.'), host, StringComparison.OrdinalIgnoreCase)) is { Server: not null } exact)
         {
@@ -68,9 +71,8 @@ public static class ServerSelector
             }
         }
 
-        var fallback = group.FirstOrDefault(x => x.Listen.IsDefault).Server;
-        return fallback is not null
-            ? new ServerMatch(fallback, "default_server of the listen", null, Empty)
+        return defaultServer is not null
+            ? new ServerMatch(defaultServer, "default_server of the listen", null, Empty)
             : new ServerMatch(candidates[0], "first server of the listen (no name matched, no default_server)", null, Empty);
     }
 

@@ -8,6 +8,9 @@ public sealed record UpstreamTraffic(string Upstream, int Requests, int Errors5x
 
 public sealed record PathCount(string Path, int Count);
 
+/// <summary>Failed requests (5xx and 499) by the location that served them (server name, location, file:line).</summary>
+public sealed record LocationCount(string Location, int Errors5xx, int Status499, int Status502, int Status504);
+
 /// <summary>What the access logs say about the window.</summary>
 public sealed record AccessFacts(
     IReadOnlyList<LogScan> Files,
@@ -18,4 +21,7 @@ public sealed record AccessFacts(
 {
     /// <summary>Whether 5xx could be told apart (nginx's own vs the backend's): needs the error log beside the access log.</summary>
     public bool Attributed { get; init; }
+
+    /// <summary>5xx and 499 by location; empty without a configuration to route the logged paths through.</summary>
+    public IReadOnlyList<LocationCount> Locations { get; init; } = [];
 }

@@ -12,8 +12,15 @@ public sealed class AccessAggregator(FailureKeys? failures)
     private readonly Dictionary<string, (int[] Counts, LatencyHistogram Latency)> _upstreams = new(StringComparer.Ordinal);
     private readonly SpaceSaving _paths = new(256);
     private readonly IncidentAggregator _backend = new();
+    private readonly Dictionary<string, int[]> _locations = new(StringComparer.Ordinal);
     private DateTime _lastMinute = DateTime.MinValue;
     private int[]? _lastBucket;
+
+    /// <summary>Names the location of a failed request from its path and logged host (null: unknown); without it no per-location counts.</summary>
+    public Func<string, string?, string?>? Locate { get; init; }
+
+    /// <summary>An empty aggregator with the same settings, for a chunk read in parallel.</summary>
+    public AccessAggregator Fresh() => new(failures) { Locate = Locate };
 
     /// <summary>The hot path: only 5xx and 499 lines are turned into strings.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -71,7 +78,12 @@ public sealed class AccessAggregator(FailureKeys? failures)
 
         if ((is5xx || f.Status == 499) && f.Request is { } req && PathOf(line[req]) is { IsEmpty: false } path)
         {
-            _paths.Add(SafeText.Escape(path.ToString(), 512));
+            var text = path.ToString();
+            _paths.Add(SafeText.Escape(text, 512));
+            if (Locate is not null)
+            {
+                CountLocation(Locate(text, AccessLineParser.Text(line, f.Host)) ?? "(location not known)", f.Status);
+            }
         }
 
         if (backend)
@@ -111,6 +123,14 @@ public sealed class AccessAggregator(FailureKeys? failures)
             mine.Latency.Merge(u.Latency);
         }
 
+        foreach (var (location, counts) in later._locations)
+        {
+            for (var i = 0; i < counts.Length; i++)
+            {
+                Location(location)[i] += counts[i];
+            }
+        }
+
         _paths.Merge(later._paths);
         _backend.Merge(later._backend, lineOffset);
         _lastBucket = null;
@@ -126,7 +146,29 @@ public sealed class AccessAggregator(FailureKeys? failures)
         _backend.Incidents())
     {
         Attributed = failures is not null,
+        Locations = _locations.OrderByDescending(kv => kv.Value[0] + kv.Value[1]).ThenBy(kv => kv.Key, StringComparer.Ordinal).Take(50)
+            .Select(kv => new LocationCount(SafeText.Escape(kv.Key, 512), kv.Value[0], kv.Value[1], kv.Value[2], kv.Value[3])).ToList(),
     };
+
+    private void CountLocation(string location, int status)
+    {
+        // Bounded: past 10,000 distinct locations (a config cannot have that many) the rest are pooled.
+        var counts = _locations.Count < 10_000 || _locations.ContainsKey(location) ? Location(location) : Location("(other)");
+        counts[0] += status is >= 500 and < 600 ? 1 : 0;
+        counts[1] += status == 499 ? 1 : 0;
+        counts[2] += status == 502 ? 1 : 0;
+        counts[3] += status == 504 ? 1 : 0;
+    }
+
+    private int[] Location(string location)
+    {
+        if (!_locations.TryGetValue(location, out var counts))
+        {
+            _locations[location] = counts = new int[4];
+        }
+
+        return counts;
+    }
 
     /// <summary>A backend's own answer: its last status is the one sent, it has a real address, and nginx logged no failure for it.</summary>
     private bool IsBackendAnswer(ReadOnlySpan<char> line, in AccessFields f, ReadOnlySpan<char> addr) =>

@@ -12,7 +12,11 @@ public readonly record struct AccessFields(
     Range? UpstreamResponseTime,
     Range? UpstreamHeaderTime,
     Range? RequestTime,
-    Range? Client);
+    Range? Client)
+{
+    /// <summary>$host, $http_host or $server_name when the format logs one.</summary>
+    public Range? Host { get; init; }
+}
 
 /// <summary>Turns lines of one `log_format` into fields without copying them; <see cref="Parse"/> also builds a record.</summary>
 public sealed class AccessLineParser(LogFormat format)
@@ -27,6 +31,7 @@ public sealed class AccessLineParser(LogFormat format)
     private readonly int _upstreamHeader = format.IndexOf("upstream_header_time");
     private readonly int _requestTime = format.IndexOf("request_time");
     private readonly int _client = format.IndexOf("remote_addr");
+    private readonly int _host = First(format, "host", "http_host", "server_name");
     private string _lastTimeText = "";
     private DateTime? _lastTime;
 
@@ -54,7 +59,10 @@ public sealed class AccessLineParser(LogFormat format)
             At(line, values, _upstreamResponse),
             At(line, values, _upstreamHeader),
             At(line, values, _requestTime),
-            At(line, values, _client));
+            At(line, values, _client))
+        {
+            Host = At(line, values, _host),
+        };
         return true;
     }
 

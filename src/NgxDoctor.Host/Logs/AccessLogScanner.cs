@@ -27,7 +27,7 @@ public static class AccessLogScanner
                 LogLineReader.EnsureRegular(file);
                 var (offset, firstLine) = LogLineReader.IsCompressed(file) ? (0L, 1L) : TimeWindowSeeker.Seek(file, since, l => parser.Parse(l)?.Time);
                 var chunks = ChunkedFile.Read(file, ChunkedFile.Plan(file, offset, firstLine, null, parallelAbove),
-                    new Chunk { Aggregator = aggregator }, () => new Chunk { Aggregator = new AccessAggregator(failures) },
+                    new Chunk { Aggregator = aggregator }, () => new Chunk { Aggregator = aggregator.Fresh() },
                     (chunk, reader) => chunk.Read(file, new AccessLineParser(parser.Format), reader, since, until));
 
                 total.AddChunks(file, chunks, firstLine, problems, (chunk, lineOffset) => aggregator.Merge(chunk.Aggregator!, lineOffset));

@@ -1,5 +1,6 @@
 using NgxDoctor.Config;
 using NgxDoctor.Config.Logs;
+using NgxDoctor.Config.Routing;
 using NgxDoctor.Core.Facts;
 using NgxDoctor.Core.Logs;
 
@@ -51,7 +52,7 @@ public static class LogCollector
         phpFpm = inventory is null ? [] : PhpFpmCollector.Collect(processes, inventory, now - since, now, incidents, scans, notes);
         return new LogFacts(now, since, scans, incidents.Incidents())
         {
-            Access = CollectAccess(WithDefaultAccessLog(targets, located, prefix), now, since, readable ? failures : null, notes),
+            Access = CollectAccess(WithDefaultAccessLog(targets, located, prefix), now, since, readable ? failures : null, notes, config),
         };
     }
 
@@ -65,7 +66,8 @@ public static class LogCollector
             : targets;
 
     /// <summary>Reads every file access log with a format that logs $status; 5xx are attributed only when the error log was read.</summary>
-    public static AccessFacts? CollectAccess(LogTargets targets, DateTime now, TimeSpan since, FailureKeys? failures, List<NotCollected> notes)
+    /// <summary>With <paramref name="config"/>, failed requests are also counted by the location that served them.</summary>
+    public static AccessFacts? CollectAccess(LogTargets targets, DateTime now, TimeSpan since, FailureKeys? failures, List<NotCollected> notes, NginxConfig? config = null)
     {
         var aggregator = new AccessAggregator(failures);
         var scans = new List<LogScan>();
@@ -89,7 +91,10 @@ public static class LogCollector
                 continue;
             }
 
-            var scan = AccessLogScanner.Scan(target.Path, parser, now - since, now, aggregator, failures);
+            var locator = config is null ? null : new LogLineLocator(config, target.Path);
+            var own = new AccessAggregator(failures) { Locate = locator is { Servers: > 0 } l ? l.Locate : null };
+            var scan = AccessLogScanner.Scan(target.Path, parser, now - since, now, own, failures);
+            aggregator.Merge(own, 0);
             scans.Add(scan);
             if (scan.Problem is not null)
             {

@@ -1,0 +1,60 @@
+namespace NgxDoctor.Config.Routing;
+
+/// <summary>
+/// Names the location that served an access-log line: the servers that write to the log (its own `access_log` in
+/// the server, or one inherited from http{}), the one whose server_name matches the logged host (when the format
+/// logs $host; else the only such server), then nginx's location search on the path. Null when it cannot be told.
+/// </summary>
+public sealed class LogLineLocator
+{
+    private const int CacheLimit = 10_000;
+    private readonly IReadOnlyList<Directive> _servers;
+    private readonly Dictionary<(string, string?), string?> _cache = [];
+
+    public LogLineLocator(NginxConfig config, string logPath)
+    {
+        var http = config.Walk().Where(x => x.Directive.Name == "server" && x.Ancestors.Count > 0 && x.Ancestors[^1].Name == "http").ToList();
+        var inHttp = http.Count > 0 && (http[0].Ancestors[^1].Block ?? []).Any(d => Logs(d, logPath));
+        _servers = http.Select(x => x.Directive)
+            .Where(s => (s.Block ?? []).Any(d => Logs(d, logPath)) || (inHttp && !(s.Block ?? []).Any(d => d.Name == "access_log")))
+            .ToList();
+    }
+
+    /// <summary>How many servers write to this log.</summary>
+    public int Servers => _servers.Count;
+
+    /// <summary>"example.com location /api/ (nginx.conf:12)", "example.com (no location)", or null.</summary>
+    public string? Locate(string path, string? host)
+    {
+        var key = (path, host);
+        if (_cache.TryGetValue(key, out var cached))
+        {
+            return cached;
+        }
+
+        var result = Compute(path, host);
+        if (_cache.Count < CacheLimit)
+        {
+            _cache[key] = result;
+        }
+
+        return result;
+    }
+
+    private string? Compute(string path, string? host)
+    {
+        Directive? server = _servers.Count == 1 ? _servers[0]
+            : _servers.Count > 1 && host is not null ? ServerSelector.ByName(_servers, RouteRequest.HostName(host), null).Server
+            : null;
+        if (server is null)
+        {
+            return null;
+        }
+
+        var name = (server.Block ?? []).Where(d => d.Name == "server_name").SelectMany(d => d.Args.Select(a => a.Value)).FirstOrDefault(n => n is not ("_" or "")) ?? $"server at {server.Pos}";
+        var found = LocationMatcher.Find(server.Block ?? [], UriNormalizer.Normalize(path));
+        return found.Location is { } l ? $"{name} location {l} ({l.Directive.Pos})" : $"{name} (no location)";
+    }
+
+    private static bool Logs(Directive d, string path) => d.Name == "access_log" && d.Args.Count > 0 && (d.Arg(0) == path || path.EndsWith("/" + d.Arg(0).TrimStart('.', '/'), StringComparison.Ordinal));
+}
