@@ -32,7 +32,7 @@ public sealed class AccessAggregator(FailureKeys? failures)
 
         if (f.Time is { } t)
         {
-            var minute = new DateTime(t.Year, t.Month, t.Day, t.Hour, t.Minute, 0);
+            var minute = new DateTime(t.Ticks - (t.Ticks % TimeSpan.TicksPerMinute), t.Kind);
             if (minute != _lastMinute || _lastBucket is null)
             {
                 if (!_minutes.TryGetValue(minute, out _lastBucket))
