@@ -108,7 +108,8 @@ public sealed class BadInputTests : IDisposable
         var conf = Write("nginx.conf", "events {}\nhttp {\n server {\n  location / { proxy_pass \"http://127.0.0.1:1/\u001b]0;pwn\u0007\u001b[2J\u009b\u202e\"; }\n }\n}\n");
         var text = NgxDoctorCli.Run("diagnose", "--config", conf);
         var json = NgxDoctorCli.Run("diagnose", "--config", conf, "--json");
-        foreach (var run in new[] { text, json })
+        var markdown = NgxDoctorCli.Run("diagnose", "--config", conf, "--format", "markdown");
+        foreach (var run in new[] { text, json, markdown })
         {
             Assert.Equal(2, run.ExitCode);
             foreach (var output in new[] { run.Stdout, run.Stderr })
@@ -121,6 +122,10 @@ public sealed class BadInputTests : IDisposable
         }
 
         Assert.Contains("\\x1b]0;pwn\\x07", text.Stdout, StringComparison.Ordinal);
+        Assert.StartsWith("## ngxdoctor: **CRITICAL**", markdown.Stdout, StringComparison.Ordinal);
+        Assert.Contains("### 1. critical `upstream-down`", markdown.Stdout, StringComparison.Ordinal);
+        Assert.Contains("| kind | source | evidence |", markdown.Stdout, StringComparison.Ordinal);
+        Assert.Contains("Checked: ", markdown.Stdout, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -26,4 +26,24 @@ public class FirewallScenarios
         Assert.Contains($"tcp dport {ScenarioLab.Str(port)}", evidence, StringComparison.Ordinal);
         Assert.Contains($"yet the connection was {word}", evidence, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task The_firewall_comes_before_the_connect_timeouts_it_explains()
+    {
+        using var ns = Namespaces.CreateNetwork();
+        using var lab = new ScenarioLab();
+        lab.Nginx.Wrapper = ns.Wrapper;
+        var port = ScenarioLab.FreePort();
+        await lab.StartFakeAsync(port, "ok");
+        var snapshot = await lab.StartNginxAsync(lab.Server($"location / {{ proxy_pass http://127.0.0.1:{port}; proxy_connect_timeout 1s; }}"));
+        ns.Nft("add table inet ngxdtest");
+        ns.Nft("add chain inet ngxdtest input { type filter hook input priority 0 ; }");
+        ns.Nft($"add rule inet ngxdtest input tcp dport {ScenarioLab.Str(port)} drop");
+        Assert.Equal(504, ns.Get($"http://127.0.0.1:{lab.Port}/"));
+
+        var run = lab.Diagnose(snapshot);
+        Assert.Equal("firewall-blocked,upstream-timeout", ScenarioLab.Causes(run));
+        var timeout = ScenarioLab.Findings(run)[1];
+        Assert.Equal($"firewall-blocked 127.0.0.1:{port}", timeout.GetProperty("explainedBy")[0].GetString());
+    }
 }

@@ -51,6 +51,13 @@ public sealed class NetworkNamespace(string name) : IDisposable
     /// <summary>Runs an nft command (arguments as one would type them) inside the namespace.</summary>
     public void Nft(string command) => Namespaces.Run("ip", "netns", "exec", Name, "nft", command);
 
+    /// <summary>A GET from inside the namespace (python's urllib); returns the status.</summary>
+    public int Get(string url)
+    {
+        const string Script = "import sys, urllib.request, urllib.error\ntry:\n    print(urllib.request.urlopen(sys.argv[1], timeout=30).status)\nexcept urllib.error.HTTPError as e:\n    print(e.code)";
+        return int.Parse(Namespaces.Run("ip", "netns", "exec", Name, "python3", "-c", Script, url).Trim(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
     public void Dispose()
     {
         try

@@ -141,6 +141,7 @@ public sealed class ScenarioLab : IDisposable
         var status = run.Json.GetProperty("status").GetString();
         var expectedExit = status switch { "ok" => 0, "warning" => 1, "critical" => 2, _ => 3 };
         Assert.True(expectedExit == run.ExitCode, run.ToString());
+        Assert.True(ReportSchema.Problems(run.Stdout) is null, $"the JSON does not validate against docs/diagnose.schema.json:\n{ReportSchema.Problems(run.Stdout)}\n{run}");
         return run;
     }
 

@@ -16,7 +16,8 @@ public static class DiagnoseCommand
         var config = new Option<string?>("--config") { Description = "main nginx.conf of the instance (default: the running nginx master's)" };
         var url = new Option<string?>("--url") { Description = "diagnose the request path of this URL: problems of upstreams it does not reach are never critical" };
         var since = new Option<string>("--since") { Description = "how far back error-log evidence counts as current (e.g. 30s, 2h, 1d)", DefaultValueFactory = _ => "15m" };
-        var json = new Option<bool>("--json") { Description = "print exactly one JSON document (the diagnose contract)" };
+        var json = new Option<bool>("--json") { Description = "print exactly one JSON document (the diagnose contract); same as --format json" };
+        var format = new Option<string>("--format") { Description = "text (default), json, or markdown (to paste into a ticket)", DefaultValueFactory = _ => "text" };
         var timeout = new Option<double>("--timeout") { Description = "seconds the whole diagnosis may take", DefaultValueFactory = _ => 15 };
         var probeTimeout = new Option<double>("--probe-timeout") { Description = "seconds each connection probe may take", DefaultValueFactory = _ => 2 };
         var verbose = new Option<bool>("--verbose", "-v") { Description = "also list every check with its outcome and time" };
@@ -30,16 +31,23 @@ public static class DiagnoseCommand
               ngxdoctor diagnose                          # the running nginx
               ngxdoctor diagnose --config /etc/nginx/nginx.conf --json
               ngxdoctor diagnose --url https://shop.example.com/checkout
+              ngxdoctor diagnose --format markdown > ticket.md
               ngxdoctor diagnose --save-facts host1.json  # then elsewhere: ngxdoctor diagnose --facts host1.json
 
             Exit codes: 0 ok, 1 warning, 2 critical, 3 unknown (ngxdoctor could not run).
             """)
         {
-            config, url, since, json, timeout, probeTimeout, verbose, saveFacts, facts, healthPath,
+            config, url, since, json, format, timeout, probeTimeout, verbose, saveFacts, facts, healthPath,
         };
         cmd.SetAction((r, ct) => CliErrors.GuardAsync(async () =>
         {
             var window = UsageException.Duration("--since", r.GetValue(since));
+            var output = r.GetValue(json) ? "json" : r.GetValue(format);
+            if (output is not ("text" or "json" or "markdown"))
+            {
+                throw new UsageException($"--format: \"{output}\" is not one of text, json, markdown");
+            }
+
             if (r.GetValue(url) is { } given && !RouteCommand.IsHttpUrl(given))
             {
                 throw new UsageException($"--url: not an http(s) URL: {given}");
@@ -73,13 +81,17 @@ public static class DiagnoseCommand
                 report = UrlScope.Apply(report, RouteCommand.Build(LoadConfig(diagnosisFacts.ConfigFile), urlValue, null));
             }
 
-            if (r.GetValue(json))
+            switch (output)
             {
-                Console.Out.WriteLine(NgxJson.Serialize(report));
-            }
-            else
-            {
-                ReportRenderer.Render(Terminal.Create(), report, r.GetValue(verbose));
+                case "json":
+                    Console.Out.WriteLine(NgxJson.Serialize(report));
+                    break;
+                case "markdown":
+                    Console.Out.Write(MarkdownRenderer.Render(report));
+                    break;
+                default:
+                    ReportRenderer.Render(Terminal.Create(), report, r.GetValue(verbose));
+                    break;
             }
 
             return report.ExitCode;

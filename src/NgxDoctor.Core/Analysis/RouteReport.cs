@@ -34,9 +34,10 @@ public sealed record RouteReport(
         return new RouteReport(url, route.Request.Host, route.Request.Path, server, locations, route.Captures, ends, route.Notes);
     }
 
-    /// <summary>The inventory's addresses behind a pass directive (its group's servers, or its own address).</summary>
+    /// <summary>The inventory's addresses behind a pass directive (its group's servers, or its own address; the host a variable names).</summary>
     private static List<string> TargetsAt(UpstreamInventory inventory, Config.Directive directive) =>
         inventory.Targets.Where(t => t.Sites.Any(site => site.Pos == directive.Pos))
             .SelectMany(t => t.Group is { } g ? new[] { t.Address.Text, g } : [t.Address.Text])
+            .Concat(VariableHosts.Find(inventory).Where(v => v.Site.Pos == directive.Pos).Select(v => v.Host))
             .Distinct().ToList();
 }

@@ -34,7 +34,7 @@ public static class DiagnosisEngine
             runs.Add(new CheckRun(check.Id, check.Title, outcome.Status.ToString().ToLowerInvariant(), outcome.Findings.Count, clock.Elapsed.TotalMilliseconds, outcome.Reason));
         }
 
-        var ranked = Rank(findings);
+        var ranked = FindingRelations.Apply(Rank(findings), facts);
         var context = new ReportContext(
             facts.ConfigFile,
             facts.Instance?.MasterPid,

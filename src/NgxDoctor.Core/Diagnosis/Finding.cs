@@ -31,4 +31,15 @@ public sealed record Finding(
 {
     /// <summary>The check that produced it.</summary>
     public string Check { get; init; } = "";
+
+    /// <summary>"high", "medium" or "low": how directly the evidence shows it (<see cref="ConfidenceWhy"/> says why).</summary>
+    public string Confidence { get; init; } = "medium";
+
+    public string ConfidenceWhy { get; init; } = "";
+
+    /// <summary>The findings this one accounts for ("cause upstream"); they follow it in the report.</summary>
+    public IReadOnlyList<string> Explains { get; init; } = [];
+
+    /// <summary>The findings that account for this one; it follows the last of them.</summary>
+    public IReadOnlyList<string> ExplainedBy { get; init; } = [];
 }

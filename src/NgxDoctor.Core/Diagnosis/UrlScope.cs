@@ -16,7 +16,8 @@ public static class UrlScope
             f.Severity == Severity.Critical && f.Upstream is { } u && !reached.Contains(u) && !hosts.Contains(u)
                 ? f with { Severity = Severity.Warning, Title = $"{f.Title} (not on the route of {route.Url})" }
                 : f).ToList();
-        var ranked = DiagnosisEngine.Rank(findings);
+        // The order (root causes before what they explain) stays; only what is critical now comes first.
+        var ranked = findings.OrderByDescending(f => f.Severity).ToList();
         return report with { Findings = ranked, Status = DiagnosisEngine.StatusOf(ranked, report.Checks), Route = route };
     }
 }

@@ -1,0 +1,91 @@
+using System.Text;
+using NgxDoctor.Core.Diagnosis;
+
+namespace NgxDoctor.Cli.Rendering;
+
+/// <summary>The report as Markdown, to paste into a ticket: the verdict, each finding with an evidence table and the remedy, the coverage.</summary>
+public static class MarkdownRenderer
+{
+    public static string Render(DiagnosisReport report)
+    {
+        var c = report.Context;
+        var md = new StringBuilder();
+        md.AppendLine($"## ngxdoctor: **{report.Status.ToUpperInvariant()}**, {Text(ReportRenderer.Verdict(report))}");
+        md.AppendLine();
+        md.AppendLine($"`{Code(c.ConfigFile)}` on {Text(c.Hostname)} at {Text(c.CollectedAt)}" + (c.MasterPid is { } pid ? $", nginx pid {pid}" : ", nginx not running")
+            + (c.WorkerUser is { } u ? $", workers as {Text(u)}" : "") + $", {c.Upstreams} upstream address(es)");
+        if (report.Route is { } route)
+        {
+            md.AppendLine();
+            md.AppendLine($"Limited to the route of `{Code(route.Url)}`: " + string.Join(" → ", new[] { route.Server?.What }.Concat(route.Locations.Select(l => l.What)).Concat(route.Ends.Select(e => e.Directive)).OfType<string>().Select(x => $"`{Code(x)}`")));
+        }
+
+        for (var i = 0; i < report.Findings.Count; i++)
+        {
+            var f = report.Findings[i];
+            md.AppendLine();
+            md.AppendLine($"### {i + 1}. {f.Severity.ToString().ToLowerInvariant()} `{f.Cause}`: {Text(f.Title)}");
+            md.AppendLine();
+            md.AppendLine($"Confidence {f.Confidence}: {Text(f.ConfidenceWhy)}." + (f.ExplainedBy.Count > 0 ? $" Follows from {Text(string.Join("; ", f.ExplainedBy))}." : "")
+                + (f.Explains.Count > 0 ? $" Explains {Text(string.Join("; ", f.Explains))}." : ""));
+            md.AppendLine();
+            md.AppendLine("| kind | source | evidence |");
+            md.AppendLine("|---|---|---|");
+            foreach (var e in f.Evidence)
+            {
+                md.AppendLine($"| {Cell(e.Kind)} | `{Code(e.Source)}` | {Cell(e.Text)} |");
+            }
+
+            md.AppendLine();
+            md.AppendLine($"**Remedy:** {Text(f.Remedy.Summary)}");
+            if (f.Remedy.Commands.Count > 0)
+            {
+                md.AppendLine();
+                md.AppendLine("```");
+                foreach (var cmd in f.Remedy.Commands)
+                {
+                    md.AppendLine(NgxDoctor.Core.Text.SafeText.Escape(cmd).Replace("```", "'''", StringComparison.Ordinal));
+                }
+
+                md.AppendLine("```");
+            }
+        }
+
+        md.AppendLine();
+        md.AppendLine($"Checked: {Text(ReportRenderer.Coverage(report))}.");
+        if (report.Skipped.Count > 0)
+        {
+            md.AppendLine();
+            md.AppendLine("Not checked:");
+            md.AppendLine();
+            foreach (var s in report.Skipped)
+            {
+                md.AppendLine($"- `{Code(s.Check)}`: {Text(s.Reason)}");
+            }
+        }
+
+        return md.ToString();
+    }
+
+    /// <summary>Log text is attacker-controlled: escapes stripped, Markdown and HTML neutralised, one line.</summary>
+    private static string Text(string? s)
+    {
+        var safe = NgxDoctor.Core.Text.SafeText.Escape(s).Replace("\n", " ", StringComparison.Ordinal);
+        var sb = new StringBuilder(safe.Length);
+        foreach (var ch in safe)
+        {
+            if ("\\`*_[]<>|#".Contains(ch, StringComparison.Ordinal))
+            {
+                sb.Append('\\');
+            }
+
+            sb.Append(ch);
+        }
+
+        return sb.ToString();
+    }
+
+    private static string Cell(string s) => Text(s);
+
+    private static string Code(string s) => NgxDoctor.Core.Text.SafeText.Escape(s).Replace("`", "'", StringComparison.Ordinal).Replace("|", "\\|", StringComparison.Ordinal);
+}

@@ -1,0 +1,112 @@
+using NgxDoctor.Core.Facts;
+
+namespace NgxDoctor.Core.Diagnosis;
+
+/// <summary>
+/// Which finding explains which, and how sure each is. A cause that accounts for another comes first and lists it:
+/// a dead or blocked server explains its group's no-live-upstreams; a saturated pool explains the timeouts and the
+/// 502s of the same upstream; a firewall explains connect timeouts; a name that does not resolve explains nginx -t
+/// failing; an OOM-killed backend explains its crashes. Confidence says what the finding rests on.
+/// </summary>
+public static class FindingRelations
+{
+    private static readonly (string Explainer, string Explained)[] Rules =
+    [
+        (Cause.PoolExhausted, Cause.UpstreamTimeout),
+        (Cause.PoolExhausted, Cause.UpstreamCrash),
+        (Cause.FirewallBlocked, Cause.UpstreamTimeout),
+        (Cause.ResourceExhaustion, Cause.UpstreamCrash),
+        (Cause.DnsStale, Cause.UpstreamDown),
+        (Cause.DnsFailure, Cause.ConfigError),
+    ];
+
+    private static readonly string[] GroupKillers =
+    [
+        Cause.UpstreamDown, Cause.WrongAddress, Cause.SocketPermission, Cause.FirewallBlocked, Cause.DnsFailure, Cause.DnsStale,
+        Cause.PoolExhausted, Cause.UpstreamCrash, Cause.UpstreamTimeout, Cause.BadResponse, Cause.HeaderTooBig,
+    ];
+
+    /// <summary>The findings with confidence and relations set, each explained finding right after the one that explains it.</summary>
+    public static IReadOnlyList<Finding> Apply(IReadOnlyList<Finding> ranked, DiagnosisFacts facts)
+    {
+        var findings = ranked.Select(f => f with { Confidence = Confidence(f).Level, ConfidenceWhy = Confidence(f).Why }).ToList();
+        // A finding explained by several (two dead servers of one group) follows the last of them.
+        var explainers = Enumerable.Range(0, findings.Count)
+            .Select(i => Enumerable.Range(0, findings.Count).Where(j => i != j && Explains(findings[j], findings[i], facts)).ToList()).ToList();
+        var parent = explainers.Select((e, i) => e.Count > 0 && !explainers[e[^1]].Contains(i) ? e[^1] : (int?)null).ToArray();
+
+        var result = new List<Finding>();
+        void Emit(int i)
+        {
+            result.Add(findings[i] with
+            {
+                Explains = Enumerable.Range(0, findings.Count).Where(k => explainers[k].Contains(i)).Select(k => Key(findings[k])).ToList(),
+                ExplainedBy = explainers[i].Select(j => Key(findings[j])).ToList(),
+            });
+            Enumerable.Range(0, findings.Count).Where(k => parent[k] == i).ToList().ForEach(Emit);
+        }
+
+        for (var i = 0; i < findings.Count; i++)
+        {
+            if (parent[i] is null)
+            {
+                Emit(i);
+            }
+        }
+
+        return result;
+    }
+
+    public static string Key(Finding f) => f.Upstream is null ? f.Cause : $"{f.Cause} {f.Upstream}";
+
+    private static bool Explains(Finding a, Finding b, DiagnosisFacts facts)
+    {
+        if (b.Cause == Cause.NoLiveUpstreams && GroupKillers.Contains(a.Cause) && a.Upstream is { } address)
+        {
+            return facts.Inventory.Targets.Any(t => t.Group == b.Upstream && t.Address.Text == address);
+        }
+
+        if (!Rules.Contains((a.Cause, b.Cause)))
+        {
+            return false;
+        }
+
+        return a.Cause == Cause.DnsFailure
+            ? b.Evidence.Any(e => e.Text.Contains("host not found", StringComparison.Ordinal))
+            : a.Upstream is not null && a.Upstream == b.Upstream;
+    }
+
+    /// <summary>high: reproduced now (a probe, nginx -t, a matching rule) or failing in the log as we speak; medium: logged but over, or read from the host's state; low: inferred.</summary>
+    private static (string Level, string Why) Confidence(Finding f)
+    {
+        var kinds = f.Evidence.Select(e => e.Kind).ToHashSet(StringComparer.Ordinal);
+        if (kinds.Contains("probe") && f.Severity == Severity.Critical)
+        {
+            return ("high", "a probe reproduced it now");
+        }
+
+        if (kinds.Contains("firewall") && f.Evidence.Any(e => e.Kind == "firewall" && !e.Text.StartsWith("no drop", StringComparison.Ordinal) && !e.Text.StartsWith("the rules", StringComparison.Ordinal)))
+        {
+            return ("high", "a packet-filter rule matches the address and port");
+        }
+
+        if (kinds.Contains("log") && f.Severity == Severity.Critical)
+        {
+            return ("high", "nginx is logging it now");
+        }
+
+        if (f.Evidence.Any(e => e.Kind == "command" || e.Source.StartsWith("nginx -t", StringComparison.Ordinal)))
+        {
+            return ("high", "nginx -t says so");
+        }
+
+        if (kinds.Contains("log"))
+        {
+            return ("medium", "logged in the window, not happening now");
+        }
+
+        return kinds.Overlaps(["process", "file", "dns", "connection", "system"])
+            ? ("medium", "read from the host's state; no failing request was seen")
+            : ("low", "inferred from the configuration alone");
+    }
+}
