@@ -22,6 +22,7 @@ public static class Program
             DiagnoseCommand.Create(),
             UpstreamsCommand.Create(),
             RouteCommand.Create(),
+            CollectCommand.Create(),
             LogsCommand.Create(),
             ExplainCommand.Create(),
             DemoCommand.Create(),

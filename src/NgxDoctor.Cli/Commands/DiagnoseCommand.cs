@@ -23,6 +23,7 @@ public static class DiagnoseCommand
         var verbose = new Option<bool>("--verbose", "-v") { Description = "also list every check with its outcome and time" };
         var saveFacts = new Option<string?>("--save-facts") { Description = "also write the gathered facts (JSON) to this file, to diagnose elsewhere" };
         var facts = new Option<string?>("--facts") { Description = "diagnose a facts file written by --save-facts instead of this host" };
+        var from = new Option<string?>("--from") { Description = "diagnose a bundle written by `ngxdoctor collect` (tar.gz) instead of this host, without probing" };
         var healthPath = new Option<string?>("--health-path") { Description = "the path HTTP probes ask upstreams for (default: what each location would send)" };
         var cmd = new Command("diagnose", """
             Find why nginx answers 502/504: check every upstream nginx points at, as nginx's workers would.
@@ -33,11 +34,12 @@ public static class DiagnoseCommand
               ngxdoctor diagnose --url https://shop.example.com/checkout
               ngxdoctor diagnose --format markdown > ticket.md
               ngxdoctor diagnose --save-facts host1.json  # then elsewhere: ngxdoctor diagnose --facts host1.json
+              ngxdoctor diagnose --from web1.tar.gz       # a bundle written by `ngxdoctor collect`
 
             Exit codes: 0 ok, 1 warning, 2 critical, 3 unknown (ngxdoctor could not run).
             """)
         {
-            config, url, since, json, format, timeout, probeTimeout, verbose, saveFacts, facts, healthPath,
+            config, url, since, json, format, timeout, probeTimeout, verbose, saveFacts, facts, from, healthPath,
         };
         cmd.SetAction((r, ct) => CliErrors.GuardAsync(async () =>
         {
@@ -60,8 +62,9 @@ public static class DiagnoseCommand
                 throw new UsageException("--timeout and --probe-timeout must be positive numbers of seconds (at most 3600 and 600)");
             }
 
-            var diagnosisFacts = r.GetValue(facts) is { } factsFile
-                ? LoadFacts(factsFile)
+            var bundle = r.GetValue(from) is { } bundleFile ? LoadBundle(bundleFile) : null;
+            var diagnosisFacts = bundle is not null ? bundle.Facts
+                : r.GetValue(facts) is { } factsFile ? LoadFacts(factsFile)
                 : await CollectWithinBudgetAsync(new CollectOptions
                 {
                     ConfigFile = r.GetValue(config),
@@ -78,7 +81,8 @@ public static class DiagnoseCommand
             var report = DiagnosisEngine.Diagnose(diagnosisFacts);
             if (r.GetValue(url) is { } urlValue)
             {
-                report = UrlScope.Apply(report, RouteCommand.Build(LoadConfig(diagnosisFacts.ConfigFile), urlValue, null));
+                var routed = bundle is { ConfigDump: { } dump } ? ConfigLoader.LoadDump(dump, "the bundle's nginx-T.conf") : LoadConfig(diagnosisFacts.ConfigFile);
+                report = UrlScope.Apply(report, RouteCommand.Build(routed, urlValue, null));
             }
 
             switch (output)
@@ -100,7 +104,10 @@ public static class DiagnoseCommand
     }
 
     /// <summary>Collects within the budget; a probe or tool that hangs cannot hold the command past it.</summary>
-    public static async Task<DiagnosisFacts> CollectWithinBudgetAsync(CollectOptions options, CancellationToken ct)
+    public static async Task<DiagnosisFacts> CollectWithinBudgetAsync(CollectOptions options, CancellationToken ct) =>
+        (await CollectAllWithinBudgetAsync(options, ct)).Facts;
+
+    public static async Task<(DiagnosisFacts Facts, NginxConfig Config)> CollectAllWithinBudgetAsync(CollectOptions options, CancellationToken ct)
     {
         var work = Task.Run(() => FactsCollector.CollectAsync(options, ct), ct);
         var done = await Task.WhenAny(work, Task.Delay(options.Deadline + TimeSpan.FromSeconds(1), ct));
@@ -109,7 +116,7 @@ public static class DiagnoseCommand
             throw new OperationCanceledException();
         }
 
-        return (await work).Facts;
+        return await work;
     }
 
     /// <summary>The configuration the facts were gathered from, for routing (with --facts it must still be readable here).</summary>
@@ -122,6 +129,18 @@ public static class DiagnoseCommand
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ConfigParseException)
         {
             throw new UsageException($"--url needs the configuration to route the URL: {e.Message}");
+        }
+    }
+
+    private static Host.Bundles.Bundle LoadBundle(string file)
+    {
+        try
+        {
+            return Host.Bundles.Bundle.Read(file);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new UsageException(e.Message);
         }
     }
 

@@ -1,0 +1,56 @@
+using System.CommandLine;
+using NgxDoctor.Host;
+using NgxDoctor.Host.Bundles;
+
+namespace NgxDoctor.Cli.Commands;
+
+/// <summary>`collect -o FILE.tar.gz`: gather the facts once (probes included) and write them with the configuration, log tails and PHP-FPM pools, secrets redacted.</summary>
+public static class CollectCommand
+{
+    public static Command Create()
+    {
+        var output = new Option<string>("--output", "-o") { Description = "the bundle to write (tar.gz)", Required = true };
+        var config = new Option<string?>("--config") { Description = "main nginx.conf of the instance (default: the running nginx master's)" };
+        var since = new Option<string>("--since") { Description = "how far back logs are read (e.g. 30m, 2h)", DefaultValueFactory = _ => "15m" };
+        var timeout = new Option<double>("--timeout") { Description = "seconds the collection may take", DefaultValueFactory = _ => 15 };
+        var keepQuery = new Option<bool>("--keep-query") { Description = "keep query strings in log lines (values of secret-looking parameters are still removed)" };
+        var cmd = new Command("collect", """
+            Write an offline bundle for diagnosis on another machine: the facts snapshot (probes included), the
+            configuration as `nginx -T` prints it, the tails of the logs read and the PHP-FPM configuration files.
+            Secrets are redacted: Authorization/Cookie/API-key headers nginx sets, *_password, secret and token values,
+            PHP-FPM env[] values of that kind, credentials in URLs and command lines, and query strings in log lines.
+
+            Examples:
+              sudo ngxdoctor collect -o web1.tar.gz
+              ngxdoctor diagnose --from web1.tar.gz        # anywhere, no probing
+            """)
+        {
+            output, config, since, timeout, keepQuery,
+        };
+        cmd.SetAction((r, ct) => CliErrors.GuardAsync(async () =>
+        {
+            var seconds = r.GetValue(timeout);
+            if (seconds <= 0 || seconds > 3600)
+            {
+                throw new UsageException("--timeout must be a positive number of seconds (at most 3600)");
+            }
+
+            var target = r.GetValue(output)!;
+            if (!target.EndsWith(".tar.gz", StringComparison.Ordinal) && !target.EndsWith(".tgz", StringComparison.Ordinal))
+            {
+                throw new UsageException($"--output: {target}: the bundle is a gzip-compressed tar; name it *.tar.gz");
+            }
+
+            var (facts, nginx) = await DiagnoseCommand.CollectAllWithinBudgetAsync(new CollectOptions
+            {
+                ConfigFile = r.GetValue(config),
+                Deadline = TimeSpan.FromSeconds(seconds),
+                Since = UsageException.Duration("--since", r.GetValue(since)),
+            }, ct);
+            var entries = BundleWriter.Write(target, facts, nginx, r.GetValue(keepQuery));
+            Console.Out.WriteLine($"wrote {target}: {entries.Count} entries ({string.Join(", ", entries)})");
+            return 0;
+        }));
+        return cmd;
+    }
+}

@@ -1,0 +1,43 @@
+using NgxDoctor.Config.PhpFpm;
+using NgxDoctor.Core.Facts;
+
+namespace NgxDoctor.Core.Text;
+
+/// <summary>A facts snapshot with what could be a secret taken out (see <see cref="Redactor"/>), for a bundle that leaves the host.</summary>
+public static class FactsRedaction
+{
+    public static DiagnosisFacts Apply(DiagnosisFacts facts, bool keepQuery)
+    {
+        string L(string s) => Redactor.Line(s, keepQuery);
+        List<LogSample> Samples(IEnumerable<LogSample> samples) => samples.Select(s => s with { Text = L(s.Text) }).ToList();
+        List<LogIncident> Incidents(IEnumerable<LogIncident> incidents) => incidents.Select(i => i with { Samples = Samples(i.Samples) }).ToList();
+
+        var logs = facts.Logs is { } lf
+            ? lf with
+            {
+                Incidents = Incidents(lf.Incidents),
+                Files = lf.Files.Select(f => f with { UnclassifiedSamples = Samples(f.UnclassifiedSamples) }).ToList(),
+                Access = lf.Access is { } a ? a with
+                {
+                    BackendErrors = Incidents(a.BackendErrors),
+                    Files = a.Files.Select(f => f with { UnclassifiedSamples = Samples(f.UnclassifiedSamples) }).ToList(),
+                } : null,
+            }
+            : null;
+        return facts with
+        {
+            Logs = logs,
+            Instance = facts.Instance is { } i ? i with { CommandLine = Redactor.CommandLine(i.CommandLine) } : null,
+            Listeners = facts.Listeners?.Select(l => l with { Processes = l.Processes.Select(p => p with { CommandLine = Redactor.CommandLine(p.CommandLine) }).ToList() }).ToList(),
+            HttpProbes = facts.HttpProbes?.Select(p => p with { Detail = L(p.Detail) }).ToList(),
+            FastCgiProbes = facts.FastCgiProbes?.Select(p => p with { Detail = L(p.Detail) }).ToList(),
+            ConfigTest = facts.ConfigTest is { } t ? t with { Output = L(t.Output) } : null,
+            PhpFpm = facts.PhpFpm.Select(m => m with { Pools = m.Pools.Select(Pool).ToList() }).ToList(),
+        };
+    }
+
+    private static FpmPool Pool(FpmPool pool) => pool with
+    {
+        Settings = pool.Settings.ToDictionary(kv => kv.Key, kv => Redactor.Config($"{kv.Key} = {kv.Value.Value}") == $"{kv.Key} = {kv.Value.Value}" ? kv.Value : kv.Value with { Value = Redactor.Mark }),
+    };
+}

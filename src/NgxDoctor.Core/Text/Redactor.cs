@@ -1,0 +1,102 @@
+using System.Text.RegularExpressions;
+
+namespace NgxDoctor.Core.Text;
+
+/// <summary>
+/// Takes secrets out of what leaves the host in a bundle: credentials in configuration (Authorization, Cookie and
+/// API-key headers nginx sets, *_password and secret/token values, PHP-FPM env and admin values of that kind), in
+/// log lines (query strings unless kept, Authorization/Cookie values, user:password@ in URLs) and in command lines.
+/// What is removed becomes "[redacted]", so the shape of the line stays readable.
+/// </summary>
+public static partial class Redactor
+{
+    public const string Mark = "[redacted]";
+
+    [GeneratedRegex(@"^(?<head>\s*(proxy|grpc|fastcgi|uwsgi|scgi)_set_header\s+(?<name>\S+)\s+)(?<value>.+?)(?<tail>\s*;.*)$", RegexOptions.IgnoreCase | RegexOptions.Multiline)]
+    private static partial Regex SetHeader();
+
+    [GeneratedRegex(@"^(?<head>\s*(fastcgi_param|uwsgi_param|scgi_param|env|set)\s+\$?(?<name>\S+)\s+)(?<value>.+?)(?<tail>\s*;.*)$", RegexOptions.IgnoreCase | RegexOptions.Multiline)]
+    private static partial Regex NamedValue();
+
+    [GeneratedRegex(@"^(?<head>\s*(\S*(password|passwd|secret|token|api_key|apikey)\S*)\s+)(?<value>[^;#\n]+)(?<tail>;.*)$", RegexOptions.IgnoreCase | RegexOptions.Multiline)]
+    private static partial Regex SecretDirective();
+
+    [GeneratedRegex(@"^(?<head>\s*(env|php_value|php_admin_value|php_flag|php_admin_flag)\[(?<name>[^\]]+)\]\s*=\s*)(?<value>.*)$", RegexOptions.IgnoreCase | RegexOptions.Multiline)]
+    private static partial Regex FpmValue();
+
+    [GeneratedRegex(@"(?<=[?&;])(?<name>[^=&\s""]+)=(?<value>[^&\s""]*)")]
+    private static partial Regex QueryPair();
+
+    [GeneratedRegex(@"(?<=://)[^/@\s:""]+:[^/@\s""]+(?=@)")]
+    private static partial Regex UserInfo();
+
+    [GeneratedRegex(@"(?i)(?<name>authorization|cookie|set-cookie|x-api-key|x-auth-token|proxy-authorization)(?<sep>[:=]\s*""?)(?<value>[^""\r\n]+)")]
+    private static partial Regex HeaderValue();
+
+    [GeneratedRegex(@"(?i)(?<name>--?[\w-]*(password|passwd|secret|token|api[-_]?key)[\w-]*)(?<sep>[= ])(?<value>\S+)")]
+    private static partial Regex SecretArgument();
+
+    private static bool IsSecretName(string name) =>
+        Regex.IsMatch(name, "(?i)(authorization|cookie|password|passwd|secret|token|api[-_]?key|credential|private)");
+
+    /// <summary>An nginx or PHP-FPM configuration file's text.</summary>
+    public static string Config(string text)
+    {
+        text = SetHeader().Replace(text, m => IsSecretName(m.Groups["name"].Value) ? m.Groups["head"].Value + Mark + m.Groups["tail"].Value : m.Value);
+        text = NamedValue().Replace(text, m => IsSecretName(m.Groups["name"].Value) ? m.Groups["head"].Value + Mark + m.Groups["tail"].Value : m.Value);
+        text = FpmValue().Replace(text, m => IsSecretName(m.Groups["name"].Value) ? m.Groups["head"].Value + Mark : m.Value);
+        text = SecretDirective().Replace(text, m => m.Groups["head"].Value.TrimStart().StartsWith("ssl_password_file", StringComparison.Ordinal) ? m.Value : m.Groups["head"].Value + Mark + m.Groups["tail"].Value);
+        return UserInfo().Replace(text, Mark);
+    }
+
+    /// <summary>A log line (or any text quoting requests): query values unless <paramref name="keepQuery"/>, credentials always.</summary>
+    public static string Line(string text, bool keepQuery = false)
+    {
+        text = HeaderValue().Replace(text, m => m.Groups["name"].Value + m.Groups["sep"].Value + Mark);
+        text = UserInfo().Replace(text, Mark);
+        return QueryPair().Replace(text, m => keepQuery && !IsSecretName(m.Groups["name"].Value) ? m.Value : m.Groups["name"].Value + "=" + Mark);
+    }
+
+    /// <summary>
+    /// An access-log line written with <paramref name="format"/>: the values of variables that carry credentials
+    /// ($http_cookie, $http_authorization, $cookie_*, $sent_http_set_cookie, $arg_* and $args unless query strings
+    /// are kept) are replaced, then <see cref="Line"/> applies. A line that does not fit the format is withheld when
+    /// the format logs such variables (where they are cannot be told).
+    /// </summary>
+    public static string AccessLine(string line, Logs.LogFormat format, bool keepQuery)
+    {
+        var secret = format.Variables.Select(v => IsSecretName(v) || v.StartsWith("cookie_", StringComparison.Ordinal) || v == "sent_http_set_cookie"
+            || (!keepQuery && (v.StartsWith("arg_", StringComparison.Ordinal) || v is "args" or "query_string"))).ToArray();
+        if (!secret.Any(x => x))
+        {
+            return Line(line, keepQuery);
+        }
+
+        Span<Range> values = stackalloc Range[format.Variables.Count];
+        if (!format.TryMatch(line, values))
+        {
+            return $"{Mark} (a line that does not fit the log_format, which logs credentials)";
+        }
+
+        var sb = new System.Text.StringBuilder(line.Length);
+        var at = 0;
+        for (var i = 0; i < values.Length; i++)
+        {
+            if (!secret[i])
+            {
+                continue;
+            }
+
+            var (start, length) = values[i].GetOffsetAndLength(line.Length);
+            sb.Append(line, at, start - at).Append(line[start..(start + length)] is "-" or "" ? line[start..(start + length)] : Mark);
+            at = start + length;
+        }
+
+        sb.Append(line, at, line.Length - at);
+        return Line(sb.ToString(), keepQuery);
+    }
+
+    /// <summary>A process's command line: values of password/secret/token arguments.</summary>
+    public static string CommandLine(string text) =>
+        UserInfo().Replace(SecretArgument().Replace(text, m => m.Groups["name"].Value + m.Groups["sep"].Value + Mark), Mark);
+}

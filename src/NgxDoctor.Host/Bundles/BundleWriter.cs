@@ -1,0 +1,140 @@
+using System.Formats.Tar;
+using System.IO.Compression;
+using System.Text;
+using NgxDoctor.Config;
+using NgxDoctor.Core;
+using NgxDoctor.Core.Facts;
+using NgxDoctor.Core.Text;
+using NgxDoctor.Host.Logs;
+
+namespace NgxDoctor.Host.Bundles;
+
+/// <summary>
+/// Writes an offline bundle (tar.gz): the facts snapshot, the configuration as `nginx -T` prints it, the tails of the
+/// logs the diagnosis read and the PHP-FPM configuration files, all through <see cref="Redactor"/>. The archive is
+/// written to a temporary file beside the target and renamed into place, so a failed run leaves nothing half-written.
+/// </summary>
+public static class BundleWriter
+{
+    public const string FactsEntry = "facts.json";
+    public const string ConfigEntry = "nginx-T.conf";
+    public const string ManifestEntry = "manifest.json";
+    private const int TailBytes = 2 << 20;
+
+    public static IReadOnlyList<string> Write(string target, DiagnosisFacts facts, NginxConfig config, bool keepQuery)
+    {
+        var entries = new List<string>();
+        var dir = Path.GetDirectoryName(Path.GetFullPath(target))!;
+        var temp = Path.Combine(dir, $".{Path.GetFileName(target)}.{Environment.ProcessId}.tmp");
+        try
+        {
+            using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write))
+            using (var gzip = new GZipStream(file, CompressionLevel.Optimal))
+            using (var tar = new TarWriter(gzip, TarEntryFormat.Pax, leaveOpen: false))
+            {
+                void Add(string name, string text)
+                {
+                    var entry = new PaxTarEntry(TarEntryType.RegularFile, name) { DataStream = new MemoryStream(Encoding.UTF8.GetBytes(text)), ModificationTime = DateTimeOffset.UtcNow };
+                    tar.WriteEntry(entry);
+                    entries.Add(name);
+                }
+
+                Add(ManifestEntry, $$"""{"format": "ngxdoctor-bundle", "version": 1, "created": "{{DateTimeOffset.UtcNow:O}}", "hostname": {{System.Text.Json.JsonSerializer.Serialize(facts.Hostname)}}, "queryStringsKept": {{(keepQuery ? "true" : "false")}}}""");
+                Add(FactsEntry, NgxJson.Serialize(FactsRedaction.Apply(facts, keepQuery)));
+                Add(ConfigEntry, Dump(config));
+                var n = 0;
+                var formats = Config.Logs.LogDiscovery.Find(config, config.Prefix).AccessLogs
+                    .ToDictionary(a => a.Path, a => Core.Logs.LogFormat.Compile(a.Format, a.Escape), StringComparer.Ordinal);
+                foreach (var log in (facts.Logs?.Files ?? []).Concat(facts.Logs?.Access?.Files ?? []).Select(f => f.Path).Distinct())
+                {
+                    var format = formats.GetValueOrDefault(log);
+                    Func<string, string> redact = format is null ? line => Redactor.Line(line, keepQuery) : line => Redactor.AccessLine(line, format, keepQuery);
+                    if (Tail(log, redact) is { } tail)
+                    {
+                        Add($"logs/{++n:00}-{Path.GetFileName(log)}", tail);
+                    }
+                }
+
+                foreach (var fpm in facts.PhpFpm.SelectMany(m => m.Pools.Select(p => p.Pos.File).Prepend(m.ConfigFile)).Distinct())
+                {
+                    if (TryRead(fpm) is { } text)
+                    {
+                        Add($"php-fpm/{++n:00}-{Path.GetFileName(fpm)}", Redactor.Config(text));
+                    }
+                }
+            }
+
+            File.Move(temp, target, overwrite: true);
+            return entries;
+        }
+        finally
+        {
+            File.Delete(temp);
+        }
+    }
+
+    /// <summary>Every file of the configuration as `nginx -T` prints it, each redacted.</summary>
+    public static string Dump(NginxConfig config)
+    {
+        var sb = new StringBuilder();
+        foreach (var file in config.FileOrder)
+        {
+            sb.Append("# configuration file ").Append(file).Append(":\n");
+            var text = TryRead(file) ?? ConfigWriter.Write(config.Files[file]);
+            sb.Append(Redactor.Config(text));
+            if (!text.EndsWith('\n'))
+            {
+                sb.Append('\n');
+            }
+
+            sb.Append('\n');
+        }
+
+        return sb.ToString();
+    }
+
+    private static string? TryRead(string file)
+    {
+        try
+        {
+            return ConfigText.ReadFile(file);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ConfigParseException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The last 2 MiB of a plain log, from a line start, each line redacted; null when it cannot be read.</summary>
+    private static string? Tail(string path, Func<string, string> redact)
+    {
+        try
+        {
+            if (LogLineReader.IsCompressed(path))
+            {
+                return null;
+            }
+
+            LogLineReader.EnsureRegular(path);
+            var size = new FileInfo(path).Length;
+            using var reader = LogLineReader.Open(path, Math.Max(0, size - TailBytes), 0);
+            var sb = new StringBuilder();
+            var first = size > TailBytes;
+            while (reader.TryRead(out var line))
+            {
+                if (!first)
+                {
+                    sb.Append(redact(line.Text)).Append('\n');
+                }
+
+                first = false;
+            }
+
+            return sb.ToString();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
+        {
+            return null;
+        }
+    }
+}
