@@ -23,6 +23,7 @@ public static class Program
             UpstreamsCommand.Create(),
             RouteCommand.Create(),
             CollectCommand.Create(),
+            FixCommand.Create(),
             LogsCommand.Create(),
             ExplainCommand.Create(),
             DemoCommand.Create(),

@@ -114,7 +114,7 @@ public static class FactsCollector
         return fromConfig;
     }
 
-    private static async Task<ConfigTestResult?> ConfigTestAsync(LocatedInstance located, bool isRoot, List<NotCollected> notes, CancellationToken ct)
+    public static async Task<ConfigTestResult?> ConfigTestAsync(LocatedInstance located, bool isRoot, List<NotCollected> notes, CancellationToken ct)
     {
         if (located.Binary is not { } binary)
         {

@@ -1,0 +1,103 @@
+using System.CommandLine;
+using NgxDoctor.Cli.Rendering;
+using NgxDoctor.Config;
+using NgxDoctor.Core.Diagnosis;
+using NgxDoctor.Core.Fixes;
+using NgxDoctor.Host;
+using NgxDoctor.Host.Fixes;
+using NgxDoctor.Host.Nginx;
+using NgxDoctor.Host.Proc;
+using Spectre.Console;
+
+namespace NgxDoctor.Cli.Commands;
+
+/// <summary>`fix`: the plan for the current findings (a dry run by default); --apply carries it out as one transaction per run; --rollback and --history.</summary>
+public static class FixCommand
+{
+    public static Command Create()
+    {
+        var config = new Option<string?>("--config") { Description = "main nginx.conf of the instance (default: the running nginx master's)" };
+        var apply = new Option<bool>("--apply") { Description = "carry the plan out: back up, edit, nginx -t, reload, verify; roll back when any step fails" };
+        var only = new Option<string?>("--only") { Description = "only fix findings of this cause code" };
+        var yes = new Option<bool>("--yes", "-y") { Description = "do not ask per change (needed when not on a terminal)" };
+        var rollback = new Option<string?>("--rollback") { Description = "restore the files of an earlier apply (its id from --history; \"last\" for the newest)" };
+        var history = new Option<bool>("--history") { Description = "list earlier applies with their ids, files and outcome" };
+        var probeTimeout = new Option<double>("--probe-timeout") { Description = "seconds each probe may take (long enough to see a slow backend answer)", DefaultValueFactory = _ => 10 };
+        var cmd = new Command("fix", """
+            Repair what can be repaired safely. Without --apply, print the plan: each finding's edit as a unified diff
+            (file:line) or the command it would run, and why; findings without a safe fixer keep their manual remedy.
+            With --apply: every file is backed up (hashes kept), written atomically, `nginx -t` run with the instance's
+            own binary and paths, nginx reloaded by signal and confirmed, the fix verified (checks re-run, the failing
+            request replayed through nginx); any failure restores every file and reloads again.
+
+            Examples:
+              ngxdoctor fix                              # the plan, changes nothing
+              sudo ngxdoctor fix --apply                 # asks per change on a terminal
+              sudo ngxdoctor fix --apply --only upstream-timeout --yes
+              sudo ngxdoctor fix --history
+              sudo ngxdoctor fix --rollback last
+            """)
+        {
+            config, apply, only, yes, rollback, history, probeTimeout,
+        };
+        cmd.SetAction((r, ct) => CliErrors.GuardAsync(async () =>
+        {
+            var state = FixState.Default();
+            if (r.GetValue(history))
+            {
+                FixRenderer.History(Terminal.Create(), state.History());
+                return 0;
+            }
+
+            var located = await InstanceLocator.LocateAsync(r.GetValue(config), NginxProcesses.Find(ProcessTable.Read()), ct);
+            var nginx = ConfigLoader.LoadFile(located.ConfigFile);
+            var transaction = new FixTransaction(state, located, nginx);
+            var console = Terminal.Create();
+            if (r.GetValue(apply) || r.GetValue(rollback) is not null)
+            {
+                foreach (var line in await transaction.RecoverAsync(ct))
+                {
+                    console.MarkupLine($"[yellow]recovered[/] {Terminal.Safe(line)}");
+                }
+            }
+
+            if (r.GetValue(rollback) is { } id)
+            {
+                var record = (id == "last" ? state.History().FirstOrDefault(x => x.Step == FixRecord.Applied) : state.History().FirstOrDefault(x => x.Id == id))
+                    ?? throw new UsageException($"--rollback: no applied fix {id} in {state.Dir} (see fix --history)");
+                var undone = await transaction.RollbackAsync(record, ct);
+                FixRenderer.Result(console, undone);
+                return 0;
+            }
+
+            var options = new CollectOptions { ConfigFile = located.ConfigFile, ProbeTimeout = TimeSpan.FromSeconds(r.GetValue(probeTimeout)), Deadline = TimeSpan.FromSeconds(r.GetValue(probeTimeout) + 20) };
+            var facts = await DiagnoseCommand.CollectWithinBudgetAsync(options, ct);
+            var report = DiagnosisEngine.Diagnose(facts);
+            var plan = FixPlanner.Plan(report, facts, nginx, r.GetValue(only));
+            var safe = plan.Safe.ToList();
+            FixRenderer.Plan(console, report, plan, FileChanges.Build(safe));
+            if (!r.GetValue(apply) || safe.Count == 0)
+            {
+                return 0;
+            }
+
+            if (!r.GetValue(yes))
+            {
+                if (Console.IsInputRedirected || Console.IsOutputRedirected)
+                {
+                    throw new UsageException("--apply asks before each change: on no terminal, add --yes");
+                }
+
+                safe = safe.Where(a => console.Confirm($"Apply: {Markup.Escape(a.Summary)}?", false)).ToList();
+            }
+
+            // The re-check counts only what is logged after the change: errors from before it are history.
+            var started = DateTime.Now;
+            var result = await transaction.ApplyAsync(FileChanges.Build(safe), safe.Select(a => $"{a.Finding}: {a.Summary}").ToList(), safe.Any(a => a.ReloadNginx),
+                token => FixVerifier.VerifyAsync(options with { Since = DateTime.Now - started }, safe, token), ct);
+            FixRenderer.Result(console, result);
+            return result.Applied ? 0 : 2;
+        }));
+        return cmd;
+    }
+}

@@ -1,0 +1,60 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using NgxDoctor.Config;
+using NgxDoctor.Config.Upstreams;
+using NgxDoctor.Core.Diagnosis;
+using NgxDoctor.Core.Facts;
+
+namespace NgxDoctor.Core.Fixes;
+
+/// <summary>What fixers share: the target and sites of a finding, directives by position, the request to replay.</summary>
+public static partial class FixContext
+{
+    public static UpstreamTarget? Target(DiagnosisFacts facts, Finding f) =>
+        facts.Inventory.Targets.FirstOrDefault(t => t.Address.Text == f.Upstream) ?? facts.Inventory.Targets.FirstOrDefault(t => t.Group == f.Upstream);
+
+    public static Directive? At(NginxConfig config, SourcePos? pos) =>
+        pos is null ? null : config.Walk().Select(x => x.Directive).FirstOrDefault(d => d.Pos == pos);
+
+    /// <summary>"proxy" for proxy_pass, "fastcgi" for fastcgi_pass...</summary>
+    public static string Module(PassSite site) => site.Directive[..site.Directive.IndexOf('_', StringComparison.Ordinal)];
+
+    [GeneratedRegex("request: \"[A-Z]+ (?<path>\\S+) HTTP")]
+    private static partial Regex LoggedRequest();
+
+    /// <summary>The request that failed (from a logged line when there is one, else the location's path) sent to the server's listen port with its name.</summary>
+    public static VerifyRequest? Verify(Finding f, PassSite site)
+    {
+        var listen = site.Listens.Select(l => l.Split(' ')[0]).Select(Port).FirstOrDefault(p => p is not null) ?? (site.Listens.Count == 0 ? 80 : null);
+        if (listen is not { } port)
+        {
+            return null;
+        }
+
+        var logged = f.Evidence.Select(e => LoggedRequest().Match(e.Text)).FirstOrDefault(m => m.Success)?.Groups["path"].Value;
+        var path = logged ?? (site.Location is { } loc && loc.StartsWith('/') ? loc : "/");
+        var host = site.ServerNames.FirstOrDefault(n => n is not ("_" or "") && !n.StartsWith('~') && !n.Contains('*', StringComparison.Ordinal)) ?? "localhost";
+        return new VerifyRequest(host, port, path);
+    }
+
+    private static int? Port(string listen)
+    {
+        var text = listen.Contains(':', StringComparison.Ordinal) ? listen[(listen.LastIndexOf(':') + 1)..] : listen;
+        return int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var p) ? p : null;
+    }
+
+    /// <summary>A directive set in the location itself is replaced there; otherwise it is added to the location (the narrowest block).</summary>
+    public static PlannedEdit? SetInLocation(NginxConfig config, PassSite site, string directive, string args, string why)
+    {
+        if (site.LocationPos is null)
+        {
+            return null;
+        }
+
+        var location = At(config, site.LocationPos);
+        var own = location?.Block?.LastOrDefault(d => d.Name == directive);
+        return own is not null
+            ? new PlannedEdit(PlannedEdit.Set, own.Pos, directive, args, why)
+            : new PlannedEdit(PlannedEdit.Insert, site.LocationPos, directive, args, why);
+    }
+}

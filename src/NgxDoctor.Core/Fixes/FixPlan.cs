@@ -1,0 +1,34 @@
+using NgxDoctor.Config;
+
+namespace NgxDoctor.Core.Fixes;
+
+/// <summary>One change to a configuration file: a directive's arguments replaced ("set") or a directive added to a block ("insert").</summary>
+public sealed record PlannedEdit(string Kind, SourcePos At, string Directive, string Args, string Why)
+{
+    public const string Set = "set";
+    public const string Insert = "insert";
+
+    public string Text => Kind == Set ? $"{Directive} {Args}" : $"{Directive} {Args};";
+}
+
+/// <summary>The request to replay through nginx once a fix is applied: it failed before, it must not fail after.</summary>
+public sealed record VerifyRequest(string Host, int Port, string Path);
+
+/// <summary>What a fixer would do for one finding, or why it will not (then <see cref="Safe"/> is false and the manual remedy stands).</summary>
+public sealed record FixAction(string Finding, string Cause, string? Upstream, string Summary, IReadOnlyList<PlannedEdit> Edits, IReadOnlyList<string> Commands, VerifyRequest? Verify)
+{
+    public bool Safe => Edits.Count > 0 || Commands.Count > 0;
+
+    /// <summary>Also reload nginx after the edits (always true for configuration edits).</summary>
+    public bool ReloadNginx { get; init; }
+
+    /// <summary>Files outside nginx's configuration this action edits (PHP-FPM pools), and the master to signal after.</summary>
+    public int? ReloadPhpFpmPid { get; init; }
+
+    public static FixAction None(Diagnosis.Finding f, string why) => new(Diagnosis.FindingRelations.Key(f), f.Cause, f.Upstream, why, [], [], null);
+}
+
+public sealed record FixPlan(IReadOnlyList<FixAction> Actions)
+{
+    public IEnumerable<FixAction> Safe => Actions.Where(a => a.Safe);
+}

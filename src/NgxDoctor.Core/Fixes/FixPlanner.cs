@@ -1,0 +1,39 @@
+using NgxDoctor.Config;
+using NgxDoctor.Core.Diagnosis;
+using NgxDoctor.Core.Facts;
+
+namespace NgxDoctor.Core.Fixes;
+
+/// <summary>The plan for a report's findings: each finding's fixer (found by type, one file each), or why there is none.</summary>
+public static class FixPlanner
+{
+    public static IReadOnlyList<IFixer> All { get; } = typeof(FixPlanner).Assembly.GetTypes()
+        .Where(t => t is { IsClass: true, IsAbstract: false } && typeof(IFixer).IsAssignableFrom(t))
+        .OrderBy(t => t.Name, StringComparer.Ordinal)
+        .Select(t => (IFixer)Activator.CreateInstance(t)!)
+        .ToList();
+
+    public static FixPlan Plan(DiagnosisReport report, DiagnosisFacts facts, NginxConfig config, string? only = null)
+    {
+        var actions = new List<FixAction>();
+        foreach (var f in report.Findings.Where(f => only is null || f.Cause == only))
+        {
+            var fixer = All.FirstOrDefault(x => x.Cause == f.Cause);
+            FixAction action;
+            try
+            {
+                action = fixer is null ? FixAction.None(f, $"no safe automatic fix for {f.Cause}: follow the remedy") : fixer.Plan(f, facts, config);
+            }
+            catch (Exception e) when (e is InvalidOperationException or ArgumentException or FormatException)
+            {
+                action = FixAction.None(f, $"the fixer could not plan ({e.Message})");
+            }
+
+            actions.Add(action);
+        }
+
+        // Two findings can lead to the same edit (a probe and a log of one problem): it is planned once.
+        return new FixPlan(actions.Select((a, i) => actions.Take(i).Any(b => b.Safe && b.Edits.SequenceEqual(a.Edits) && b.Edits.Count > 0)
+            ? a with { Edits = [], Commands = [], Summary = "planned with an earlier finding" } : a).ToList());
+    }
+}

@@ -1,0 +1,49 @@
+using NgxDoctor.Config;
+using NgxDoctor.Core.Analysis;
+using NgxDoctor.Core.Diagnosis;
+using NgxDoctor.Core.Facts;
+
+namespace NgxDoctor.Core.Fixes.Fixers;
+
+/// <summary>wrong-address: point the `server` line or the pass directive at the one backend found listening elsewhere; with several candidates, no fix.</summary>
+public sealed class WrongAddressFixer : IFixer
+{
+    public string Cause => Diagnosis.Cause.WrongAddress;
+
+    public FixAction Plan(Finding finding, DiagnosisFacts facts, NginxConfig config)
+    {
+        if (FixContext.Target(facts, finding) is not { } target || target.Sites.Count == 0)
+        {
+            return FixAction.None(finding, "the upstream is not in the configuration");
+        }
+
+        var candidates = BackendCandidates.Find(facts, target);
+        if (candidates.Count != 1)
+        {
+            return FixAction.None(finding, candidates.Count == 0 ? "no running backend was found" : $"{candidates.Count} backends could be the one: choose by hand");
+        }
+
+        var listener = candidates[0].Listener;
+        var owner = listener.Owner;
+
+        // A wildcard listener is reached on the host nginx already names (loopback stays loopback).
+        var to = listener.IsWildcard ? $"{(target.Address.IsLoopback ? "127.0.0.1" : target.Address.Host)}:{listener.Port}" : listener.Display;
+        var edits = new List<PlannedEdit>();
+        if (target.Server is { } server)
+        {
+            var args = FixContext.At(config, server.Pos)?.Args.Skip(1).Select(a => a.Raw) ?? [];
+            edits.Add(new PlannedEdit(PlannedEdit.Set, server.Pos, "server", string.Join(' ', args.Prepend(to)), $"{owner} listens on {to}"));
+        }
+        else
+        {
+            foreach (var site in target.Sites.Where(s => s.Argument.Contains(target.Address.Text, StringComparison.Ordinal)))
+            {
+                edits.Add(new PlannedEdit(PlannedEdit.Set, site.Pos, site.Directive, site.Argument.Replace(target.Address.Text, to, StringComparison.Ordinal), $"{owner} listens on {to}"));
+            }
+        }
+
+        return edits.Count == 0
+            ? FixAction.None(finding, "the address is built from variables")
+            : new FixAction(FindingRelations.Key(finding), finding.Cause, finding.Upstream, $"point nginx at {to} instead of {target.Address.Text}", edits, [], FixContext.Verify(finding, target.Sites[0])) { ReloadNginx = true };
+    }
+}

@@ -1,0 +1,86 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace NgxDoctor.Host.Fixes;
+
+/// <summary>A file an apply touched: where its backup is, and its hash before and after.</summary>
+public sealed record BackupFile(string Path, string Backup, string HashBefore, string HashAfter);
+
+/// <summary>The journal of one apply: what it changed, the step it reached, and how it ended.</summary>
+public sealed record FixRecord(string Id, DateTimeOffset Created, string ConfigFile, int? MasterPid, IReadOnlyList<string> Actions, IReadOnlyList<BackupFile> Files)
+{
+    public const string Writing = "writing";
+    public const string Written = "written";
+    public const string Tested = "tested";
+    public const string Reloaded = "reloaded";
+    public const string Applied = "applied";
+    public const string RolledBack = "rolled-back";
+
+    public string Step { get; init; } = Writing;
+
+    public string Detail { get; init; } = "";
+
+    [JsonIgnore]
+    public bool Finished => Step is Applied or RolledBack;
+}
+
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, WriteIndented = true)]
+[JsonSerializable(typeof(FixRecord))]
+internal sealed partial class FixStateJson : JsonSerializerContext;
+
+/// <summary>
+/// Where applies keep their backups and journals: /var/lib/ngxdoctor as root, $XDG_STATE_HOME/ngxdoctor (or
+/// ~/.local/state/ngxdoctor) otherwise, NGXDOCTOR_STATE_DIR when set. Each apply has backups/ID/ with a copy of
+/// every file it touches and manifest.json, rewritten atomically at every step.
+/// </summary>
+public sealed class FixState(string dir)
+{
+    public string Dir { get; } = dir;
+
+    public static FixState Default()
+    {
+        var overridden = Environment.GetEnvironmentVariable("NGXDOCTOR_STATE_DIR");
+        var home = Environment.GetEnvironmentVariable("XDG_STATE_HOME") is { Length: > 0 } xdg ? xdg
+            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".local", "state");
+        return new FixState(overridden is { Length: > 0 } ? overridden : Environment.UserName == "root" ? "/var/lib/ngxdoctor" : Path.Combine(home, "ngxdoctor"));
+    }
+
+    public string NewId() => $"{DateTime.UtcNow:yyyyMMdd-HHmmss}-{RandomNumberGenerator.GetHexString(4, lowercase: true)}";
+
+    public string BackupDir(string id) => Path.Combine(Dir, "backups", id);
+
+    public void Save(FixRecord record)
+    {
+        var dir = BackupDir(record.Id);
+        Directory.CreateDirectory(dir);
+        SafeFileWriter.Write(Path.Combine(dir, "manifest.json"), JsonSerializer.SerializeToUtf8Bytes(record, FixStateJson.Default.FixRecord), preserveOwner: false);
+    }
+
+    /// <summary>Every apply, newest first; journals that cannot be read are skipped.</summary>
+    public IReadOnlyList<FixRecord> History()
+    {
+        var root = Path.Combine(Dir, "backups");
+        if (!Directory.Exists(root))
+        {
+            return [];
+        }
+
+        var records = new List<FixRecord>();
+        foreach (var manifest in Directory.GetDirectories(root).Select(d => Path.Combine(d, "manifest.json")).Where(File.Exists))
+        {
+            try
+            {
+                records.Add(JsonSerializer.Deserialize(File.ReadAllBytes(manifest), FixStateJson.Default.FixRecord)!);
+            }
+            catch (JsonException)
+            {
+                // A manifest cut short cannot be trusted to restore from; it is left for a person.
+            }
+        }
+
+        return records.OrderByDescending(r => r.Id, StringComparer.Ordinal).ToList();
+    }
+
+    public static string Hash(byte[] bytes) => Convert.ToHexStringLower(SHA256.HashData(bytes));
+}
