@@ -15,6 +15,10 @@ public sealed class FixScenarios : IDisposable
         NgxDoctorCli.Run(TimeSpan.FromSeconds(120), new Dictionary<string, string> { ["NGXDOCTOR_STATE_DIR"] = _state, ["NGXDOCTOR_FIX_TEST_HOOK"] = hook },
             ["fix", "--config", lab.Nginx.ConfigFile, .. args]);
 
+    /// <summary>Every file under a directory with the hash of its bytes (restoring a file gives it a new mtime, never new bytes).</summary>
+    private static string Contents(string dir) => string.Join("\n", Directory.GetFiles(dir, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal)
+        .Select(f => $"{f} {Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(f)))}"));
+
     /// <summary>Lines of the file before and after that differ (a line-by-line comparison; edits here only replace or add lines).</summary>
     private static List<string> Changed(string before, string after)
     {
@@ -78,5 +82,122 @@ public sealed class FixScenarios : IDisposable
         Assert.True(run.ExitCode == 0, run.ToString());
         Assert.Equal(200, (await lab.GetAsync("/"))[0]);
         Assert.Equal([$"    server 127.0.0.1:{ScenarioLab.Str(live)} max_fails=3; # the app"], Changed(before, File.ReadAllText(lab.Nginx.ConfigFile)));
+    }
+
+    private static async Task<(ScenarioLab Lab, int Port)> SlowAsync()
+    {
+        var lab = new ScenarioLab();
+        try
+        {
+            var port = ScenarioLab.FreePort();
+            await lab.StartFakeAsync(port, "slow", 2);
+            await lab.StartNginxAsync(lab.Server($"location / {{\n            proxy_pass http://127.0.0.1:{ScenarioLab.Str(port)};\n            proxy_read_timeout 1s;\n        }}"));
+            Assert.Equal(504, (await lab.GetAsync("/"))[0]);
+            return (lab, port);
+        }
+        catch
+        {
+            lab.Dispose();
+            throw;
+        }
+    }
+
+    [Theory]
+    [InlineData("break-config", "nginx -t failed")]
+    [InlineData("fail-verify", "the fix did not help")]
+    public async Task A_fix_that_fails_its_test_or_its_verification_leaves_every_file_byte_identical_and_nginx_serving(string hook, string message)
+    {
+        var (lab, _) = await SlowAsync();
+        using var __ = lab;
+        var before = Contents(lab.Nginx.PathOf("conf"));
+        var master = lab.Nginx.Nginx!.Pid;
+
+        var run = FixWithHook(lab, hook, "--apply", "--yes");
+        Assert.True(run.ExitCode == 2, run.ToString());
+        Assert.Contains(message, run.Stdout, StringComparison.Ordinal);
+        Assert.Contains("every file is restored", run.Stdout, StringComparison.Ordinal);
+        Assert.Equal(before, Contents(lab.Nginx.PathOf("conf")));
+        Assert.False(lab.Nginx.Nginx.HasExited);
+        Assert.Equal(504, (await lab.GetAsync("/"))[0]);
+        Assert.Contains("rolled-back", Fix(lab, "--history").Stdout, StringComparison.Ordinal);
+        Assert.Equal(master, lab.Nginx.Nginx.Pid);
+    }
+
+    [Fact]
+    public async Task An_apply_killed_after_writing_is_undone_by_the_next_run()
+    {
+        var (lab, _) = await SlowAsync();
+        using var __ = lab;
+        var before = Contents(lab.Nginx.PathOf("conf"));
+        var psi = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in new[] { NgxDoctorCli.Dll, "fix", "--config", lab.Nginx.ConfigFile, "--apply", "--yes" })
+        {
+            psi.ArgumentList.Add(a);
+        }
+
+        psi.Environment["NGXDOCTOR_STATE_DIR"] = _state;
+        psi.Environment["NGXDOCTOR_FIX_TEST_HOOK"] = "pause-after-write";
+        using var fix = System.Diagnostics.Process.Start(psi)!;
+        try
+        {
+            var deadline = DateTime.UtcNow.AddSeconds(60);
+            while (Contents(lab.Nginx.PathOf("conf")) == before && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(100);
+            }
+
+            Assert.NotEqual(before, Contents(lab.Nginx.PathOf("conf")));
+        }
+        finally
+        {
+            fix.Kill();
+            fix.WaitForExit();
+        }
+
+        Assert.Empty(Directory.GetFiles(lab.Nginx.PathOf("conf"), ".*.tmp"));
+        var next = Fix(lab, "--history");
+        Assert.Contains("written", next.Stdout, StringComparison.Ordinal);
+        var recovered = Fix(lab, "--apply", "--yes", "--only", "no-such-cause");
+        Assert.True(recovered.ExitCode == 0, recovered.ToString());
+        Assert.Contains("recovered", recovered.Stdout, StringComparison.Ordinal);
+        Assert.Equal(before, Contents(lab.Nginx.PathOf("conf")));
+    }
+
+    [Fact]
+    public async Task A_dry_run_changes_nothing_on_disk()
+    {
+        var (lab, _) = await SlowAsync();
+        using var __ = lab;
+        var conf = TreeSnapshot.Of(lab.Nginx.PathOf("conf"));
+        var state = TreeSnapshot.Of(_state);
+        var run = Fix(lab);
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Contains("proxy_read_timeout", run.Stdout, StringComparison.Ordinal);
+        Assert.Equal(conf, TreeSnapshot.Of(lab.Nginx.PathOf("conf")));
+        Assert.Equal(state, TreeSnapshot.Of(_state));
+    }
+
+    [Fact]
+    public async Task A_symlinked_site_file_with_crlf_and_comments_is_edited_in_place_and_the_rest_stays_byte_identical()
+    {
+        using var lab = new ScenarioLab();
+        var port = ScenarioLab.FreePort();
+        await lab.StartFakeAsync(port, "slow", 2);
+        var available = lab.Nginx.PathOf("conf/sites-available");
+        var enabled = lab.Nginx.PathOf("conf/sites-enabled");
+        Directory.CreateDirectory(available);
+        Directory.CreateDirectory(enabled);
+        var site = Path.Combine(available, "app.conf");
+        var text = $"# the app\r\nserver {{\r\n    listen 127.0.0.1:{ScenarioLab.Str(lab.Port)};\r\n    server_name scenario.test;\r\n\r\n    location / {{ # slow API\r\n        # keep this comment\r\n        proxy_pass http://127.0.0.1:{ScenarioLab.Str(port)};\r\n        proxy_read_timeout 1s;   # too short\r\n    }}\r\n}}\r\n";
+        File.WriteAllText(site, text);
+        File.CreateSymbolicLink(Path.Combine(enabled, "app.conf"), site);
+        await lab.StartNginxAsync($"include {enabled}/*.conf;");
+        Assert.Equal(504, (await lab.GetAsync("/"))[0]);
+
+        var run = Fix(lab, "--apply", "--yes");
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.True(new FileInfo(Path.Combine(enabled, "app.conf")).LinkTarget is not null, "the link must stay a link");
+        Assert.Equal(text.Replace("proxy_read_timeout 1s;", "proxy_read_timeout 4s;", StringComparison.Ordinal), File.ReadAllText(site));
+        Assert.Equal(200, (await lab.GetAsync("/"))[0]);
     }
 }
