@@ -200,4 +200,45 @@ public sealed class FixScenarios : IDisposable
         Assert.Equal(text.Replace("proxy_read_timeout 1s;", "proxy_read_timeout 4s;", StringComparison.Ordinal), File.ReadAllText(site));
         Assert.Equal(200, (await lab.GetAsync("/"))[0]);
     }
+
+    [Fact]
+    public async Task A_php_fpm_socket_the_workers_may_not_use_gets_their_group_and_php_fpm_is_reloaded()
+    {
+        using var lab = new ScenarioLab();
+        var sock = lab.Nginx.PathOf("run/locked.sock");
+        await lab.StartPhpFpmAsync(sock, owner: "root", group: "root", mode: "0660");
+        await lab.StartNginxAsync(lab.Server($"location / {{ fastcgi_pass unix:{sock}; include /etc/nginx/fastcgi_params; }}"));
+        Assert.Equal(502, (await lab.GetAsync("/"))[0]);
+        var pool = lab.Nginx.PathOf("conf/locked-fpm.conf");
+        var before = File.ReadAllText(pool);
+
+        var run = Fix(lab, "--apply", "--yes");
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.NotEqual(502, (await lab.GetAsync("/"))[0]);
+        Assert.Equal(["listen.group = nogroup"], Changed(before, File.ReadAllText(pool)).Select(l => l.Trim()));
+    }
+
+    [Fact]
+    public async Task A_saturated_php_fpm_pool_gets_more_children_as_memory_allows_and_concurrent_requests_then_succeed()
+    {
+        using var lab = new ScenarioLab();
+        var sock = lab.Nginx.PathOf("run/small.sock");
+        File.WriteAllText(lab.Nginx.PathOf("www/slow.php"), "<?php usleep(1000000); echo 'done';");
+        await lab.StartPhpFpmAsync(sock, maxChildren: 1, backlog: 1);
+        await lab.StartNginxAsync(lab.Server($$"""
+            location ~ \.php$ {
+                    include /etc/nginx/fastcgi_params;
+                    fastcgi_param SCRIPT_FILENAME {{lab.Nginx.PathOf("www")}}$fastcgi_script_name;
+                    fastcgi_pass unix:{{sock}};
+                }
+            """));
+        Assert.Contains(502, await lab.GetAsync("/slow.php", 6));
+        var pool = lab.Nginx.PathOf("conf/small-fpm.conf");
+        var before = File.ReadAllText(pool);
+
+        var run = Fix(lab, "--apply", "--yes", "--only", "pool-exhausted");
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Equal(["pm.max_children = 4"], Changed(before, File.ReadAllText(pool)).Select(l => l.Trim()));
+        Assert.All(await lab.GetAsync("/slow.php", 3), status => Assert.Equal(200, status));
+    }
 }

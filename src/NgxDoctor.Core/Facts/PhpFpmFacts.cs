@@ -5,6 +5,9 @@ namespace NgxDoctor.Core.Facts;
 /// <summary>A running PHP-FPM master: its configuration file, pools and error log.</summary>
 public sealed record FpmInstance(int Pid, string ConfigFile, IReadOnlyList<FpmPool> Pools, string? ErrorLog, string? Problem)
 {
+    /// <summary>Resident memory (VmRSS, kB) of each child the master runs now; null when not read.</summary>
+    public IReadOnlyList<long>? ChildrenRssKb { get; init; }
+
     /// <summary>The pool listening at an nginx upstream address ("unix:/run/php.sock", "127.0.0.1:9000"), if any.</summary>
     public FpmPool? PoolAt(string address) => Pools.FirstOrDefault(p => Matches(p.ListenAddress, address));
 

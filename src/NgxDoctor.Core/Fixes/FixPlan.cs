@@ -8,6 +8,10 @@ public sealed record PlannedEdit(string Kind, SourcePos At, string Directive, st
     public const string Set = "set";
     public const string Insert = "insert";
 
+    /// <summary>PHP-FPM ini files: "key = value" replaced on its line (At), or added after the pool's header (At).</summary>
+    public const string IniSet = "ini-set";
+    public const string IniInsert = "ini-insert";
+
     public string Text => Kind == Set ? $"{Directive} {Args}" : $"{Directive} {Args};";
 }
 
@@ -25,8 +29,14 @@ public sealed record FixAction(string Finding, string Cause, string? Upstream, s
     /// <summary>Files outside nginx's configuration this action edits (PHP-FPM pools), and the master to signal after.</summary>
     public int? ReloadPhpFpmPid { get; init; }
 
+    /// <summary>A live socket whose group and mode change now (a reload keeps the socket it has; the pool edit makes it last).</summary>
+    public SocketChange? Socket { get; init; }
+
     public static FixAction None(Diagnosis.Finding f, string why) => new(Diagnosis.FindingRelations.Key(f), f.Cause, f.Upstream, why, [], [], null);
 }
+
+/// <summary>A unix socket's group and mode to set.</summary>
+public sealed record SocketChange(string Path, uint Gid, int Mode);
 
 public sealed record FixPlan(IReadOnlyList<FixAction> Actions)
 {

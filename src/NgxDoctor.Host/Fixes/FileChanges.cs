@@ -20,9 +20,13 @@ public static class FileChanges
             var real = RealPath(group.Key);
             var before = File.ReadAllBytes(real);
             var (text, encoding) = Decode(before);
-            var edits = group.Distinct().Select(e => e.Kind == PlannedEdit.Set
-                ? ConfigEditor.SetArgs(text, e.At, e.Args)
-                : ConfigEditor.Insert(text, e.At, e.Text))
+            var edits = group.Distinct().Select(e => e.Kind switch
+                {
+                    PlannedEdit.Set => ConfigEditor.SetArgs(text, e.At, e.Args),
+                    PlannedEdit.IniSet => IniEditor.Set(text, e.At.Line, e.Args),
+                    PlannedEdit.IniInsert => IniEditor.Insert(text, e.At.Line, e.Directive, e.Args),
+                    _ => ConfigEditor.Insert(text, e.At, e.Text),
+                })
                 .GroupBy(e => (e.Offset, e.Length))
                 .Select(g => g.Count() == 1 ? g.First() : g.First() with { Text = string.Concat(g.Select(x => x.Text)) })
                 .ToList();

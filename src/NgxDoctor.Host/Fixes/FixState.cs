@@ -7,6 +7,9 @@ namespace NgxDoctor.Host.Fixes;
 /// <summary>A file an apply touched: where its backup is, and its hash before and after.</summary>
 public sealed record BackupFile(string Path, string Backup, string HashBefore, string HashAfter);
 
+/// <summary>A socket whose group and mode an apply changed, with what they were.</summary>
+public sealed record SocketBackup(string Path, uint Gid, int Mode, uint NewGid, int NewMode);
+
 /// <summary>The journal of one apply: what it changed, the step it reached, and how it ended.</summary>
 public sealed record FixRecord(string Id, DateTimeOffset Created, string ConfigFile, int? MasterPid, IReadOnlyList<string> Actions, IReadOnlyList<BackupFile> Files)
 {
@@ -20,6 +23,11 @@ public sealed record FixRecord(string Id, DateTimeOffset Created, string ConfigF
     public string Step { get; init; } = Writing;
 
     public string Detail { get; init; } = "";
+
+    /// <summary>PHP-FPM masters whose pool files the apply edits (reloaded after, and after an undo).</summary>
+    public IReadOnlyList<int> PhpFpmMasters { get; init; } = [];
+
+    public IReadOnlyList<SocketBackup> Sockets { get; init; } = [];
 
     [JsonIgnore]
     public bool Finished => Step is Applied or RolledBack;

@@ -17,7 +17,8 @@ public sealed class FixTransaction(FixState state, LocatedInstance located, Ngin
     /// <summary>Test hooks (NGXDOCTOR_FIX_TEST_HOOK): break-config, pause-after-write, fail-verify.</summary>
     public static string Hook => Environment.GetEnvironmentVariable("NGXDOCTOR_FIX_TEST_HOOK") ?? "";
 
-    public async Task<ApplyResult> ApplyAsync(IReadOnlyList<FileChange> changes, IReadOnlyList<string> actions, bool reload, Func<CancellationToken, Task<(bool Ok, string Why)>> verify, CancellationToken ct)
+    public async Task<ApplyResult> ApplyAsync(IReadOnlyList<FileChange> changes, IReadOnlyList<string> actions, bool reload, IReadOnlyList<int> phpFpmMasters,
+        IReadOnlyList<Core.Fixes.SocketChange> sockets, Func<CancellationToken, Task<(bool Ok, string Why)>> verify, CancellationToken ct)
     {
         var steps = new List<string>();
         var id = state.NewId();
@@ -39,7 +40,11 @@ public sealed class FixTransaction(FixState state, LocatedInstance located, Ngin
             files.Add(new BackupFile(changes[i].RealPath, backup, FixState.Hash(changes[i].Before), FixState.Hash(After(changes[i]))));
         }
 
-        var record = new FixRecord(id, DateTimeOffset.UtcNow, located.ConfigFile, located.Instance?.MasterPid, actions, files);
+        var record = new FixRecord(id, DateTimeOffset.UtcNow, located.ConfigFile, located.Instance?.MasterPid, actions, files) 
+        {
+            PhpFpmMasters = phpFpmMasters,
+            Sockets = sockets.Select(x => (x, Config.UnixFileStatus.Of(x.Path))).Select(x => new SocketBackup(x.x.Path, x.Item2.Gid, x.Item2.Mode & 0xfff, x.x.Gid, x.x.Mode)).ToList(),
+        };
         state.Save(record);
         steps.Add($"backed up {files.Count} file(s) to {dir}");
         foreach (var c in changes)
@@ -73,6 +78,22 @@ public sealed class FixTransaction(FixState state, LocatedInstance located, Ngin
             }
 
             state.Save(record = record with { Step = FixRecord.Reloaded });
+        }
+
+        foreach (var pid in phpFpmMasters)
+        {
+            var (ok, why) = await PhpFpmReloader.ReloadAsync(pid, ct);
+            steps.Add(why);
+            if (!ok)
+            {
+                return await UndoAsync(record, steps, why, reloadAgain: reload, ct);
+            }
+        }
+
+        foreach (var sock in record.Sockets)
+        {
+            SetSocket(sock.Path, sock.NewGid, sock.NewMode);
+            steps.Add($"{sock.Path}: group {sock.NewGid}, mode {Convert.ToString(sock.NewMode, 8)}");
         }
 
         var (verified, verdict) = Hook == "fail-verify" ? (false, "verification failed (test hook)") : await verify(ct);
@@ -128,8 +149,25 @@ public sealed class FixTransaction(FixState state, LocatedInstance located, Ngin
             steps.Add(reloaded);
         }
 
+        foreach (var pid in record.PhpFpmMasters)
+        {
+            steps.Add((await PhpFpmReloader.ReloadAsync(pid, ct)).Why);
+        }
+
+        foreach (var sock in record.Sockets.Where(x => File.Exists(x.Path)))
+        {
+            SetSocket(sock.Path, sock.Gid, sock.Mode);
+            steps.Add($"restored group and mode of {sock.Path}");
+        }
+
         state.Save(record with { Step = FixRecord.RolledBack, Detail = why });
         return new ApplyResult(record.Id, false, $"{why}; every file is restored", steps);
+    }
+
+    private static void SetSocket(string path, uint gid, int mode)
+    {
+        Native.Chown(path, Config.UnixFileStatus.Of(path).Uid, gid);
+        File.SetUnixFileMode(path, (UnixFileMode)mode);
     }
 
     private static byte[] After(FileChange c) =>

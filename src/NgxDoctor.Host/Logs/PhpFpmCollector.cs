@@ -35,7 +35,10 @@ public static class PhpFpmCollector
             }
 
             var errorLog = config.Global.TryGetValue("error_log", out var el) ? el.Value : null;
-            var instance = new FpmInstance(master.Pid, conf, config.Pools, errorLog, null);
+            var instance = new FpmInstance(master.Pid, conf, config.Pools, errorLog, null)
+            {
+                ChildrenRssKb = processes.Where(p => p.ParentPid == master.Pid).Select(p => RssKb(p.Pid)).OfType<long>().ToList(),
+            };
             result.Add(instance);
             if (errorLog is null || !errorLog.StartsWith('/') || errorLog.StartsWith("/proc/", StringComparison.Ordinal) || errorLog.StartsWith("/dev/", StringComparison.Ordinal))
             {
@@ -47,6 +50,20 @@ public static class PhpFpmCollector
         }
 
         return result;
+    }
+
+    /// <summary>VmRSS of a process in kB (/proc/PID/status), null when it is gone or unreadable.</summary>
+    private static long? RssKb(int pid)
+    {
+        try
+        {
+            var line = File.ReadLines($"/proc/{pid}/status").FirstOrDefault(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
+            return line is not null && long.TryParse(line[6..].Trim().Split(' ')[0], out var kb) ? kb : null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
     }
 
     private static LogScan Scan(string path, FpmInstance instance, UpstreamInventory inventory, DateTime since, DateTime until, IncidentAggregator incidents)
