@@ -85,6 +85,7 @@ public static class FactsCollector
             Dns = await dns.ConfigureAwait(false),
             Connections = connections,
             System = SystemLimits.Read(options.ProcRoot),
+            Services = ServiceDiscovery.Find(inventory),
             NotCollected = notes,
         };
         var firewall = await NetworkFactsCollector.FirewallAsync(facts, deadline.Token).ConfigureAwait(false);

@@ -11,10 +11,13 @@ public static class FactsBuilder
 
     public static readonly WorkerIdentity WwwData = new("www-data", 33, 33, "www-data", [33], "/proc/101/status");
 
+    /// <summary>The configuration <see cref="FromConfig"/> builds its facts from (fixers plan against it).</summary>
+    public static NginxConfig Config(string httpBody, string events = "") =>
+        new ConfigLoader(new DumpConfigSource(new Dictionary<string, string> { [ConfigFile] = $"user www-data;\nevents {{ {events} }}\nhttp {{\n{httpBody}\n}}\n" })).Load(ConfigFile);
+
     public static DiagnosisFacts FromConfig(string httpBody, string events = "")
     {
-        var text = $"user www-data;\nevents {{ {events} }}\nhttp {{\n{httpBody}\n}}\n";
-        var config = new ConfigLoader(new DumpConfigSource(new Dictionary<string, string> { [ConfigFile] = text })).Load(ConfigFile);
+        var config = Config(httpBody, events);
         return new DiagnosisFacts
         {
             CollectedAt = DateTimeOffset.Parse("2026-11-28T03:00:00Z", System.Globalization.CultureInfo.InvariantCulture),

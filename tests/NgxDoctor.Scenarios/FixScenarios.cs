@@ -12,7 +12,7 @@ public sealed class FixScenarios : IDisposable
     private CliRun Fix(ScenarioLab lab, params string[] args) => FixWithHook(lab, "", args);
 
     private CliRun FixWithHook(ScenarioLab lab, string hook, params string[] args) =>
-        NgxDoctorCli.Run(TimeSpan.FromSeconds(120), new Dictionary<string, string> { ["NGXDOCTOR_STATE_DIR"] = _state, ["NGXDOCTOR_FIX_TEST_HOOK"] = hook },
+        NgxDoctorCli.RunUnder(lab.Nginx.Wrapper, TimeSpan.FromSeconds(120), new Dictionary<string, string> { ["NGXDOCTOR_STATE_DIR"] = _state, ["NGXDOCTOR_FIX_TEST_HOOK"] = hook },
             ["fix", "--config", lab.Nginx.ConfigFile, .. args]);
 
     /// <summary>Every file under a directory with the hash of its bytes (restoring a file gives it a new mtime, never new bytes).</summary>
@@ -240,5 +240,46 @@ public sealed class FixScenarios : IDisposable
         Assert.True(run.ExitCode == 0, run.ToString());
         Assert.Equal(["pm.max_children = 4"], Changed(before, File.ReadAllText(pool)).Select(l => l.Trim()));
         Assert.All(await lab.GetAsync("/slow.php", 3), status => Assert.Equal(200, status));
+    }
+
+    [Fact]
+    public async Task Servers_marked_failed_after_they_came_back_are_released_by_a_reload()
+    {
+        using var lab = new ScenarioLab();
+        var a = ScenarioLab.FreePort();
+        var b = ScenarioLab.FreePort();
+        await lab.StartNginxAsync($"upstream app {{ server 127.0.0.1:{ScenarioLab.Str(a)} max_fails=1 fail_timeout=300s; server 127.0.0.1:{ScenarioLab.Str(b)} max_fails=1 fail_timeout=300s; }}\n"
+            + lab.Server("location / { proxy_pass http://app; }"));
+        await lab.GetAsync("/", 3);
+        await lab.StartFakeAsync(a, "ok");
+        await lab.StartFakeAsync(b, "ok");
+        Assert.Equal(502, (await lab.GetAsync("/"))[0]);
+        var before = Contents(lab.Nginx.PathOf("conf"));
+
+        var run = Fix(lab, "--apply", "--yes", "--only", "no-live-upstreams");
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Contains("reload nginx", run.Stdout, StringComparison.Ordinal);
+        Assert.Equal(200, (await lab.GetAsync("/"))[0]);
+        Assert.Equal(before, Contents(lab.Nginx.PathOf("conf")));
+    }
+
+    [Fact]
+    public async Task An_address_that_changed_after_nginx_started_is_picked_up_by_a_reload()
+    {
+        using var lab = new ScenarioLab();
+        var hosts = lab.Nginx.PathOf("hosts");
+        File.WriteAllText(hosts, "127.0.0.1 localhost\n127.0.0.2 backend.test\n");
+        lab.Nginx.Wrapper = Namespaces.WithHosts(hosts);
+        var port = ScenarioLab.FreePort();
+        var old = await lab.StartFakeAsync(port, "ok", 0, null, "127.0.0.2");
+        await lab.StartNginxAsync(lab.Server($"location / {{ proxy_pass http://backend.test:{ScenarioLab.Str(port)}; }}"));
+        old.Stop();
+        await lab.StartFakeAsync(port, "ok", 0, null, "127.0.0.3");
+        File.WriteAllText(hosts, "127.0.0.1 localhost\n127.0.0.3 backend.test\n");
+        Assert.Equal(502, (await lab.GetAsync("/"))[0]);
+
+        var run = Fix(lab, "--apply", "--yes", "--only", "dns-stale");
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Equal(200, (await lab.GetAsync("/"))[0]);
     }
 }

@@ -94,7 +94,8 @@ public static class FixCommand
             // The re-check counts only what is logged after the change: errors from before it are history.
             var started = DateTime.Now;
             var result = await transaction.ApplyAsync(FileChanges.Build(safe), safe.Select(a => $"{a.Finding}: {a.Summary}").ToList(), safe.Any(a => a.ReloadNginx),
-                safe.Select(a => a.ReloadPhpFpmPid).OfType<int>().Distinct().ToList(), safe.Select(a => a.Socket).OfType<SocketChange>().ToList(), token => FixVerifier.VerifyAsync(options with { Since = DateTime.Now - started }, safe, token), ct);
+                safe.Select(a => a.ReloadPhpFpmPid).OfType<int>().Distinct().ToList(), safe.Select(a => a.Socket).OfType<SocketChange>().ToList(),
+                safe.Select(a => a.StartUnit).OfType<string>().Distinct().ToList(), token => FixVerifier.VerifyAsync(options with { Since = DateTime.Now - started }, safe, token), ct);
             FixRenderer.Result(console, result);
             return result.Applied ? 0 : 2;
         }));

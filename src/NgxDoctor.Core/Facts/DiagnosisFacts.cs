@@ -66,6 +66,9 @@ public sealed record DiagnosisFacts
 
     public SystemFacts? System { get; init; }
 
+    /// <summary>Services known to serve upstream addresses (installed PHP-FPM units); empty when none or no systemd.</summary>
+    public IReadOnlyList<KnownService> Services { get; init; } = [];
+
     /// <summary>Log evidence; null when no log was read.</summary>
     public LogFacts? Logs { get; init; }
 

@@ -33,6 +33,9 @@ public sealed record FirewallRule(string Chain, string Verdict, string? Protocol
 /// <summary>The packet filter's drop/reject rules as read with nft or iptables-save, or why they could not be read.</summary>
 public sealed record FirewallFacts(string Source, string? Problem, IReadOnlyList<FirewallRule> Rules);
 
+/// <summary>The service (a systemd unit) that should listen on an upstream address, and how that is known.</summary>
+public sealed record KnownService(string Address, string Unit, string Source);
+
 /// <summary>Kernel limits that bound what nginx and its backends can do.</summary>
 public sealed record SystemFacts
 {

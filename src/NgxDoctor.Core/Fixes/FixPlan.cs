@@ -29,6 +29,9 @@ public sealed record FixAction(string Finding, string Cause, string? Upstream, s
     /// <summary>Files outside nginx's configuration this action edits (PHP-FPM pools), and the master to signal after.</summary>
     public int? ReloadPhpFpmPid { get; init; }
 
+    /// <summary>A systemd unit to start (the service that should listen on the dead address).</summary>
+    public string? StartUnit { get; init; }
+
     /// <summary>A live socket whose group and mode change now (a reload keeps the socket it has; the pool edit makes it last).</summary>
     public SocketChange? Socket { get; init; }
 

@@ -29,6 +29,9 @@ public sealed record FixRecord(string Id, DateTimeOffset Created, string ConfigF
 
     public IReadOnlyList<SocketBackup> Sockets { get; init; } = [];
 
+    /// <summary>systemd units the apply started (stopped again by an undo).</summary>
+    public IReadOnlyList<string> Units { get; init; } = [];
+
     [JsonIgnore]
     public bool Finished => Step is Applied or RolledBack;
 }

@@ -18,7 +18,7 @@ public sealed class FixTransaction(FixState state, LocatedInstance located, Ngin
     public static string Hook => Environment.GetEnvironmentVariable("NGXDOCTOR_FIX_TEST_HOOK") ?? "";
 
     public async Task<ApplyResult> ApplyAsync(IReadOnlyList<FileChange> changes, IReadOnlyList<string> actions, bool reload, IReadOnlyList<int> phpFpmMasters,
-        IReadOnlyList<Core.Fixes.SocketChange> sockets, Func<CancellationToken, Task<(bool Ok, string Why)>> verify, CancellationToken ct)
+        IReadOnlyList<Core.Fixes.SocketChange> sockets, IReadOnlyList<string> units, Func<CancellationToken, Task<(bool Ok, string Why)>> verify, CancellationToken ct)
     {
         var steps = new List<string>();
         var id = state.NewId();
@@ -43,6 +43,7 @@ public sealed class FixTransaction(FixState state, LocatedInstance located, Ngin
         var record = new FixRecord(id, DateTimeOffset.UtcNow, located.ConfigFile, located.Instance?.MasterPid, actions, files) 
         {
             PhpFpmMasters = phpFpmMasters,
+            Units = units,
             Sockets = sockets.Select(x => (x, Config.UnixFileStatus.Of(x.Path))).Select(x => new SocketBackup(x.x.Path, x.Item2.Gid, x.Item2.Mode & 0xfff, x.x.Gid, x.x.Mode)).ToList(),
         };
         state.Save(record);
@@ -87,6 +88,16 @@ public sealed class FixTransaction(FixState state, LocatedInstance located, Ngin
             if (!ok)
             {
                 return await UndoAsync(record, steps, why, reloadAgain: reload, ct);
+            }
+        }
+
+        foreach (var unit in units)
+        {
+            var started = await CommandRunner.RunAsync(CommandRunner.Which("systemctl") ?? "systemctl", ["start", unit], TimeSpan.FromSeconds(60), ct);
+            steps.Add($"{started.CommandLine}: {(started.ExitCode == 0 ? "ok" : started.Output.Trim())}");
+            if (started.ExitCode != 0)
+            {
+                return await UndoAsync(record, steps, $"{unit} did not start", reloadAgain: reload, ct);
             }
         }
 
@@ -152,6 +163,11 @@ public sealed class FixTransaction(FixState state, LocatedInstance located, Ngin
         foreach (var pid in record.PhpFpmMasters)
         {
             steps.Add((await PhpFpmReloader.ReloadAsync(pid, ct)).Why);
+        }
+
+        foreach (var unit in record.Units)
+        {
+            steps.Add((await CommandRunner.RunAsync(CommandRunner.Which("systemctl") ?? "systemctl", ["stop", unit], TimeSpan.FromSeconds(60), ct)).CommandLine);
         }
 
         foreach (var sock in record.Sockets.Where(x => File.Exists(x.Path)))

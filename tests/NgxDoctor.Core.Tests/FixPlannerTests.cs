@@ -1,0 +1,85 @@
+using NgxDoctor.Core.Diagnosis;
+using NgxDoctor.Core.Facts;
+using NgxDoctor.Core.Fixes;
+using NgxDoctor.Core.Tests.Checks;
+
+namespace NgxDoctor.Core.Tests;
+
+/// <summary>Each fixer plans from evidence: with it, the edit or command; without it, no fix and why.</summary>
+public class FixPlannerTests
+{
+    private const string Slow = "server { listen 80; server_name a.test; location /api/ { proxy_pass http://127.0.0.1:3000; proxy_read_timeout 1s; } }";
+
+    private static FixAction Only(DiagnosisFacts facts, string body, string cause)
+    {
+        var plan = FixPlanner.Plan(DiagnosisEngine.Diagnose(facts), facts, FactsBuilder.Config(body), cause);
+        return Assert.Single(plan.Actions);
+    }
+
+    private static HttpProbeResult Http(int headerBytes, double firstByteMs) =>
+        new("127.0.0.1:3000", "GET / HTTP/1.0", HttpProbeResult.Ok, 200, headerBytes, 0.2, firstByteMs, "HTTP 200");
+
+    [Fact]
+    public void A_timeout_is_raised_to_the_probed_latency_with_a_margin_where_the_location_sets_it()
+    {
+        var facts = FactsBuilder.FromConfig(Slow).Probe("127.0.0.1:3000", ProbeOutcome.Connected).Log("read-timeout", Cause.UpstreamTimeout, "127.0.0.1:3000", status: 504) with
+        {
+            HttpProbes = [Http(200, 3000)],
+        };
+        var a = Only(facts, Slow, Cause.UpstreamTimeout);
+        var edit = Assert.Single(a.Edits);
+        Assert.Equal((PlannedEdit.Set, "proxy_read_timeout", "5s"), (edit.Kind, edit.Directive, edit.Args));
+        Assert.Equal(new VerifyRequest("a.test", 80, "/"), a.Verify);
+    }
+
+    [Fact]
+    public void Without_an_observed_latency_there_is_no_timeout_fix()
+    {
+        var facts = FactsBuilder.FromConfig(Slow).Probe("127.0.0.1:3000", ProbeOutcome.Connected).Log("read-timeout", Cause.UpstreamTimeout, "127.0.0.1:3000", status: 504);
+        var a = Only(facts, Slow, Cause.UpstreamTimeout);
+        Assert.False(a.Safe);
+        Assert.Contains("no latency was observed", a.Summary, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_big_header_sets_the_buffer_to_the_next_page_multiple_and_the_buffers_to_match()
+    {
+        const string body = "server { listen 80; location / { proxy_pass http://127.0.0.1:3000; } }";
+        var facts = FactsBuilder.FromConfig(body).Probe("127.0.0.1:3000", ProbeOutcome.Connected).Listen("127.0.0.1:3000", "node") with { HttpProbes = [Http(10_306, 2)] };
+        var a = Only(facts, body, Cause.HeaderTooBig);
+        Assert.Equal(["proxy_buffer_size 12k", "proxy_buffers 8 12k"], a.Edits.Select(e => $"{e.Directive} {e.Args}"));
+        Assert.All(a.Edits, e => Assert.Equal(PlannedEdit.Insert, e.Kind));
+    }
+
+    [Fact]
+    public void A_wrong_address_is_repointed_only_with_exactly_one_candidate()
+    {
+        const string body = "upstream app { server 127.0.0.1:3000 max_fails=2; } server { listen 80; location / { proxy_pass http://app; } }";
+        var one = FactsBuilder.FromConfig(body).Probe("127.0.0.1:3000", ProbeOutcome.Refused, "connection refused").Listen("127.0.0.1:3001", "node");
+        var edit = Assert.Single(Only(one, body, Cause.WrongAddress).Edits);
+        Assert.Equal(("server", "127.0.0.1:3001 max_fails=2"), (edit.Directive, edit.Args));
+        var two = one.Listen("127.0.0.1:3002", "node", pid: 501);
+        Assert.Contains("2 backends could be the one", Only(two, body, Cause.WrongAddress).Summary, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_dead_backend_is_started_only_when_its_service_is_known()
+    {
+        var facts = FactsBuilder.FromConfig(UpstreamDownFixtures.NodeSite).Probe("127.0.0.1:3000", ProbeOutcome.Refused, "connection refused");
+        Assert.Contains("does not guess a command line", Only(facts, UpstreamDownFixtures.NodeSite, Cause.UpstreamDown).Summary, StringComparison.Ordinal);
+        var known = facts with { Services = [new KnownService("127.0.0.1:3000", "php8.2-fpm", "/etc/php/8.2/fpm/php-fpm.conf")] };
+        var a = Only(known, UpstreamDownFixtures.NodeSite, Cause.UpstreamDown);
+        Assert.Equal("php8.2-fpm", a.StartUnit);
+        Assert.Equal(["systemctl start php8.2-fpm"], a.Commands);
+    }
+
+    [Fact]
+    public void Every_fixer_is_found_and_causes_without_one_keep_their_remedy()
+    {
+        Assert.Equal(
+            [Cause.DnsStale, Cause.HeaderTooBig, Cause.NoLiveUpstreams, Cause.PoolExhausted, Cause.SocketPermission, Cause.UpstreamDown, Cause.UpstreamTimeout, Cause.WrongAddress],
+            FixPlanner.All.Select(f => f.Cause).Order(StringComparer.Ordinal));
+        var facts = FactsBuilder.FromConfig(UpstreamDownFixtures.NodeSite).Log("premature-close", Cause.UpstreamCrash, "127.0.0.1:3000");
+        Assert.Contains("no safe automatic fix for upstream-crash", Only(facts, UpstreamDownFixtures.NodeSite, Cause.UpstreamCrash).Summary, StringComparison.Ordinal);
+    }
+}
