@@ -48,6 +48,11 @@ public sealed class FixScenarios : IDisposable
         Assert.Equal(200, (await lab.GetAsync("/"))[0]);
         Assert.Equal(["            proxy_read_timeout 5s;"], Changed(before, File.ReadAllText(lab.Nginx.ConfigFile)));
         Assert.Contains("applied", Fix(lab, "--history").Stdout, StringComparison.Ordinal);
+
+        var undo = Fix(lab, "--rollback");
+        Assert.True(undo.ExitCode == 0, undo.ToString());
+        Assert.Equal(before, File.ReadAllText(lab.Nginx.ConfigFile));
+        Assert.Equal(504, (await lab.GetAsync("/"))[0]);
     }
 
     [Fact]
@@ -281,5 +286,22 @@ public sealed class FixScenarios : IDisposable
         var run = Fix(lab, "--apply", "--yes", "--only", "dns-stale");
         Assert.True(run.ExitCode == 0, run.ToString());
         Assert.Equal(200, (await lab.GetAsync("/"))[0]);
+    }
+
+    [Fact]
+    public async Task A_dead_backend_whose_service_is_not_known_is_left_to_a_person_and_nothing_changes()
+    {
+        using var lab = new ScenarioLab();
+        var port = ScenarioLab.FreePort();
+        await lab.StartNginxAsync(lab.Server($"location / {{ proxy_pass http://127.0.0.1:{ScenarioLab.Str(port)}; }}"));
+        Assert.Equal(502, (await lab.GetAsync("/"))[0]);
+        var before = Contents(lab.Nginx.PathOf("conf"));
+
+        var run = Fix(lab, "--apply", "--yes");
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Contains("manual", run.Stdout, StringComparison.Ordinal);
+        Assert.Contains("does not guess a command line", run.Stdout, StringComparison.Ordinal);
+        Assert.Equal(before, Contents(lab.Nginx.PathOf("conf")));
+        Assert.Empty(Directory.GetDirectories(_state));
     }
 }

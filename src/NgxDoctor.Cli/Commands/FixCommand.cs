@@ -20,7 +20,7 @@ public static class FixCommand
         var apply = new Option<bool>("--apply") { Description = "carry the plan out: back up, edit, nginx -t, reload, verify; roll back when any step fails" };
         var only = new Option<string?>("--only") { Description = "only fix findings of this cause code" };
         var yes = new Option<bool>("--yes", "-y") { Description = "do not ask per change (needed when not on a terminal)" };
-        var rollback = new Option<string?>("--rollback") { Description = "restore the files of an earlier apply (its id from --history; \"last\" for the newest)" };
+        var rollback = new Option<string?>("--rollback") { Description = "restore the files of an earlier apply (its id from --history; the newest when no id is given)", Arity = ArgumentArity.ZeroOrOne };
         var history = new Option<bool>("--history") { Description = "list earlier applies with their ids, files and outcome" };
         var probeTimeout = new Option<double>("--probe-timeout") { Description = "seconds each probe may take (long enough to see a slow backend answer)", DefaultValueFactory = _ => 10 };
         var cmd = new Command("fix", """
@@ -35,7 +35,7 @@ public static class FixCommand
               sudo ngxdoctor fix --apply                 # asks per change on a terminal
               sudo ngxdoctor fix --apply --only upstream-timeout --yes
               sudo ngxdoctor fix --history
-              sudo ngxdoctor fix --rollback last
+              sudo ngxdoctor fix --rollback                # the newest apply
             """)
         {
             config, apply, only, yes, rollback, history, probeTimeout,
@@ -53,7 +53,8 @@ public static class FixCommand
             var nginx = ConfigLoader.LoadFile(located.ConfigFile);
             var transaction = new FixTransaction(state, located, nginx);
             var console = Terminal.Create();
-            if (r.GetValue(apply) || r.GetValue(rollback) is not null)
+            var rollingBack = r.GetResult(rollback) is not null;
+            if (r.GetValue(apply) || rollingBack)
             {
                 foreach (var line in await transaction.RecoverAsync(ct))
                 {
@@ -61,8 +62,9 @@ public static class FixCommand
                 }
             }
 
-            if (r.GetValue(rollback) is { } id)
+            if (rollingBack)
             {
+                var id = r.GetValue(rollback) ?? "last";
                 var record = (id == "last" ? state.History().FirstOrDefault(x => x.Step == FixRecord.Applied) : state.History().FirstOrDefault(x => x.Id == id))
                     ?? throw new UsageException($"--rollback: no applied fix {id} in {state.Dir} (see fix --history)");
                 var undone = await transaction.RollbackAsync(record, ct);
