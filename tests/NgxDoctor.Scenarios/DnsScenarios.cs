@@ -40,10 +40,12 @@ public class DnsScenarios
         Assert.Equal(200, (await lab.GetAsync("/"))[0]);
     }
 
-    [Fact]
-    public async Task An_address_that_changed_after_nginx_started_is_dns_stale()
+    /// <summary>
+    /// nginx started while backend.test was 127.0.0.2 (its /etc/hosts, in the lab's own mount namespace); then the
+    /// backend moves to 127.0.0.3 and the name follows (the file rewritten in place); nginx does not: 502.
+    /// </summary>
+    public static async Task<(string Snapshot, int Port)> MovedBackendAsync(ScenarioLab lab)
     {
-        using var lab = new ScenarioLab();
         var hosts = lab.Nginx.PathOf("hosts");
         File.WriteAllText(hosts, "127.0.0.1 localhost\n127.0.0.2 backend.test\n");
         lab.Nginx.Wrapper = Namespaces.WithHosts(hosts);
@@ -51,12 +53,18 @@ public class DnsScenarios
         var old = await lab.StartFakeAsync(port, "ok", 0, null, "127.0.0.2");
         var snapshot = await lab.StartNginxAsync(lab.Server($"location / {{ proxy_pass http://backend.test:{ScenarioLab.Str(port)}; }}"));
         Assert.Equal(200, (await lab.GetAsync("/"))[0]);
-
-        // The backend moves to 127.0.0.3 and DNS (here /etc/hosts, rewritten in place) follows; nginx does not.
         old.Stop();
         await lab.StartFakeAsync(port, "ok", 0, null, "127.0.0.3");
         File.WriteAllText(hosts, "127.0.0.1 localhost\n127.0.0.3 backend.test\n");
         Assert.Equal(502, (await lab.GetAsync("/"))[0]);
+        return (snapshot, port);
+    }
+
+    [Fact]
+    public async Task An_address_that_changed_after_nginx_started_is_dns_stale()
+    {
+        using var lab = new ScenarioLab();
+        var (snapshot, port) = await MovedBackendAsync(lab);
 
         var f = ScenarioLab.Only(lab.Diagnose(snapshot), "dns-stale");
         Assert.Equal("critical", f.GetProperty("severity").GetString());

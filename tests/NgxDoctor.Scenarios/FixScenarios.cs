@@ -272,16 +272,7 @@ public sealed class FixScenarios : IDisposable
     public async Task An_address_that_changed_after_nginx_started_is_picked_up_by_a_reload()
     {
         using var lab = new ScenarioLab();
-        var hosts = lab.Nginx.PathOf("hosts");
-        File.WriteAllText(hosts, "127.0.0.1 localhost\n127.0.0.2 backend.test\n");
-        lab.Nginx.Wrapper = Namespaces.WithHosts(hosts);
-        var port = ScenarioLab.FreePort();
-        var old = await lab.StartFakeAsync(port, "ok", 0, null, "127.0.0.2");
-        await lab.StartNginxAsync(lab.Server($"location / {{ proxy_pass http://backend.test:{ScenarioLab.Str(port)}; }}"));
-        old.Stop();
-        await lab.StartFakeAsync(port, "ok", 0, null, "127.0.0.3");
-        File.WriteAllText(hosts, "127.0.0.1 localhost\n127.0.0.3 backend.test\n");
-        Assert.Equal(502, (await lab.GetAsync("/"))[0]);
+        await DnsScenarios.MovedBackendAsync(lab);
 
         var run = Fix(lab, "--apply", "--yes", "--only", "dns-stale");
         Assert.True(run.ExitCode == 0, run.ToString());
