@@ -15,7 +15,7 @@ public static class FactsCollector
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
         deadline.CancelAfter(options.Deadline);
         var notes = new List<NotCollected>();
-        var isRoot = Environment.UserName == "root" || GetEuid() == 0;
+        var isRoot = IsRoot;
 
         var processes = ProcessTable.Read(options.ProcRoot);
         var masters = NginxProcesses.Find(processes, options.ProcRoot);
@@ -41,7 +41,8 @@ public static class FactsCollector
 
         var worker = Worker(located.Instance, inventory, users, options.ProcRoot, notes);
         // ngxdoctor's own sockets (the .NET runtime's diagnostics socket) are not the host's.
-        var listeners = ListenerTable.Read(processes, options.ProcRoot)
+        var tcp = TcpTables.Read(options.ProcRoot);
+        var listeners = ListenerTable.Read(processes, options.ProcRoot, tcp)
             .Where(l => l.Processes.Count == 0 || l.Processes.Any(p => p.Pid != Environment.ProcessId)).ToList();
         if (!isRoot)
         {
@@ -55,7 +56,7 @@ public static class FactsCollector
         var socketPaths = inventory.Targets.Where(t => t.Address.Kind == UpstreamAddressKind.Unix)
             .Select(t => t.Address.SocketPath!).Distinct().Select(p => SocketPathInspector.Inspect(p, users)).ToList();
 
-        var connections = NetworkFactsCollector.Connections(inventory, located.Instance, processes, options.ProcRoot);
+        var connections = NetworkFactsCollector.Connections(inventory, located.Instance, processes, tcp, options.ProcRoot);
         var probed = await probes.ConfigureAwait(false);
         var httpProbes = HttpProbesAsync(inventory, probed, probeBudget, options.HealthPath, Path.GetDirectoryName(located.ConfigFile), deadline.Token);
         var fastCgiProbes = FastCgiProbesAsync(inventory, probed, phpFpm, probeBudget, deadline.Token);
@@ -195,5 +196,6 @@ public static class FactsCollector
 
     private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
 
-    private static uint GetEuid() => UnixFileStatus.Of("/proc/self").Uid;
+    /// <summary>Whether ngxdoctor runs as root (by name or by effective uid).</summary>
+    public static bool IsRoot => Environment.UserName == "root" || UnixFileStatus.Of("/proc/self").Uid == 0;
 }

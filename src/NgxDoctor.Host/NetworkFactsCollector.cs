@@ -16,12 +16,12 @@ public static class NetworkFactsCollector
     public static Task<IReadOnlyList<DnsLookup>> DnsAsync(UpstreamInventory inventory, TimeSpan timeout, CancellationToken ct) =>
         DnsProbe.RunAsync(inventory, timeout, ct);
 
-    public static IReadOnlyList<ConnectionCount> Connections(UpstreamInventory inventory, NginxInstance? instance, IReadOnlyList<ProcessInfo> processes, string procRoot)
+    public static IReadOnlyList<ConnectionCount> Connections(UpstreamInventory inventory, NginxInstance? instance, IReadOnlyList<ProcessInfo> processes, TcpTables tables, string procRoot)
     {
         var ports = inventory.Targets.Where(t => t.Address.Port is not null && t.Address.Kind != UpstreamAddressKind.Unix)
             .Select(t => t.Address.Port!.Value).ToHashSet();
         var workers = processes.Where(p => instance?.WorkerPids.Contains(p.Pid) == true).ToList();
-        return ConnectionTable.Read(ports, workers, procRoot);
+        return ConnectionTable.Read(ports, workers, tables, procRoot);
     }
 
     /// <summary>The rules, when some upstream that listens (or is remote) timed out or refused nginx's connection; else null.</summary>

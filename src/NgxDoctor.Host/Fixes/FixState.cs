@@ -54,7 +54,7 @@ public sealed class FixState(string dir)
         var overridden = Environment.GetEnvironmentVariable("NGXDOCTOR_STATE_DIR");
         var home = Environment.GetEnvironmentVariable("XDG_STATE_HOME") is { Length: > 0 } xdg ? xdg
             : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".local", "state");
-        return new FixState(overridden is { Length: > 0 } ? overridden : Environment.UserName == "root" ? "/var/lib/ngxdoctor" : Path.Combine(home, "ngxdoctor"));
+        return new FixState(overridden is { Length: > 0 } ? overridden : FactsCollector.IsRoot ? "/var/lib/ngxdoctor" : Path.Combine(home, "ngxdoctor"));
     }
 
     public string NewId() => $"{DateTime.UtcNow:yyyyMMdd-HHmmss}-{RandomNumberGenerator.GetHexString(4, lowercase: true)}";

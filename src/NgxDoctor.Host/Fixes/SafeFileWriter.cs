@@ -24,7 +24,7 @@ public static class SafeFileWriter
             if (status.Exists && preserveOwner)
             {
                 File.SetUnixFileMode(temp, (UnixFileMode)(status.Mode & 0xfff));
-                if (Environment.UserName == "root" || UnixFileStatus.Of(temp).Uid != status.Uid)
+                if (FactsCollector.IsRoot || UnixFileStatus.Of(temp).Uid != status.Uid)
                 {
                     Native.Chown(temp, status.Uid, status.Gid);
                 }

@@ -20,20 +20,13 @@ public static class TcpProbe
         }
         else
         {
-            // getaddrinfo may ignore cancellation, so the wait is bounded separately.
-            var lookup = Dns.GetHostAddressesAsync(host, cts.Token);
-            var done = await Task.WhenAny(lookup, Task.Delay(timeout, ct)).ConfigureAwait(false);
-            if (done != lookup || !lookup.IsCompletedSuccessfully)
+            var lookup = await DnsProbe.SystemAsync(host, timeout, ct).ConfigureAwait(false);
+            if (lookup.Outcome != DnsLookup.Ok)
             {
-                var why = done != lookup || lookup.IsCanceled ? "name resolution timed out" : $"name does not resolve ({lookup.Exception?.InnerException?.Message})";
-                return new ProbeResult(target, "tcp", ProbeOutcome.DnsFailure, clock.Elapsed.TotalMilliseconds, why);
+                return new ProbeResult(target, "tcp", ProbeOutcome.DnsFailure, clock.Elapsed.TotalMilliseconds, $"name resolution: {lookup.Detail}");
             }
 
-            addresses = lookup.Result;
-            if (addresses.Length == 0)
-            {
-                return new ProbeResult(target, "tcp", ProbeOutcome.DnsFailure, clock.Elapsed.TotalMilliseconds, "name resolves to no address");
-            }
+            addresses = lookup.Addresses.Select(IPAddress.Parse).ToArray();
         }
 
         // nginx makes every address of a name a server of its own: the probe tries each, as its next-upstream would.

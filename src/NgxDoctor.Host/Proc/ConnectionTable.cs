@@ -13,10 +13,9 @@ public static class ConnectionTable
     private const string TimeWait = "06";
     private const string Listen = "0A";
 
-    public static IReadOnlyList<ConnectionCount> Read(ISet<int> ports, IReadOnlyList<ProcessInfo> workers, string procRoot = "/proc")
+    public static IReadOnlyList<ConnectionCount> Read(ISet<int> ports, IReadOnlyList<ProcessInfo> workers, TcpTables tables, string procRoot = "/proc")
     {
-        var rows = Parse(ListenerTable.ReadOrEmpty(Path.Combine(procRoot, "net/tcp")))
-            .Concat(Parse(ListenerTable.ReadOrEmpty(Path.Combine(procRoot, "net/tcp6"))))
+        var rows = Parse(tables.Tcp).Concat(Parse(tables.Tcp6))
             .Where(r => ports.Contains(r.Port))
             .ToList();
         var held = ListenerTable.SocketOwners(workers, rows.Select(r => r.Inode).Where(i => i != 0).ToHashSet(), procRoot);

@@ -8,16 +8,24 @@ namespace NgxDoctor.Host.Proc;
 /// Listening sockets from /proc/net/tcp, tcp6 and unix, with the processes that hold them found through
 /// /proc/PID/fd: what `ss -tlnpx` shows, without running it.
 /// </summary>
+/// <summary>/proc/net/tcp and tcp6 as read once, for the listener table and the connection counts alike.</summary>
+public sealed record TcpTables(string Tcp, string Tcp6)
+{
+    public static TcpTables Read(string procRoot = "/proc") =>
+        new(ListenerTable.ReadOrEmpty(Path.Combine(procRoot, "net/tcp")), ListenerTable.ReadOrEmpty(Path.Combine(procRoot, "net/tcp6")));
+}
+
 public static class ListenerTable
 {
     private const string TcpListen = "0A";
     private const int AcceptConnections = 0x10000;
 
-    public static IReadOnlyList<Listener> Read(IReadOnlyList<ProcessInfo> processes, string procRoot = "/proc")
+    public static IReadOnlyList<Listener> Read(IReadOnlyList<ProcessInfo> processes, string procRoot = "/proc", TcpTables? tables = null)
     {
+        tables ??= TcpTables.Read(procRoot);
         var raw = new List<(string Transport, string? Address, int? Port, string? Path, ulong Inode, int Queue, int Backlog)>();
-        raw.AddRange(ParseTcp(ReadOrEmpty(Path.Combine(procRoot, "net/tcp")), "tcp"));
-        raw.AddRange(ParseTcp(ReadOrEmpty(Path.Combine(procRoot, "net/tcp6")), "tcp6"));
+        raw.AddRange(ParseTcp(tables.Tcp, "tcp"));
+        raw.AddRange(ParseTcp(tables.Tcp6, "tcp6"));
         raw.AddRange(ParseUnix(ReadOrEmpty(Path.Combine(procRoot, "net/unix"))));
         var owners = SocketOwners(processes, raw.Select(r => r.Inode).ToHashSet(), procRoot);
         return raw.Select(r => new Listener(r.Transport, r.Address, r.Port, r.Path, r.Inode, owners.TryGetValue(r.Inode, out var p) ? p : []) { AcceptQueue = r.Queue, Backlog = r.Backlog }).ToList();
