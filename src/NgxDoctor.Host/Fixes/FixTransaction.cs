@@ -138,6 +138,13 @@ public sealed class FixTransaction(FixState state, LocatedInstance located, Ngin
     {
         foreach (var f in record.Files)
         {
+            // A run killed inside a write leaves its temporary file beside the target (never the target half-written).
+            foreach (var temp in Directory.GetFiles(Path.GetDirectoryName(f.Path)!, $".{Path.GetFileName(f.Path)}.ngxdoctor-*.tmp"))
+            {
+                File.Delete(temp);
+                steps.Add($"removed {temp}");
+            }
+
             var current = File.Exists(f.Path) ? FixState.Hash(File.ReadAllBytes(f.Path)) : "";
             if (current == f.HashBefore)
             {
