@@ -19,7 +19,7 @@ namespace NgxDoctor.Core;
 [JsonSerializable(typeof(NgxDoctor.Core.Analysis.RouteReport))]
 public sealed partial class NgxJson : JsonSerializerContext
 {
-    public static string Serialize<T>(T value) => JsonSerializer.Serialize(value, typeof(T), Default);
+    public static string Serialize<T>(T value) => JsonSerializer.Serialize(value, typeof(T), NgxJsonWriter.Default);
 
     public static T? Deserialize<T>(string json) => (T?)JsonSerializer.Deserialize(json, typeof(T), Default);
 }
