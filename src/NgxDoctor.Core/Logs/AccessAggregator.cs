@@ -185,10 +185,15 @@ public sealed class AccessAggregator(FailureKeys? failures)
         }
 
         var v = line[r];
-        var comma = v.LastIndexOf(", ");
-        var colon = v.LastIndexOf(" : ");
-        var i = Math.Max(comma < 0 ? -1 : comma + 2, colon < 0 ? -1 : colon + 3);
-        v = (i < 0 ? v : v[i..]).Trim();
+        if (v.Contains(' '))
+        {
+            // A list ("502, 200", "10.0.0.1:80 : 10.0.0.2:80"): the last value is the one that answered.
+            var comma = v.LastIndexOf(", ");
+            var colon = v.LastIndexOf(" : ");
+            var i = Math.Max(comma < 0 ? -1 : comma + 2, colon < 0 ? -1 : colon + 3);
+            v = (i < 0 ? v : v[i..]).Trim();
+        }
+
         return v.Length == 1 && v[0] == '-' ? default : v;
     }
 

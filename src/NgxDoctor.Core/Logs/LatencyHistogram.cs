@@ -8,10 +8,18 @@ public sealed class LatencyHistogram
     private long _total;
     private double _max;
 
+    // floor(4 * log2(x)) from the double's exponent and where its mantissa falls among 2^(1/4), 2^(1/2), 2^(3/4):
+    // the same bucket as Math.Log2 gives, at a fraction of its cost (every access-log line comes here).
+    private static readonly double Q1 = Math.Pow(2, 0.25), Q2 = Math.Pow(2, 0.5), Q3 = Math.Pow(2, 0.75);
+
     public void Add(double seconds)
     {
         var ms = Math.Max(seconds * 1000, 1);
-        var i = Math.Min(Buckets - 1, (int)(Math.Log2(ms) * 4));
+        var bits = BitConverter.DoubleToInt64Bits(ms);
+        var exponent = (int)((bits >> 52) & 0x7FF) - 1023;
+        var mantissa = BitConverter.Int64BitsToDouble((bits & 0x000F_FFFF_FFFF_FFFFL) | 0x3FF0_0000_0000_0000L);
+        var quarter = mantissa >= Q2 ? (mantissa >= Q3 ? 3 : 2) : (mantissa >= Q1 ? 1 : 0);
+        var i = Math.Min(Buckets - 1, (exponent * 4) + quarter);
         _counts[i]++;
         _total++;
         _max = Math.Max(_max, seconds);
