@@ -74,7 +74,7 @@ public static class ReportRenderer
         }
 
         var now = report.Findings.Count(f => f.Severity == Severity.Critical);
-        var past = report.Findings.Count(f => f.ConfidenceWhy.Contains("not happening now", StringComparison.Ordinal));
+        var past = report.Findings.Count(f => f.ConfidenceWhy == FindingRelations.Past);
         return now == 0 && past == report.Findings.Count
             ? $"no failures now; {past} problem(s) in the log window are over"
             : $"{report.Findings.Count} problem(s) found" + (now > 0 ? $", {now} failing now" : "");

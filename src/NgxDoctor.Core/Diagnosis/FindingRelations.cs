@@ -10,6 +10,9 @@ namespace NgxDoctor.Core.Diagnosis;
 /// </summary>
 public static class FindingRelations
 {
+    /// <summary>The confidence reason of a finding whose failures are over (the verdict line counts these).</summary>
+    public const string Past = "logged in the window, not happening now";
+
     private static readonly (string Explainer, string Explained)[] Rules =
     [
         (Cause.PoolExhausted, Cause.UpstreamTimeout),
@@ -102,7 +105,7 @@ public static class FindingRelations
 
         if (kinds.Contains("log"))
         {
-            return ("medium", "logged in the window, not happening now");
+            return ("medium", Past);
         }
 
         return kinds.Overlaps(["process", "file", "dns", "connection", "system"])
