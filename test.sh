@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every test of ngxdoctor. Installs what the tests need when missing (Debian: nginx, php8.2-fpm,
-# python3, nodejs, gunicorn, nftables, iptables, iproute2), builds once, runs each test project in turn, and ends with "N passed, N failed".
+# python3, nodejs, gunicorn, nftables, iptables, iproute2, gcc), builds once, runs each test project in turn, and ends with "N passed, N failed".
 set -uo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 cd "$here"
@@ -16,6 +16,8 @@ command -v node >/dev/null 2>&1 || command -v nodejs >/dev/null 2>&1 || need+=(n
 command -v ip >/dev/null 2>&1 || need+=(iproute2)
 command -v unshare >/dev/null 2>&1 || need+=(util-linux)
 [ -x /usr/bin/gunicorn ] || need+=(gunicorn)
+# ./ngxdoctor builds a native binary with a C toolchain; the tests run that binary.
+command -v gcc >/dev/null 2>&1 || command -v clang >/dev/null 2>&1 || need+=(gcc libc6-dev)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" != 0 ]; then
     echo "test.sh: missing ${need[*]}; run as root to install them (apt-get)" >&2
@@ -34,6 +36,14 @@ if [ ${#need[@]} -gt 0 ]; then
 fi
 
 dotnet build NgxDoctor.slnx -nologo -v q -clp:ErrorsOnly || { echo "test.sh: build failed" >&2; exit 1; }
+# The CLI tests and scenarios run the program users run: what ./ngxdoctor builds (native when it can).
+./ngxdoctor --version >/dev/null || { echo "test.sh: ./ngxdoctor could not build (see .build.log)" >&2; exit 1; }
+if [ "$(cat .build/cli/.built)" = ngxdoctor ]; then
+  export NGXDOCTOR_CLI="$here/.build/cli/ngxdoctor"
+  echo "test.sh: testing the native binary $NGXDOCTOR_CLI"
+else
+  echo "test.sh: no native build (see .build.log); testing ngxdoctor.dll under dotnet"
+fi
 
 passed=0; failed=0; skipped=0; status=0
 log="$(mktemp)"

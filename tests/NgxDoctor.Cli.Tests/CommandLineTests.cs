@@ -49,6 +49,11 @@ public class CommandLineTests
             using var doc = System.Text.Json.JsonDocument.Parse(live.Stdout);
             Assert.Equal("upstream-down", doc.RootElement.GetProperty("findings")[0].GetProperty("cause").GetString());
 
+            // Checks are found by type: the native (trimmed) binary must still find every one of them.
+            Assert.Equal(
+                NgxDoctor.Core.Diagnosis.CheckRegistry.All.Select(c => c.Id),
+                doc.RootElement.GetProperty("checks").EnumerateArray().Select(c => c.GetProperty("id").GetString()!));
+
             var offline = NgxDoctorCli.Run("diagnose", "--facts", facts, "--json");
             Assert.Equal(2, offline.ExitCode);
             Assert.Equal(

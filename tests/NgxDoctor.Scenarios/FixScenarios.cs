@@ -134,11 +134,7 @@ public sealed class FixScenarios : IDisposable
         var (lab, _) = await SlowAsync();
         using var __ = lab;
         var before = Contents(lab.Nginx.PathOf("conf"));
-        var psi = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in new[] { NgxDoctorCli.Dll, "fix", "--config", lab.Nginx.ConfigFile, "--apply", "--yes" })
-        {
-            psi.ArgumentList.Add(a);
-        }
+        var psi = NgxDoctorCli.StartInfo(["fix", "--config", lab.Nginx.ConfigFile, "--apply", "--yes"]);
 
         psi.Environment["NGXDOCTOR_STATE_DIR"] = _state;
         psi.Environment["NGXDOCTOR_FIX_TEST_HOOK"] = "pause-after-write";

@@ -15,6 +15,28 @@ public static class NgxDoctorCli
 {
     public static string Dll => Path.Combine(AppContext.BaseDirectory, "ngxdoctor.dll");
 
+    /// <summary>
+    /// The program under test: the binary NGXDOCTOR_CLI names (test.sh sets it to what ./ngxdoctor built, the native
+    /// binary users run), else `dotnet ngxdoctor.dll` built beside the tests.
+    /// </summary>
+    public static IReadOnlyList<string> Command => Environment.GetEnvironmentVariable("NGXDOCTOR_CLI") is { Length: > 0 } exe ? [exe] : ["dotnet", Dll];
+
+    /// <summary>A start of the program under test with these arguments, output redirected.</summary>
+    public static ProcessStartInfo StartInfo(IEnumerable<string> args) => StartInfo([], args);
+
+    /// <summary>The same under a wrapper command (`ip netns exec NS`, `unshare ...`) that execs it.</summary>
+    public static ProcessStartInfo StartInfo(IReadOnlyList<string> wrapper, IEnumerable<string> args)
+    {
+        var line = wrapper.Concat(Command).Concat(args).ToList();
+        var psi = new ProcessStartInfo(line[0]) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in line.Skip(1))
+        {
+            psi.ArgumentList.Add(a);
+        }
+
+        return psi;
+    }
+
     public static CliRun Run(params string[] args) => Run(TimeSpan.FromSeconds(60), args);
 
     public static CliRun Run(TimeSpan timeout, params string[] args) => Run(timeout, new Dictionary<string, string>(), args);
@@ -24,24 +46,8 @@ public static class NgxDoctorCli
     /// <summary>Runs ngxdoctor under a wrapper command (`ip netns exec NS`, `unshare ...`) that execs it.</summary>
     public static CliRun RunUnder(IReadOnlyList<string> wrapper, TimeSpan timeout, IReadOnlyDictionary<string, string> environment, params string[] args)
     {
-        var psi = new ProcessStartInfo(wrapper.Count > 0 ? wrapper[0] : "dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-        };
-        foreach (var w in wrapper.Skip(1).Append(wrapper.Count > 0 ? "dotnet" : null).OfType<string>())
-        {
-            psi.ArgumentList.Add(w);
-        }
-
-        psi.ArgumentList.Add(Dll);
-        foreach (var a in args)
-        {
-            psi.ArgumentList.Add(a);
-        }
-
+        var psi = StartInfo(wrapper, args);
+        psi.RedirectStandardInput = true;
         psi.Environment["NO_COLOR"] = "1";
         foreach (var (k, v) in environment)
         {

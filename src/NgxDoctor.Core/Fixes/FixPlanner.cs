@@ -7,11 +7,7 @@ namespace NgxDoctor.Core.Fixes;
 /// <summary>The plan for a report's findings: each finding's fixer (found by type, one file each), or why there is none.</summary>
 public static class FixPlanner
 {
-    public static IReadOnlyList<IFixer> All { get; } = typeof(FixPlanner).Assembly.GetTypes()
-        .Where(t => t is { IsClass: true, IsAbstract: false } && typeof(IFixer).IsAssignableFrom(t))
-        .OrderBy(t => t.Name, StringComparer.Ordinal)
-        .Select(t => (IFixer)Activator.CreateInstance(t)!)
-        .ToList();
+    public static IReadOnlyList<IFixer> All { get; } = TypeRegistry.InstancesOf<IFixer>();
 
     public static FixPlan Plan(DiagnosisReport report, DiagnosisFacts facts, NginxConfig config, string? only = null)
     {

@@ -39,7 +39,7 @@ public static class BundleWriter
                     entries.Add(name);
                 }
 
-                Add(ManifestEntry, $$"""{"format": "ngxdoctor-bundle", "version": 1, "created": "{{DateTimeOffset.UtcNow:O}}", "hostname": {{System.Text.Json.JsonSerializer.Serialize(facts.Hostname)}}, "queryStringsKept": {{(keepQuery ? "true" : "false")}}}""");
+                Add(ManifestEntry, $$"""{"format": "ngxdoctor-bundle", "version": 1, "created": "{{DateTimeOffset.UtcNow:O}}", "hostname": "{{System.Text.Encodings.Web.JavaScriptEncoder.Default.Encode(facts.Hostname)}}", "queryStringsKept": {{(keepQuery ? "true" : "false")}}}""");
                 Add(FactsEntry, NgxJson.Serialize(FactsRedaction.Apply(facts, keepQuery)));
                 Add(ConfigEntry, Dump(config));
                 var n = 0;

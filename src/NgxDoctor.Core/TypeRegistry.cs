@@ -1,0 +1,17 @@
+using System.Diagnostics.CodeAnalysis;
+
+namespace NgxDoctor.Core;
+
+/// <summary>One instance of every concrete class in this assembly that implements T, ordered by type name.</summary>
+public static class TypeRegistry
+{
+    // The native binary keeps every type of this assembly (TrimmerRootAssembly in NgxDoctor.Cli.csproj), constructors included.
+    [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "NgxDoctor.Core is a trimmer root assembly.")]
+    [UnconditionalSuppressMessage("Trimming", "IL2067", Justification = "NgxDoctor.Core is a trimmer root assembly.")]
+    [UnconditionalSuppressMessage("Trimming", "IL2072", Justification = "NgxDoctor.Core is a trimmer root assembly.")]
+    public static IReadOnlyList<T> InstancesOf<T>() where T : class => typeof(TypeRegistry).Assembly.GetTypes()
+        .Where(t => t is { IsClass: true, IsAbstract: false } && typeof(T).IsAssignableFrom(t))
+        .OrderBy(t => t.Name, StringComparer.Ordinal)
+        .Select(t => (T)Activator.CreateInstance(t)!)
+        .ToList();
+}
