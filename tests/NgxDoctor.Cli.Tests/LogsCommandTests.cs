@@ -105,4 +105,13 @@ public sealed class LogsCommandTests : IDisposable
         Assert.Equal(3, run.ExitCode);
         Assert.Contains("no such file", run.Stdout, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void An_empty_log_is_read_and_holds_no_failure()
+    {
+        var run = NgxDoctorCli.Run("logs", "--file", Write("just-rotated.log", ""));
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Contains("just-rotated.log: 0 line(s) read", run.Stdout, StringComparison.Ordinal);
+        Assert.Contains("No upstream failure in the window.", run.Stdout, StringComparison.Ordinal);
+    }
 }

@@ -53,7 +53,8 @@ public static class LogFileSet
         try
         {
             using var reader = LogLineReader.Open(file);
-            for (var i = 0; i < 200 && reader.TryRead(out var line); i++)
+            var i = 0;
+            for (; i < 200 && reader.TryRead(out var line); i++)
             {
                 if (ErrorLogParser.Parse(line.Text) is not null)
                 {
@@ -66,7 +67,8 @@ public static class LogFileSet
                 }
             }
 
-            return $"{file}: neither an nginx error log nor an access log in the given format (0 of its first lines matched)";
+            // An empty log (just rotated, or nothing logged yet) is read: it holds no failure.
+            return i == 0 ? "error" : $"{file}: neither an nginx error log nor an access log in the given format (0 of its first lines matched)";
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
         {
