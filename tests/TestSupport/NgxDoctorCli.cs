@@ -13,7 +13,7 @@ public sealed record CliRun(int ExitCode, string Stdout, string Stderr, TimeSpan
 /// <summary>Runs the built ngxdoctor as a separate process, as a user would, and captures exit code and output.</summary>
 public static class NgxDoctorCli
 {
-    public static string Dll => Path.Combine(AppContext.BaseDirectory, "ngxdoctor.dll");
+    private static string Dll => Path.Combine(AppContext.BaseDirectory, "ngxdoctor.dll");
 
     /// <summary>
     /// The program under test: the binary NGXDOCTOR_CLI names (test.sh sets it to what ./ngxdoctor built, the native
