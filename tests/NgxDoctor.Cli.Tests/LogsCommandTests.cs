@@ -94,7 +94,7 @@ public sealed class LogsCommandTests : IDisposable
         Assert.True(run.ExitCode == 0, run.ToString());
         Assert.Contains("is a directory", run.Stdout, StringComparison.Ordinal);
         Assert.Contains("chardevice", run.Stdout, StringComparison.Ordinal);
-        Assert.Contains("neither an nginx error log nor an access log", run.Stdout, StringComparison.Ordinal);
+        Assert.Contains("neither an nginx error log nor an access log in nginx's combined format (give the log_format with --format)", run.Stdout.ReplaceLineEndings(" ").Replace("  ", " ", StringComparison.Ordinal), StringComparison.Ordinal);
         Assert.Contains("15  upstream-timeout", run.Stdout, StringComparison.Ordinal);
     }
 

@@ -18,7 +18,7 @@ public static class LogFileSet
         var accessLogs = new List<string>();
         foreach (var file in files)
         {
-            var kind = Detect(file, parser);
+            var kind = Detect(file, parser, format is null ? "nginx's combined format (give the log_format with --format)" : "the given format");
             if (kind == "error")
             {
                 errorLogs.Add(file);
@@ -48,7 +48,7 @@ public static class LogFileSet
     }
 
     /// <summary>"error", "access", or why the file is neither.</summary>
-    private static string Detect(string file, AccessLineParser parser)
+    private static string Detect(string file, AccessLineParser parser, string formatName)
     {
         try
         {
@@ -68,7 +68,7 @@ public static class LogFileSet
             }
 
             // An empty log (just rotated, or nothing logged yet) is read: it holds no failure.
-            return i == 0 ? "error" : $"{file}: neither an nginx error log nor an access log in the given format (0 of its first lines matched)";
+            return i == 0 ? "error" : $"{file}: neither an nginx error log nor an access log in {formatName} (0 of its first lines matched)";
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
         {
