@@ -164,6 +164,48 @@ public sealed class FixScenarios : IDisposable
         Assert.Equal(before, Contents(lab.Nginx.PathOf("conf")));
     }
 
+    [Theory]
+    [InlineData("n", 504)]
+    [InlineData("y", 200)]
+    public async Task On_a_terminal_apply_asks_before_each_change_and_only_a_yes_changes_anything(string answer, int status)
+    {
+        var (lab, _) = await SlowAsync();
+        using var __ = lab;
+        var before = Contents(lab.Nginx.PathOf("conf"));
+
+        // `script` gives ngxdoctor a terminal (a pty) and types the answer into it.
+        var line = string.Join(' ', NgxDoctorCli.Command.Concat(["fix", "--config", lab.Nginx.ConfigFile, "--apply"]).Select(a => "'" + a.Replace("'", "'\\''", StringComparison.Ordinal) + "'"));
+        var psi = new System.Diagnostics.ProcessStartInfo("script", ["-q", "-e", "-c", line, "/dev/null"]) { RedirectStandardInput = true, RedirectStandardOutput = true, UseShellExecute = false };
+        psi.Environment["NGXDOCTOR_STATE_DIR"] = _state;
+        psi.Environment["TERM"] = "xterm";
+        using var fix = System.Diagnostics.Process.Start(psi)!;
+        var output = fix.StandardOutput.ReadToEndAsync();
+        await fix.StandardInput.WriteAsync(answer + "\n");
+        await fix.StandardInput.FlushAsync();
+        if (!fix.WaitForExit(TimeSpan.FromSeconds(90)))
+        {
+            fix.Kill(entireProcessTree: true);
+        }
+
+        var text = await output;
+        Assert.True(fix.ExitCode == 0, text);
+        Assert.Contains("Apply: raise proxy_read_timeout", text, StringComparison.Ordinal);
+        Assert.Equal(status, (await lab.GetAsync("/"))[0]);
+        if (answer == "n")
+        {
+            Assert.Equal(before, Contents(lab.Nginx.PathOf("conf")));
+            Assert.DoesNotContain("nginx -t", text, StringComparison.Ordinal);
+            Assert.Contains("Nothing applied: every change was declined", text, StringComparison.Ordinal);
+            Assert.DoesNotContain("APPLIED", text, StringComparison.Ordinal);
+            Assert.Empty(Directory.EnumerateFileSystemEntries(_state));
+        }
+        else
+        {
+            Assert.NotEqual(before, Contents(lab.Nginx.PathOf("conf")));
+            Assert.Contains("APPLIED", text, StringComparison.Ordinal);
+        }
+    }
+
     [Fact]
     public async Task A_dry_run_changes_nothing_on_disk()
     {

@@ -91,6 +91,11 @@ public static class FixCommand
                 }
 
                 safe = safe.Where(a => console.Confirm($"Apply: {Markup.Escape(a.Summary)}?", false)).ToList();
+                if (safe.Count == 0)
+                {
+                    console.MarkupLine("Nothing applied: every change was declined; nothing was written or reloaded.");
+                    return 0;
+                }
             }
 
             // The re-check counts only what is logged after the change: errors from before it are history.
