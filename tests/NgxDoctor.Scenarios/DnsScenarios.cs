@@ -74,6 +74,42 @@ public class DnsScenarios
     }
 
     [Fact]
+    public async Task A_name_that_moved_while_nginx_resolver_caches_the_old_address_is_dns_stale()
+    {
+        using var lab = new ScenarioLab();
+        var dns = ScenarioLab.FreePort();
+        var port = ScenarioLab.FreePort();
+        var table = lab.Nginx.PathOf("dns-table");
+        File.WriteAllText(table, "api.test 127.0.0.2\n");
+        await lab.StartDnsAsync(dns, "answer", table);
+        var old = await lab.StartFakeAsync(port, "ok", 0, null, "127.0.0.2");
+        var snapshot = await lab.StartNginxAsync(lab.Server(
+            $"resolver 127.0.0.1:{ScenarioLab.Str(dns)} ipv6=off; location / {{ set $backend api.test; proxy_pass http://$backend:{ScenarioLab.Str(port)}; }}"));
+        Assert.Equal(200, (await lab.GetAsync("/"))[0]);
+
+        // The backend moves and the record follows; nginx keeps the answer it cached (TTL 300 s).
+        old.Stop();
+        await lab.StartFakeAsync(port, "ok", 0, null, "127.0.0.3");
+        File.WriteAllText(table, "api.test 127.0.0.3\n");
+        Assert.Equal(502, (await lab.GetAsync("/"))[0]);
+
+        var run = lab.Diagnose(snapshot);
+        var f = ScenarioLab.Only(run, "dns-stale");
+        Assert.Equal("critical", f.GetProperty("severity").GetString());
+        var evidence = ScenarioLab.Evidence(f);
+        Assert.Contains($"resolver 127.0.0.1:{ScenarioLab.Str(dns)} ipv6=off", evidence, StringComparison.Ordinal);
+        Assert.Contains($"api.test (@127.0.0.1:{ScenarioLab.Str(dns)})", evidence, StringComparison.Ordinal);
+        Assert.Contains("resolves now to 127.0.0.3", evidence, StringComparison.Ordinal);
+        Assert.Contains($"127.0.0.2:{ScenarioLab.Str(port)}", evidence, StringComparison.Ordinal);
+        Assert.Contains("the answer's TTL", f.GetProperty("remedy").GetProperty("summary").GetString(), StringComparison.Ordinal);
+        Assert.Contains($"dig @127.0.0.1 -p {ScenarioLab.Str(dns)} api.test", f.GetProperty("remedy").GetProperty("commands").EnumerateArray().Select(c => c.GetString()));
+
+        var plan = NgxDoctor.TestSupport.NgxDoctorCli.RunUnder(lab.Nginx.Wrapper, TimeSpan.FromSeconds(60), new Dictionary<string, string>(), "fix", "--config", lab.Nginx.ConfigFile);
+        Assert.True(plan.ExitCode == 0, plan.ToString());
+        Assert.Contains("resolved per request and was not probed", System.Text.RegularExpressions.Regex.Replace(plan.Stdout, @"\s+", " "), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Localhost_resolving_to_ipv6_too_while_the_backend_listens_on_ipv4_only_is_found()
     {
         using var lab = new ScenarioLab();

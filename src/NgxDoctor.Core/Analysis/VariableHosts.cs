@@ -30,6 +30,11 @@ public static class VariableHosts
         }
     }
 
+    /// <summary>The `dig` line that asks the first server of a `resolver` line what nginx asks it.</summary>
+    public static string Dig(string resolverValue, string host) => Servers(resolverValue).FirstOrDefault() is var (server, port) && server is not null
+        ? $"dig @{server}{(port == 53 ? "" : $" -p {port.ToString(System.Globalization.CultureInfo.InvariantCulture)}")} {host}"
+        : $"dig {host}";
+
     /// <summary>The servers of a `resolver` line ("127.0.0.1", "[::1]:5353", "dns.local"), each as (host, port).</summary>
     public static IReadOnlyList<(string Host, int Port)> Servers(string resolverValue)
     {

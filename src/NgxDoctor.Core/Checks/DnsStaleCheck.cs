@@ -7,9 +7,10 @@ using NgxDoctor.Core.Facts;
 namespace NgxDoctor.Core.Checks;
 
 /// <summary>
-/// nginx resolves a literal upstream name once, at start-up. When the addresses its workers connect to (the
-/// `upstream:` of its error-log lines, their established connections) are no longer among the addresses the name
-/// resolves to now, nginx is talking to where the backend used to be.
+/// nginx resolves a literal upstream name once, at start-up, and a name in a variable pass through its `resolver`,
+/// whose answers it caches for their TTL (or `valid=`). When the addresses its workers connect to (the `upstream:`
+/// of its error-log lines, their established connections) are no longer among the addresses the name resolves to
+/// now (through the system resolver, or nginx's `resolver` servers), nginx is talking to where the backend used to be.
 /// </summary>
 public sealed class DnsStaleCheck : ICheck
 {
@@ -31,37 +32,55 @@ public sealed class DnsStaleCheck : ICheck
         foreach (var target in facts.Inventory.Targets.Where(t => t.Address.Kind == UpstreamAddressKind.Hostname && t.Address.Port is not null))
         {
             var lookup = facts.Dns.FirstOrDefault(d => d.Server == DnsLookup.System && string.Equals(d.Name, target.Address.Host, StringComparison.OrdinalIgnoreCase));
-            if (lookup is not { Outcome: DnsLookup.Ok })
+            if (lookup is { Outcome: DnsLookup.Ok } && Stale(facts, literal, target, target.Address.Host!, target.Address.Port!.Value, [lookup]) is { } found)
             {
-                continue;
+                findings.Add(Found(facts, found, target.Address.Text, $"nginx still sends {target.Address.Text} requests to {found.Stale}; {target.Address.Host} resolves to {string.Join(", ", lookup.Addresses)} now",
+                    new Remedy($"nginx resolved {target.Address.Host} when it started and keeps that address. Reload it to resolve again (nginx -t && nginx -s reload); to follow DNS changes from now on, use `resolver` with a variable in proxy_pass (or `server {target.Address.Host} resolve;` in an upstream{{}} with a zone, nginx 1.27.3+).",
+                        ["nginx -t", "nginx -s reload", $"getent ahosts {target.Address.Host}"])));
             }
+        }
 
-            bool Stale(string? peer) => peer is not null && !literal.Contains(peer) && Split(peer) is { } p && p.Port == target.Address.Port
-                && !lookup.Addresses.Contains(p.Address, StringComparer.OrdinalIgnoreCase);
-            var logged = facts.Logs?.Incidents.Where(i => Stale(i.Upstream)).ToList() ?? [];
-            var held = facts.Connections?.Where(c => c.HeldByNginx > 0 && Stale(c.Remote)).ToList() ?? [];
-            if (logged.Count == 0 && held.Count == 0)
+        foreach (var group in VariableHosts.Find(facts.Inventory).Where(v => v.Site.Resolver is not null && v.Port is not null).GroupBy(v => (v.Target, v.Host, v.Port)))
+        {
+            var (target, host, port) = group.Key;
+            var lookups = facts.Dns.Where(d => d.Server != DnsLookup.System && d.Outcome == DnsLookup.Ok && string.Equals(d.Name, host, StringComparison.OrdinalIgnoreCase)).ToList();
+            if (lookups.Count > 0 && Stale(facts, literal, target with { Sites = group.Select(v => v.Site).Distinct().ToList() }, host, port!.Value, lookups) is { } found)
             {
-                continue;
+                var resolver = group.First().Site.Resolver!;
+                found.Evidence.Insert(found.Evidence.Count(e => e.Kind == "config"), new Evidence("config", resolver.Pos?.ToString() ?? "?", $"resolver {resolver.Value}"));
+                var valid = resolver.Value.Split(' ').FirstOrDefault(w => w.StartsWith("valid=", StringComparison.Ordinal));
+                findings.Add(Found(facts, found, target.Address.Text, $"nginx's resolver cache still sends {host} requests to {found.Stale}; {host} resolves to {string.Join(", ", lookups.SelectMany(l => l.Addresses).Distinct())} now",
+                    new Remedy($"nginx caches what its resolver answered for {host} for {(valid is null ? "the answer's TTL" : valid)} and sends requests to that address until it expires. Reload nginx to empty the cache now (nginx -t && nginx -s reload); {(valid is null ? "a long TTL on the record keeps old addresses long: add valid=30s to `resolver`" : "a shorter valid= in `resolver` follows a move sooner")}.",
+                        ["nginx -t", "nginx -s reload", VariableHosts.Dig(resolver.Value, host)])));
             }
-
-            var evidence = DeadTargets.ConfigEvidence(target);
-            evidence.Add(new Evidence("dns", $"{lookup.Name} (system resolver)", $"resolves now to {string.Join(", ", lookup.Addresses)} ({lookup.ElapsedMs:0.0} ms)"));
-            evidence.AddRange(held.Select(c => new Evidence("connection", c.Remote, $"nginx's workers hold {c.HeldByNginx} connection(s) to this old address")));
-            evidence.AddRange(LogEvidence.For(logged));
-            var stale = held.Select(c => c.Remote).Concat(logged.Select(i => i.Upstream!)).Distinct().ToList();
-            var failing = facts.Logs is { } logs && logged.Count > 0 && !LogEvidence.HasStopped(logs, logged);
-            findings.Add(new Finding(Cause.DnsStale, failing ? Severity.Critical : Severity.Warning, target.Address.Text,
-                $"nginx still sends {target.Address.Text} requests to {string.Join(", ", stale)}; {target.Address.Host} resolves to {string.Join(", ", lookup.Addresses)} now",
-                evidence,
-                new Remedy($"nginx resolved {target.Address.Host} when it started and keeps that address. Reload it to resolve again (nginx -t && nginx -s reload); to follow DNS changes from now on, use `resolver` with a variable in proxy_pass (or `server {target.Address.Host} resolve;` in an upstream{{}} with a zone, nginx 1.27.3+).",
-                    ["nginx -t", "nginx -s reload", $"getent ahosts {target.Address.Host}"]))
-            {
-                Check = Id,
-            });
         }
 
         return CheckOutcome.Ran(findings);
+    }
+
+    /// <summary>The evidence and the old addresses when nginx's workers reach the name's port at addresses it no longer resolves to.</summary>
+    private static Staleness? Stale(DiagnosisFacts facts, HashSet<string> literal, Config.Upstreams.UpstreamTarget target, string host, int port, IReadOnlyList<DnsLookup> now)
+    {
+        bool Old(string? peer) => peer is not null && !literal.Contains(peer) && Split(peer) is { } p && p.Port == port
+            && !now.Any(l => l.Addresses.Contains(p.Address, StringComparer.OrdinalIgnoreCase));
+        var logged = facts.Logs?.Incidents.Where(i => Old(i.Upstream)).ToList() ?? [];
+        var held = facts.Connections?.Where(c => c.HeldByNginx > 0 && Old(c.Remote)).ToList() ?? [];
+        if (logged.Count == 0 && held.Count == 0)
+        {
+            return null;
+        }
+
+        var evidence = DeadTargets.ConfigEvidence(target);
+        evidence.AddRange(now.Select(l => new Evidence("dns", $"{l.Name} ({(l.Server == DnsLookup.System ? "system resolver" : "@" + l.Server)})", $"resolves now to {string.Join(", ", l.Addresses)} ({l.ElapsedMs:0.0} ms)")));
+        evidence.AddRange(held.Select(c => new Evidence("connection", c.Remote, $"nginx's workers hold {c.HeldByNginx} connection(s) to this old address")));
+        evidence.AddRange(LogEvidence.For(logged));
+        return new Staleness(evidence, string.Join(", ", held.Select(c => c.Remote).Concat(logged.Select(i => i.Upstream!)).Distinct()), logged);
+    }
+
+    private Finding Found(DiagnosisFacts facts, Staleness found, string upstream, string title, Remedy remedy)
+    {
+        var failing = facts.Logs is { } logs && found.Logged.Count > 0 && !LogEvidence.HasStopped(logs, found.Logged);
+        return new Finding(Cause.DnsStale, failing ? Severity.Critical : Severity.Warning, upstream, title, found.Evidence, remedy) { Check = Id };
     }
 
     private static (string Address, int Port)? Split(string peer)
@@ -75,4 +94,6 @@ public sealed class DnsStaleCheck : ICheck
         var address = peer[..colon].Trim('[', ']');
         return IPAddress.TryParse(address, out _) ? (address, port) : null;
     }
+
+    private sealed record Staleness(List<Evidence> Evidence, string Stale, IReadOnlyList<LogIncident> Logged);
 }

@@ -50,7 +50,7 @@ public sealed class ResolverCheck : ICheck
                 new Remedy(silent
                     ? "Point `resolver` at a DNS server that answers from this host (see /etc/resolv.conf; in Docker 127.0.0.11), check that UDP 53 is not filtered, then nginx -t and reload."
                     : $"Create the DNS record for {group.Key}, or fix the name in the `set` that builds proxy_pass; nginx's resolver does not read /etc/hosts.",
-                    [$"dig @{VariableHosts.Servers(resolver.Value).FirstOrDefault().Host} {group.Key}"]))
+                    [VariableHosts.Dig(resolver.Value, group.Key)]))
             {
                 Check = Id,
             });

@@ -39,6 +39,8 @@ public sealed class DnsStaleFixtures : ICheckFixture
         {
             Connections = [new ConnectionCount("10.0.0.8:8080", 4, 0, 0, 4)],
         });
+        yield return ("resolver cache: refused at the address nginx's resolver gave before", FactsBuilder.FromConfig(ResolverFixtures.PerRequest)
+            .Resolve("api.test", DnsLookup.Ok, ["10.0.0.6"], "127.0.0.1:5353").Log("connect-refused", Diagnosis.Cause.UpstreamDown, "10.0.0.5:8080"));
     }
 
     public IEnumerable<(string, DiagnosisFacts)> MustNotTrigger()
@@ -51,6 +53,10 @@ public sealed class DnsStaleFixtures : ICheckFixture
         {
             Connections = [new ConnectionCount("10.0.0.8:8080", 0, 30, 0, 0)],
         });
+        yield return ("resolver cache: the logged address is what the resolver answers now", FactsBuilder.FromConfig(ResolverFixtures.PerRequest)
+            .Resolve("api.test", DnsLookup.Ok, ["10.0.0.5"], "127.0.0.1:5353").Log("connect-refused", Diagnosis.Cause.UpstreamDown, "10.0.0.5:8080"));
+        yield return ("resolver cache: only the system resolver answered, not nginx's", FactsBuilder.FromConfig(ResolverFixtures.PerRequest)
+            .Resolve("api.test", DnsLookup.Ok, ["10.0.0.6"]).Log("connect-refused", Diagnosis.Cause.UpstreamDown, "10.0.0.5:8080"));
     }
 }
 

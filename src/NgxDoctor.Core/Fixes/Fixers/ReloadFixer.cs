@@ -22,6 +22,11 @@ public abstract class ReloadFixer : IFixer
             return FixAction.None(finding, "nginx is not running: nothing to reload");
         }
 
+        if (targets.Count > 0 && targets.All(t => t.Address.Kind == Config.Upstreams.UpstreamAddressKind.Variable))
+        {
+            return FixAction.None(finding, "the address is resolved per request and was not probed: check that the backend answers where the resolver points now, then nginx -t && nginx -s reload");
+        }
+
         if (!targets.Any(t => facts.ProbeFor(t)?.Outcome == ProbeOutcome.Connected))
         {
             return FixAction.None(finding, "the upstream does not accept connections now: fix the findings before this one first");
