@@ -60,6 +60,8 @@ public static class FactsCollector
         var probed = await probes.ConfigureAwait(false);
         var httpProbes = HttpProbesAsync(inventory, probed, probeBudget, options.HealthPath, Path.GetDirectoryName(located.ConfigFile), deadline.Token);
         var fastCgiProbes = FastCgiProbesAsync(inventory, probed, phpFpm, probeBudget, deadline.Token);
+        var lookups = await dns.ConfigureAwait(false);
+        var resolved = await NetworkFactsCollector.ResolvedVariableHostsAsync(inventory, lookups, probeBudget, deadline.Token).ConfigureAwait(false);
         var test = await configTest.ConfigureAwait(false);
         var kills = await oomKills.ConfigureAwait(false);
         notes.AddRange(testNotes);
@@ -77,13 +79,13 @@ public static class FactsCollector
             ConfigTest = test,
             Listeners = listeners,
             SocketPaths = socketPaths,
-            Probes = probed,
+            Probes = [.. probed, .. resolved],
             HttpProbes = await httpProbes.ConfigureAwait(false),
             Logs = logs,
             FastCgiProbes = await fastCgiProbes.ConfigureAwait(false),
             PhpFpm = phpFpm,
             OomKills = kills,
-            Dns = await dns.ConfigureAwait(false),
+            Dns = lookups,
             Connections = connections,
             System = SystemLimits.Read(options.ProcRoot),
             Services = ServiceDiscovery.Find(inventory),

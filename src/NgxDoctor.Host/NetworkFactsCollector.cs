@@ -16,6 +16,23 @@ public static class NetworkFactsCollector
     public static Task<IReadOnlyList<DnsLookup>> DnsAsync(UpstreamInventory inventory, TimeSpan timeout, CancellationToken ct) =>
         DnsProbe.RunAsync(inventory, timeout, ct);
 
+    /// <summary>
+    /// The addresses nginx's resolver gives the names of variable passes now, probed as nginx would connect (the
+    /// variable pass itself cannot be probed: its address exists only per request).
+    /// </summary>
+    public static async Task<IReadOnlyList<ProbeResult>> ResolvedVariableHostsAsync(UpstreamInventory inventory, IReadOnlyList<DnsLookup> lookups, TimeSpan timeout, CancellationToken ct)
+    {
+        var literal = inventory.Targets.Select(t => t.Address.Text).ToHashSet(StringComparer.Ordinal);
+        var addresses = VariableHosts.Find(inventory).Where(v => v.Site.Resolver is not null)
+            .SelectMany(v => VariableHosts.AddressesNow(lookups, v)).Distinct(StringComparer.Ordinal).Where(a => !literal.Contains(a));
+        var tasks = addresses.Select(a =>
+        {
+            var colon = a.LastIndexOf(':');
+            return TcpProbe.RunAsync(a, a[..colon].Trim('[', ']'), int.Parse(a[(colon + 1)..], System.Globalization.CultureInfo.InvariantCulture), timeout, ct);
+        });
+        return await Task.WhenAll(tasks).ConfigureAwait(false);
+    }
+
     public static IReadOnlyList<ConnectionCount> Connections(UpstreamInventory inventory, NginxInstance? instance, IReadOnlyList<ProcessInfo> processes, TcpTables tables, string procRoot)
     {
         var ports = inventory.Targets.Where(t => t.Address.Port is not null && t.Address.Kind != UpstreamAddressKind.Unix)

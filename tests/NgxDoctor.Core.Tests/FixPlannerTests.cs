@@ -33,6 +33,19 @@ public class FixPlannerTests
     }
 
     [Fact]
+    public void A_resolver_cache_holding_an_old_address_is_reloaded_only_when_the_new_address_accepts()
+    {
+        var stale = FactsBuilder.FromConfig(ResolverFixtures.PerRequest).Resolve("api.test", DnsLookup.Ok, ["10.0.0.6"], "127.0.0.1:5353")
+            .Log("connect-refused", Cause.UpstreamDown, "10.0.0.5:8080");
+        var reload = Only(stale.Probe("10.0.0.6:8080", ProbeOutcome.Connected), ResolverFixtures.PerRequest, Cause.DnsStale);
+        Assert.True(reload.Safe && reload.ReloadNginx, reload.Summary);
+
+        var refused = Only(stale.Probe("10.0.0.6:8080", ProbeOutcome.Refused), ResolverFixtures.PerRequest, Cause.DnsStale);
+        Assert.False(refused.Safe);
+        Assert.Contains("does not accept connections now", refused.Summary, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Without_an_observed_latency_there_is_no_timeout_fix()
     {
         var facts = FactsBuilder.FromConfig(Slow).Probe("127.0.0.1:3000", ProbeOutcome.Connected).Log("read-timeout", Cause.UpstreamTimeout, "127.0.0.1:3000", status: 504);

@@ -1,5 +1,6 @@
 using System.Net;
 using NgxDoctor.Config.Upstreams;
+using NgxDoctor.Core.Facts;
 
 namespace NgxDoctor.Core.Analysis;
 
@@ -29,6 +30,16 @@ public static class VariableHosts
             }
         }
     }
+
+    /// <summary>
+    /// Where nginx's resolver sends a variable pass now: "address:port" for each address its `resolver` servers answer
+    /// for the host (these addresses are probed like literal upstreams, under that text).
+    /// </summary>
+    public static IReadOnlyList<string> AddressesNow(IReadOnlyList<DnsLookup> lookups, VariableHost host) => host.Port is not { } port ? [] : lookups
+        .Where(l => l.Server != DnsLookup.System && l.Outcome == DnsLookup.Ok && string.Equals(l.Name, host.Host, StringComparison.OrdinalIgnoreCase))
+        .SelectMany(l => l.Addresses).Distinct(StringComparer.OrdinalIgnoreCase)
+        .Select(a => (a.Contains(':', StringComparison.Ordinal) ? $"[{a}]" : a) + ":" + port.ToString(System.Globalization.CultureInfo.InvariantCulture))
+        .ToList();
 
     /// <summary>The `dig` line that asks the first server of a `resolver` line what nginx asks it.</summary>
     public static string Dig(string resolverValue, string host) => Servers(resolverValue).FirstOrDefault() is var (server, port) && server is not null

@@ -48,6 +48,8 @@ public sealed class DnsStaleCheck : ICheck
             {
                 var resolver = group.First().Site.Resolver!;
                 found.Evidence.Insert(found.Evidence.Count(e => e.Kind == "config"), new Evidence("config", resolver.Pos?.ToString() ?? "?", $"resolver {resolver.Value}"));
+                var now = VariableHosts.AddressesNow(facts.Dns, group.First());
+                found.Evidence.AddRange((facts.Probes ?? []).Where(p => now.Contains(p.Target)).Select(p => new Evidence("probe", $"{p.Method} {p.Target}", p.Describe)));
                 var valid = resolver.Value.Split(' ').FirstOrDefault(w => w.StartsWith("valid=", StringComparison.Ordinal));
                 findings.Add(Found(facts, found, target.Address.Text, $"nginx's resolver cache still sends {host} requests to {found.Stale}; {host} resolves to {string.Join(", ", lookups.SelectMany(l => l.Addresses).Distinct())} now",
                     new Remedy($"nginx caches what its resolver answered for {host} for {(valid is null ? "the answer's TTL" : valid)} and sends requests to that address until it expires. Reload nginx to empty the cache now (nginx -t && nginx -s reload); {(valid is null ? "a long TTL on the record keeps old addresses long: add valid=30s to `resolver`" : "a shorter valid= in `resolver` follows a move sooner")}.",

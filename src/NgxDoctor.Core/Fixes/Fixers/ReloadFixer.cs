@@ -1,4 +1,5 @@
 using NgxDoctor.Config;
+using NgxDoctor.Core.Analysis;
 using NgxDoctor.Core.Diagnosis;
 using NgxDoctor.Core.Facts;
 
@@ -22,12 +23,9 @@ public abstract class ReloadFixer : IFixer
             return FixAction.None(finding, "nginx is not running: nothing to reload");
         }
 
-        if (targets.Count > 0 && targets.All(t => t.Address.Kind == Config.Upstreams.UpstreamAddressKind.Variable))
-        {
-            return FixAction.None(finding, "the address is resolved per request and was not probed: check that the backend answers where the resolver points now, then nginx -t && nginx -s reload");
-        }
-
-        if (!targets.Any(t => facts.ProbeFor(t)?.Outcome == ProbeOutcome.Connected))
+        // A variable pass has no address of its own: what counts is where nginx's resolver points now.
+        var now = facts.Dns is null ? [] : VariableHosts.Find(facts.Inventory).Where(v => targets.Contains(v.Target)).SelectMany(v => VariableHosts.AddressesNow(facts.Dns, v)).ToHashSet(StringComparer.Ordinal);
+        if (!targets.Any(t => facts.ProbeFor(t)?.Outcome == ProbeOutcome.Connected) && !(facts.Probes ?? []).Any(p => now.Contains(p.Target) && p.Outcome == ProbeOutcome.Connected))
         {
             return FixAction.None(finding, "the upstream does not accept connections now: fix the findings before this one first");
         }
