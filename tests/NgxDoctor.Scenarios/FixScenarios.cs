@@ -267,7 +267,7 @@ public sealed class FixScenarios : IDisposable
         using var lab = new ScenarioLab();
         var sock = lab.Nginx.PathOf("run/small.sock");
         File.WriteAllText(lab.Nginx.PathOf("www/slow.php"), "<?php usleep(1000000); echo 'done';");
-        await lab.StartPhpFpmAsync(sock, maxChildren: 1, backlog: 1);
+        var fpm = await lab.StartPhpFpmAsync(sock, maxChildren: 1, backlog: 1);
         await lab.StartNginxAsync(lab.Server($$"""
             location ~ \.php$ {
                     include /etc/nginx/fastcgi_params;
@@ -282,6 +282,14 @@ public sealed class FixScenarios : IDisposable
         var run = Fix(lab, "--apply", "--yes", "--only", "pool-exhausted");
         Assert.True(run.ExitCode == 0, run.ToString());
         Assert.Equal(["pm.max_children = 4"], Changed(before, File.ReadAllText(pool)).Select(l => l.Trim()));
+
+        // The pool forks its 4 children one by one; a burst before they are all up would meet the backlog of 1.
+        var deadline = DateTime.UtcNow.AddSeconds(5);
+        while (NgxDoctor.Host.Proc.ProcessTable.Read().Count(p => p.ParentPid == fpm.Pid) < 4 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50);
+        }
+
         Assert.All(await lab.GetAsync("/slow.php", 3), status => Assert.Equal(200, status));
     }
 

@@ -32,14 +32,18 @@ public static class PhpFpmReloader
             return (false, $"could not signal php-fpm's master (pid {pid})");
         }
 
+        // Confirmed when every child is new and the set has stopped growing (a static pool forks its children one by one).
+        var seen = new List<int>();
         for (var i = 0; i < 100; i++)
         {
             await Task.Delay(50, ct);
             var now = Children(pid);
-            if (now.Count > 0 && !now.Intersect(before).Any())
+            if (now.Count > 0 && !now.Intersect(before).Any() && now.Order().SequenceEqual(seen.Order()))
             {
                 return (true, $"php-fpm {pid} reloaded its pools: children {string.Join(',', before)} replaced by {string.Join(',', now)}");
             }
+
+            seen = now;
         }
 
         return (false, $"php-fpm {pid} did not replace its children within 5 s of SIGUSR2");
