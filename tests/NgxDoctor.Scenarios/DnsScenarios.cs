@@ -123,6 +123,29 @@ public class DnsScenarios
     }
 
     [Fact]
+    public async Task A_dead_backend_behind_a_variable_pass_is_upstream_down_probed_where_the_resolver_points()
+    {
+        using var lab = new ScenarioLab();
+        var dns = ScenarioLab.FreePort();
+        var port = ScenarioLab.FreePort();
+        var table = lab.Nginx.PathOf("dns-table");
+        File.WriteAllText(table, "api.test 127.0.0.1\n");
+        await lab.StartDnsAsync(dns, "answer", table);
+        var snapshot = await lab.StartNginxAsync(lab.Server(
+            $"resolver 127.0.0.1:{ScenarioLab.Str(dns)} ipv6=off; location / {{ set $backend api.test; proxy_pass http://$backend:{ScenarioLab.Str(port)}; }}"));
+        Assert.Equal(502, (await lab.GetAsync("/"))[0]);
+
+        var f = ScenarioLab.Only(lab.Diagnose(snapshot), "upstream-down");
+        Assert.Equal("critical", f.GetProperty("severity").GetString());
+        Assert.Equal($"Nothing is listening on 127.0.0.1:{ScenarioLab.Str(port)}, where nginx's resolver sends api.test now", f.GetProperty("title").GetString());
+        var evidence = ScenarioLab.Evidence(f);
+        Assert.Contains($"proxy_pass http://$backend:{ScenarioLab.Str(port)};", evidence, StringComparison.Ordinal);
+        Assert.Contains($"probe | tcp 127.0.0.1:{ScenarioLab.Str(port)} | connection refused", evidence, StringComparison.Ordinal);
+        Assert.Contains($"api.test (@127.0.0.1:{ScenarioLab.Str(dns)}) | resolves now to 127.0.0.1", evidence, StringComparison.Ordinal);
+        Assert.Contains("connect() failed (111: Connection refused)", evidence, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Localhost_resolving_to_ipv6_too_while_the_backend_listens_on_ipv4_only_is_found()
     {
         using var lab = new ScenarioLab();

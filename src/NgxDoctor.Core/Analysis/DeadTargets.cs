@@ -16,10 +16,12 @@ public static class DeadTargets
     /// <summary>Error-log kinds that say nothing accepted the connection.</summary>
     public static readonly string[] DeadKinds = ["connect-refused", "socket-missing", "unreachable"];
 
-    public static IReadOnlyList<DeadTarget> Find(DiagnosisFacts facts)
+    public static IReadOnlyList<DeadTarget> Find(DiagnosisFacts facts) => Find(facts, facts.Inventory.Targets);
+
+    public static IReadOnlyList<DeadTarget> Find(DiagnosisFacts facts, IEnumerable<UpstreamTarget> targets)
     {
         var result = new List<DeadTarget>();
-        foreach (var target in facts.Inventory.Targets)
+        foreach (var target in targets)
         {
             // Refused while a listener is there is a packet filter's reject (the firewall check), not a dead backend.
             if (target.Server?.IsDown == true || facts.ProbeFor(target) is not { } probe || !IsDead(probe)

@@ -1,5 +1,6 @@
 using System.Net;
 using NgxDoctor.Config.Upstreams;
+using NgxDoctor.Core.Diagnosis;
 using NgxDoctor.Core.Facts;
 
 namespace NgxDoctor.Core.Analysis;
@@ -31,15 +32,41 @@ public static class VariableHosts
         }
     }
 
+    /// <summary>The answers nginx's `resolver` servers gave for a name (the system resolver's are not nginx's per-request ones).</summary>
+    public static IReadOnlyList<DnsLookup> ResolverAnswers(IReadOnlyList<DnsLookup> lookups, string host) =>
+        lookups.Where(l => l.Server != DnsLookup.System && l.Outcome == DnsLookup.Ok && string.Equals(l.Name, host, StringComparison.OrdinalIgnoreCase)).ToList();
+
+    /// <summary>A lookup's answer as evidence: "api.test (@127.0.0.1:53) resolves now to 10.0.0.5 (1.2 ms)".</summary>
+    public static Evidence AnswerEvidence(DnsLookup l) =>
+        new("dns", $"{l.Name} ({(l.Server == DnsLookup.System ? "system resolver" : "@" + l.Server)})", $"resolves now to {string.Join(", ", l.Addresses)} ({l.ElapsedMs:0.0} ms)");
+
     /// <summary>
     /// Where nginx's resolver sends a variable pass now: "address:port" for each address its `resolver` servers answer
     /// for the host (these addresses are probed like literal upstreams, under that text).
     /// </summary>
-    public static IReadOnlyList<string> AddressesNow(IReadOnlyList<DnsLookup> lookups, VariableHost host) => host.Port is not { } port ? [] : lookups
-        .Where(l => l.Server != DnsLookup.System && l.Outcome == DnsLookup.Ok && string.Equals(l.Name, host.Host, StringComparison.OrdinalIgnoreCase))
+    public static IReadOnlyList<string> AddressesNow(IReadOnlyList<DnsLookup> lookups, VariableHost host) => host.Port is not { } port ? [] : ResolverAnswers(lookups, host.Host)
         .SelectMany(l => l.Addresses).Distinct(StringComparer.OrdinalIgnoreCase)
         .Select(a => (a.Contains(':', StringComparison.Ordinal) ? $"[{a}]" : a) + ":" + port.ToString(System.Globalization.CultureInfo.InvariantCulture))
         .ToList();
+
+    /// <summary>
+    /// The targets variable passes make now: one per address nginx's resolver answers (see AddressesNow), carrying the
+    /// passes that lead there and the name it was resolved from, so checks can treat them as configured addresses.
+    /// </summary>
+    public static IReadOnlyList<(UpstreamTarget Target, string Host)> ResolvedTargets(DiagnosisFacts facts)
+    {
+        if (facts.Dns is null)
+        {
+            return [];
+        }
+
+        var configured = facts.Inventory.Targets.Select(t => t.Address.Text).ToHashSet(StringComparer.Ordinal);
+        return Find(facts.Inventory).Where(v => v.Site.Resolver is not null)
+            .SelectMany(v => AddressesNow(facts.Dns, v).Where(a => !configured.Contains(a)).Select(a => (Address: a, v.Site, v.Host)))
+            .GroupBy(x => x.Address, StringComparer.Ordinal)
+            .Select(g => (new UpstreamTarget(UpstreamAddress.Parse(g.Key, null), null, null, g.Select(x => x.Site).Distinct().ToList()), g.First().Host))
+            .ToList();
+    }
 
     /// <summary>The `dig` line that asks the first server of a `resolver` line what nginx asks it.</summary>
     public static string Dig(string resolverValue, string host) => Servers(resolverValue).FirstOrDefault() is var (server, port) && server is not null

@@ -43,7 +43,7 @@ public sealed class DnsStaleCheck : ICheck
         foreach (var group in VariableHosts.Find(facts.Inventory).Where(v => v.Site.Resolver is not null && v.Port is not null).GroupBy(v => (v.Target, v.Host, v.Port)))
         {
             var (target, host, port) = group.Key;
-            var lookups = facts.Dns.Where(d => d.Server != DnsLookup.System && d.Outcome == DnsLookup.Ok && string.Equals(d.Name, host, StringComparison.OrdinalIgnoreCase)).ToList();
+            var lookups = VariableHosts.ResolverAnswers(facts.Dns, host);
             if (lookups.Count > 0 && Stale(facts, literal, target with { Sites = group.Select(v => v.Site).Distinct().ToList() }, host, port!.Value, lookups) is { } found)
             {
                 var resolver = group.First().Site.Resolver!;
@@ -73,7 +73,7 @@ public sealed class DnsStaleCheck : ICheck
         }
 
         var evidence = DeadTargets.ConfigEvidence(target);
-        evidence.AddRange(now.Select(l => new Evidence("dns", $"{l.Name} ({(l.Server == DnsLookup.System ? "system resolver" : "@" + l.Server)})", $"resolves now to {string.Join(", ", l.Addresses)} ({l.ElapsedMs:0.0} ms)")));
+        evidence.AddRange(now.Select(VariableHosts.AnswerEvidence));
         evidence.AddRange(held.Select(c => new Evidence("connection", c.Remote, $"nginx's workers hold {c.HeldByNginx} connection(s) to this old address")));
         evidence.AddRange(LogEvidence.For(logged));
         return new Staleness(evidence, string.Join(", ", held.Select(c => c.Remote).Concat(logged.Select(i => i.Upstream!)).Distinct()), logged);

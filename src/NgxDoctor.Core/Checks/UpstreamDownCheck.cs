@@ -26,6 +26,19 @@ public sealed class UpstreamDownCheck : ICheck
             .Select(d => Describe(d))
             .ToList();
         findings.AddRange(EndedOutages(facts));
+
+        // Where a variable pass leads comes from DNS: a backend listening elsewhere is no reason to repoint the pass.
+        foreach (var (target, host) in VariableHosts.ResolvedTargets(facts))
+        {
+            findings.AddRange(DeadTargets.Find(facts, [target]).Select(d => Describe(d) with
+            {
+                Title = $"Nothing is listening on {target.Address.Text}, where nginx's resolver sends {host} now",
+                Evidence = [.. d.Evidence, .. VariableHosts.ResolverAnswers(facts.Dns!, host).Select(VariableHosts.AnswerEvidence)],
+                Remedy = new Remedy($"Start the backend that should listen on {target.Address.Text}, or correct the DNS record of {host} that nginx's resolver answers with.",
+                    [$"ss -ltnp 'sport = :{target.Address.Port}'", VariableHosts.Dig(target.Sites[0].Resolver!.Value, host)]),
+            }));
+        }
+
         return CheckOutcome.Ran(findings);
     }
 
