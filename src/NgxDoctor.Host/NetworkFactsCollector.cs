@@ -20,18 +20,8 @@ public static class NetworkFactsCollector
     /// The addresses nginx's resolver gives the names of variable passes now, probed as nginx would connect (the
     /// variable pass itself cannot be probed: its address exists only per request).
     /// </summary>
-    public static async Task<IReadOnlyList<ProbeResult>> ResolvedVariableHostsAsync(UpstreamInventory inventory, IReadOnlyList<DnsLookup> lookups, TimeSpan timeout, CancellationToken ct)
-    {
-        var literal = inventory.Targets.Select(t => t.Address.Text).ToHashSet(StringComparer.Ordinal);
-        var addresses = VariableHosts.Find(inventory).Where(v => v.Site.Resolver is not null)
-            .SelectMany(v => VariableHosts.AddressesNow(lookups, v)).Distinct(StringComparer.Ordinal).Where(a => !literal.Contains(a));
-        var tasks = addresses.Select(a =>
-        {
-            var colon = a.LastIndexOf(':');
-            return TcpProbe.RunAsync(a, a[..colon].Trim('[', ']'), int.Parse(a[(colon + 1)..], System.Globalization.CultureInfo.InvariantCulture), timeout, ct);
-        });
-        return await Task.WhenAll(tasks).ConfigureAwait(false);
-    }
+    public static Task<IReadOnlyList<ProbeResult>> ResolvedVariableHostsAsync(UpstreamInventory inventory, IReadOnlyList<DnsLookup> lookups, TimeSpan timeout, CancellationToken ct) =>
+        ProbeRunner.RunAsync(VariableHosts.ResolvedTargets(inventory, lookups).Select(r => r.Target), timeout, ct);
 
     public static IReadOnlyList<ConnectionCount> Connections(UpstreamInventory inventory, NginxInstance? instance, IReadOnlyList<ProcessInfo> processes, TcpTables tables, string procRoot)
     {

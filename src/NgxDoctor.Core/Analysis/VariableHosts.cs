@@ -53,16 +53,14 @@ public static class VariableHosts
     /// The targets variable passes make now: one per address nginx's resolver answers (see AddressesNow), carrying the
     /// passes that lead there and the name it was resolved from, so checks can treat them as configured addresses.
     /// </summary>
-    public static IReadOnlyList<(UpstreamTarget Target, string Host)> ResolvedTargets(DiagnosisFacts facts)
-    {
-        if (facts.Dns is null)
-        {
-            return [];
-        }
+    public static IReadOnlyList<(UpstreamTarget Target, string Host)> ResolvedTargets(DiagnosisFacts facts) =>
+        facts.Dns is null ? [] : ResolvedTargets(facts.Inventory, facts.Dns);
 
-        var configured = facts.Inventory.Targets.Select(t => t.Address.Text).ToHashSet(StringComparer.Ordinal);
-        return Find(facts.Inventory).Where(v => v.Site.Resolver is not null)
-            .SelectMany(v => AddressesNow(facts.Dns, v).Where(a => !configured.Contains(a)).Select(a => (Address: a, v.Site, v.Host)))
+    public static IReadOnlyList<(UpstreamTarget Target, string Host)> ResolvedTargets(UpstreamInventory inventory, IReadOnlyList<DnsLookup> lookups)
+    {
+        var configured = inventory.Targets.Select(t => t.Address.Text).ToHashSet(StringComparer.Ordinal);
+        return Find(inventory).Where(v => v.Site.Resolver is not null)
+            .SelectMany(v => AddressesNow(lookups, v).Where(a => !configured.Contains(a)).Select(a => (Address: a, v.Site, v.Host)))
             .GroupBy(x => x.Address, StringComparer.Ordinal)
             .Select(g => (new UpstreamTarget(UpstreamAddress.Parse(g.Key, null), null, null, g.Select(x => x.Site).Distinct().ToList()), g.First().Host))
             .ToList();
