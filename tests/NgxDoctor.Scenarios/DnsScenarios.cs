@@ -27,17 +27,26 @@ public class DnsScenarios
     public async Task A_name_the_resolver_answers_is_healthy()
     {
         using var lab = new ScenarioLab();
+        var pass = await VariablePassAsync(lab, "127.0.0.1");
+        await lab.StartFakeAsync(pass.Port, "ok");
+
+        Assert.Equal("ok", lab.Diagnose(pass.Snapshot).Json.GetProperty("status").GetString());
+        Assert.Equal(200, (await lab.GetAsync("/"))[0]);
+    }
+
+    /// <summary>nginx with `resolver` (a DNS server of the test's own, answering from Table) and a pass built from a variable: api.test, port Port.</summary>
+    private sealed record VariablePass(int Dns, int Port, string Table, string Snapshot);
+
+    private static async Task<VariablePass> VariablePassAsync(ScenarioLab lab, string address)
+    {
         var dns = ScenarioLab.FreePort();
         var port = ScenarioLab.FreePort();
         var table = lab.Nginx.PathOf("dns-table");
-        File.WriteAllText(table, "api.test 127.0.0.1\n");
+        File.WriteAllText(table, $"api.test {address}\n");
         await lab.StartDnsAsync(dns, "answer", table);
-        await lab.StartFakeAsync(port, "ok");
         var snapshot = await lab.StartNginxAsync(lab.Server(
             $"resolver 127.0.0.1:{ScenarioLab.Str(dns)} ipv6=off; location / {{ set $backend api.test; proxy_pass http://$backend:{ScenarioLab.Str(port)}; }}"));
-
-        Assert.Equal("ok", lab.Diagnose(snapshot).Json.GetProperty("status").GetString());
-        Assert.Equal(200, (await lab.GetAsync("/"))[0]);
+        return new VariablePass(dns, port, table, snapshot);
     }
 
     /// <summary>
@@ -77,14 +86,8 @@ public class DnsScenarios
     public async Task A_name_that_moved_while_nginx_resolver_caches_the_old_address_is_dns_stale()
     {
         using var lab = new ScenarioLab();
-        var dns = ScenarioLab.FreePort();
-        var port = ScenarioLab.FreePort();
-        var table = lab.Nginx.PathOf("dns-table");
-        File.WriteAllText(table, "api.test 127.0.0.2\n");
-        await lab.StartDnsAsync(dns, "answer", table);
+        var (dns, port, table, snapshot) = await VariablePassAsync(lab, "127.0.0.2");
         var old = await lab.StartFakeAsync(port, "ok", 0, null, "127.0.0.2");
-        var snapshot = await lab.StartNginxAsync(lab.Server(
-            $"resolver 127.0.0.1:{ScenarioLab.Str(dns)} ipv6=off; location / {{ set $backend api.test; proxy_pass http://$backend:{ScenarioLab.Str(port)}; }}"));
         Assert.Equal(200, (await lab.GetAsync("/"))[0]);
 
         // The backend moves and the record follows; nginx keeps the answer it cached (TTL 300 s).
@@ -126,13 +129,7 @@ public class DnsScenarios
     public async Task A_dead_backend_behind_a_variable_pass_is_upstream_down_probed_where_the_resolver_points()
     {
         using var lab = new ScenarioLab();
-        var dns = ScenarioLab.FreePort();
-        var port = ScenarioLab.FreePort();
-        var table = lab.Nginx.PathOf("dns-table");
-        File.WriteAllText(table, "api.test 127.0.0.1\n");
-        await lab.StartDnsAsync(dns, "answer", table);
-        var snapshot = await lab.StartNginxAsync(lab.Server(
-            $"resolver 127.0.0.1:{ScenarioLab.Str(dns)} ipv6=off; location / {{ set $backend api.test; proxy_pass http://$backend:{ScenarioLab.Str(port)}; }}"));
+        var (dns, port, _, snapshot) = await VariablePassAsync(lab, "127.0.0.1");
         Assert.Equal(502, (await lab.GetAsync("/"))[0]);
 
         var f = ScenarioLab.Only(lab.Diagnose(snapshot), "upstream-down");
