@@ -6,6 +6,7 @@ namespace NgxDoctor.Cli.Tests;
 /// The launcher's fallback: without a C toolchain (forced here with NGXDOCTOR_BUILD=r2r) it builds ReadyToRun code run
 /// by `dotnet`. The native path is what every other CLI test and scenario runs (test.sh).
 /// </summary>
+[Collection(nameof(LauncherTests))]
 public sealed class LauncherTests : IDisposable
 {
     private readonly string _copy = Directory.CreateTempSubdirectory("ngxdoctor-launcher-").FullName;
@@ -88,3 +89,7 @@ public sealed class LauncherTests : IDisposable
         Assert.Contains("0 line(s) read", second.Out, StringComparison.Ordinal);
     }
 }
+
+/// <summary>The build saturates both cores: it runs alone, so the time bounds of the other CLI tests hold.</summary>
+[CollectionDefinition(nameof(LauncherTests), DisableParallelization = true)]
+public sealed class LauncherTestsCollection;
