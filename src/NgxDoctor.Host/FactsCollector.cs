@@ -29,12 +29,6 @@ public static class FactsCollector
         // Tasks that run beside this thread keep their own notes, merged once they are done.
         var testNotes = new List<NotCollected>();
         var kernelNotes = new List<NotCollected>();
-        var configTest = options.RunConfigTest ? ConfigTestAsync(located, isRoot, testNotes, deadline.Token) : Task.FromResult<ConfigTestResult?>(null);
-        if (!options.RunConfigTest)
-        {
-            notes.Add(new NotCollected("config-test", "nginx -t not requested"));
-        }
-
         var probeBudget = Min(options.ProbeTimeout, options.Deadline);
         var probes = ProbeRunner.RunAsync(inventory.Targets, probeBudget, deadline.Token);
         var dns = NetworkFactsCollector.DnsAsync(inventory, probeBudget, deadline.Token);
@@ -62,7 +56,17 @@ public static class FactsCollector
         var fastCgiProbes = FastCgiProbesAsync(inventory, probed, phpFpm, probeBudget, deadline.Token);
         var lookups = await dns.ConfigureAwait(false);
         var resolved = await NetworkFactsCollector.ResolvedVariableHostsAsync(inventory, lookups, probeBudget, deadline.Token).ConfigureAwait(false);
-        var test = await configTest.ConfigureAwait(false);
+        var http = await httpProbes.ConfigureAwait(false);
+        var fastCgi = await fastCgiProbes.ConfigureAwait(false);
+
+        // nginx -t binds every free `listen` address for a moment: run it beside the listener table or the probes
+        // and they see its sockets (an upstream on nginx's own port "listening", a probe connected to nginx -t).
+        var test = options.RunConfigTest ? await ConfigTestAsync(located, isRoot, testNotes, deadline.Token).ConfigureAwait(false) : null;
+        if (!options.RunConfigTest)
+        {
+            notes.Add(new NotCollected("config-test", "nginx -t not requested"));
+        }
+
         var kills = await oomKills.ConfigureAwait(false);
         notes.AddRange(testNotes);
         notes.AddRange(kernelNotes);
@@ -80,9 +84,9 @@ public static class FactsCollector
             Listeners = listeners,
             SocketPaths = socketPaths,
             Probes = [.. probed, .. resolved],
-            HttpProbes = await httpProbes.ConfigureAwait(false),
+            HttpProbes = http,
             Logs = logs,
-            FastCgiProbes = await fastCgiProbes.ConfigureAwait(false),
+            FastCgiProbes = fastCgi,
             PhpFpm = phpFpm,
             OomKills = kills,
             Dns = lookups,

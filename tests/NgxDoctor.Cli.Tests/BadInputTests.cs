@@ -105,7 +105,7 @@ public sealed class BadInputTests : IDisposable
     [Fact]
     public void Escape_sequences_in_a_config_never_reach_the_terminal_raw()
     {
-        var conf = Write("nginx.conf", "events {}\nhttp {\n server {\n  location / { proxy_pass \"http://127.0.0.1:1/\u001b]0;pwn\u0007\u001b[2J\u009b\u202e\"; }\n }\n}\n");
+        var conf = Write("nginx.conf", "events {}\nhttp {\n server {\n  listen 127.0.0.1:2;\n  location / { proxy_pass \"http://127.0.0.1:1/\u001b]0;pwn\u0007\u001b[2J\u009b\u202e\"; }\n }\n}\n");
         var text = NgxDoctorCli.Run("diagnose", "--config", conf);
         var json = NgxDoctorCli.Run("diagnose", "--config", conf, "--json");
         var markdown = NgxDoctorCli.Run("diagnose", "--config", conf, "--format", "markdown");
@@ -132,10 +132,10 @@ public sealed class BadInputTests : IDisposable
     public void An_unreadable_error_log_is_listed_as_not_checked_and_the_diagnosis_goes_on()
     {
         File.CreateSymbolicLink(Path.Combine(_dir, "zero.log"), "/dev/zero");
-        var conf = Write("nginx.conf", $"error_log {_dir}/zero.log;\npid {_dir}/nginx.pid;\nevents {{}}\nhttp {{\n access_log off;\n server {{ listen 127.0.0.1:1; location / {{ proxy_pass http://127.0.0.1:1; }} }}\n}}\n");
+        var conf = Write("nginx.conf", $"error_log {_dir}/zero.log;\npid {_dir}/nginx.pid;\nevents {{}}\nhttp {{\n access_log off;\n server {{ listen 127.0.0.1:2; location / {{ proxy_pass http://127.0.0.1:1; }} }}\n}}\n");
         var run = NgxDoctorCli.Run("diagnose", "--config", conf, "--json");
         Assert.True(run.ExitCode == 2, run.ToString());
-        Assert.Equal("upstream-down", run.Json.GetProperty("findings")[0].GetProperty("cause").GetString());
+        Assert.True(run.Json.GetProperty("findings")[0].GetProperty("cause").GetString() == "upstream-down", run.ToString());
         Assert.Contains(run.Json.GetProperty("skipped").EnumerateArray(),
             s => s.GetProperty("check").GetString() == "error-log" && s.GetProperty("reason").GetString()!.Contains("chardevice, not a regular file", StringComparison.Ordinal));
     }

@@ -42,7 +42,7 @@ public class CommandLineTests
         try
         {
             var conf = Path.Combine(dir, "nginx.conf");
-            File.WriteAllText(conf, "events {}\nhttp { server { listen 127.0.0.1:1; location / { proxy_pass http://127.0.0.1:1; } } }\n");
+            File.WriteAllText(conf, "events {}\nhttp { server { listen 127.0.0.1:2; location / { proxy_pass http://127.0.0.1:1; } } }\n");
             var facts = Path.Combine(dir, "facts.json");
             var live = NgxDoctorCli.Run("diagnose", "--config", conf, "--json", "--save-facts", facts);
             Assert.Equal(2, live.ExitCode);
