@@ -14,7 +14,8 @@ public static class CommandRunner
             .Concat(["/usr/sbin", "/sbin", "/usr/bin", "/bin"])
             .Select(d => Path.Combine(d, name)).FirstOrDefault(File.Exists);
 
-    public static async Task<CommandResult> RunAsync(string file, IReadOnlyList<string> args, TimeSpan timeout, CancellationToken ct = default)
+    /// <param name="keep">Which lines of the output to keep (all by default); the output is capped at 64 KB of kept lines.</param>
+    public static async Task<CommandResult> RunAsync(string file, IReadOnlyList<string> args, TimeSpan timeout, CancellationToken ct = default, Func<string, bool>? keep = null)
     {
         var psi = new ProcessStartInfo(file)
         {
@@ -31,8 +32,8 @@ public static class CommandRunner
         var commandLine = file + " " + string.Join(' ', args.Select(a => a.Contains(' ', StringComparison.Ordinal) ? $"'{a}'" : a));
         var output = new StringBuilder();
         using var process = new Process { StartInfo = psi };
-        process.OutputDataReceived += (_, e) => Append(output, e.Data);
-        process.ErrorDataReceived += (_, e) => Append(output, e.Data);
+        process.OutputDataReceived += (_, e) => Append(output, e.Data, keep);
+        process.ErrorDataReceived += (_, e) => Append(output, e.Data, keep);
         try
         {
             process.Start();
@@ -64,9 +65,9 @@ public static class CommandRunner
         }
     }
 
-    private static void Append(StringBuilder sb, string? line)
+    private static void Append(StringBuilder sb, string? line, Func<string, bool>? keep)
     {
-        if (line is null)
+        if (line is null || (keep is not null && !keep(line)))
         {
             return;
         }

@@ -43,8 +43,24 @@ public class KernelLogTests
     }
 
     [Theory]
+    [InlineData("Nov 28 02:59:00 web1 kernel: [81234.567890] Out of memory: Killed process 4242 (php-fpm8.2) total-vm:512000kB", "2026-11-28 02:59:00")]
+    [InlineData("Nov  8 02:59:00 web1 kernel: [81234.567890] Out of memory: Killed process 4242 (php-fpm8.2) total-vm:512000kB", "2026-11-08 02:59:00")]
+    [InlineData("Dec 31 23:59:00 web1 kernel: Memory cgroup out of memory: Killed process 4242 (php-fpm8.2)", "2025-12-31 23:59:00")]
+    [InlineData("2026-11-28T02:59:00.123456+00:00 web1 kernel: Out of memory: Killed process 4242 (php-fpm8.2) total-vm:1kB", null)]
+    public void Oom_kills_are_read_from_kern_log_lines_of_either_syslog_format(string line, string? local)
+    {
+        var now = new DateTime(2026, 11, 28, 3, 0, 0, DateTimeKind.Local);
+        var kill = NgxDoctor.Core.Logs.KernelLogParser.Parse(line, now)!;
+        Assert.Equal(4242, kill.Pid);
+        Assert.Equal("php-fpm8.2", kill.Process);
+        var expected = local is null ? new DateTimeOffset(2026, 11, 28, 2, 59, 0, 123, 456, TimeSpan.Zero).LocalDateTime : DateTime.Parse(local, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Equal(expected, kill.Time);
+    }
+
+    [Theory]
     [InlineData("2026-11-28T01:28:14,237064+00:00 nginx[8677]: segfault at 7ffc34ffee78 ip 0000564fd71f8dfb")]
     [InlineData("Killed process 1 (init)")]
+    [InlineData("Nov 31 02:59:00 web1 kernel: Killed process 1 (init)")]
     [InlineData("")]
     public void Other_kernel_lines_are_not_oom_kills(string line) => Assert.Null(NgxDoctor.Core.Logs.KernelLogParser.Parse(line));
 }

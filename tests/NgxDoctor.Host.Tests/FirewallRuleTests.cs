@@ -35,6 +35,18 @@ public class FirewallRuleTests
     }
 
     [Fact]
+    public void The_lines_kept_of_a_long_iptables_save_are_the_ones_its_rules_come_from()
+    {
+        // A Kubernetes node: thousands of ACCEPT and DNAT lines around the rules that matter.
+        var noise = Enumerable.Range(0, 5000).Select(i => $"-A KUBE-SEP-{i:X8} -p tcp -m tcp -j DNAT --to-destination 10.244.{i / 250}.{i % 250}:8080");
+        var text = string.Join('\n', new[] { "*nat", ":PREROUTING ACCEPT [0:0]" }.Concat(noise).Append("COMMIT")) + "\n" + Fixture("iptables-save.txt");
+        var kept = text.Split('\n').Where(IptablesRules.MayMatter).ToList();
+        Assert.True(string.Join('\n', kept).Length < 1024, string.Join('\n', kept));
+        Assert.Equal(IptablesRules.Parse(text).Select(r => r.Text), IptablesRules.Parse(string.Join('\n', kept)).Select(r => r.Text));
+        Assert.Equal(2, IptablesRules.Parse(text).Count(r => r.Verdict is "policy-drop" or "reject"));
+    }
+
+    [Fact]
     public void A_cidr_contains_its_addresses_only()
     {
         Assert.True(Core.Facts.Cidr.Contains("10.9.8.0/24", "10.9.8.7"));

@@ -41,7 +41,8 @@ public static class FirewallReader
         var rules = new List<FirewallRule>();
         foreach (var tool in new[] { save, CommandRunner.Which("ip6tables-save") }.OfType<string>())
         {
-            var r = await CommandRunner.RunAsync(tool, [], Limit, ct).ConfigureAwait(false);
+            // A Docker or Kubernetes node has megabytes of accept and NAT rules; only what IptablesRules reads is kept.
+            var r = await CommandRunner.RunAsync(tool, [], Limit, ct, IptablesRules.MayMatter).ConfigureAwait(false);
             if (r.ExitCode != 0 || r.TimedOut)
             {
                 problems.Add($"{r.CommandLine}: {(r.TimedOut ? "timed out" : FirstLine(r.Output))}");

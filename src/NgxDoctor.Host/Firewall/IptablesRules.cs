@@ -5,6 +5,10 @@ namespace NgxDoctor.Host.Firewall;
 /// <summary>Drop and reject rules (and DROP policies) from `iptables-save` / `ip6tables-save`; negated matches are left out.</summary>
 public static class IptablesRules
 {
+    /// <summary>The lines Parse can use: tables, chain policies and rules that drop or reject.</summary>
+    public static bool MayMatter(string line) =>
+        line.StartsWith('*') || line.StartsWith(':') || line.Contains(" DROP", StringComparison.Ordinal) || line.Contains(" REJECT", StringComparison.Ordinal);
+
     public static IReadOnlyList<FirewallRule> Parse(string text)
     {
         var rules = new List<FirewallRule>();

@@ -4,27 +4,75 @@ using NgxDoctor.Core.Logs;
 
 namespace NgxDoctor.Host.Logs;
 
-/// <summary>OOM kills from `dmesg --time-format iso`, else `journalctl -k -o short-iso`; null (with a note) when neither can be read.</summary>
+/// <summary>Where the kernel's messages can be read: two commands, then syslog's files (for containers where dmesg is refused).</summary>
+public sealed record KernelLogSources(string Dmesg, string Journalctl, IReadOnlyList<string> Files)
+{
+    public static readonly KernelLogSources System = new("dmesg", "journalctl", ["/var/log/kern.log.1", "/var/log/kern.log"]);
+}
+
+/// <summary>
+/// OOM kills from `dmesg --time-format iso`, else `journalctl -k -o short-iso`, else /var/log/kern.log (and .1);
+/// null (with a note) when none can be read. Only "Killed process" lines are kept, so a long kernel log is not cut short.
+/// </summary>
 public static class KernelLogReader
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(5);
 
-    public static async Task<IReadOnlyList<OomKill>?> OomKillsAsync(DateTime since, DateTime until, List<NotCollected> notes, CancellationToken ct)
+    public static async Task<IReadOnlyList<OomKill>?> OomKillsAsync(DateTime since, DateTime until, List<NotCollected> notes, CancellationToken ct, KernelLogSources? sources = null)
     {
-        var dmesg = await CommandRunner.RunAsync("dmesg", ["--time-format", "iso"], Timeout, ct).ConfigureAwait(false);
+        sources ??= KernelLogSources.System;
+        static bool Kill(string line) => line.Contains(KernelLogParser.Mark, StringComparison.Ordinal);
+        var dmesg = await CommandRunner.RunAsync(sources.Dmesg, ["--time-format", "iso"], Timeout, ct, Kill).ConfigureAwait(false);
         var source = dmesg;
         if (dmesg.ExitCode != 0)
         {
-            source = await CommandRunner.RunAsync("journalctl", ["-k", "-o", "short-iso", "--no-pager", "--since", since.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)], Timeout, ct).ConfigureAwait(false);
+            source = await CommandRunner.RunAsync(sources.Journalctl, ["-k", "-o", "short-iso", "--no-pager", "--since", since.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)], Timeout, ct, Kill).ConfigureAwait(false);
         }
 
-        if (source.ExitCode != 0)
+        IEnumerable<string> lines;
+        if (source.ExitCode == 0)
         {
-            notes.Add(new NotCollected("kernel-log", $"neither dmesg nor journalctl -k could be read (not root?): {dmesg.Output.Split('\n')[0].Trim()}"));
+            lines = source.Output.Split('\n');
+        }
+        else if (ReadFiles(sources.Files, Kill, ct) is { } fromFiles)
+        {
+            lines = fromFiles;
+        }
+        else
+        {
+            notes.Add(new NotCollected("kernel-log", $"neither dmesg, journalctl -k nor {string.Join(", ", sources.Files)} could be read (not root?): {dmesg.Output.Split('\n')[0].Trim()}"));
 
             return null;
         }
 
-        return source.Output.Split('\n').Select(KernelLogParser.Parse).OfType<OomKill>().Where(k => k.Time >= since && k.Time <= until).ToList();
+        return lines.Select(l => KernelLogParser.Parse(l, until)).OfType<OomKill>().Where(k => k.Time >= since && k.Time <= until).ToList();
+    }
+
+    /// <summary>The kept lines of every readable file, streamed; null when none could be read.</summary>
+    private static List<string>? ReadFiles(IReadOnlyList<string> files, Func<string, bool> keep, CancellationToken ct)
+    {
+        List<string>? kept = null;
+        foreach (var file in files)
+        {
+            try
+            {
+                var found = new List<string>();
+                foreach (var line in File.ReadLines(file))
+                {
+                    ct.ThrowIfCancellationRequested();
+                    if (keep(line))
+                    {
+                        found.Add(line);
+                    }
+                }
+
+                (kept ??= []).AddRange(found);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+            }
+        }
+
+        return kept;
     }
 }
