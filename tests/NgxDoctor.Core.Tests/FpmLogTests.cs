@@ -64,3 +64,44 @@ public class KernelLogTests
     [InlineData("")]
     public void Other_kernel_lines_are_not_oom_kills(string line) => Assert.Null(NgxDoctor.Core.Logs.KernelLogParser.Parse(line));
 }
+
+public class FpmSlowlogTests
+{
+    // Written by php-fpm 8.2 on this project's test machine (request_slowlog_timeout = 1s, a script sleeping 3 s).
+    private const string Header = "[28-Nov-2026 08:03:45]  [pool www] pid 32648";
+    private const string Script = "script_filename = /tmp/fpmslow/slow.php";
+    private const string Inner = "[0x00007f4a2c0150c0] sleep() /tmp/fpmslow/slow.php:2";
+    private const string Outer = "[0x00007f4a2c015070] nap() /tmp/fpmslow/slow.php:3";
+
+    [Fact]
+    public void The_lines_of_an_entry_are_told_apart()
+    {
+        Assert.Equal((new DateTime(2026, 11, 28, 8, 3, 45), "www", 32648), FpmSlowlog.Header(Header));
+        Assert.Equal("/tmp/fpmslow/slow.php", FpmSlowlog.Script(Script));
+        Assert.Equal("sleep() /tmp/fpmslow/slow.php:2", FpmSlowlog.Frame(Inner));
+        Assert.Equal("nap() /tmp/fpmslow/slow.php:3", FpmSlowlog.Frame(Outer));
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("[28-Nov-2026 08:03:45] WARNING: [pool www] child 32648, script '/tmp/fpmslow/slow.php' (request: \"GET /slow.php\") executing too slow (1.022042 sec), logging")]
+    [InlineData("[28-Nov-2026 08:03:45]  [pool www] pid x")]
+    [InlineData(Script)]
+    public void Other_lines_are_not_headers(string line) => Assert.Null(FpmSlowlog.Header(line));
+
+    [Fact]
+    public void The_tally_counts_by_pool_and_script_and_keeps_the_first_entry()
+    {
+        var tally = new FpmSlowTally();
+        var t = new DateTime(2026, 11, 28, 8, 0, 0);
+        tally.Add(new FpmSlowEntry(t, "www", 1, "/a.php", "sleep() /a.php:2", 2), "/slow.log");
+        tally.Add(new FpmSlowEntry(t.AddMinutes(1), "www", 2, "/b.php", null, 6), "/slow.log");
+        tally.Add(new FpmSlowEntry(t.AddMinutes(2), "www", 1, "/a.php", "other() /a.php:9", 10), "/slow.log");
+        tally.Add(new FpmSlowEntry(t.AddMinutes(3), "api", 3, "/a.php", null, 14), "/slow.log");
+        var top = tally.Top(2);
+        Assert.Equal(2, top.Count);
+        Assert.Equal(new NgxDoctor.Core.Facts.FpmSlowScript("www", "/a.php", 2, t, t.AddMinutes(2), "/slow.log", 2, "sleep() /a.php:2"), top[0]);
+        Assert.Equal("api", top[1].Pool);
+        Assert.Equal(0, tally.Dropped);
+    }
+}

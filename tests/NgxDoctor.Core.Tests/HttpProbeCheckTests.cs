@@ -33,4 +33,24 @@ public class HttpProbeCheckTests
         Assert.Equal(new HttpRequestPlan("/", "127.0.0.1:3002"), HttpRequestPlan.For(t[2], t[2].Sites[0]));
         Assert.Equal(new HttpRequestPlan("/health", "127.0.0.1:3002"), HttpRequestPlan.For(t[2], t[2].Sites[0], "/health"));
     }
+
+    [Fact]
+    public void A_saturated_pool_names_the_scripts_its_slowlog_caught_in_evidence_and_remedy()
+    {
+        var facts = FastCgiProbeFixtures.With(FastCgiProbeResult.NoResponse, null);
+        var t = FactsBuilder.Now.AddMinutes(-3);
+        var fpm = facts.PhpFpm[0] with
+        {
+            SlowScripts = [new FpmSlowScript("www", "/var/www/report.php", 12, t, t.AddMinutes(2), "/var/log/php-fpm/www.slow.log", 88, "curl_exec() /var/www/report.php:41"),
+                new FpmSlowScript("other", "/var/www/elsewhere.php", 50, t, t, "/var/log/php-fpm/other.slow.log", 2, null)],
+        };
+        var f = Assert.Single(new FastCgiProbeCheck().Run(facts with { PhpFpm = [fpm] }).Findings);
+        var slow = Assert.Single(f.Evidence, e => e.Source.EndsWith(".slow.log:88", StringComparison.Ordinal));
+        Assert.Equal("/var/www/report.php: 12 request(s) past request_slowlog_timeout, 02:57:00 to 02:59:00; innermost call curl_exec() /var/www/report.php:41", slow.Text);
+        Assert.DoesNotContain(f.Evidence, e => e.Text.Contains("elsewhere.php", StringComparison.Ordinal));
+        Assert.Contains("the slowlog names /var/www/report.php (12 slow request(s))", f.Remedy.Summary, StringComparison.Ordinal);
+
+        var plain = Assert.Single(new FastCgiProbeCheck().Run(facts).Findings);
+        Assert.Contains("find the slow scripts that hold children", plain.Remedy.Summary, StringComparison.Ordinal);
+    }
 }

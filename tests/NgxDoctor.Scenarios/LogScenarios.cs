@@ -169,7 +169,7 @@ public class LogScenarios
         using var lab = new ScenarioLab();
         var sock = lab.Nginx.PathOf("run/dyn.sock");
         File.WriteAllText(lab.Nginx.PathOf("www/slow.php"), "<?php usleep(2500000); echo 'done';");
-        await lab.StartPhpFpmAsync(sock, maxChildren: 1, processManager: "dynamic");
+        await lab.StartPhpFpmAsync(sock, maxChildren: 1, processManager: "dynamic", slowlogTimeout: "1s");
         var snapshot = await lab.StartNginxAsync(lab.Server($$"""
             location ~ \.php$ {
                     include /etc/nginx/fastcgi_params;
@@ -190,5 +190,11 @@ public class LogScenarios
         var evidence = ScenarioLab.Evidence(findings[0]);
         Assert.Contains("server reached pm.max_children setting (1)", evidence, StringComparison.Ordinal);
         Assert.Contains("pm.max_children = 1 (pool www", evidence, StringComparison.Ordinal);
+
+        // The slowlog names the script that holds the only child, and the remedy names it too.
+        Assert.Contains($"www.slow.log:2 | {lab.Nginx.PathOf("www/slow.php")}: ", evidence, StringComparison.Ordinal);
+        Assert.Contains("request(s) past request_slowlog_timeout", evidence, StringComparison.Ordinal);
+        Assert.Contains($"innermost call usleep() {lab.Nginx.PathOf("www/slow.php")}:1", evidence, StringComparison.Ordinal);
+        Assert.Contains($"the slowlog names {lab.Nginx.PathOf("www/slow.php")}", findings[0].GetProperty("remedy").GetProperty("summary").GetString(), StringComparison.Ordinal);
     }
 }

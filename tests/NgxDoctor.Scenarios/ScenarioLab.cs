@@ -80,7 +80,7 @@ public sealed class ScenarioLab : IDisposable
     }
 
     /// <summary>PHP-FPM with one pool on a unix socket; owner, group and mode of the socket as given.</summary>
-    public async Task<LabProcess> StartPhpFpmAsync(string socketPath, string owner = "nobody", string group = "nogroup", string mode = "0660", int maxChildren = 2, int backlog = 511, string processManager = "static", string? statusPath = null, string? pingPath = null)
+    public async Task<LabProcess> StartPhpFpmAsync(string socketPath, string owner = "nobody", string group = "nogroup", string mode = "0660", int maxChildren = 2, int backlog = 511, string processManager = "static", string? statusPath = null, string? pingPath = null, string? slowlogTimeout = null)
     {
         if (!File.Exists(PhpFpm))
         {
@@ -110,6 +110,7 @@ public sealed class ScenarioLab : IDisposable
             pm.max_spare_servers = 1
             {(statusPath is null ? "" : "pm.status_path = " + statusPath)}
             {(pingPath is null ? "" : "ping.path = " + pingPath)}
+            {(slowlogTimeout is null ? "" : $"slowlog = {Nginx.PathOf("logs/$pool.slow.log")}\nrequest_slowlog_timeout = {slowlogTimeout}")}
             """);
         var p = Nginx.StartProcess(PhpFpm, ["-F", "-y", conf, "-n"]);
         await p.WaitUntilListeningAsync(null, socketPath, TimeSpan.FromSeconds(15));

@@ -35,15 +35,21 @@ public sealed class FastCgiProbeCheck : ICheck
                 evidence.Add(new Evidence("probe", $"php-fpm status of pool {st.Pool}", $"listen queue {st.ListenQueue}, idle {st.IdleProcesses}, active {st.ActiveProcesses} of {st.TotalProcesses}, max children reached {st.MaxChildrenReached}, slow requests {st.SlowRequests}"));
             }
 
-            evidence.AddRange(PoolSettings(facts, probe.Target));
+            evidence.AddRange(FpmPoolEvidence.Settings(facts, probe.Target, "pm", "pm.max_children"));
+            var saturated = FpmPoolEvidence.SaturationRemedy(facts, probe.Target);
+            if (probe.Outcome == FastCgiProbeResult.NoResponse || probe.PoolStatus is { MaxChildrenReached: > 0 })
+            {
+                evidence.AddRange(FpmPoolEvidence.SlowScripts(facts, probe.Target));
+            }
+
             var finding = probe switch
             {
                 { Outcome: FastCgiProbeResult.NotFastCgi } => Make(Cause.BadResponse, Severity.Critical, probe, $"{probe.Target} does not answer FastCGI", evidence,
-                    "Point fastcgi_pass at PHP-FPM (or the FastCGI app); an HTTP server needs proxy_pass."),
+                    new Remedy("Point fastcgi_pass at PHP-FPM (or the FastCGI app); an HTTP server needs proxy_pass.", [])),
                 // Only a known PHP-FPM pool that does not answer is known to be out of children; another server may just wait.
-                { Outcome: FastCgiProbeResult.NoResponse } when facts.PhpFpm.Any(f => f.PoolAt(probe.Target) is not null) => Make(Cause.PoolExhausted, Severity.Critical, probe, $"{probe.Target} accepts connections but no child answers: the pool is saturated now", evidence, Saturated),
-                { PoolStatus: { IdleProcesses: 0, ListenQueue: > 0 } } => Make(Cause.PoolExhausted, Severity.Critical, probe, $"The pool on {probe.Target} has no idle child and requests waiting: saturated now", evidence, Saturated),
-                { PoolStatus.MaxChildrenReached: > 0 } => Make(Cause.PoolExhausted, Severity.Warning, probe, $"The pool on {probe.Target} reached pm.max_children {probe.PoolStatus.MaxChildrenReached} time(s) since it started; it has idle children now", evidence, Saturated),
+                { Outcome: FastCgiProbeResult.NoResponse } when facts.PhpFpm.Any(f => f.PoolAt(probe.Target) is not null) => Make(Cause.PoolExhausted, Severity.Critical, probe, $"{probe.Target} accepts connections but no child answers: the pool is saturated now", evidence, saturated),
+                { PoolStatus: { IdleProcesses: 0, ListenQueue: > 0 } } => Make(Cause.PoolExhausted, Severity.Critical, probe, $"The pool on {probe.Target} has no idle child and requests waiting: saturated now", evidence, saturated),
+                { PoolStatus.MaxChildrenReached: > 0 } => Make(Cause.PoolExhausted, Severity.Warning, probe, $"The pool on {probe.Target} reached pm.max_children {probe.PoolStatus.MaxChildrenReached} time(s) since it started; it has idle children now", evidence, saturated),
                 _ => null,
             };
             if (finding is not null)
@@ -55,13 +61,6 @@ public sealed class FastCgiProbeCheck : ICheck
         return CheckOutcome.Ran(findings);
     }
 
-    private const string Saturated = "Raise pm.max_children as far as memory allows, and find the slow scripts that hold children (request_slowlog_timeout + slowlog).";
-
-    private Finding Make(string cause, Severity severity, FastCgiProbeResult probe, string title, List<Evidence> evidence, string remedy) =>
-        new(cause, severity, probe.Target, title, evidence, new Remedy(remedy, [])) { Check = Id };
-
-    private static IEnumerable<Evidence> PoolSettings(DiagnosisFacts facts, string address) =>
-        facts.PhpFpm.Select(f => (Fpm: f, Pool: f.PoolAt(address))).Where(x => x.Pool is not null)
-            .SelectMany(x => new[] { "pm", "pm.max_children" }.Where(k => x.Pool!.Settings.ContainsKey(k))
-                .Select(k => new Evidence("config", x.Pool!.Settings[k].Pos.ToString(), $"{k} = {x.Pool.Settings[k].Value} (pool {x.Pool.Name}, php-fpm pid {x.Fpm.Pid})")));
+    private Finding Make(string cause, Severity severity, FastCgiProbeResult probe, string title, List<Evidence> evidence, Remedy remedy) =>
+        new(cause, severity, probe.Target, title, evidence, remedy) { Check = Id };
 }

@@ -1,4 +1,5 @@
 using NgxDoctor.Config.Upstreams;
+using NgxDoctor.Core.Analysis;
 using NgxDoctor.Core.Diagnosis;
 using NgxDoctor.Core.Facts;
 
@@ -21,27 +22,13 @@ public sealed class PhpFpmSaturationCheck : LogIncidentCheck
     protected override IEnumerable<Evidence> ExtraEvidence(DiagnosisFacts facts, UpstreamTarget? target, IReadOnlyList<LogIncident> incidents)
     {
         var address = incidents[0].Upstream;
-        foreach (var fpm in facts.PhpFpm)
-        {
-            if (address is not null && fpm.PoolAt(address) is { } pool)
-            {
-                foreach (var key in new[] { "pm", "pm.max_children", "listen.backlog", "request_terminate_timeout" })
-                {
-                    if (pool.Settings.TryGetValue(key, out var s))
-                    {
-                        yield return new Evidence("config", s.Pos.ToString(), $"{key} = {s.Value} (pool {pool.Name}, php-fpm pid {fpm.Pid})");
-                    }
-                }
-            }
-        }
+        var pool = FpmPoolEvidence.Settings(facts, address, "pm", "pm.max_children", "listen.backlog", "request_terminate_timeout", "request_slowlog_timeout");
 
         // What the saturation explains on nginx's side, for the same address.
-        foreach (var e in Analysis.LogEvidence.For(facts.Logs!.Incidents.Where(i => i.Upstream == address && i.Kind is "read-timeout" or "backlog-full").Select(i => i with { Samples = i.Samples.Take(1).ToList() })))
-        {
-            yield return e;
-        }
+        var nginx = LogEvidence.For(facts.Logs!.Incidents.Where(i => i.Upstream == address && i.Kind is "read-timeout" or "backlog-full").Select(i => i with { Samples = i.Samples.Take(1).ToList() }));
+        return [.. pool, .. FpmPoolEvidence.SlowScripts(facts, address), .. nginx];
     }
 
     protected override Remedy Remedy(DiagnosisFacts facts, UpstreamTarget? target, IReadOnlyList<LogIncident> incidents) =>
-        new("Raise pm.max_children in the pool as far as memory allows (free memory / the children's average RSS), then reload php-fpm; find the slow scripts that hold children (request_slowlog_timeout + slowlog).", ["ps -o rss= -C php-fpm8.2 | awk '{s+=$1} END {print s/NR \" KiB per child\"}'"]);
+        FpmPoolEvidence.SaturationRemedy(facts, incidents[0].Upstream);
 }

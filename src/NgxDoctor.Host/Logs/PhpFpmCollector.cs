@@ -9,7 +9,7 @@ namespace NgxDoctor.Host.Logs;
 
 /// <summary>
 /// Running PHP-FPM masters (from their process title, "php-fpm: master process (/etc/php/8.2/fpm/php-fpm.conf)"),
-/// their pools, and the window of their error log, whose entries join nginx's under the pool's listen address.
+/// their pools, the window of their error log, whose entries join nginx's under the pool's listen address, and of their slowlogs.
 /// </summary>
 public static class PhpFpmCollector
 {
@@ -38,6 +38,7 @@ public static class PhpFpmCollector
             var instance = new FpmInstance(master.Pid, conf, config.Pools, errorLog, null)
             {
                 ChildrenRssKb = processes.Where(p => p.ParentPid == master.Pid).Select(p => RssKb(p.Pid)).OfType<long>().ToList(),
+                SlowScripts = FpmSlowlogScanner.Scan(config.Pools, since, until, scans),
             };
             result.Add(instance);
             if (errorLog is null || !errorLog.StartsWith('/') || errorLog.StartsWith("/proc/", StringComparison.Ordinal) || errorLog.StartsWith("/dev/", StringComparison.Ordinal))
