@@ -101,9 +101,14 @@ public sealed class LogsCommandTests : IDisposable
     [Fact]
     public void Only_unreadable_files_exit_3()
     {
-        var run = NgxDoctorCli.Run("logs", "--file", Path.Combine(_dir, "none.log"));
-        Assert.Equal(3, run.ExitCode);
+        var bz2 = Path.Combine(_dir, "old.log.2.bz2");
+        File.WriteAllBytes(bz2, [(byte)'B', (byte)'Z', (byte)'h', (byte)'9', 0x31, 0x41, 0x59, 0x26, 0x53, 0x59]);
+        var run = NgxDoctorCli.Run("logs", "--file", Path.Combine(_dir, "none.log"), "--file", bz2);
+        Assert.True(run.ExitCode == 3, run.ToString());
         Assert.Contains("no such file", run.Stdout, StringComparison.Ordinal);
+        Assert.Contains("old.log.2.bz2: bzip2-compressed; ngxdoctor reads plain and gzip logs", run.Stdout.ReplaceLineEndings(" ").Replace("  ", " ", StringComparison.Ordinal), StringComparison.Ordinal);
+        Assert.Contains("No log could be read: nothing is known of the window.", run.Stdout.ReplaceLineEndings(" ").Replace("  ", " ", StringComparison.Ordinal), StringComparison.Ordinal);
+        Assert.DoesNotContain("No upstream failure", run.Stdout, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -169,6 +169,25 @@ public sealed class LogReaderTests : IDisposable
         Assert.Equal(["site.log.2.gz", "site.log.1", "site.log"], RotatedLogs.Window(current, t0.AddSeconds(5)).Select(Path.GetFileName));
     }
 
+    [Theory]
+    [InlineData("bz2", "bzip2", new byte[] { (byte)'B', (byte)'Z', (byte)'h', (byte)'9', 0x31, 0x41, 0x59, 0x26 })]
+    [InlineData("xz", "xz", new byte[] { 0xfd, (byte)'7', (byte)'z', (byte)'X', (byte)'Z', 0x00, 0x00, 0x04 })]
+    [InlineData("zst", "zstd", new byte[] { 0x28, 0xb5, 0x2f, 0xfd, 0x24, 0x2e, 0x71, 0x01 })]
+    [InlineData("lz4", "lz4", new byte[] { 0x04, 0x22, 0x4d, 0x18, 0x64, 0x40, 0xa7, 0x2e })]
+    public void A_log_compressed_otherwise_than_gzip_is_named_not_misread(string ext, string name, byte[] magic)
+    {
+        var t0 = new DateTime(2026, 11, 28, 1, 0, 0);
+        var current = Write("site.log", Encoding.UTF8.GetBytes($"{t0.AddSeconds(100):yyyy/MM/dd HH:mm:ss} [error] 1#1: *1 upstream prematurely closed connection while reading response header from upstream, client: 127.0.0.1, server: _, request: \"GET / HTTP/1.1\", upstream: \"http://127.0.0.1:9/\"\n"));
+        var rotated = Write($"site.log.1.{ext}", magic);
+        var e = Assert.Throws<IOException>(() => ReadAll(rotated));
+        Assert.Equal($"{rotated}: {name}-compressed; ngxdoctor reads plain and gzip logs (read it after `{name} -dk site.log.1.{ext}`)", e.Message);
+
+        Assert.Equal([$"site.log.1.{ext}", "site.log"], RotatedLogs.Window(current, t0).Select(Path.GetFileName));
+        var scan = ErrorLogScanner.Scan(current, t0, t0.AddHours(1), new IncidentAggregator());
+        Assert.Equal(1, scan.Entries);
+        Assert.Contains($"{name}-compressed", scan.Problem, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void An_unreadable_log_is_reported_and_the_scan_goes_on()
     {

@@ -27,7 +27,9 @@ public static class LogsRenderer
 
         var incidents = logs.Incidents.Concat(logs.Access?.BackendErrors ?? []).OrderByDescending(i => i.Count).ToList();
         console.WriteLine();
-        console.MarkupLine(incidents.Count == 0 ? "[green]No upstream failure in the window.[/]" : "[bold]Failures by cause[/]");
+        var nothingRead = logs.Files.Count == 0 && logs.Access is null;
+        console.MarkupLine(incidents.Count > 0 ? "[bold]Failures by cause[/]"
+            : nothingRead ? "[yellow]No log could be read: nothing is known of the window.[/]" : "[green]No upstream failure in the window.[/]");
         foreach (var i in incidents)
         {
             console.MarkupLine($"  {i.Count,7}  {Terminal.Safe(i.Cause.Length == 0 ? "-" : i.Cause),-20} {Terminal.Safe(i.Kind),-18} {Terminal.Safe(i.Upstream ?? "-"),-28} {i.Status?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-",4}  {i.FirstSeen:HH:mm:ss}..{i.LastSeen:HH:mm:ss}");

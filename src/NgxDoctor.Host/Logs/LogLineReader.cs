@@ -68,6 +68,12 @@ public sealed class LogLineReader : IDisposable
         EnsureRegular(path);
         var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1, FileOptions.SequentialScan);
         var rotated = path.EndsWith(".gz", StringComparison.Ordinal);
+        if (OtherCompression(file) is { } other)
+        {
+            file.Dispose();
+            throw new IOException($"{path}: {other.Name}-compressed; ngxdoctor reads plain and gzip logs (read it after `{other.Tool} -dk {Path.GetFileName(path)}`)");
+        }
+
         if (rotated || IsGzip(file))
         {
             // The trailer's size checks a logrotate .gz (one member); nginx's own gzip logs are many members.
@@ -237,6 +243,22 @@ public sealed class LogLineReader : IDisposable
         var gzip = file.Read(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b;
         file.Seek(0, SeekOrigin.Begin);
         return gzip;
+    }
+
+    /// <summary>The compressions logrotate can be told to use (compresscmd) that are not gzip, by their magic bytes.</summary>
+    private static (string Name, string Tool)? OtherCompression(FileStream file)
+    {
+        Span<byte> magic = stackalloc byte[6];
+        var n = file.Read(magic);
+        file.Seek(0, SeekOrigin.Begin);
+        return magic[..n] switch
+        {
+            [(byte)'B', (byte)'Z', (byte)'h', ..] => ("bzip2", "bzip2"),
+            [0xfd, (byte)'7', (byte)'z', (byte)'X', (byte)'Z', 0x00] => ("xz", "xz"),
+            [0x28, 0xb5, 0x2f, 0xfd, ..] => ("zstd", "zstd"),
+            [0x04, 0x22, 0x4d, 0x18, ..] => ("lz4", "lz4"),
+            _ => null,
+        };
     }
 
     private static uint? GzipTrailerSize(FileStream file)

@@ -15,8 +15,8 @@ public static class RotatedLogs
         for (var i = 1; i <= MaxSiblings; i++)
         {
             var plain = $"{path}.{i}";
-            var gz = plain + ".gz";
-            var next = File.Exists(plain) ? plain : File.Exists(gz) ? gz : null;
+            // Compressed otherwise than gzip (logrotate's compresscmd) is in the chain, to be reported as not read.
+            var next = new[] { plain, plain + ".gz", plain + ".bz2", plain + ".xz", plain + ".zst", plain + ".lz4" }.FirstOrDefault(File.Exists);
             if (next is null)
             {
                 break;
