@@ -3,7 +3,7 @@ using NgxDoctor.Core.Logs;
 
 namespace NgxDoctor.Core.Tests;
 
-/// <summary>Lines observed from nginx 1.22 (../shared/reference/nginx-upstream-errors.md); the scenarios check the lines our own runs produce.</summary>
+/// <summary>Lines observed from nginx 1.22 (../shared/reference/nginx-upstream-errors.md); ErrorCatalogScenarios checks the lines a real nginx writes in the test run.</summary>
 public class ErrorLogParserTests
 {
     private const string Tail = ", client: 127.0.0.1, server: lab.test, request: \"GET /x HTTP/1.1\"";

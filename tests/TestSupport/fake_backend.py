@@ -6,6 +6,9 @@
 #   garbage     a line that is not HTTP, then close
 #   status502   the backend's own 502
 #   banner      greets first, like SMTP or redis ("220 ..."), before any request
+#   reset       reads the request and resets the connection (RST, not FIN)
+#   badheader   a header line with a bare CR inside, which nginx calls invalid
+#   shortbody   promises 100 bytes of body, sends 10 and closes
 # With CERT KEY after the mode's argument, it speaks TLS with that certificate (PEM files).
 import socket, ssl, sys, threading, time
 
@@ -35,6 +38,16 @@ def respond(conn):
         if mode == "slow":
             time.sleep(arg)
         if mode == "close":
+            return
+        if mode == "reset":
+            conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")
+            return
+        if mode == "badheader":
+            conn.sendall(b"HTTP/1.1 200 OK\r\nX-Bad: a\rb\r\nContent-Length: 2\r\n\r\nok")
+            return
+        if mode == "shortbody":
+            conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n0123456789")
+            time.sleep(0.2)
             return
         if mode == "garbage":
             conn.sendall(b"+OK this is not http\r\n")
