@@ -2,7 +2,7 @@ using NgxDoctor.Core.Logs;
 
 namespace NgxDoctor.Core.Tests;
 
-/// <summary>PHP-FPM 8.2 lines as observed (../shared/reference/nginx-upstream-errors.md §3); the scenarios check those our runs produce.</summary>
+/// <summary>PHP-FPM 8.2 lines as observed (../shared/reference/nginx-upstream-errors.md §3); FpmCatalogScenarios checks the lines a real php-fpm writes in the test run.</summary>
 public class FpmLogTests
 {
     [Theory]
