@@ -9,10 +9,17 @@ public sealed record FpmLogEntry(DateTime Time, string Level, string? Pool, stri
 /// <summary>Reads PHP-FPM's log lines and says which ones matter to a 502/504 (../shared/reference/nginx-upstream-errors.md §3).</summary>
 public static class FpmLogParser
 {
+    /// <summary>The "[27-Nov-2026 23:54:00]" that starts PHP-FPM's log and slowlog lines.</summary>
+    public static bool TryTime(string line, out DateTime time)
+    {
+        time = default;
+        return line.Length >= 24 && line[0] == '[' && line[21] == ']'
+            && DateTime.TryParseExact(line.AsSpan(1, 20), "dd-MMM-yyyy HH:mm:ss", CultureInfo.InvariantCulture, DateTimeStyles.None, out time);
+    }
+
     public static FpmLogEntry? Parse(string line)
     {
-        if (line.Length < 24 || line[0] != '[' || line[21] != ']'
-            || !DateTime.TryParseExact(line.AsSpan(1, 20), "dd-MMM-yyyy HH:mm:ss", CultureInfo.InvariantCulture, DateTimeStyles.None, out var time))
+        if (!TryTime(line, out var time))
         {
             return null;
         }

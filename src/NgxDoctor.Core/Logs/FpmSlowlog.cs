@@ -13,8 +13,7 @@ public static class FpmSlowlog
 
     public static (DateTime Time, string Pool, int Pid)? Header(string line)
     {
-        if (line.Length < 24 || line[0] != '[' || line[21] != ']'
-            || !DateTime.TryParseExact(line.AsSpan(1, 20), "dd-MMM-yyyy HH:mm:ss", CultureInfo.InvariantCulture, DateTimeStyles.None, out var time))
+        if (!FpmLogParser.TryTime(line, out var time))
         {
             return null;
         }

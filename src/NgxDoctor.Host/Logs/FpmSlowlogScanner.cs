@@ -1,7 +1,6 @@
 using NgxDoctor.Config.PhpFpm;
 using NgxDoctor.Core.Facts;
 using NgxDoctor.Core.Logs;
-using NgxDoctor.Core.Text;
 
 namespace NgxDoctor.Host.Logs;
 
@@ -39,36 +38,24 @@ public static class FpmSlowlogScanner
             (header, script, frame) = (null, null, null);
         }
 
-        try
+        var problem = LogWindow.Read(path, since, l => FpmSlowlog.Header(l)?.Time, line =>
         {
-            LogLineReader.EnsureRegular(path);
-            var (offset, firstLine) = TimeWindowSeeker.Seek(path, since, l => FpmSlowlog.Header(l)?.Time);
-            using var reader = LogLineReader.Open(path, offset, firstLine);
-            while (reader.TryRead(out var line))
+            lines++;
+            if (FpmSlowlog.Header(line.Text) is { } h)
             {
-                lines++;
-                if (FpmSlowlog.Header(line.Text) is { } h)
-                {
-                    Flush();
-                    header = (h.Time, h.Pool, h.Pid, line.Number);
-                }
-                else if (header is not null && script is null && FpmSlowlog.Script(line.Text) is { } s)
-                {
-                    script = s;
-                }
-                else if (script is not null && frame is null && FpmSlowlog.Frame(line.Text) is { } f)
-                {
-                    frame = f;
-                }
+                Flush();
+                header = (h.Time, h.Pool, h.Pid, line.Number);
             }
-
-            Flush();
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            return new LogScan(path, "php-fpm-slowlog", lines, entries, 0, 0, 0, first, last, SafeText.Escape(ex.Message));
-        }
-
-        return new LogScan(path, "php-fpm-slowlog", lines, entries, 0, 0, 0, first, last, null);
+            else if (header is not null && script is null && FpmSlowlog.Script(line.Text) is { } s)
+            {
+                script = s;
+            }
+            else if (script is not null && frame is null && FpmSlowlog.Frame(line.Text) is { } f)
+            {
+                frame = f;
+            }
+        });
+        Flush();
+        return new LogScan(path, "php-fpm-slowlog", lines, entries, 0, 0, 0, first, last, problem);
     }
 }

@@ -57,18 +57,19 @@ public static class KernelLogReader
             try
             {
                 var found = new List<string>();
-                foreach (var line in File.ReadLines(file))
+                using var reader = LogLineReader.Open(file);
+                while (reader.TryRead(out var line))
                 {
                     ct.ThrowIfCancellationRequested();
-                    if (keep(line))
+                    if (keep(line.Text))
                     {
-                        found.Add(line);
+                        found.Add(line.Text);
                     }
                 }
 
                 (kept ??= []).AddRange(found);
             }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
             {
             }
         }

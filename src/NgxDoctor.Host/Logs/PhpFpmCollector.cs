@@ -71,42 +71,31 @@ public static class PhpFpmCollector
     {
         long lines = 0, entries = 0, unrecognized = 0;
         DateTime? first = null, last = null;
-        try
+        var problem = LogWindow.Read(path, since, l => FpmLogParser.Parse(l)?.Time, line =>
         {
-            LogLineReader.EnsureRegular(path);
-            var (offset, firstLine) = TimeWindowSeeker.Seek(path, since, l => FpmLogParser.Parse(l)?.Time);
-            using var reader = LogLineReader.Open(path, offset, firstLine);
-            while (reader.TryRead(out var line))
+            lines++;
+            var e = FpmLogParser.Parse(line.Text);
+            if (e is null)
             {
-                lines++;
-                var e = FpmLogParser.Parse(line.Text);
-                if (e is null)
-                {
-                    unrecognized++;
-                    continue;
-                }
-
-                if (e.Time < since || e.Time > until)
-                {
-                    continue;
-                }
-
-                entries++;
-                first ??= e.Time;
-                last = e.Time;
-                // Only pools this nginx passes requests to concern its diagnosis.
-                if (FpmLogParser.Classify(e) is { } c && Address(instance, e.Pool, inventory) is { } address)
-                {
-                    incidents.Add(c, address, e.Time, path, line.Number, line.Text);
-                }
+                unrecognized++;
+                return;
             }
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            return new LogScan(path, "php-fpm", lines, entries, 0, unrecognized, 0, first, last, SafeText.Escape(ex.Message));
-        }
 
-        return new LogScan(path, "php-fpm", lines, entries, 0, unrecognized, 0, first, last, null);
+            if (e.Time < since || e.Time > until)
+            {
+                return;
+            }
+
+            entries++;
+            first ??= e.Time;
+            last = e.Time;
+            // Only pools this nginx passes requests to concern its diagnosis.
+            if (FpmLogParser.Classify(e) is { } c && Address(instance, e.Pool, inventory) is { } address)
+            {
+                incidents.Add(c, address, e.Time, path, line.Number, line.Text);
+            }
+        });
+        return new LogScan(path, "php-fpm", lines, entries, 0, unrecognized, 0, first, last, problem);
     }
 
     /// <summary>The pool's listen address as nginx's inventory names it, so both logs' entries meet under one key; null for a pool nginx does not use.</summary>
