@@ -110,7 +110,7 @@ public sealed class ConfigLoader
         {
             if (chain.Contains(path, StringComparer.Ordinal))
             {
-                Note(DiagnosticSeverity.Warning, "include-cycle", include.Pos,
+                Note(DiagnosticSeverity.Warning, ConfigDiagnostic.IncludeCycle, include.Pos,
                     $"include cycle: {string.Join(" -> ", chain.SkipWhile(p => p != path))} -> {path}; not followed again");
                 continue;
             }

@@ -61,10 +61,16 @@ public static class FactsCollector
 
         // nginx -t binds every free `listen` address for a moment: run it beside the listener table or the probes
         // and they see its sockets (an upstream on nginx's own port "listening", a probe connected to nginx -t).
-        var test = options.RunConfigTest ? await ConfigTestAsync(located, isRoot, testNotes, deadline.Token).ConfigureAwait(false) : null;
+        var cycle = config.Diagnostics.FirstOrDefault(d => d.Code == ConfigDiagnostic.IncludeCycle);
+        var test = options.RunConfigTest && cycle is null ? await ConfigTestAsync(located, isRoot, testNotes, deadline.Token).ConfigureAwait(false) : null;
         if (!options.RunConfigTest)
         {
             notes.Add(new NotCollected("config-test", "nginx -t not requested"));
+        }
+        else if (cycle is not null)
+        {
+            // It would recurse until it crashes (SIGSEGV), and a crash may leave a core file behind.
+            notes.Add(new NotCollected("config-test", $"nginx -t not run: nginx follows the include cycle at {cycle.Pos} until it crashes"));
         }
 
         var kills = await oomKills.ConfigureAwait(false);

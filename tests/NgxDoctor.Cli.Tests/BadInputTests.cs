@@ -82,6 +82,12 @@ public sealed class BadInputTests : IDisposable
         Assert.Equal(2, run.ExitCode);
         Assert.Contains("include cycle", run.Stdout, StringComparison.Ordinal);
         Assert.True(run.Elapsed < TimeSpan.FromSeconds(20));
+
+        // nginx would recurse on the cycle until it crashes (SIGSEGV, maybe a core file): nginx -t is not run.
+        var f = run.Json.GetProperty("findings")[0];
+        Assert.Equal("config-error", f.GetProperty("cause").GetString());
+        Assert.Equal("critical", f.GetProperty("severity").GetString());
+        Assert.Contains("nginx -t not run: nginx follows the include cycle at ", run.Stdout, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -129,3 +129,17 @@ public class EngineTests
         public CheckOutcome Run(DiagnosisFacts facts) => throw new InvalidOperationException("boom");
     }
 }
+
+public class IncludeCycleTests
+{
+    [Fact]
+    public void An_include_cycle_is_a_critical_config_error_without_running_nginx_t()
+    {
+        var facts = Checks.ConfigErrorFixtures.IncludeCycle();
+        var f = Assert.Single(new NgxDoctor.Core.Checks.ConfigErrorCheck().Run(facts).Findings);
+        Assert.Equal(Diagnosis.Severity.Critical, f.Severity);
+        Assert.StartsWith("nginx cannot load this configuration: include cycle: ", f.Title, StringComparison.Ordinal);
+        Assert.Contains(f.Evidence, e => e.Kind == "command" && e.Text == "nginx -t not run: nginx follows the include cycle at x");
+        Assert.StartsWith("Remove the include at ", f.Remedy.Summary, StringComparison.Ordinal);
+    }
+}

@@ -5,7 +5,10 @@ using NgxDoctor.Core.Facts;
 
 namespace NgxDoctor.Core.Checks;
 
-/// <summary>`nginx -t` fails for a reason other than DNS (or, without a binary, the loader found an error such as a missing include).</summary>
+/// <summary>
+/// `nginx -t` fails for a reason other than DNS (or, without a binary, the loader found an error such as a missing
+/// include), or the configuration includes itself, which nginx cannot load at all.
+/// </summary>
 public sealed class ConfigErrorCheck : ICheck
 {
     public string Id => Cause.ConfigError;
@@ -41,6 +44,14 @@ public sealed class ConfigErrorCheck : ICheck
             evidence.AddRange(noticed.Select(d => new Evidence("config", d.Pos.ToString(), d.Message)));
             title ??= noticed.Count > 0 ? $"nginx -t fails ({ExitText(test.ExitCode)}): {noticed[0].Message}" : $"nginx -t fails: {evidence[0].Text}";
             return CheckOutcome.Ran([Make(title, evidence, test.Command)]);
+        }
+
+        // nginx follows an include cycle until it crashes, so ngxdoctor does not run nginx -t on one: the cycle is the evidence.
+        if (facts.ConfigDiagnostics.FirstOrDefault(d => d.Code == ConfigDiagnostic.IncludeCycle) is { } cycle)
+        {
+            return CheckOutcome.Ran([Make($"nginx cannot load this configuration: {cycle.Message}",
+                [new Evidence("config", cycle.Pos.ToString(), cycle.Message), new Evidence("command", "nginx -t", facts.WhyNotCollected("config-test") ?? "not run")], "nginx -t")
+                with { Remedy = new Remedy($"Remove the include at {cycle.Pos} that brings back a file already being read (or narrow its glob), then run nginx -t.", ["nginx -T | grep -n include"]) }]);
         }
 
         var errors = facts.ConfigDiagnostics.Where(d => d.Severity == DiagnosticSeverity.Error).ToList();

@@ -9,6 +9,12 @@ public sealed class ConfigErrorFixtures : ICheckFixture
 
     public string Cause => Diagnosis.Cause.ConfigError;
 
+    public static DiagnosisFacts IncludeCycle() => FactsBuilder.FromConfig("include /etc/nginx/nginx.conf;") with
+    {
+        ConfigTest = null,
+        NotCollected = [new NotCollected("config-test", "nginx -t not run: nginx follows the include cycle at x")],
+    };
+
     public IEnumerable<(string, DiagnosisFacts)> MustTrigger()
     {
         yield return ("unknown directive", FactsBuilder.FromConfig(UpstreamDownFixtures.NodeSite)
@@ -20,6 +26,7 @@ public sealed class ConfigErrorFixtures : ICheckFixture
         {
             ConfigTest = new ConfigTestResult("nginx -t", 139, ""),
         });
+        yield return ("an include cycle, nginx -t not run", IncludeCycle());
         yield return ("missing include without a binary", FactsBuilder.FromConfig("include /nonexistent/site.conf;") with { ConfigTest = null });
     }
 
