@@ -110,6 +110,28 @@ public sealed class ErrorCatalogScenarios
         AssertClassified(lab, [("/noroute", "unreachable"), ("/unreachable", "unreachable"), ("/dropped", "connect-timeout"), ("/ports", "ports-exhausted")]);
     }
 
+    [Fact]
+    public async Task Worker_connections_running_out_real_nginx_logs_is_parsed_and_classified()
+    {
+        using var lab = new ScenarioLab();
+        var slow = ScenarioLab.FreePort();
+        await lab.StartFakeAsync(slow, "slow", 2);
+        // The listening socket, the worker's channel to its master and three requests (each a client and an upstream
+        // connection) take 8 of the 9; the fourth is accepted and has no connection left for its upstream. One after another, so that none is an idle
+        // connection nginx could close to make room ("reusing connections").
+        await lab.StartNginxAsync(lab.Server($"location /busy {{ proxy_pass http://127.0.0.1:{slow}; }}"), workerConnections: 9);
+        var requests = new List<Task>();
+        for (var i = 0; i < 4; i++)
+        {
+            requests.Add(RequestAsync(lab.Port, "/busy"));
+            await Task.Delay(200);
+        }
+
+        await Task.WhenAll(requests);
+
+        AssertClassified(lab, [("/busy", "fd-exhausted")]);
+    }
+
     /// <summary>Each expected (path, kind) has a line of that kind for that request, and nothing about an upstream is left unclassified.</summary>
     private static void AssertClassified(ScenarioLab lab, IReadOnlyList<(string Path, string Kind)> expected)
     {

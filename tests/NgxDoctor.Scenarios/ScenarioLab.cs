@@ -118,9 +118,9 @@ public sealed class ScenarioLab : IDisposable
     }
 
     /// <summary>Writes the http{} body, starts nginx and returns a snapshot of its conf directory.</summary>
-    public async Task<string> StartNginxAsync(string httpBody, string mainExtra = "")
+    public async Task<string> StartNginxAsync(string httpBody, string mainExtra = "", int workerConnections = 256)
     {
-        Nginx.WriteConfig(httpBody, mainExtra);
+        Nginx.WriteConfig(httpBody, mainExtra, workerConnections);
         await Nginx.StartAsync();
         return TreeSnapshot.Of(Nginx.PathOf("conf"));
     }

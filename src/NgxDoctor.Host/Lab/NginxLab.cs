@@ -49,7 +49,7 @@ public sealed class NginxLab : IDisposable
     public string PathOf(string relative) => Path.Combine(Root, relative);
 
     /// <summary>Writes conf/nginx.conf: a standard main/events/http frame around <paramref name="httpBody"/>.</summary>
-    public void WriteConfig(string httpBody, string mainExtra = "")
+    public void WriteConfig(string httpBody, string mainExtra = "", int workerConnections = 256)
     {
         var user = Environment.UserName == "root" ? "user nobody nogroup;\n" : "";
         var text = $$"""
@@ -58,7 +58,7 @@ public sealed class NginxLab : IDisposable
             error_log {{Root}}/logs/error.log info;
             {{mainExtra}}
             events {
-                worker_connections 256;
+                worker_connections {{workerConnections}};
             }
 
             http {
