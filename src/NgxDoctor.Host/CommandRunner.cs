@@ -14,7 +14,7 @@ public static class CommandRunner
             .Concat(["/usr/sbin", "/sbin", "/usr/bin", "/bin"])
             .Select(d => Path.Combine(d, name)).FirstOrDefault(File.Exists);
 
-    /// <param name="keep">Which lines of the output to keep (all by default); the output is capped at 64 KB of kept lines.</param>
+    /// <param name="keep">Which lines of stdout to keep (all by default; stderr is always kept, it says why a command failed); the output is capped at 64 KB of kept lines.</param>
     public static async Task<CommandResult> RunAsync(string file, IReadOnlyList<string> args, TimeSpan timeout, CancellationToken ct = default, Func<string, bool>? keep = null)
     {
         var psi = new ProcessStartInfo(file)
@@ -33,7 +33,7 @@ public static class CommandRunner
         var output = new StringBuilder();
         using var process = new Process { StartInfo = psi };
         process.OutputDataReceived += (_, e) => Append(output, e.Data, keep);
-        process.ErrorDataReceived += (_, e) => Append(output, e.Data, keep);
+        process.ErrorDataReceived += (_, e) => Append(output, e.Data, null);
         try
         {
             process.Start();

@@ -49,6 +49,16 @@ public sealed class KernelLogReaderTests : IDisposable
         Assert.Equal(4242, Assert.Single(kills!).Pid);
     }
 
+    [Fact]
+    public async Task When_nothing_can_be_read_the_note_gives_dmesg_s_own_reason()
+    {
+        var dmesg = Write("dmesg", "#!/bin/sh\necho 'dmesg: read kernel buffer failed: Operation not permitted' >&2\nexit 1\n");
+        File.SetUnixFileMode(dmesg, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        var notes = new List<NotCollected>();
+        Assert.Null(await KernelLogReader.OomKillsAsync(_now.AddHours(-1), _now, notes, CancellationToken.None, new KernelLogSources(dmesg, "/nonexistent/journalctl", [])));
+        Assert.EndsWith("(not root?): dmesg: read kernel buffer failed: Operation not permitted", Assert.Single(notes).Reason, StringComparison.Ordinal);
+    }
+
     private KernelLogSources Sources(IReadOnlyList<string> files) => new("/nonexistent/dmesg", "/nonexistent/journalctl", files);
 
     private string Write(string name, string text)
