@@ -28,6 +28,19 @@ public sealed class KernelLogReaderTests : IDisposable
     }
 
     [Fact]
+    public async Task A_journalctl_without_journal_files_does_not_hide_kern_log()
+    {
+        // What journalctl does in a container without journald: nothing on stdout, this on stderr, exit 0.
+        var journalctl = Write("journalctl", "#!/bin/sh\necho '-- No entries --'\necho 'No journal files were found.' >&2\nexit 0\n");
+        File.SetUnixFileMode(journalctl, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        var current = Write("kern.log", $"Nov 28 02:59:00 web1 kernel: [3.0] {Kill}\n");
+        var notes = new List<NotCollected>();
+        var kills = await KernelLogReader.OomKillsAsync(_now.AddHours(-1), _now, notes, CancellationToken.None, new KernelLogSources("/nonexistent/dmesg", journalctl, [current]));
+        Assert.Equal(4242, Assert.Single(kills!).Pid);
+        Assert.Empty(notes);
+    }
+
+    [Fact]
     public async Task Nothing_readable_is_a_note_not_an_empty_list()
     {
         var notes = new List<NotCollected>();

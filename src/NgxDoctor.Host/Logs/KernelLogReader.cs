@@ -29,8 +29,9 @@ public static class KernelLogReader
             source = await CommandRunner.RunAsync(sources.Journalctl, ["-k", "-o", "short-iso", "--no-pager", "--since", since.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)], Timeout, ct, Kill).ConfigureAwait(false);
         }
 
+        // Without journald (a container), journalctl says so on stderr and still exits 0.
         IEnumerable<string> lines;
-        if (source.ExitCode == 0)
+        if (source.ExitCode == 0 && !source.Output.Contains("No journal files were found", StringComparison.Ordinal))
         {
             lines = source.Output.Split('\n');
         }
