@@ -75,7 +75,7 @@ public sealed class ErrorCatalogScenarios
         lab.Nginx.Wrapper = ns.Wrapper;
         // Inside the namespace only: a route that answers "unreachable", two ephemeral ports, a DROP rule.
         Namespaces.Run("ip", "netns", "exec", ns.Name, "ip", "route", "add", "unreachable", "10.98.0.0/24");
-        Namespaces.Run("ip", "netns", "exec", ns.Name, "sysctl", "-qw", "net.ipv4.ip_local_port_range=40000 40001");
+        Namespaces.Run("ip", "netns", "exec", ns.Name, "sh", "-c", "echo '40000 40001' > /proc/sys/net/ipv4/ip_local_port_range");
         var (slow, dropped) = (ScenarioLab.FreePort(), ScenarioLab.FreePort());
         await lab.StartFakeAsync(slow, "slow", 3);
         await lab.StartNginxAsync(lab.Server($$"""
