@@ -68,13 +68,14 @@ public sealed class LogLineReader : IDisposable
         EnsureRegular(path);
         var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1, FileOptions.SequentialScan);
         var rotated = path.EndsWith(".gz", StringComparison.Ordinal);
-        if (OtherCompression(file) is { } other)
+        var compression = CompressionOf(file);
+        if (compression is not null and not Gzip)
         {
             file.Dispose();
-            throw new IOException($"{path}: {other.Name}-compressed; ngxdoctor reads plain and gzip logs (read it after `{other.Tool} -dk {Path.GetFileName(path)}`)");
+            throw new IOException($"{path}: {compression}-compressed; ngxdoctor reads plain and gzip logs (read it after `{compression} -dk {Path.GetFileName(path)}`)");
         }
 
-        if (rotated || IsGzip(file))
+        if (rotated || compression == Gzip)
         {
             // The trailer's size checks a logrotate .gz (one member); nginx's own gzip logs are many members.
             return new LogLineReader(new GZipStream(file, CompressionMode.Decompress), 0, MaxDecompressedBytes, firstLine) { GzipSize = rotated ? GzipTrailerSize(file) : null };
@@ -228,7 +229,7 @@ public sealed class LogLineReader : IDisposable
         try
         {
             using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-            return IsGzip(file);
+            return CompressionOf(file) == Gzip;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -236,27 +237,24 @@ public sealed class LogLineReader : IDisposable
         }
     }
 
-    /// <summary>`access_log ... gzip` writes gzip members into a file whose name need not end in .gz.</summary>
-    private static bool IsGzip(FileStream file)
-    {
-        Span<byte> magic = stackalloc byte[2];
-        var gzip = file.Read(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b;
-        file.Seek(0, SeekOrigin.Begin);
-        return gzip;
-    }
+    private const string Gzip = "gzip";
 
-    /// <summary>The compressions logrotate can be told to use (compresscmd) that are not gzip, by their magic bytes.</summary>
-    private static (string Name, string Tool)? OtherCompression(FileStream file)
+    /// <summary>
+    /// A compression by its magic bytes: gzip (`access_log ... gzip` writes it into a file whose name need not end in
+    /// .gz), or one logrotate can be told to use instead (compresscmd), named as its tool is; null for plain text.
+    /// </summary>
+    private static string? CompressionOf(FileStream file)
     {
         Span<byte> magic = stackalloc byte[6];
         var n = file.Read(magic);
         file.Seek(0, SeekOrigin.Begin);
         return magic[..n] switch
         {
-            [(byte)'B', (byte)'Z', (byte)'h', ..] => ("bzip2", "bzip2"),
-            [0xfd, (byte)'7', (byte)'z', (byte)'X', (byte)'Z', 0x00] => ("xz", "xz"),
-            [0x28, 0xb5, 0x2f, 0xfd, ..] => ("zstd", "zstd"),
-            [0x04, 0x22, 0x4d, 0x18, ..] => ("lz4", "lz4"),
+            [0x1f, 0x8b, ..] => Gzip,
+            [(byte)'B', (byte)'Z', (byte)'h', ..] => "bzip2",
+            [0xfd, (byte)'7', (byte)'z', (byte)'X', (byte)'Z', 0x00] => "xz",
+            [0x28, 0xb5, 0x2f, 0xfd, ..] => "zstd",
+            [0x04, 0x22, 0x4d, 0x18, ..] => "lz4",
             _ => null,
         };
     }
