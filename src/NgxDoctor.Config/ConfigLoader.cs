@@ -10,6 +10,15 @@ public sealed class ConfigLoader
     public const int MaxIncludeDepth = 32;
     public const int MaxFiles = 20_000;
 
+    /// <summary>Directives after every include is expanded: a file included from many places counts each time.</summary>
+    public const int MaxDirectives = 1_000_000;
+
+    /// <summary>Bytes of configuration read, all files together.</summary>
+    public const long MaxBytes = 256L << 20;
+
+    private int _directives;
+    private long _bytes;
+
     private readonly IConfigSource _source;
     private readonly Dictionary<string, IReadOnlyList<Directive>> _files = new(StringComparer.Ordinal);
     private readonly List<string> _order = [];
@@ -45,7 +54,14 @@ public sealed class ConfigLoader
                 throw new ConfigParseException(new SourcePos(path, 0, 0), $"more than {MaxFiles} configuration files; giving up");
             }
 
-            tree = ConfigParser.Parse(_source.Read(path), path);
+            var text = _source.Read(path);
+            _bytes += text.Length;
+            if (_bytes > MaxBytes)
+            {
+                throw new ConfigParseException(new SourcePos(path, 0, 0), $"the configuration's files add up to more than {MaxBytes >> 20} MiB; giving up");
+            }
+
+            tree = ConfigParser.Parse(text, path);
             _files[path] = tree;
             _order.Add(path);
         }
@@ -58,6 +74,12 @@ public sealed class ConfigLoader
         var result = new List<Directive>(list.Count);
         foreach (var d in list)
         {
+            if (++_directives > MaxDirectives)
+            {
+                // Files that include each other's directories (or a diamond of includes) grow without end: stop at the include.
+                throw new ConfigParseException(d.Pos, $"the configuration expands to more than {MaxDirectives:N0} directives through includes (last include: {chain[^1]}); giving up");
+            }
+
             if (d.Name == "include" && d.Block is null)
             {
                 result.AddRange(Include(d, chain));

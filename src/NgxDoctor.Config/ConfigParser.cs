@@ -6,7 +6,8 @@ namespace NgxDoctor.Config;
 /// </summary>
 public static class ConfigParser
 {
-    public const int MaxNesting = 200;
+    /// <summary>nginx has no limit of its own; past this the recursive walks over the tree would risk the stack.</summary>
+    public const int MaxNesting = 1000;
 
     public static IReadOnlyList<Directive> Parse(string text, string file)
     {
@@ -14,6 +15,9 @@ public static class ConfigParser
         var stack = new Stack<OpenBlock>();
         var current = new List<Directive>();
         var words = new List<ConfigToken>();
+        // A "}" inside a word is part of it (an unquoted regex such as ^/a{2}$): the braces stop adding up, and the
+        // real mistake is where nginx reports it, the directive that word became.
+        ConfigToken? swallowed = null;
 
         while (true)
         {
@@ -29,6 +33,7 @@ public static class ConfigParser
                         throw lexer.Error(token.Line, token.Column, "unexpected \";\"");
                     }
 
+                    swallowed ??= Unquoted(words[0]) && words[0].Value.Contains('}', StringComparison.Ordinal) ? words[0] : null;
                     current.Add(Make(words, null, file));
                     words.Clear();
                     break;
@@ -38,6 +43,7 @@ public static class ConfigParser
                         throw lexer.Error(token.Line, token.Column, "unexpected \"{\"");
                     }
 
+                    swallowed ??= Unquoted(words[0]) && words[0].Value.Contains('}', StringComparison.Ordinal) ? words[0] : null;
                     if (stack.Count >= MaxNesting)
                     {
                         throw lexer.Error(token.Line, token.Column, $"blocks nested too deep (limit {MaxNesting})");
@@ -64,7 +70,7 @@ public static class ConfigParser
 
                     if (stack.Count == 0)
                     {
-                        throw lexer.Error(token.Line, token.Column, "unexpected \"}\": no block is open");
+                        throw Swallowed(lexer, swallowed) ?? lexer.Error(token.Line, token.Column, "unexpected \"}\": no block is open");
                     }
 
                     var open = stack.Pop();
@@ -80,7 +86,7 @@ public static class ConfigParser
                     if (stack.Count != 0)
                     {
                         var brace = stack.Peek().Brace;
-                        throw lexer.Error(brace.Line, brace.Column,
+                        throw Swallowed(lexer, swallowed) ?? lexer.Error(brace.Line, brace.Column,
                             $"unexpected end of file, expecting \"}}\": the block \"{stack.Peek().Header[0].Value}\" opened here is never closed");
                     }
 
@@ -88,6 +94,12 @@ public static class ConfigParser
             }
         }
     }
+
+    private static bool Unquoted(ConfigToken t) => t.Raw.Length == 0 || t.Raw[0] is not ('"' or '\'');
+
+    private static ConfigParseException? Swallowed(ConfigLexer lexer, ConfigToken? word) => word is { } w
+        ? lexer.Error(w.Line, w.Column, $"unknown directive \"{w.Value}\": a \"}}\" inside a word does not close a block (quote a regex with braces: \"^/a{{2}}$\")")
+        : null;
 
     public static bool IsEmbeddedCode(string name) => name.EndsWith("_by_lua_block", StringComparison.Ordinal)
         || name.EndsWith("_lua_block", StringComparison.Ordinal);

@@ -15,7 +15,10 @@ public sealed class DiskConfigSource : IConfigSource
 {
     public static readonly DiskConfigSource Instance = new();
 
-    public string Read(string path) => ConfigText.ReadFile(path);
+    /// <summary>A file behind a symlink another user planted toward a file only root reads is refused by name, never quoted.</summary>
+    public string Read(string path) => FileTrust.WhyNotDisclosable(path) is { } why
+        ? throw new ConfigParseException(new SourcePos(path, 0, 0), why)
+        : ConfigText.ReadFile(path);
 
     public bool Exists(string path) => UnixFileStatus.Of(path).Exists;
 

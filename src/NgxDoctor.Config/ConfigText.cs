@@ -5,7 +5,8 @@ namespace NgxDoctor.Config;
 /// <summary>Turns configuration bytes into text without losing any: UTF-8 when valid, else Latin-1.</summary>
 public static class ConfigText
 {
-    public const long MaxFileBytes = 16 * 1024 * 1024;
+    /// <summary>nginx reads files of any size (a map of millions of entries); this bounds memory, with the loader's total.</summary>
+    public const long MaxFileBytes = 128 * 1024 * 1024;
 
     private static readonly UTF8Encoding StrictUtf8 = new(false, true);
 
@@ -16,8 +17,9 @@ public static class ConfigText
             bytes = bytes[3..];
         }
 
+        // nginx reads a NUL inside a token as any other byte; only a file that looks binary is refused.
         var nul = bytes.IndexOf((byte)0);
-        if (nul >= 0)
+        if (nul >= 0 && LooksBinary(bytes))
         {
             var line = bytes[..nul].Count((byte)'\n') + 1;
             throw new ConfigParseException(new SourcePos(file, line), $"not a configuration file: NUL byte at offset {nul} (binary data?)");
@@ -31,6 +33,22 @@ public static class ConfigText
         {
             return Encoding.Latin1.GetString(bytes);
         }
+    }
+
+    /// <summary>More than one byte in ten of the first 4 KiB is a control character other than tab, CR and LF.</summary>
+    private static bool LooksBinary(ReadOnlySpan<byte> bytes)
+    {
+        var head = bytes[..Math.Min(bytes.Length, 4096)];
+        var control = 0;
+        foreach (var b in head)
+        {
+            if (b < 0x20 && b is not (9 or 10 or 13) || b == 0x7f)
+            {
+                control++;
+            }
+        }
+
+        return control * 10 > head.Length;
     }
 
     /// <summary>Reads a configuration file from disk, refusing anything that is not a regular file of sane size.</summary>

@@ -42,6 +42,11 @@ public static class ConfigValues
 
         if (long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var plain))
         {
+            if (plain > TimeSpan.MaxValue.TotalSeconds)
+            {
+                return false;
+            }
+
             time = TimeSpan.FromSeconds(plain);
             return true;
         }
@@ -94,6 +99,11 @@ public static class ConfigValues
             }
 
             total += n * unitMs;
+        }
+
+        if (!(total < TimeSpan.MaxValue.TotalMilliseconds))
+        {
+            return false;
         }
 
         time = TimeSpan.FromMilliseconds(total);

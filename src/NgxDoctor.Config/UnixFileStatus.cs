@@ -26,7 +26,16 @@ public sealed partial record UnixFileStatus(UnixFileKind Kind, uint Uid, uint Gi
     private const int AtSymlinkNoFollow = 0x100;
     private const uint StatxBasicStats = 0x7ff;
 
+    /// <summary>What a path that is not there reports: the status to give a new file that should copy nothing.</summary>
+    public static readonly UnixFileStatus None = new(UnixFileKind.Missing, 0, 0, 0, 0, 0, 2);
+
     public bool Exists => Kind != UnixFileKind.Missing;
+
+    /// <summary>How many names the file has (hard links).</summary>
+    public uint Links { get; init; }
+
+    /// <summary>The device the file lives on (major:minor packed as the kernel reports them).</summary>
+    public ulong Device { get; init; }
 
     public static UnixFileStatus Of(string path, bool followSymlinks = true)
     {
@@ -50,7 +59,9 @@ public sealed partial record UnixFileStatus(UnixFileKind Kind, uint Uid, uint Gi
         var mode = BinaryPrimitives.ReadUInt16LittleEndian(buf[28..]);
         var ino = BinaryPrimitives.ReadUInt64LittleEndian(buf[32..]);
         var size = BinaryPrimitives.ReadInt64LittleEndian(buf[40..]);
-        return new UnixFileStatus(KindOf(mode), uid, gid, mode, size, ino, 0);
+        var links = BinaryPrimitives.ReadUInt32LittleEndian(buf[16..]);
+        var device = ((ulong)BinaryPrimitives.ReadUInt32LittleEndian(buf[136..]) << 32) | BinaryPrimitives.ReadUInt32LittleEndian(buf[140..]);
+        return new UnixFileStatus(KindOf(mode), uid, gid, mode, size, ino, 0) { Links = links, Device = device };
     }
 
     private static UnixFileKind KindOf(int mode) => (mode & 0xf000) switch

@@ -1,11 +1,20 @@
 using System.Diagnostics;
 using System.Text;
+using NgxDoctor.Config;
 
 namespace NgxDoctor.Host;
 
-public sealed record CommandResult(int ExitCode, string Output, bool TimedOut, string CommandLine);
+public sealed record CommandResult(int ExitCode, string Output, bool TimedOut, string CommandLine)
+{
+    /// <summary>Why the program was not run at all (another user could have planted or changed it); null when it ran.</summary>
+    public string? Refused { get; init; }
+}
 
-/// <summary>Runs a program with a deadline and collects its stdout and stderr together; kills it when time is up.</summary>
+/// <summary>
+/// Runs a program with a deadline and collects its stdout and stderr together; kills it when time is up. Only a
+/// program that root owns on a path only root can change is run (<see cref="FileTrust.WhyNotRunnable"/>): ngxdoctor
+/// runs as root, and a binary another user wrote would run with root's rights.
+/// </summary>
 public static class CommandRunner
 {
     /// <summary>A program on PATH or in the sbin directories (not on an ordinary user's PATH).</summary>
@@ -17,7 +26,19 @@ public static class CommandRunner
     /// <param name="keep">Which lines of stdout to keep (all by default; stderr is always kept, it says why a command failed); the output is capped at 64 KB of kept lines.</param>
     public static async Task<CommandResult> RunAsync(string file, IReadOnlyList<string> args, TimeSpan timeout, CancellationToken ct = default, Func<string, bool>? keep = null)
     {
-        var psi = new ProcessStartInfo(file)
+        var commandLine = file + " " + string.Join(' ', args.Select(a => a.Contains(' ', StringComparison.Ordinal) ? $"'{a}'" : a));
+        var program = file.Contains('/', StringComparison.Ordinal) ? file : Which(file);
+        if (program is null)
+        {
+            return new CommandResult(127, $"{file}: not found", false, commandLine);
+        }
+
+        if (FileTrust.WhyNotRunnable(program) is { } why)
+        {
+            return new CommandResult(126, $"not run: {why}", false, commandLine) { Refused = why };
+        }
+
+        var psi = new ProcessStartInfo(program)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -29,7 +50,6 @@ public static class CommandRunner
             psi.ArgumentList.Add(a);
         }
 
-        var commandLine = file + " " + string.Join(' ', args.Select(a => a.Contains(' ', StringComparison.Ordinal) ? $"'{a}'" : a));
         var output = new StringBuilder();
         using var process = new Process { StartInfo = psi };
         process.OutputDataReceived += (_, e) => Append(output, e.Data, keep);

@@ -154,6 +154,13 @@ public static class FactsCollector
         }
 
         var r = await CommandRunner.RunAsync(binary.Path, args, TimeSpan.FromSeconds(10), ct).ConfigureAwait(false);
+        if (r.Refused is { } refused)
+        {
+            notes.Add(new NotCollected("config-test", $"nginx -t not run: {refused}"));
+
+            return null;
+        }
+
         if (r.TimedOut)
         {
             notes.Add(new NotCollected("config-test", $"{r.CommandLine} did not finish in time"));

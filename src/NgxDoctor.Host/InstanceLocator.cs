@@ -39,6 +39,13 @@ public static class InstanceLocator
         {
             var exe = m.Executable?.EndsWith(" (deleted)", StringComparison.Ordinal) == true ? null : m.Executable;
             var bin = await Inspect(exe).ConfigureAwait(false);
+            if (bin?.Refused is { } refused)
+            {
+                // Its title says nginx, but root would run (and read for) a program another user controls.
+                notes.Add(new NotCollected("other-instances", $"pid {m.MasterPid} is titled as an nginx master, but its binary was not run: {refused}; not diagnosed"));
+                continue;
+            }
+
             candidates.Add((m, NginxProcesses.ConfigPath(m, bin?.ConfPath, bin?.Prefix), bin));
         }
 
@@ -67,6 +74,12 @@ public static class InstanceLocator
         }
 
         var binary = await Inspect(null).ConfigureAwait(false);
+        if (binary?.Refused is { } notRun)
+        {
+            notes.Add(new NotCollected("nginx-binary", $"{binary.Path} was not run: {notRun}"));
+            binary = null;
+        }
+
         var conf = binary?.ConfPath ?? DefaultConfig;
         if (!File.Exists(conf))
         {

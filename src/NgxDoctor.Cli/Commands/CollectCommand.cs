@@ -29,11 +29,7 @@ public static class CollectCommand
         };
         cmd.SetAction((r, ct) => CliErrors.GuardAsync(async () =>
         {
-            var seconds = r.GetValue(timeout);
-            if (seconds <= 0 || seconds > 3600)
-            {
-                throw new UsageException("--timeout must be a positive number of seconds (at most 3600)");
-            }
+            var seconds = UsageException.Seconds("--timeout", r.GetValue(timeout), 3600);
 
             var target = r.GetValue(output)!;
             if (!target.EndsWith(".tar.gz", StringComparison.Ordinal) && !target.EndsWith(".tgz", StringComparison.Ordinal))

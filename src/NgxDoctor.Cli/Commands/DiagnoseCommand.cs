@@ -5,6 +5,7 @@ using NgxDoctor.Core;
 using NgxDoctor.Core.Diagnosis;
 using NgxDoctor.Core.Facts;
 using NgxDoctor.Host;
+using NgxDoctor.Host.Security;
 
 namespace NgxDoctor.Cli.Commands;
 
@@ -55,12 +56,8 @@ public static class DiagnoseCommand
                 throw new UsageException($"--url: not an http(s) URL: {given}");
             }
 
-            var seconds = r.GetValue(timeout);
-            var probeSeconds = r.GetValue(probeTimeout);
-            if (seconds <= 0 || probeSeconds <= 0 || double.IsNaN(seconds) || seconds > 3600 || probeSeconds > 600)
-            {
-                throw new UsageException("--timeout and --probe-timeout must be positive numbers of seconds (at most 3600 and 600)");
-            }
+            var seconds = UsageException.Seconds("--timeout", r.GetValue(timeout), 3600);
+            var probeSeconds = UsageException.Seconds("--probe-timeout", r.GetValue(probeTimeout), 600);
 
             var bundle = r.GetValue(from) is { } bundleFile ? LoadBundle(bundleFile) : null;
             var diagnosisFacts = bundle is not null ? bundle.Facts
@@ -75,7 +72,8 @@ public static class DiagnoseCommand
                 }, ct);
             if (r.GetValue(saveFacts) is { } target)
             {
-                await File.WriteAllTextAsync(target, NgxJson.Serialize(diagnosisFacts), ct);
+                // Redacted as a bundle is, 0600, never written through a planted symlink.
+                PrivateFile.Write(target, NgxJson.Serialize(NgxDoctor.Core.Text.FactsRedaction.Apply(diagnosisFacts, keepQuery: false)));
             }
 
             var report = DiagnosisEngine.Diagnose(diagnosisFacts);

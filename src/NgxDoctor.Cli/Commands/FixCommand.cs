@@ -22,6 +22,7 @@ public static class FixCommand
         var yes = new Option<bool>("--yes", "-y") { Description = "do not ask per change (needed when not on a terminal)" };
         var rollback = new Option<string?>("--rollback") { Description = "restore the files of an earlier apply (its id from --history; the newest when no id is given)", Arity = ArgumentArity.ZeroOrOne };
         var history = new Option<bool>("--history") { Description = "list earlier applies with their ids, files and outcome" };
+        var replayQuery = new Option<bool>("--replay-query") { Description = "replay the failing request with its query string (by default only its path is replayed, and only a GET or HEAD ever is)" };
         var probeTimeout = new Option<double>("--probe-timeout") { Description = "seconds each probe may take (long enough to see a slow backend answer)", DefaultValueFactory = _ => 10 };
         var cmd = new Command("fix", """
             Repair what can be repaired safely. Without --apply, print the plan: each finding's edit as a unified diff
@@ -38,7 +39,7 @@ public static class FixCommand
               sudo ngxdoctor fix --rollback                # the newest apply
             """)
         {
-            config, apply, only, yes, rollback, history, probeTimeout,
+            config, apply, only, yes, rollback, history, replayQuery, probeTimeout,
         };
         cmd.SetAction((r, ct) => CliErrors.GuardAsync(async () =>
         {
@@ -54,7 +55,9 @@ public static class FixCommand
             var transaction = new FixTransaction(state, located, nginx);
             var console = Terminal.Create();
             var rollingBack = r.GetResult(rollback) is not null;
-            if (r.GetValue(apply) || rollingBack)
+            // One transaction per host at a time, from recovery to the end of the apply or rollback.
+            using var hostLock = r.GetValue(apply) || rollingBack ? FixLock.Take(state) : null;
+            if (hostLock is not null)
             {
                 foreach (var line in await transaction.RecoverAsync(ct))
                 {
@@ -72,7 +75,8 @@ public static class FixCommand
                 return 0;
             }
 
-            var options = new CollectOptions { ConfigFile = located.ConfigFile, ProbeTimeout = TimeSpan.FromSeconds(r.GetValue(probeTimeout)), Deadline = TimeSpan.FromSeconds(r.GetValue(probeTimeout) + 20) };
+            var probeSeconds = UsageException.Seconds("--probe-timeout", r.GetValue(probeTimeout), 600);
+            var options = new CollectOptions { ConfigFile = located.ConfigFile, ProbeTimeout = TimeSpan.FromSeconds(probeSeconds), Deadline = TimeSpan.FromSeconds(probeSeconds + 20) };
             var facts = await DiagnoseCommand.CollectWithinBudgetAsync(options, ct);
             var report = DiagnosisEngine.Diagnose(facts);
             var plan = FixPlanner.Plan(report, facts, nginx, r.GetValue(only));
@@ -102,7 +106,7 @@ public static class FixCommand
             var started = DateTime.Now;
             var result = await transaction.ApplyAsync(FileChanges.Build(safe), safe.Select(a => $"{a.Finding}: {a.Summary}").ToList(), safe.Any(a => a.ReloadNginx),
                 safe.Select(a => a.ReloadPhpFpmPid).OfType<int>().Distinct().ToList(), safe.Select(a => a.Socket).OfType<SocketChange>().ToList(),
-                safe.Select(a => a.StartUnit).OfType<string>().Distinct().ToList(), token => FixVerifier.VerifyAsync(options with { Since = DateTime.Now - started }, safe, token), ct);
+                safe.Select(a => a.StartUnit).OfType<string>().Distinct().ToList(), token => FixVerifier.VerifyAsync(options with { Since = DateTime.Now - started }, safe, r.GetValue(replayQuery), token), ct);
             FixRenderer.Result(console, result);
             return result.Applied ? 0 : 2;
         }));

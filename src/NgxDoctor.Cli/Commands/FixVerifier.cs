@@ -7,12 +7,17 @@ namespace NgxDoctor.Cli.Commands;
 /// <summary>Did the fix work: the fixed findings are no longer critical when the checks run again, and each failing request, replayed through nginx, is not a 5xx.</summary>
 public static class FixVerifier
 {
-    public static async Task<(bool Ok, string Why)> VerifyAsync(CollectOptions options, IReadOnlyList<FixAction> actions, CancellationToken ct)
+    public static async Task<(bool Ok, string Why)> VerifyAsync(CollectOptions options, IReadOnlyList<FixAction> actions, bool replayQuery, CancellationToken ct)
     {
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(60) };
         foreach (var v in actions.Select(a => a.Verify).OfType<VerifyRequest>().Distinct())
         {
-            using var request = new HttpRequestMessage(HttpMethod.Get, $"http://127.0.0.1:{v.Port}{v.Path}");
+            if (!Uri.TryCreate($"http://127.0.0.1:{v.Port}{v.Path}{(replayQuery ? v.Query : "")}", UriKind.Absolute, out var uri))
+            {
+                return (false, $"GET {v.Path} cannot be replayed: not a valid request target");
+            }
+
+            using var request = new HttpRequestMessage(HttpMethod.Get, uri);
             request.Headers.Host = v.Host;
             int status;
             try
@@ -35,7 +40,7 @@ public static class FixVerifier
         var fixedKeys = actions.Select(a => a.Finding).ToHashSet(StringComparer.Ordinal);
         var left = report.Findings.Where(f => f.Severity == Severity.Critical && fixedKeys.Contains(FindingRelations.Key(f))).ToList();
         return left.Count == 0
-            ? (true, $"verified: {string.Join(", ", actions.Select(a => a.Verify).OfType<VerifyRequest>().Distinct().Select(v => $"GET {v.Path} answers below 500"))}; the fixed findings are gone")
+            ? (true, $"verified: {string.Join(", ", actions.Select(a => a.Verify).OfType<VerifyRequest>().Distinct().Select(v => $"GET {v.Path} ({v.Origin}) answers below 500"))}; the fixed findings are gone")
             : (false, $"still critical: {string.Join("; ", left.Select(f => f.Title))}");
     }
 }

@@ -19,10 +19,14 @@ public static partial class FixContext
     /// <summary>"proxy" for proxy_pass, "fastcgi" for fastcgi_pass...</summary>
     public static string Module(PassSite site) => site.Directive[..site.Directive.IndexOf('_', StringComparison.Ordinal)];
 
-    [GeneratedRegex("request: \"[A-Z]+ (?<path>\\S+) HTTP")]
+    [GeneratedRegex("request: \"(?<method>[A-Z]+) (?<path>\\S+) HTTP")]
     private static partial Regex LoggedRequest();
 
-    /// <summary>The request that failed (from a logged line when there is one, else the location's path) sent to the server's listen port with its name.</summary>
+    /// <summary>
+    /// The request to replay once the fix is in, to the server's listen port with its name: a client chose the logged
+    /// request, so only a GET or HEAD of it is replayed, as a path (an absolute-form target is cut to its path) and
+    /// without its query (kept aside for --replay-query); otherwise the location's own path.
+    /// </summary>
     public static VerifyRequest? Verify(Finding f, PassSite site)
     {
         var listen = site.Listens.Select(l => l.Split(' ')[0]).Select(Port).FirstOrDefault(p => p is not null) ?? (site.Listens.Count == 0 ? 80 : null);
@@ -31,10 +35,34 @@ public static partial class FixContext
             return null;
         }
 
-        var logged = f.Evidence.Select(e => LoggedRequest().Match(e.Text)).FirstOrDefault(m => m.Success)?.Groups["path"].Value;
-        var path = logged ?? (site.Location is { } loc && loc.StartsWith('/') ? loc : "/");
         var host = site.ServerNames.FirstOrDefault(n => n is not ("_" or "") && !n.StartsWith('~') && !n.Contains('*', StringComparison.Ordinal)) ?? "localhost";
-        return new VerifyRequest(host, port, path);
+        var fallback = site.Location is { } loc && loc.StartsWith('/') && Uri.TryCreate("http://localhost" + loc, UriKind.Absolute, out _) ? loc : "/";
+        var logged = f.Evidence.Select(e => LoggedRequest().Match(e.Text)).FirstOrDefault(m => m.Success);
+        if (logged is null)
+        {
+            return new VerifyRequest(host, port, fallback) { Origin = "the location's path" };
+        }
+
+        var method = logged.Groups["method"].Value;
+        if (method is not ("GET" or "HEAD"))
+        {
+            return new VerifyRequest(host, port, fallback) { Origin = $"the location's path (the logged {method} is not replayed: not a safe method)" };
+        }
+
+        var target = logged.Groups["path"].Value;
+        if (!target.StartsWith('/'))
+        {
+            target = Uri.TryCreate(target, UriKind.Absolute, out var absolute) && absolute.Scheme is "http" or "https" ? absolute.PathAndQuery : "";
+        }
+
+        var q = target.IndexOf('?', StringComparison.Ordinal);
+        var (path, query) = q >= 0 ? (target[..q], target[q..]) : (target, "");
+        if (!path.StartsWith('/') || !Uri.TryCreate("http://localhost" + path, UriKind.Absolute, out _))
+        {
+            return new VerifyRequest(host, port, fallback) { Origin = "the location's path (the logged request target is not a path)" };
+        }
+
+        return new VerifyRequest(host, port, path) { Query = query, Origin = query.Length > 0 ? "the logged request, without its query" : "the logged request" };
     }
 
     private static int? Port(string listen)

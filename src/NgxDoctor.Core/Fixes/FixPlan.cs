@@ -16,7 +16,14 @@ public sealed record PlannedEdit(string Kind, SourcePos At, string Directive, st
 }
 
 /// <summary>The request to replay through nginx once a fix is applied: it failed before, it must not fail after.</summary>
-public sealed record VerifyRequest(string Host, int Port, string Path);
+public sealed record VerifyRequest(string Host, int Port, string Path)
+{
+    /// <summary>The logged request's query ("?a=b"), replayed only with --replay-query.</summary>
+    public string Query { get; init; } = "";
+
+    /// <summary>Where the request comes from, said when it is replayed ("the logged request, without its query").</summary>
+    public string Origin { get; init; } = "";
+}
 
 /// <summary>What a fixer would do for one finding, or why it will not (then <see cref="Safe"/> is false and the manual remedy stands).</summary>
 public sealed record FixAction(string Finding, string Cause, string? Upstream, string Summary, IReadOnlyList<PlannedEdit> Edits, IReadOnlyList<string> Commands, VerifyRequest? Verify)

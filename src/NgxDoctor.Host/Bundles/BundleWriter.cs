@@ -12,7 +12,8 @@ namespace NgxDoctor.Host.Bundles;
 /// <summary>
 /// Writes an offline bundle (tar.gz): the facts snapshot, the configuration as `nginx -T` prints it, the tails of the
 /// logs the diagnosis read and the PHP-FPM configuration files, all through <see cref="Redactor"/>. The archive is
-/// written to a temporary file beside the target and renamed into place, so a failed run leaves nothing half-written.
+/// written 0600 to a temporary file beside the target and renamed into place (<see cref="Security.PrivateFile"/>), so a
+/// failed run leaves nothing half-written and a symlink planted at the target is replaced, not written through.
 /// </summary>
 public static class BundleWriter
 {
@@ -24,53 +25,44 @@ public static class BundleWriter
     public static IReadOnlyList<string> Write(string target, DiagnosisFacts facts, NginxConfig config, bool keepQuery)
     {
         var entries = new List<string>();
-        var dir = Path.GetDirectoryName(Path.GetFullPath(target))!;
-        var temp = Path.Combine(dir, $".{Path.GetFileName(target)}.{Environment.ProcessId}.tmp");
-        try
+        Security.PrivateFile.Write(target, file =>
         {
-            using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write))
-            using (var gzip = new GZipStream(file, CompressionLevel.Optimal))
-            using (var tar = new TarWriter(gzip, TarEntryFormat.Pax, leaveOpen: false))
+            using var gzip = new GZipStream(file, CompressionLevel.Optimal, leaveOpen: true);
+            using var tar = new TarWriter(gzip, TarEntryFormat.Pax, leaveOpen: true);
+            void Add(string name, string text)
             {
-                void Add(string name, string text)
-                {
-                    var entry = new PaxTarEntry(TarEntryType.RegularFile, name) { DataStream = new MemoryStream(Encoding.UTF8.GetBytes(text)), ModificationTime = DateTimeOffset.UtcNow };
-                    tar.WriteEntry(entry);
-                    entries.Add(name);
-                }
+                var entry = new PaxTarEntry(TarEntryType.RegularFile, name) { DataStream = new MemoryStream(Encoding.UTF8.GetBytes(text)), ModificationTime = DateTimeOffset.UtcNow };
+                tar.WriteEntry(entry);
+                entries.Add(name);
+            }
 
-                Add(ManifestEntry, $$"""{"format": "ngxdoctor-bundle", "version": 1, "created": "{{DateTimeOffset.UtcNow:O}}", "hostname": "{{System.Text.Encodings.Web.JavaScriptEncoder.Default.Encode(facts.Hostname)}}", "queryStringsKept": {{(keepQuery ? "true" : "false")}}}""");
-                Add(FactsEntry, NgxJson.Serialize(FactsRedaction.Apply(facts, keepQuery)));
-                Add(ConfigEntry, Dump(config));
-                var n = 0;
-                var formats = Config.Logs.LogDiscovery.Find(config, config.Prefix).AccessLogs
-                    .ToDictionary(a => a.Path, a => Core.Logs.LogFormat.Compile(a.Format, a.Escape), StringComparer.Ordinal);
-                foreach (var log in (facts.Logs?.Files ?? []).Concat(facts.Logs?.Access?.Files ?? []).Select(f => f.Path).Distinct())
+            Add(ManifestEntry, $$"""{"format": "ngxdoctor-bundle", "version": 1, "created": "{{DateTimeOffset.UtcNow:O}}", "hostname": "{{System.Text.Encodings.Web.JavaScriptEncoder.Default.Encode(facts.Hostname)}}", "queryStringsKept": {{(keepQuery ? "true" : "false")}}}""");
+            Add(FactsEntry, NgxJson.Serialize(FactsRedaction.Apply(facts, keepQuery)));
+            Add(ConfigEntry, Dump(config));
+            var n = 0;
+            var formats = Config.Logs.LogDiscovery.Find(config, config.Prefix).AccessLogs
+                .ToDictionary(a => a.Path, a => Core.Logs.LogFormat.Compile(a.Format, a.Escape), StringComparer.Ordinal);
+            var reader = facts.Worker is { } w ? new FileAccessor(w.Uid, w.Gid, w.Groups) : null;
+            foreach (var log in (facts.Logs?.Files ?? []).Concat(facts.Logs?.Access?.Files ?? []).Select(f => f.Path).Distinct())
+            {
+                var format = formats.GetValueOrDefault(log);
+                Func<string, string> redact = format is null ? line => Redactor.Line(line, keepQuery) : line => Redactor.AccessLine(line, format, keepQuery);
+                if (FileTrust.WhyNotDisclosable(log, reader) is null && Tail(log, redact) is { } tail)
                 {
-                    var format = formats.GetValueOrDefault(log);
-                    Func<string, string> redact = format is null ? line => Redactor.Line(line, keepQuery) : line => Redactor.AccessLine(line, format, keepQuery);
-                    if (Tail(log, redact) is { } tail)
-                    {
-                        Add($"logs/{++n:00}-{Path.GetFileName(log)}", tail);
-                    }
-                }
-
-                foreach (var fpm in facts.PhpFpm.SelectMany(m => m.Pools.Select(p => p.Pos.File).Prepend(m.ConfigFile)).Distinct())
-                {
-                    if (TryRead(fpm) is { } text)
-                    {
-                        Add($"php-fpm/{++n:00}-{Path.GetFileName(fpm)}", Redactor.Config(text));
-                    }
+                    Add($"logs/{++n:00}-{Path.GetFileName(log)}", tail);
                 }
             }
 
-            File.Move(temp, target, overwrite: true);
-            return entries;
-        }
-        finally
-        {
-            File.Delete(temp);
-        }
+            // Only the files of a master whose configuration was believed and read (PhpFpmMaster), each still disclosable.
+            foreach (var fpm in facts.PhpFpm.Where(m => m.Problem is null).SelectMany(m => m.Pools.Select(p => p.Pos.File).Prepend(m.ConfigFile)).Distinct())
+            {
+                if (TryRead(fpm) is { } text)
+                {
+                    Add($"php-fpm/{++n:00}-{Path.GetFileName(fpm)}", Redactor.Config(text));
+                }
+            }
+        });
+        return entries;
     }
 
     /// <summary>Every file of the configuration as `nginx -T` prints it, each redacted.</summary>
@@ -97,7 +89,7 @@ public static class BundleWriter
     {
         try
         {
-            return ConfigText.ReadFile(file);
+            return DiskConfigSource.Instance.Read(file);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ConfigParseException)
         {

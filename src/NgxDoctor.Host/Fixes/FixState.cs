@@ -32,6 +32,16 @@ public sealed record FixRecord(string Id, DateTimeOffset Created, string ConfigF
     /// <summary>systemd units the apply started (stopped again by an undo).</summary>
     public IReadOnlyList<string> Units { get; init; } = [];
 
+    /// <summary>The ngxdoctor process that runs the apply and its start time (clock ticks since boot, /proc/PID/stat): a journal is taken over only once that process is gone.</summary>
+    public int OwnerPid { get; init; }
+
+    public long OwnerStart { get; init; }
+
+    /// <summary>The nginx binary, -p and -g of the instance the apply reloads, so an undo reloads that instance and no other.</summary>
+    public string? Binary { get; init; }
+
+    public string? Prefix { get; init; }
+
     [JsonIgnore]
     public bool Finished => Step is Applied or RolledBack;
 }
@@ -64,8 +74,35 @@ public sealed class FixState(string dir)
     public void Save(FixRecord record)
     {
         var dir = BackupDir(record.Id);
-        Directory.CreateDirectory(dir);
-        SafeFileWriter.Write(Path.Combine(dir, "manifest.json"), JsonSerializer.SerializeToUtf8Bytes(record, FixStateJson.Default.FixRecord), preserveOwner: false);
+        CreatePrivateDirectory(dir);
+        SafeFileWriter.Write(Path.Combine(dir, "manifest.json"), JsonSerializer.SerializeToUtf8Bytes(record, FixStateJson.Default.FixRecord), like: Config.UnixFileStatus.None);
+    }
+
+    /// <summary>The state directory, backups/ and one apply's directory, each 0700 (also when an older run made them 0755).</summary>
+    public void CreatePrivateDirectory(string dir)
+    {
+        const UnixFileMode owner = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+        foreach (var d in new[] { Dir, Path.Combine(Dir, "backups"), dir }.Distinct())
+        {
+            Directory.CreateDirectory(d, owner);
+            if (File.GetUnixFileMode(d) != owner)
+            {
+                File.SetUnixFileMode(d, owner);
+            }
+        }
+    }
+
+    /// <summary>Temporary files (a manifest being rewritten) that runs no longer alive left in the backup directories.</summary>
+    public IReadOnlyList<string> OrphanTemps()
+    {
+        var root = Path.Combine(Dir, "backups");
+        if (!Directory.Exists(root))
+        {
+            return [];
+        }
+
+        return Directory.GetDirectories(root).SelectMany(d => Directory.GetFiles(d, ".*.ngxdoctor-*.tmp"))
+            .Where(f => SafeFileWriter.TempOwner(f) is not { } pid || StartTime(pid) is null).ToList();
     }
 
     /// <summary>Every apply, newest first; journals that cannot be read are skipped.</summary>
@@ -92,6 +129,24 @@ public sealed class FixState(string dir)
 
         return records.OrderByDescending(r => r.Id, StringComparer.Ordinal).ToList();
     }
+
+    /// <summary>The start time of a running process (field 22 of /proc/PID/stat), null when it is gone.</summary>
+    public static long? StartTime(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            return long.Parse(fields[19], System.Globalization.CultureInfo.InvariantCulture);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException or IndexOutOfRangeException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Whether the process that wrote a journal still runs (same pid, same start time).</summary>
+    public static bool OwnerAlive(FixRecord r) => r.OwnerPid > 0 && StartTime(r.OwnerPid) == r.OwnerStart;
 
     public static string Hash(byte[] bytes) => Convert.ToHexStringLower(SHA256.HashData(bytes));
 }

@@ -24,37 +24,71 @@ public sealed class FixTransaction(FixState state, LocatedInstance located, Ngin
         var id = state.NewId();
         foreach (var c in changes)
         {
-            if (SafeFileWriter.Refusal(c.RealPath) is { } why)
+            if ((SafeFileWriter.Refusal(c.RealPath) ?? Changed(c)) is { } why)
             {
                 return new ApplyResult(id, false, $"refused: {why}", steps);
             }
         }
 
         var dir = state.BackupDir(id);
-        Directory.CreateDirectory(dir);
+        state.CreatePrivateDirectory(dir);
         var files = new List<BackupFile>();
         for (var i = 0; i < changes.Count; i++)
         {
             var backup = Path.Combine(dir, i.ToString(System.Globalization.CultureInfo.InvariantCulture));
-            SafeFileWriter.Write(backup, changes[i].Before, preserveOwner: false);
+            // The copy keeps the original's owner, group and mode: a 0640 configuration does not become readable by all.
+            SafeFileWriter.Write(backup, changes[i].Before, like: Config.UnixFileStatus.Of(changes[i].RealPath));
             files.Add(new BackupFile(changes[i].RealPath, backup, FixState.Hash(changes[i].Before), FixState.Hash(After(changes[i]))));
         }
 
-        var record = new FixRecord(id, DateTimeOffset.UtcNow, located.ConfigFile, located.Instance?.MasterPid, actions, files) 
+        var record = new FixRecord(id, DateTimeOffset.UtcNow, located.ConfigFile, located.Instance?.MasterPid, actions, files)
         {
             PhpFpmMasters = phpFpmMasters,
             Units = units,
             Sockets = sockets.Select(x => (x, Config.UnixFileStatus.Of(x.Path))).Select(x => new SocketBackup(x.x.Path, x.Item2.Gid, x.Item2.Mode & 0xfff, x.x.Gid, x.x.Mode)).ToList(),
+            OwnerPid = Environment.ProcessId,
+            OwnerStart = FixState.StartTime(Environment.ProcessId) ?? 0,
+            Binary = located.Binary?.Path,
+            Prefix = located.Instance?.Prefix,
         };
         state.Save(record);
         steps.Add($"backed up {files.Count} file(s) to {dir}");
+        var progress = new Progress(record);
+        try
+        {
+            return await CarryOutAsync(progress, changes, steps, reload, phpFpmMasters, units, verify, ct);
+        }
+        catch (Exception e)
+        {
+            // Whatever failed once a file may be written (a request line nginx logged, a signal, Ctrl-C) is undone here.
+            var why = e is OperationCanceledException ? "interrupted" : $"internal error ({e.GetType().Name})";
+            return await UndoAsync(progress.Record, steps, $"{why} at step \"{progress.Record.Step}\"", reloadAgain: progress.Record.Step != FixRecord.Writing, CancellationToken.None);
+        }
+    }
+
+    /// <summary>The journal as far as the apply got.</summary>
+    private sealed class Progress(FixRecord record)
+    {
+        public FixRecord Record { get; set; } = record;
+    }
+
+    private async Task<ApplyResult> CarryOutAsync(Progress progress, IReadOnlyList<FileChange> changes, List<string> steps, bool reload, IReadOnlyList<int> phpFpmMasters,
+        IReadOnlyList<string> units, Func<CancellationToken, Task<(bool Ok, string Why)>> verify, CancellationToken ct)
+    {
+        var record = progress.Record;
         foreach (var c in changes)
         {
+            // The plan's positions hold only for the bytes it was made from: a file edited meanwhile is not written.
+            if (Changed(c) is { } changed)
+            {
+                return await UndoAsync(record, steps, changed, reloadAgain: false, ct);
+            }
+
             SafeFileWriter.Write(c.RealPath, After(c));
             steps.Add($"wrote {c.RealPath}");
         }
 
-        state.Save(record = record with { Step = FixRecord.Written });
+        state.Save(progress.Record = record = record with { Step = FixRecord.Written });
         if (Hook == "pause-after-write")
         {
             await Task.Delay(TimeSpan.FromSeconds(60), ct);
@@ -68,7 +102,7 @@ public sealed class FixTransaction(FixState state, LocatedInstance located, Ngin
         }
 
         steps.Add($"{test.Command}: ok");
-        state.Save(record = record with { Step = FixRecord.Tested });
+        state.Save(progress.Record = record = record with { Step = FixRecord.Tested });
         if (reload && located.Instance is { } master)
         {
             var (ok, why) = await NginxReloader.ReloadAsync(master, NginxReloader.ErrorLog(master, config, located.Binary), ct);
@@ -78,7 +112,7 @@ public sealed class FixTransaction(FixState state, LocatedInstance located, Ngin
                 return await UndoAsync(record, steps, why, reloadAgain: true, ct);
             }
 
-            state.Save(record = record with { Step = FixRecord.Reloaded });
+            state.Save(progress.Record = record = record with { Step = FixRecord.Reloaded });
         }
 
         foreach (var pid in phpFpmMasters)
@@ -114,15 +148,29 @@ public sealed class FixTransaction(FixState state, LocatedInstance located, Ngin
             return await UndoAsync(record, steps, $"the fix did not help: {verdict}", reloadAgain: reload, ct);
         }
 
-        state.Save(record with { Step = FixRecord.Applied, Detail = verdict });
-        return new ApplyResult(id, true, verdict, steps);
+        state.Save(progress.Record = record with { Step = FixRecord.Applied, Detail = verdict });
+        return new ApplyResult(record.Id, true, verdict, steps);
+    }
+
+    /// <summary>Why a planned file may not be written now: its bytes are no longer those the plan was made from.</summary>
+    private static string? Changed(FileChange c)
+    {
+        var now = File.Exists(c.RealPath) ? FixState.Hash(File.ReadAllBytes(c.RealPath)) : "";
+        return now == FixState.Hash(c.Before) ? null : $"{c.RealPath} changed since the plan was made (sha256 {now[..Math.Min(12, now.Length)]}): run fix again to plan on its new text";
     }
 
     /// <summary>Finishes applies a previous run left half-way (killed, crashed): their files are restored and nginx reloaded.</summary>
     public async Task<IReadOnlyList<string>> RecoverAsync(CancellationToken ct)
     {
         var said = new List<string>();
-        foreach (var record in state.History().Where(r => !r.Finished))
+        foreach (var temp in state.OrphanTemps())
+        {
+            File.Delete(temp);
+            said.Add($"removed {temp}, left by a run that was killed");
+        }
+
+        // The caller holds the host's FixLock, so a journal still open is a dead run's; its owner is checked all the same.
+        foreach (var record in state.History().Where(r => !r.Finished && !FixState.OwnerAlive(r)))
         {
             var result = await UndoAsync(record, [], $"an earlier apply was interrupted at step \"{record.Step}\"", reloadAgain: record.Step != FixRecord.Writing || record.MasterPid is not null, ct);
             said.Add($"{record.Id}: {result.Message}");
@@ -161,10 +209,14 @@ public sealed class FixTransaction(FixState state, LocatedInstance located, Ngin
             steps.Add($"restored {f.Path}");
         }
 
-        if (reloadAgain && located.Instance is { } master)
+        if (reloadAgain && await InstanceOfAsync(record, ct) is var (master, errorLog))
         {
-            var (_, reloaded) = await NginxReloader.ReloadAsync(master, NginxReloader.ErrorLog(master, config, located.Binary), ct);
+            var (_, reloaded) = await NginxReloader.ReloadAsync(master, errorLog, ct);
             steps.Add(reloaded);
+        }
+        else if (reloadAgain && record.MasterPid is { } gone)
+        {
+            steps.Add($"nginx master {gone} of {record.ConfigFile} no longer runs: nothing to reload");
         }
 
         foreach (var pid in record.PhpFpmMasters)
@@ -185,6 +237,34 @@ public sealed class FixTransaction(FixState state, LocatedInstance located, Ngin
 
         state.Save(record with { Step = FixRecord.RolledBack, Detail = why });
         return new ApplyResult(record.Id, false, $"{why}; every file is restored", steps);
+    }
+
+    /// <summary>The running master of the journal's instance (its configuration file), which need not be the one this run diagnosed.</summary>
+    private async Task<(NginxInstance Master, string? ErrorLog)?> InstanceOfAsync(FixRecord record, CancellationToken ct)
+    {
+        if (record.ConfigFile == located.ConfigFile && located.Instance is { } own)
+        {
+            return (own, NginxReloader.ErrorLog(own, config, located.Binary));
+        }
+
+        var masters = Nginx.NginxProcesses.Find(Proc.ProcessTable.Read());
+        var other = await InstanceLocator.LocateAsync(record.ConfigFile, masters, ct);
+        if (other.Instance is not { } master)
+        {
+            return null;
+        }
+
+        NginxConfig? theirs = null;
+        try
+        {
+            theirs = ConfigLoader.LoadFile(record.ConfigFile);
+        }
+        catch (ConfigParseException)
+        {
+            // Reloaded all the same; only the check for [emerg] in its error log is lost.
+        }
+
+        return (master, theirs is null ? null : NginxReloader.ErrorLog(master, theirs, other.Binary));
     }
 
     private static void SetSocket(string path, uint gid, int mode)

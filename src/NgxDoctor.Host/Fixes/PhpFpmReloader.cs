@@ -8,18 +8,20 @@ namespace NgxDoctor.Host.Fixes;
 /// </summary>
 public static class PhpFpmReloader
 {
-    private const string Title = "php-fpm: master process (";
-
     public static async Task<(bool Ok, string Why)> ReloadAsync(int pid, CancellationToken ct)
     {
         var master = ProcessTable.ReadOne("/proc", pid);
-        if (master is null || !master.CommandLine.StartsWith(Title, StringComparison.Ordinal))
+        if (master is null || !PhpFpmMaster.HasTitle(master))
         {
             return (false, $"php-fpm master {pid} is gone");
         }
 
-        var conf = master.CommandLine[Title.Length..].TrimEnd().TrimEnd(')');
-        var exe = new FileInfo($"/proc/{pid}/exe").LinkTarget ?? "php-fpm";
+        var (conf, exe, why) = PhpFpmMaster.Resolve(master);
+        if (conf is null || exe is null)
+        {
+            return (false, why!);
+        }
+
         var test = await CommandRunner.RunAsync(exe, ["-t", "-y", conf], TimeSpan.FromSeconds(10), ct);
         if (test.ExitCode != 0)
         {

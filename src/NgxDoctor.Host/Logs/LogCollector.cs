@@ -24,6 +24,9 @@ public static class LogCollector
             errorLogs.Insert(0, new ErrorLogTarget(Path.IsPathRooted(builtIn) ? builtIn : Path.Combine(prefix, builtIn), "error", "main (compiled-in default)", null));
         }
 
+        var reader = Reader(located);
+        errorLogs.RemoveAll(t => t.IsFile && Undisclosable(t.Path, t.Context, reader, "error-log", notes));
+        targets = targets with { AccessLogs = targets.AccessLogs.Where(t => !t.IsFile || !Undisclosable(t.Path, t.Context, reader, "access-log", notes)).ToList() };
         var incidents = new IncidentAggregator();
         var failures = targets.AccessLogs.Count > 0 ? new FailureKeys() : null;
         var scans = new List<LogScan>();
@@ -54,6 +57,24 @@ public static class LogCollector
         {
             Access = CollectAccess(WithDefaultAccessLog(targets, located, prefix), now, since, readable ? failures : null, notes, config),
         };
+    }
+
+    /// <summary>Who nginx's workers run as (a running worker's ids), whose reading rights decide which logs may be quoted.</summary>
+    private static FileAccessor? Reader(LocatedInstance located) =>
+        located.Instance is { WorkerPids.Count: > 0 } i && Nginx.WorkerIdentityResolver.FromProcess(i.WorkerPids[0], Proc.UserDatabase.Parse("", "")) is { } w
+            ? new FileAccessor(w.Uid, w.Gid, w.Groups)
+            : null;
+
+    /// <summary>A log behind a path another user could have pointed elsewhere (a symlink to /etc/shadow) is named, never read.</summary>
+    private static bool Undisclosable(string path, string context, FileAccessor? reader, string key, List<NotCollected> notes)
+    {
+        if (FileTrust.WhyNotDisclosable(path, reader) is not { } why)
+        {
+            return false;
+        }
+
+        notes.Add(new NotCollected(key, $"{path} ({context}): {why}"));
+        return true;
     }
 
     /// <summary>Without any access_log directive nginx writes the compiled-in access log in the combined format.</summary>

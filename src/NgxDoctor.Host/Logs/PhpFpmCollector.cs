@@ -4,6 +4,7 @@ using NgxDoctor.Config.Upstreams;
 using NgxDoctor.Core.Facts;
 using NgxDoctor.Core.Logs;
 using NgxDoctor.Core.Text;
+using NgxDoctor.Host.Proc;
 
 namespace NgxDoctor.Host.Logs;
 
@@ -13,19 +14,28 @@ namespace NgxDoctor.Host.Logs;
 /// </summary>
 public static class PhpFpmCollector
 {
-    private const string Title = "php-fpm: master process (";
-
     public static IReadOnlyList<FpmInstance> Collect(IReadOnlyList<ProcessInfo> processes, UpstreamInventory inventory, DateTime since, DateTime until,
         IncidentAggregator incidents, List<LogScan> scans, List<NotCollected> notes)
     {
         var result = new List<FpmInstance>();
-        foreach (var master in processes.Where(p => p.CommandLine.StartsWith(Title, StringComparison.Ordinal)))
+        foreach (var master in processes.Where(PhpFpmMaster.HasTitle))
         {
-            var conf = master.CommandLine[Title.Length..].TrimEnd().TrimEnd(')');
+            var (conf, _, why) = PhpFpmMaster.Resolve(master);
+            if (conf is null)
+            {
+                notes.Add(new NotCollected("php-fpm", SafeText.Escape(why!)));
+                continue;
+            }
+
             PhpFpmConfig config;
             try
             {
                 config = PhpFpmConfigParser.Load(conf);
+                if (config.Pools.Count == 0)
+                {
+                    // php-fpm refuses to start without a pool: a file with none is not what this master runs.
+                    throw new ConfigParseException(new SourcePos(conf, 0, 0), "no [pool] section: not a PHP-FPM configuration; not read further");
+                }
             }
             catch (ConfigParseException e)
             {

@@ -16,7 +16,8 @@ public static class RotatedLogs
         {
             var plain = $"{path}.{i}";
             // Compressed otherwise than gzip (logrotate's compresscmd) is in the chain, to be reported as not read.
-            var next = new[] { plain, plain + ".gz", plain + ".bz2", plain + ".xz", plain + ".zst", plain + ".lz4" }.FirstOrDefault(File.Exists);
+            // A sibling is a regular file of the log's owner or root, never a symlink: the log's directory may be another user's.
+            var next = new[] { plain, plain + ".gz", plain + ".bz2", plain + ".xz", plain + ".zst", plain + ".lz4" }.FirstOrDefault(f => SameKind(f, path));
             if (next is null)
             {
                 break;
@@ -38,6 +39,12 @@ public static class RotatedLogs
 
         needed.Reverse();
         return needed;
+    }
+
+    private static bool SameKind(string sibling, string log)
+    {
+        var s = Config.UnixFileStatus.Of(sibling, followSymlinks: false);
+        return s.Kind == Config.UnixFileKind.Regular && (s.Uid == 0 || s.Uid == Config.UnixFileStatus.Of(log).Uid);
     }
 
     private static DateTime? FirstTime(string file, Func<string, DateTime?> timeOf)

@@ -10,6 +10,9 @@ public sealed partial record NginxBinary(string Path, string? Version, string? C
     /// <summary>The access log nginx writes (combined) when the configuration has no access_log at all.</summary>
     public string? HttpLogPath { get; init; }
 
+    /// <summary>Why `-V` was not run (a binary another user could have written); such a binary is never run.</summary>
+    public string? Refused { get; init; }
+
     private static readonly TimeSpan VersionTimeout = TimeSpan.FromSeconds(5);
 
     /// <summary>Names the nginx binary to use when none runs (tests and unusual installs).</summary>
@@ -42,7 +45,7 @@ public sealed partial record NginxBinary(string Path, string? Version, string? C
         var r = await CommandRunner.RunAsync(path, ["-V"], VersionTimeout, ct).ConfigureAwait(false);
         if (r.ExitCode != 0)
         {
-            return new NginxBinary(path, null, null, null);
+            return new NginxBinary(path, null, null, null) { Refused = r.Refused };
         }
 
         return new NginxBinary(path, Match(VersionPattern(), r.Output), Match(ConfPathPattern(), r.Output), Match(PrefixPattern(), r.Output))
