@@ -45,6 +45,19 @@ public sealed class BadInputTests : IDisposable
         AssertOneLineError(NgxDoctorCli.Run("diagnose", "--config", extra), $"{extra}:2:1: unexpected \"}}\"");
     }
 
+    [Theory]
+    [InlineData("--probe-timeout", "NaN", "--probe-timeout: NaN is not a number of seconds")]
+    [InlineData("--probe-timeout", "-1", "--probe-timeout: -1 is not a number of seconds")]
+    [InlineData("--probe-timeout", "1e300", "--probe-timeout: 1E+300 is not a number of seconds")]
+    [InlineData("--timeout", "Infinity", "--timeout: ∞ is not a number of seconds")]
+    [InlineData("--since", "99999999d", "--since: \"99999999d\" is not a duration")]
+    [InlineData("--since", "9999999999999999999s", "--since: \"9999999999999999999s\" is not a duration")]
+    public void Out_of_range_numbers_are_one_line_errors(string option, string value, string expected)
+    {
+        var conf = Write("n.conf", "events {}\nhttp { server { listen 127.0.0.1:2; } }\n");
+        AssertOneLineError(NgxDoctorCli.Run("diagnose", "--config", conf, option, value), expected);
+    }
+
     [Fact]
     public void A_binary_file_as_config_is_refused()
     {

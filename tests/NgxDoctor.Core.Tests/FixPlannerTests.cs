@@ -29,7 +29,7 @@ public class FixPlannerTests
         var a = Only(facts, Slow, Cause.UpstreamTimeout);
         var edit = Assert.Single(a.Edits);
         Assert.Equal((PlannedEdit.Set, "proxy_read_timeout", "5s"), (edit.Kind, edit.Directive, edit.Args));
-        Assert.Equal(new VerifyRequest("a.test", 80, "/"), a.Verify);
+        Assert.Equal(new VerifyRequest("a.test", 80, "/") { Origin = "the logged request" }, a.Verify);
     }
 
     [Fact]

@@ -148,12 +148,22 @@ public sealed class FixScenarios : IDisposable
             }
 
             Assert.NotEqual(before, Contents(lab.Nginx.PathOf("conf")));
+            var written = Contents(lab.Nginx.PathOf("conf"));
+            // A second transaction on the host while the first runs is refused, and touches nothing of the first's.
+            var second = Fix(lab, "--apply", "--yes");
+            Assert.True(second.ExitCode == 3, second.ToString());
+            Assert.Contains($"another fix transaction runs on this host (pid {fix.Id}", second.Stderr, StringComparison.Ordinal);
+            Assert.Equal(written, Contents(lab.Nginx.PathOf("conf")));
         }
         finally
         {
             fix.Kill();
             fix.WaitForExit();
         }
+
+        // A temporary manifest of a run that is gone (its pid names no process) is cleaned by the next transaction.
+        var orphan = Path.Combine(Directory.GetDirectories(Path.Combine(_state, "backups"))[0], ".manifest.json.ngxdoctor-99999999.tmp");
+        File.WriteAllText(orphan, "{");
 
         Assert.Empty(Directory.GetFiles(lab.Nginx.PathOf("conf"), ".*.tmp"));
         var next = Fix(lab, "--history");
@@ -162,6 +172,7 @@ public sealed class FixScenarios : IDisposable
         Assert.True(recovered.ExitCode == 0, recovered.ToString());
         Assert.Contains("recovered", recovered.Stdout, StringComparison.Ordinal);
         Assert.Equal(before, Contents(lab.Nginx.PathOf("conf")));
+        Assert.False(File.Exists(orphan), recovered.ToString());
     }
 
     [Theory]

@@ -1,0 +1,87 @@
+using System.Diagnostics;
+using NgxDoctor.Host.Fixes;
+using NgxDoctor.Host.Security;
+
+namespace NgxDoctor.Host.Tests;
+
+/// <summary>What ngxdoctor does as root with files and programs: run only root's, write privately, never split or trample.</summary>
+public sealed class RootSafetyTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("ngxdoctor-root-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, true);
+
+    private static void Run(string file, params string[] args)
+    {
+        using var p = Process.Start(new ProcessStartInfo(file, args) { UseShellExecute = false })!;
+        p.WaitForExit();
+        Assert.Equal(0, p.ExitCode);
+    }
+
+    [Fact]
+    public async Task A_program_another_user_owns_or_may_write_is_not_run()
+    {
+        var marker = Path.Combine(_dir, "ran");
+        var script = Path.Combine(_dir, "tool");
+        File.WriteAllText(script, $"#!/bin/sh\necho ran > {marker}\n");
+        File.SetUnixFileMode(script, (UnixFileMode)0x1ed);
+        Assert.Equal(0, (await CommandRunner.RunAsync(script, [], TimeSpan.FromSeconds(5))).ExitCode);
+        File.Delete(marker);
+
+        foreach (var (owner, mode, why) in new[] { ("65534:65534", 0x1ed, "belongs to uid 65534"), ("0:65534", 0x1fd, "writable by group 65534") })
+        {
+            Run("chown", owner, script);
+            File.SetUnixFileMode(script, (UnixFileMode)mode);
+            var r = await CommandRunner.RunAsync(script, [], TimeSpan.FromSeconds(5));
+            Assert.False(File.Exists(marker));
+            Assert.Equal(126, r.ExitCode);
+            Assert.Contains(why, r.Refused, StringComparison.Ordinal);
+        }
+
+        // Root's program in a directory another user may write to could be swapped: refused too.
+        Run("chown", "0:0", script);
+        File.SetUnixFileMode(script, (UnixFileMode)0x1ed);
+        Run("chown", "65534:65534", _dir);
+        Assert.Contains("belongs to uid 65534", (await CommandRunner.RunAsync(script, [], TimeSpan.FromSeconds(5))).Refused, StringComparison.Ordinal);
+        Run("chown", "0:0", _dir);
+    }
+
+    [Fact]
+    public void A_file_with_a_second_hard_link_is_not_edited()
+    {
+        var conf = Path.Combine(_dir, "site.conf");
+        File.WriteAllText(conf, "server {}\n");
+        Assert.Null(SafeFileWriter.Refusal(conf));
+        Run("ln", conf, Path.Combine(_dir, "other-name.conf"));
+        Assert.Contains("has 2 hard links", SafeFileWriter.Refusal(conf), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void One_fix_transaction_per_state_directory()
+    {
+        var state = new FixState(Path.Combine(_dir, "state"));
+        using (FixLock.Take(state))
+        {
+            var e = Assert.Throws<FixLockedException>(() => FixLock.Take(state));
+            Assert.Contains($"pid {Environment.ProcessId}", e.Message, StringComparison.Ordinal);
+        }
+
+        using var again = FixLock.Take(state);
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(state.Dir));
+    }
+
+    [Fact]
+    public void A_private_file_replaces_a_planted_symlink_and_is_0600()
+    {
+        var victim = Path.Combine(_dir, "victim");
+        File.WriteAllText(victim, "ORIGINAL");
+        var target = Path.Combine(_dir, "out.json");
+        File.CreateSymbolicLink(target, victim);
+        PrivateFile.Write(target, "{}");
+        Assert.Equal("ORIGINAL", File.ReadAllText(victim));
+        Assert.Null(new FileInfo(target).LinkTarget);
+        Assert.Equal("{}", File.ReadAllText(target));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(target));
+        Assert.Equal(["out.json", "victim"], Directory.GetFileSystemEntries(_dir).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+    }
+}
