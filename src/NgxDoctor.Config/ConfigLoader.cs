@@ -11,12 +11,18 @@ public sealed class ConfigLoader
     public const int MaxFiles = 20_000;
 
     /// <summary>Directives after every include is expanded: a file included from many places counts each time.</summary>
-    public const int MaxDirectives = 1_000_000;
+    public const int MaxDirectives = 5_000_000;
+
+    /// <summary>Files read into the tree, counting each time a file is included again.</summary>
+    public const int MaxIncludes = 50_000;
 
     /// <summary>Bytes of configuration read, all files together.</summary>
     public const long MaxBytes = 256L << 20;
 
+    private readonly Dictionary<string, IReadOnlyList<string>> _globs = new(StringComparer.Ordinal);
+    private readonly HashSet<(string, SourcePos)> _noted = [];
     private int _directives;
+    private int _includes;
     private long _bytes;
 
     private readonly IConfigSource _source;
@@ -115,7 +121,11 @@ public sealed class ConfigLoader
         IReadOnlyList<string> paths;
         if (Glob.HasWildcards(full))
         {
-            paths = _source.Glob(full);
+            // The same pattern is listed once per load, however often it is included.
+            if (!_globs.TryGetValue(full, out paths!))
+            {
+                _globs[full] = paths = _source.Glob(full);
+            }
         }
         else if (_source.Exists(full))
         {
@@ -149,6 +159,11 @@ public sealed class ConfigLoader
                 continue;
             }
 
+            if (++_includes > MaxIncludes)
+            {
+                throw new ConfigParseException(include.Pos, $"includes expand to more than {MaxIncludes:N0} files (files that include their own directory, or each other many times over); giving up at \"include {pattern}\"");
+            }
+
             chain.Add(path);
             expanded.AddRange(Expand(ParseFile(path), chain));
             chain.RemoveAt(chain.Count - 1);
@@ -157,6 +172,12 @@ public sealed class ConfigLoader
         return expanded;
     }
 
+    /// <summary>One diagnostic per code and position: an include reached along many paths is said once.</summary>
     private void Note(DiagnosticSeverity severity, string code, SourcePos pos, string message)
-        => _diagnostics.Add(new ConfigDiagnostic(severity, code, pos, message));
+    {
+        if (_noted.Add((code, pos)))
+        {
+            _diagnostics.Add(new ConfigDiagnostic(severity, code, pos, message));
+        }
+    }
 }

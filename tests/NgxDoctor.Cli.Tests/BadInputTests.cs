@@ -49,7 +49,7 @@ public sealed class BadInputTests : IDisposable
     [InlineData("--probe-timeout", "NaN", "--probe-timeout: NaN is not a number of seconds")]
     [InlineData("--probe-timeout", "-1", "--probe-timeout: -1 is not a number of seconds")]
     [InlineData("--probe-timeout", "1e300", "--probe-timeout: 1E+300 is not a number of seconds")]
-    [InlineData("--timeout", "Infinity", "--timeout: ∞ is not a number of seconds")]
+    [InlineData("--timeout", "Infinity", "--timeout: Infinity is not a number of seconds")]
     [InlineData("--since", "99999999d", "--since: \"99999999d\" is not a duration")]
     [InlineData("--since", "9999999999999999999s", "--since: \"9999999999999999999s\" is not a duration")]
     public void Out_of_range_numbers_are_one_line_errors(string option, string value, string expected)

@@ -20,7 +20,7 @@ public class CommandLineTests
     [InlineData("diagnose --bogus", "--bogus")]
     [InlineData("nosuchcommand", "nosuchcommand")]
     [InlineData("diagnose --since soon --config /etc/hostname", "--since: \"soon\" is not a duration")]
-    [InlineData("diagnose --timeout -1 --config /etc/hostname", "must be positive")]
+    [InlineData("diagnose --timeout -1 --config /etc/hostname", "--timeout: -1 is not a number of seconds above 0")]
     [InlineData("diagnose --url ftp://x/ --config /etc/hostname", "--url: not an http(s) URL")]
     [InlineData("route notaurl --config /etc/hostname", "not an http(s) URL")]
     [InlineData("diagnose --facts /nonexistent.json", "Could not find file")]

@@ -133,7 +133,7 @@ public sealed class HostileUserScenarios : IDisposable
         var run = NgxDoctorCli.Run(TimeSpan.FromSeconds(60), "collect", "-o", bundle, "--config", MinimalConfig());
         Assert.True(run.ExitCode == 0, run.ToString());
         Assert.DoesNotContain(Secret, BundleText(bundle), StringComparison.Ordinal);
-        var notes = NgxDoctorCli.Run(TimeSpan.FromSeconds(60), "diagnose", "--config", MinimalConfig(), "--json").Stdout;
+        var notes = NgxDoctorCli.Run(TimeSpan.FromSeconds(60), "diagnose", "--config", MinimalConfig()).Stdout;
         Assert.Contains($"pid {named.Pid}'s title names {secret}, which its user (uid 65534) cannot read", notes, StringComparison.Ordinal);
         Assert.Contains($"pid {other.Pid} is titled as a php-fpm master but runs {bin}/pause, not php-fpm", notes, StringComparison.Ordinal);
     }
