@@ -47,6 +47,29 @@ public sealed class RootSafetyTests : IDisposable
     }
 
     [Fact]
+    public void Only_the_socket_that_was_checked_gets_a_new_group_and_mode_never_a_symlink_swapped_in()
+    {
+        var path = Path.Combine(_dir, "php-fpm.sock");
+        // Kept open: .NET removes a socket file it bound when the socket is closed.
+        using var listener = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.Unix, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Unspecified);
+        listener.Bind(new System.Net.Sockets.UnixDomainSocketEndPoint(path));
+
+        var (device, inode) = SocketOwnership.Identify(path)!.Value;
+        Assert.Null(SocketOwnership.Set(path, device, inode, 65534, 0x1b0));
+        Assert.Equal((65534u, 0x1b0), (Config.UnixFileStatus.Of(path).Gid, Config.UnixFileStatus.Of(path).Mode & 0xfff));
+
+        // Between plan and apply the pool's user puts a symlink to root's private file where the socket was.
+        var secret = Path.Combine(_dir, "secret");
+        File.WriteAllText(secret, "x");
+        File.SetUnixFileMode(secret, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        File.Delete(path);
+        File.CreateSymbolicLink(path, secret);
+        Assert.Null(SocketOwnership.Identify(path));
+        Assert.Contains("no longer a socket", SocketOwnership.Set(path, device, inode, 65534, 0x1b6), StringComparison.Ordinal);
+        Assert.Equal((0u, 0x180), (Config.UnixFileStatus.Of(secret).Gid, Config.UnixFileStatus.Of(secret).Mode & 0xfff));
+    }
+
+    [Fact]
     public void A_file_with_a_second_hard_link_is_not_edited()
     {
         var conf = Path.Combine(_dir, "site.conf");

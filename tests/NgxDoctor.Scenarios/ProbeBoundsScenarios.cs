@@ -81,6 +81,25 @@ public sealed class ProbeBoundsScenarios : IDisposable
         Assert.True(expected.Any(e => result.Outcome == e.First && result.Detail.Contains(e.Second, StringComparison.Ordinal)), $"{mode}: {result}");
     }
 
+    [Theory]
+    [InlineData("proxy_pass http://", "silent", "", "warning")]
+    [InlineData("proxy_pass http://", "trickle", "", "warning")]
+    [InlineData("uwsgi_pass ", "silent", "", "warning")]
+    [InlineData("fastcgi_pass ", "silent", "", "warning")]
+    [InlineData("fastcgi_pass ", "trickle", "", "warning")]
+    [InlineData("proxy_pass http://", "silent", "proxy_read_timeout 1s;", "critical")]
+    public async Task A_backend_that_accepts_and_never_replies_is_a_finding_not_ok(string pass, string mode, string setting, string severity)
+    {
+        var port = await StartAsync(mode);
+        var conf = _lab.PathOf("conf/silent.conf");
+        File.WriteAllText(conf, $"pid {_lab.PathOf("run/x.pid")};\nevents {{}}\nhttp {{\n  access_log off;\n  server {{ listen 127.0.0.1:2; location / {{ {pass}127.0.0.1:{ScenarioLab.Str(port)}; {setting} }} }}\n}}\n");
+        var run = NgxDoctor.TestSupport.NgxDoctorCli.Run(TimeSpan.FromSeconds(60), "diagnose", "--config", conf, "--probe-timeout", "1.5", "--json");
+        var finding = ScenarioLab.Only(run, "upstream-timeout");
+        Assert.Equal(severity, finding.GetProperty("severity").GetString());
+        Assert.Contains($"127.0.0.1:{ScenarioLab.Str(port)} accepts connections but sent no complete reply within 1.5 s", finding.GetProperty("title").GetString(), StringComparison.Ordinal);
+        Assert.Contains("_read_timeout", ScenarioLab.Evidence(finding), StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task A_blackholed_tcp_address_and_a_silent_dns_server_end_within_the_timeout()
     {

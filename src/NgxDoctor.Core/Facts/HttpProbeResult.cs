@@ -21,4 +21,7 @@ public sealed record HttpProbeResult(
     public const string TlsVerify = "tls-verify-failed";
     public const string NoResponse = "no-response";
     public const string Failed = "failed";
+
+    /// <summary>How long the probe waited for the reply before it gave up (no-response).</summary>
+    public double WaitedMs { get; init; }
 }

@@ -8,7 +8,13 @@ namespace NgxDoctor.Host.Fixes;
 public sealed record BackupFile(string Path, string Backup, string HashBefore, string HashAfter);
 
 /// <summary>A socket whose group and mode an apply changed, with what they were.</summary>
-public sealed record SocketBackup(string Path, uint Gid, int Mode, uint NewGid, int NewMode);
+public sealed record SocketBackup(string Path, uint Gid, int Mode, uint NewGid, int NewMode)
+{
+    /// <summary>The socket checked at the start (no symlink followed): only that device and inode are ever changed.</summary>
+    public ulong Device { get; init; }
+
+    public ulong Inode { get; init; }
+}
 
 /// <summary>The journal of one apply: what it changed, the step it reached, and how it ended.</summary>
 public sealed record FixRecord(string Id, DateTimeOffset Created, string ConfigFile, int? MasterPid, IReadOnlyList<string> Actions, IReadOnlyList<BackupFile> Files)

@@ -30,6 +30,12 @@ public sealed class FixTransaction(FixState state, LocatedInstance located, Ngin
             }
         }
 
+        var socketIds = sockets.Select(x => (Change: x, Id: SocketOwnership.Identify(x.Path), Status: Config.UnixFileStatus.Of(x.Path, followSymlinks: false))).ToList();
+        if (socketIds.FirstOrDefault(x => x.Id is null) is { Change: { } notSocket })
+        {
+            return new ApplyResult(id, false, $"refused: {notSocket.Path} is not a socket (a symlink or a file in its place?)", steps);
+        }
+
         var dir = state.BackupDir(id);
         state.CreatePrivateDirectory(dir);
         var files = new List<BackupFile>();
@@ -45,7 +51,7 @@ public sealed class FixTransaction(FixState state, LocatedInstance located, Ngin
         {
             PhpFpmMasters = phpFpmMasters,
             Units = units,
-            Sockets = sockets.Select(x => (x, Config.UnixFileStatus.Of(x.Path))).Select(x => new SocketBackup(x.x.Path, x.Item2.Gid, x.Item2.Mode & 0xfff, x.x.Gid, x.x.Mode)).ToList(),
+            Sockets = socketIds.Select(x => new SocketBackup(x.Change.Path, x.Status.Gid, x.Status.Mode & 0xfff, x.Change.Gid, x.Change.Mode) { Device = x.Id!.Value.Device, Inode = x.Id.Value.Inode }).ToList(),
             OwnerPid = Environment.ProcessId,
             OwnerStart = FixState.StartTime(Environment.ProcessId) ?? 0,
             Binary = located.Binary?.Path,
@@ -137,7 +143,11 @@ public sealed class FixTransaction(FixState state, LocatedInstance located, Ngin
 
         foreach (var sock in record.Sockets)
         {
-            SetSocket(sock.Path, sock.NewGid, sock.NewMode);
+            if (SocketOwnership.Set(sock.Path, sock.Device, sock.Inode, sock.NewGid, sock.NewMode) is { } refused)
+            {
+                return await UndoAsync(record, steps, refused, reloadAgain: reload, ct);
+            }
+
             steps.Add($"{sock.Path}: group {sock.NewGid}, mode {Convert.ToString(sock.NewMode, 8)}");
         }
 
@@ -229,10 +239,11 @@ public sealed class FixTransaction(FixState state, LocatedInstance located, Ngin
             steps.Add((await CommandRunner.RunAsync(CommandRunner.Which("systemctl") ?? "systemctl", ["stop", unit], TimeSpan.FromSeconds(60), ct)).CommandLine);
         }
 
-        foreach (var sock in record.Sockets.Where(x => File.Exists(x.Path)))
+        foreach (var sock in record.Sockets)
         {
-            SetSocket(sock.Path, sock.Gid, sock.Mode);
-            steps.Add($"restored group and mode of {sock.Path}");
+            steps.Add(SocketOwnership.Set(sock.Path, sock.Device, sock.Inode, sock.Gid, sock.Mode) is { } refused
+                ? $"group and mode of {sock.Path} not restored: {refused}"
+                : $"restored group and mode of {sock.Path}");
         }
 
         state.Save(record with { Step = FixRecord.RolledBack, Detail = why });
@@ -265,12 +276,6 @@ public sealed class FixTransaction(FixState state, LocatedInstance located, Ngin
         }
 
         return (master, theirs is null ? null : NginxReloader.ErrorLog(master, theirs, other.Binary));
-    }
-
-    private static void SetSocket(string path, uint gid, int mode)
-    {
-        Native.Chown(path, Config.UnixFileStatus.Of(path).Uid, gid);
-        File.SetUnixFileMode(path, (UnixFileMode)mode);
     }
 
     private static byte[] After(FileChange c) =>

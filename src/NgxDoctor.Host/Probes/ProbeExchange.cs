@@ -52,7 +52,10 @@ public static class ProbeExchange
         }
         catch (OperationCanceledException)
         {
-            return new HttpProbeResult(target.Address.Text, request, HttpProbeResult.NoResponse, null, 0, connectMs, 0, $"no complete reply within {timeout.TotalSeconds:0.#} s");
+            return new HttpProbeResult(target.Address.Text, request, HttpProbeResult.NoResponse, null, 0, connectMs, 0, $"no complete reply within {timeout.TotalSeconds:0.#} s")
+            {
+                WaitedMs = timeout.TotalMilliseconds,
+            };
         }
         catch (Exception e) when (e is SocketException or IOException)
         {
