@@ -55,10 +55,12 @@ public static class FixCommand
             var transaction = new FixTransaction(state, located, nginx);
             var console = Terminal.Create();
             var rollingBack = r.GetResult(rollback) is not null;
-            // One transaction per host at a time, from recovery to the end of the apply or rollback.
-            using var hostLock = r.GetValue(apply) || rollingBack ? FixLock.Take(state) : null;
-            if (hostLock is not null)
+            // One transaction per host at a time, from recovery to the end of the apply or rollback; taken only when
+            // there are journals to recover or something to apply, so a run that changes nothing writes nothing.
+            using var hostLock = new HostLock(state);
+            if ((r.GetValue(apply) || rollingBack) && state.HasJournals)
             {
+                hostLock.Hold();
                 foreach (var line in await transaction.RecoverAsync(ct))
                 {
                     console.MarkupLine($"[yellow]recovered[/] {Terminal.Safe(line)}");
@@ -70,6 +72,7 @@ public static class FixCommand
                 var id = r.GetValue(rollback) ?? "last";
                 var record = (id == "last" ? state.History().FirstOrDefault(x => x.Step == FixRecord.Applied) : state.History().FirstOrDefault(x => x.Id == id))
                     ?? throw new UsageException($"--rollback: no applied fix {id} in {state.Dir} (see fix --history)");
+                hostLock.Hold();
                 var undone = await transaction.RollbackAsync(record, ct);
                 FixRenderer.Result(console, undone);
                 return 0;
@@ -104,6 +107,7 @@ public static class FixCommand
 
             // The re-check counts only what is logged after the change: errors from before it are history.
             var started = DateTime.Now;
+            hostLock.Hold();
             var result = await transaction.ApplyAsync(FileChanges.Build(safe), safe.Select(a => $"{a.Finding}: {a.Summary}").ToList(), safe.Any(a => a.ReloadNginx),
                 safe.Select(a => a.ReloadPhpFpmPid).OfType<int>().Distinct().ToList(), safe.Select(a => a.Socket).OfType<SocketChange>().ToList(),
                 safe.Select(a => a.StartUnit).OfType<string>().Distinct().ToList(), token => FixVerifier.VerifyAsync(options with { Since = DateTime.Now - started }, safe, r.GetValue(replayQuery), token), ct);
@@ -111,5 +115,15 @@ public static class FixCommand
             return result.Applied ? 0 : 2;
         }));
         return cmd;
+    }
+
+    /// <summary>The host's fix lock, taken at the first step that needs it and held until the command ends.</summary>
+    private sealed class HostLock(FixState state) : IDisposable
+    {
+        private FixLock? _lock;
+
+        public void Hold() => _lock ??= FixLock.Take(state);
+
+        public void Dispose() => _lock?.Dispose();
     }
 }

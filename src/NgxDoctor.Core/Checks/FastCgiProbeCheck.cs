@@ -49,8 +49,6 @@ public sealed class FastCgiProbeCheck : ICheck
                 // Only a known PHP-FPM pool that does not answer is known to be out of children; another server may just wait.
                 { Outcome: FastCgiProbeResult.NoResponse } when facts.PhpFpm.Any(f => f.PoolAt(probe.Target) is not null) => Make(Cause.PoolExhausted, Severity.Critical, probe, $"{probe.Target} accepts connections but no child answers: the pool is saturated now", evidence, saturated),
                 { PoolStatus: { IdleProcesses: 0, ListenQueue: > 0 } } => Make(Cause.PoolExhausted, Severity.Critical, probe, $"The pool on {probe.Target} has no idle child and requests waiting: saturated now", evidence, saturated),
-                // Any other FastCGI server that accepts and stays silent is a 504 once fastcgi_read_timeout runs out.
-                { Outcome: FastCgiProbeResult.NoResponse } when target is not null => SilentBackend.Finding(target, probe.ElapsedMs, evidence, Id),
                 { PoolStatus.MaxChildrenReached: > 0 } => Make(Cause.PoolExhausted, Severity.Warning, probe, $"The pool on {probe.Target} reached pm.max_children {probe.PoolStatus.MaxChildrenReached} time(s) since it started; it has idle children now", evidence, saturated),
                 _ => null,
             };

@@ -65,10 +65,6 @@ public sealed class HttpProbeCheck : ICheck
                     new Remedy("The backend accepts and then drops requests: read its own log for a crash or an error at start of request handling.", []))
                 { Check = Id });
             }
-            else if (probe.Outcome == HttpProbeResult.NoResponse)
-            {
-                findings.Add(SilentBackend.Finding(target, probe.WaitedMs, evidence, Id));
-            }
             else if (probe.Outcome == HttpProbeResult.Ok && target.Sites[0].Setting("_buffer_size") is { } buffer
                 && ConfigValues.TryParseSize(buffer.Value, out var size) && probe.HeaderBytes > size)
             {

@@ -12,8 +12,20 @@ public static partial class Redactor
 {
     public const string Mark = "[redacted]";
 
-    [GeneratedRegex(@"^(?<head>\s*(proxy|grpc|fastcgi|uwsgi|scgi)_set_header\s+(?<name>\S+)\s+)(?<value>.+?)(?<tail>\s*;.*)$", RegexOptions.IgnoreCase | RegexOptions.Multiline)]
+    [GeneratedRegex(@"^(?<head>\s*((proxy|grpc|fastcgi|uwsgi|scgi)_set_header|add_header|add_trailer|more_set_headers|more_set_input_headers)\s+[""']?(?<name>[^\s:""']+)[""']?[:\s]\s*)(?<value>.+?)(?<tail>\s*;.*)$", RegexOptions.IgnoreCase | RegexOptions.Multiline)]
     private static partial Regex SetHeader();
+
+    /// <summary>Directives whose whole value is a secret whatever it is called: secure_link's MD5 expression (it holds the shared secret), secure_link_secret, and keys given inline (data:).</summary>
+    [GeneratedRegex(@"^(?<head>\s*(secure_link_md5|secure_link_secret|\w*_certificate_key\s+(?=[""']?data:)|\w*_session_ticket_key\s+(?=[""']?data:))\s*)(?<value>[^;\n]+)(?<tail>;.*)$", RegexOptions.IgnoreCase | RegexOptions.Multiline)]
+    private static partial Regex WholeValueSecret();
+
+    /// <summary>nginx's `env NAME=value;` in the main context.</summary>
+    [GeneratedRegex(@"^(?<head>\s*env\s+(?<name>[^=\s;]+)=)(?<value>[^;\n]*)(?<tail>;.*)$", RegexOptions.IgnoreCase | RegexOptions.Multiline)]
+    private static partial Regex EnvAssignment();
+
+    /// <summary>name=value or name: value with a secret's name anywhere in free text (a FastCGI stderr line, an error message).</summary>
+    [GeneratedRegex(@"(?i)(?<![\w\[])(?<name>[\w.-]*(password|passwd|pwd|secret|token|api[-_]?key)[\w.-]*)(?<sep>\s*[=:]\s*)(?<value>[^\s&""',;)]+)")]
+    private static partial Regex SecretAssignment();
 
     [GeneratedRegex(@"^(?<head>\s*(fastcgi_param|uwsgi_param|scgi_param|env|set)\s+\$?(?<name>\S+)\s+)(?<value>.+?)(?<tail>\s*;.*)$", RegexOptions.IgnoreCase | RegexOptions.Multiline)]
     private static partial Regex NamedValue();
@@ -37,7 +49,7 @@ public static partial class Redactor
     private static partial Regex SecretArgument();
 
     private static bool IsSecretName(string name) =>
-        Regex.IsMatch(name, "(?i)(authorization|cookie|password|passwd|secret|token|api[-_]?key|credential|private)");
+        Regex.IsMatch(name, "(?i)(authorization|cookie|password|passwd|pwd|secret|token|api[-_]?key|credential|private|(^|[._-])pw$)");
 
     /// <summary>An nginx or PHP-FPM configuration file's text.</summary>
     public static string Config(string text)
@@ -45,6 +57,8 @@ public static partial class Redactor
         text = SetHeader().Replace(text, m => IsSecretName(m.Groups["name"].Value) ? m.Groups["head"].Value + Mark + m.Groups["tail"].Value : m.Value);
         text = NamedValue().Replace(text, m => IsSecretName(m.Groups["name"].Value) ? m.Groups["head"].Value + Mark + m.Groups["tail"].Value : m.Value);
         text = FpmValue().Replace(text, m => IsSecretName(m.Groups["name"].Value) ? m.Groups["head"].Value + Mark : m.Value);
+        text = WholeValueSecret().Replace(text, m => m.Groups["head"].Value + Mark + m.Groups["tail"].Value);
+        text = EnvAssignment().Replace(text, m => IsSecretName(m.Groups["name"].Value) ? m.Groups["head"].Value + Mark + m.Groups["tail"].Value : m.Value);
         text = SecretDirective().Replace(text, m => m.Groups["head"].Value.TrimStart().StartsWith("ssl_password_file", StringComparison.Ordinal) ? m.Value : m.Groups["head"].Value + Mark + m.Groups["tail"].Value);
         return UserInfo().Replace(text, Mark);
     }
@@ -54,6 +68,7 @@ public static partial class Redactor
     {
         text = HeaderValue().Replace(text, m => m.Groups["name"].Value + m.Groups["sep"].Value + Mark);
         text = UserInfo().Replace(text, Mark);
+        text = SecretAssignment().Replace(text, m => m.Groups["value"].Value == Mark ? m.Value : m.Groups["name"].Value + m.Groups["sep"].Value + Mark);
         return QueryPair().Replace(text, m => keepQuery && !IsSecretName(m.Groups["name"].Value) ? m.Value : m.Groups["name"].Value + "=" + Mark);
     }
 

@@ -98,6 +98,9 @@ public sealed class FixState(string dir)
         }
     }
 
+    /// <summary>Whether any apply left a directory here (a journal to recover, or temporary files to clean).</summary>
+    public bool HasJournals => Directory.Exists(Path.Combine(Dir, "backups")) && Directory.EnumerateDirectories(Path.Combine(Dir, "backups")).Any();
+
     /// <summary>Temporary files (a manifest being rewritten) that runs no longer alive left in the backup directories.</summary>
     public IReadOnlyList<string> OrphanTemps()
     {
