@@ -32,6 +32,8 @@ public class BundleScenarios
                             location / {
                                 proxy_set_header Authorization "Bearer {{Secret}}-header";
                                 proxy_set_header Cookie "session={{Secret}}-cookie";
+                                add_header Set-Cookie "sid={{Secret}}-addheader" always;
+                                secure_link_md5 "$secure_link_expires$uri {{Secret}}-md5";
                                 proxy_pass http://127.0.0.1:{{ScenarioLab.Str(dead)}};
                             }
                             location ~ \.php$ {
@@ -39,7 +41,7 @@ public class BundleScenarios
                                 fastcgi_pass unix:{{lab.Nginx.PathOf("run/none.sock")}};
                             }
                         """)}}
-                    """);
+                    """, mainExtra: $"env DB_PASSWORD={Secret}-env;");
                 using (var http = new HttpClient())
                 {
                     var request = new HttpRequestMessage(HttpMethod.Get, $"http://127.0.0.1:{lab.Port}/cart?token={Secret}-query&page=2");
@@ -50,6 +52,22 @@ public class BundleScenarios
 
                 var live = lab.Diagnose(TreeSnapshot.Of(lab.Nginx.PathOf("conf")));
                 liveCauses = Verdict(live);
+                // Every other output that leaves the process goes through the same redaction as the bundle.
+                var facts = Path.Combine(dir, "facts.json");
+                var outputs = new Dictionary<string, string>
+                {
+                    ["diagnose --json"] = live.Stdout,
+                    ["diagnose"] = NgxDoctorCli.Run("diagnose", "--config", lab.Nginx.ConfigFile, "--since", "1h", "-v").Stdout,
+                    ["diagnose --format markdown"] = NgxDoctorCli.Run("diagnose", "--config", lab.Nginx.ConfigFile, "--since", "1h", "--format", "markdown", "--save-facts", facts).Stdout,
+                    ["logs --json"] = NgxDoctorCli.Run("logs", "--config", lab.Nginx.ConfigFile, "--since", "1h", "--json").Stdout,
+                    ["logs"] = NgxDoctorCli.Run("logs", "--config", lab.Nginx.ConfigFile, "--since", "1h").Stdout,
+                };
+                outputs["--save-facts"] = File.ReadAllText(facts);
+                foreach (var (name, text) in outputs)
+                {
+                    Assert.True(text.Length > 0 && !text.Contains(Secret, StringComparison.Ordinal), $"{name} holds a planted secret:\n{text}");
+                }
+
                 var collect = NgxDoctorCli.Run("collect", "-o", bundle, "--config", lab.Nginx.ConfigFile, "--since", "1h");
                 Assert.True(collect.ExitCode == 0, collect.ToString());
             }

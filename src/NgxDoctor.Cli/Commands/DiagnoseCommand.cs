@@ -76,7 +76,8 @@ public static class DiagnoseCommand
                 PrivateFile.Write(target, NgxJson.Serialize(NgxDoctor.Core.Text.FactsRedaction.Apply(diagnosisFacts, keepQuery: false)));
             }
 
-            var report = DiagnosisEngine.Diagnose(diagnosisFacts);
+            // Every report (text, JSON, Markdown) is made from redacted facts, as bundles are.
+            var report = DiagnosisEngine.Diagnose(NgxDoctor.Core.Text.FactsRedaction.Apply(diagnosisFacts, keepQuery: true));
             if (r.GetValue(url) is { } urlValue)
             {
                 var routed = bundle is { ConfigDump: { } dump } ? ConfigLoader.LoadDump(dump, "the bundle's nginx-T.conf") : LoadConfig(diagnosisFacts.ConfigFile);

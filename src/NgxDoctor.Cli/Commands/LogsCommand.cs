@@ -45,7 +45,8 @@ public static class LogsCommand
             var totalBytes = given.Sum(f => File.Exists(f) ? new FileInfo(f).Length : 0);
             var logs = r.GetValue(json) ? await scan : await ScanProgressDisplay.ShowAsync(scan, totalBytes);
 
-            var report = new LogsReport(logs, notes);
+            // What is printed goes through the same redaction as a bundle (query values without a secret's name stay).
+            var report = new LogsReport(NgxDoctor.Core.Text.FactsRedaction.Logs(logs, keepQuery: true), notes);
             if (r.GetValue(json))
             {
                 Console.Out.WriteLine(NgxJson.Serialize(report));

@@ -6,33 +6,36 @@ namespace NgxDoctor.Core.Text;
 /// <summary>A facts snapshot with what could be a secret taken out (see <see cref="Redactor"/>), for a bundle that leaves the host.</summary>
 public static class FactsRedaction
 {
+    /// <param name="keepQuery">Keep query values whose names are no secret (a report read on the host); bundles and facts files drop them all unless asked.</param>
     public static DiagnosisFacts Apply(DiagnosisFacts facts, bool keepQuery)
     {
         string L(string s) => Redactor.Line(s, keepQuery);
-        List<LogSample> Samples(IEnumerable<LogSample> samples) => samples.Select(s => s with { Text = L(s.Text) }).ToList();
-        List<LogIncident> Incidents(IEnumerable<LogIncident> incidents) => incidents.Select(i => i with { Samples = Samples(i.Samples) }).ToList();
-
-        var logs = facts.Logs is { } lf
-            ? lf with
-            {
-                Incidents = Incidents(lf.Incidents),
-                Files = lf.Files.Select(f => f with { UnclassifiedSamples = Samples(f.UnclassifiedSamples) }).ToList(),
-                Access = lf.Access is { } a ? a with
-                {
-                    BackendErrors = Incidents(a.BackendErrors),
-                    Files = a.Files.Select(f => f with { UnclassifiedSamples = Samples(f.UnclassifiedSamples) }).ToList(),
-                } : null,
-            }
-            : null;
         return facts with
         {
-            Logs = logs,
+            Logs = facts.Logs is { } lf ? Logs(lf, keepQuery) : null,
             Instance = facts.Instance is { } i ? i with { CommandLine = Redactor.CommandLine(i.CommandLine) } : null,
             Listeners = facts.Listeners?.Select(l => l with { Processes = l.Processes.Select(p => p with { CommandLine = Redactor.CommandLine(p.CommandLine) }).ToList() }).ToList(),
             HttpProbes = facts.HttpProbes?.Select(p => p with { Detail = L(p.Detail) }).ToList(),
             FastCgiProbes = facts.FastCgiProbes?.Select(p => p with { Detail = L(p.Detail) }).ToList(),
             ConfigTest = facts.ConfigTest is { } t ? t with { Output = L(t.Output) } : null,
             PhpFpm = facts.PhpFpm.Select(m => m with { Pools = m.Pools.Select(Pool).ToList() }).ToList(),
+        };
+    }
+
+    /// <summary>The log evidence with every quoted line redacted (samples of incidents and of unclassified lines).</summary>
+    public static LogFacts Logs(LogFacts lf, bool keepQuery)
+    {
+        List<LogSample> Samples(IEnumerable<LogSample> samples) => samples.Select(s => s with { Text = Redactor.Line(s.Text, keepQuery) }).ToList();
+        List<LogIncident> Incidents(IEnumerable<LogIncident> incidents) => incidents.Select(i => i with { Samples = Samples(i.Samples) }).ToList();
+        return lf with
+        {
+            Incidents = Incidents(lf.Incidents),
+            Files = lf.Files.Select(f => f with { UnclassifiedSamples = Samples(f.UnclassifiedSamples) }).ToList(),
+            Access = lf.Access is { } a ? a with
+            {
+                BackendErrors = Incidents(a.BackendErrors),
+                Files = a.Files.Select(f => f with { UnclassifiedSamples = Samples(f.UnclassifiedSamples) }).ToList(),
+            } : null,
         };
     }
 
