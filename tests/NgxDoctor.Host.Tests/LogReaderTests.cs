@@ -45,10 +45,88 @@ public sealed class LogReaderTests : IDisposable
     [Fact]
     public void Nul_bytes_and_invalid_utf8_never_throw()
     {
-        var lines = ReadAll(Write("bin.log", [0, 0, (byte)'a', 0xff, 0xfe, (byte)'\n', 0xc3, (byte)'\n', 0xe2, 0x82]));
+        var lines = ReadAll(Write("bin.log", [0, 0, (byte)'a', 0, 0xff, 0xfe, (byte)'\n', 0xc3, (byte)'\n', 0xe2, 0x82]));
         Assert.Equal(3, lines.Count);
-        Assert.Equal("\0\0a\uFFFD\uFFFD", lines[0].Text);
+        Assert.Equal("a\0\uFFFD\uFFFD", lines[0].Text);
         Assert.Equal("\uFFFD", lines[1].Text);
+    }
+
+    [Fact]
+    public void Nul_padding_before_lines_and_a_20_GB_hole_are_skipped_and_the_lines_after_them_kept()
+    {
+        var padded = Write("padded.log", [.. new byte[3_000_000], .. "one\n"u8, .. new byte[100], .. "two\n"u8]);
+        using (var r = LogLineReader.Open(padded))
+        {
+            Assert.True(r.TryRead(out var one));
+            Assert.True(r.TryRead(out var two));
+            Assert.False(r.TryRead(out _));
+            Assert.Equal(("one", 1L, "two", 2L), (one.Text, one.Number, two.Text, two.Number));
+            Assert.Equal(3_000_100, r.NulBytesSkipped);
+        }
+
+        // A sparse file: 20 GB of hole read as NULs would take minutes; lseek(SEEK_DATA) jumps over it.
+        var sparse = Path.Combine(_dir, "sparse.log");
+        using (var f = new FileStream(sparse, FileMode.Create))
+        {
+            f.SetLength(20L << 30);
+            f.Seek(0, SeekOrigin.End);
+            f.Write("after the hole\n"u8);
+        }
+
+        Assert.Equal(["after the hole"], ReadAll(sparse).Select(l => l.Text));
+    }
+
+    [Fact]
+    public void A_gzip_bomb_stops_early_naming_the_file_and_corrupt_or_multi_member_gzip_are_told_apart()
+    {
+        var bomb = Path.Combine(_dir, "bomb.log.gz");
+        using (var gz = new GZipStream(File.Create(bomb), CompressionLevel.SmallestSize))
+        {
+            var block = Encoding.ASCII.GetBytes(string.Concat(Enumerable.Repeat("AAAAAAAAAAAAAAA\n", 1 << 16)));
+            for (var i = 0; i < 1024; i++)
+            {
+                gz.Write(block);
+            }
+        }
+
+        using (var r = LogLineReader.Open(bomb))
+        {
+            var n = 0L;
+            while (r.TryRead(out _))
+            {
+                n++;
+            }
+
+            Assert.Contains($"{bomb}: decompresses to more than {LogLineReader.MaxGzipRatio} times its size", r.Problem, StringComparison.Ordinal);
+            Assert.True(n < 4_000_000, $"{n} lines read before stopping");
+        }
+
+        // gzip -c a b: the trailer gives the last member's size; that is no corruption.
+        var multi = Path.Combine(_dir, "multi.log.1.gz");
+        foreach (var part in new[] { "one\ntwo\n", "three\n" })
+        {
+            using var file = new FileStream(multi, FileMode.Append);
+            using var gz = new GZipStream(file, CompressionLevel.Optimal);
+            gz.Write(Encoding.ASCII.GetBytes(part));
+        }
+
+        using (var r = LogLineReader.Open(multi))
+        {
+            var texts = new List<string>();
+            while (r.TryRead(out var l))
+            {
+                texts.Add(l.Text);
+            }
+
+            Assert.Equal(["one", "two", "three"], texts);
+            Assert.Null(r.Problem);
+        }
+
+        var bytes = File.ReadAllBytes(multi);
+        bytes[12] ^= 0xff;
+        var corrupt = Write("corrupt.log.gz", bytes);
+        var e = Assert.ThrowsAny<InvalidDataException>(() => ReadAll(corrupt));
+        Assert.StartsWith($"{corrupt}: corrupt gzip data", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]

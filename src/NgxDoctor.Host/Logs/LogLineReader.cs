@@ -12,12 +12,17 @@ public readonly record struct LogLine(long Number, long Offset, string Text, boo
 /// Streams lines from a log file without loading it: regular files only (a FIFO or device is refused, never
 /// opened), read up to the size seen at open (a growing file does not keep the scan going), `\n`, `\r\n` and a
 /// lone `\r` all end a line, lines longer than the cap are cut and flagged, invalid UTF-8 becomes U+FFFD,
-/// `.gz` is decompressed up to a cap.
+/// `.gz` is decompressed up to a cap (and stopped early when it expands like a bomb). NUL bytes where a line would
+/// start (the padding a crash or a copytruncate race leaves) are skipped, holes of a sparse file without reading them.
 /// </summary>
-public sealed class LogLineReader : IDisposable
+public sealed partial class LogLineReader : IDisposable
 {
     public const int MaxLineBytes = 64 * 1024;
     public const long MaxDecompressedBytes = 1L << 30;
+
+    /// <summary>Past 16 MiB, a gzip log that decompresses to more than 250 times what was read of it is a bomb: real logs stay well under 100:1.</summary>
+    public const int MaxGzipRatio = 250;
+    private const long RatioCheckAfter = 16L << 20;
 
     private readonly Stream _stream;
     private readonly long _limit;
@@ -30,8 +35,11 @@ public sealed class LogLineReader : IDisposable
     private long _number;
     private bool _skipLf;
 
-    private LogLineReader(Stream stream, long position, long limit, long firstLine)
+    private readonly string _path;
+
+    private LogLineReader(string path, Stream stream, long position, long limit, long firstLine)
     {
+        _path = path;
         _stream = stream;
         _position = position;
         _limit = limit;
@@ -49,6 +57,12 @@ public sealed class LogLineReader : IDisposable
     public string? Problem { get; private set; }
 
     private uint? GzipSize { get; init; }
+
+    /// <summary>The compressed file under a gzip stream, whose position measures the expansion.</summary>
+    private FileStream? Compressed { get; init; }
+
+    /// <summary>NUL bytes skipped where lines would start (padding, holes).</summary>
+    public long NulBytesSkipped { get; private set; }
 
     /// <summary>Throws <see cref="IOException"/> with the reason for anything that is not a regular file (never opening a FIFO or device).</summary>
     public static void EnsureRegular(string path)
@@ -78,11 +92,15 @@ public sealed class LogLineReader : IDisposable
         if (rotated || compression == Gzip)
         {
             // The trailer's size checks a logrotate .gz (one member); nginx's own gzip logs are many members.
-            return new LogLineReader(new GZipStream(file, CompressionMode.Decompress), 0, MaxDecompressedBytes, firstLine) { GzipSize = rotated ? GzipTrailerSize(file) : null };
+            return new LogLineReader(path, new GZipStream(file, CompressionMode.Decompress), 0, MaxDecompressedBytes, firstLine)
+            {
+                GzipSize = rotated ? GzipTrailerSize(file) : null,
+                Compressed = file,
+            };
         }
 
         file.Seek(offset, SeekOrigin.Begin);
-        return new LogLineReader(file, offset, Math.Min(end, file.Length), firstLine);
+        return new LogLineReader(path, file, offset, Math.Min(end, file.Length), firstLine);
     }
 
     /// <summary>Like <see cref="TryRead"/>, without allocating: the text is valid until the next call.</summary>
@@ -90,7 +108,7 @@ public sealed class LogLineReader : IDisposable
     public bool TryReadSpan(out ReadOnlySpan<char> text, out long number, out bool oversize)
     {
         // The common case, a whole line inside the buffer, is decoded in place without a copy.
-        if (!_skipLf && _start < _end)
+        if (!_skipLf && _start < _end && _buffer[_start] != 0)
         {
             var span = _buffer.AsSpan(_start, _end - _start);
             var eol = span.IndexOfAny((byte)'\n', (byte)'\r');
@@ -162,6 +180,13 @@ public sealed class LogLineReader : IDisposable
             }
 
             var span = _buffer.AsSpan(_start, _end - _start);
+            if (length == 0 && !oversize && span[0] == 0)
+            {
+                SkipNuls(span);
+                lineOffset = _position;
+                continue;
+            }
+
             var eol = span.IndexOfAny((byte)'\n', (byte)'\r');
             var take = eol < 0 ? span.Length : eol;
             var room = Math.Min(take, MaxLineBytes - length);
@@ -191,6 +216,23 @@ public sealed class LogLineReader : IDisposable
         _position += n;
     }
 
+    /// <summary>Skips the NULs at the start of <paramref name="span"/>; a buffer of nothing else jumps over the file's hole, if it is one.</summary>
+    private void SkipNuls(ReadOnlySpan<byte> span)
+    {
+        var data = span.IndexOfAnyExcept((byte)0);
+        var skip = data < 0 ? span.Length : data;
+        Consume(skip);
+        NulBytesSkipped += skip;
+        if (data < 0 && _stream is FileStream file && NextData(file, _position) is { } next && next > _position)
+        {
+            // A sparse file (a 20 GB hole is read in no time): continue where data starts again, or at the end.
+            NulBytesSkipped += Math.Min(next, _limit) - _position;
+            _position = Math.Min(next, _limit);
+            file.Seek(_position, SeekOrigin.Begin);
+            _start = _end = 0;
+        }
+    }
+
     private bool Fill()
     {
         if (_position >= _limit)
@@ -199,8 +241,23 @@ public sealed class LogLineReader : IDisposable
             return false;
         }
 
+        if (Compressed is { } compressed && _position > RatioCheckAfter && _position > MaxGzipRatio * Math.Max(1, compressed.Position))
+        {
+            Problem = $"{_path}: decompresses to more than {MaxGzipRatio} times its size ({_position >> 20} MiB from {compressed.Position >> 10} KiB read): a gzip bomb, not a log; stopped";
+            return false;
+        }
+
         var want = (int)Math.Min(_buffer.Length, _limit - _position);
-        var n = _stream.Read(_buffer, 0, want);
+        int n;
+        try
+        {
+            n = _stream.Read(_buffer, 0, want);
+        }
+        catch (InvalidDataException e) when (Compressed is not null)
+        {
+            throw new InvalidDataException($"{_path}: corrupt gzip data after {_position} decompressed bytes; the rest of the file is not read", e);
+        }
+
         Interlocked.Add(ref s_bytesRead, n);
         _start = 0;
         _end = n;
@@ -209,10 +266,10 @@ public sealed class LogLineReader : IDisposable
             Problem = $"the file shrank while it was read (truncated or rotated with copytruncate at byte {_position} of {_limit}): entries may be missing";
         }
 
-        if (n == 0 && GzipSize is { } size && size != (uint)_position)
+        if (n == 0 && GzipSize is { } size && size != (uint)_position && !HasSecondMember(Compressed!))
         {
             // .NET ends a truncated gzip stream quietly; the trailer's ISIZE (size mod 2^32) tells.
-            Problem = $"gzip data ends early or is corrupt: {_position} bytes decompressed, the trailer says {size}";
+            Problem = $"{_path}: gzip data ends early or is corrupt: {_position} bytes decompressed, the trailer says {size}";
         }
 
         return n > 0;
@@ -258,6 +315,50 @@ public sealed class LogLineReader : IDisposable
             _ => null,
         };
     }
+
+    /// <summary>
+    /// Whether a gzip file holds more than one member (gzip -c a b, nginx's own gzip logs): the trailer then gives the
+    /// last member's size, not the whole. Found by a second gzip header (1f 8b 08 with a valid flag byte) after the first.
+    /// </summary>
+    private static bool HasSecondMember(FileStream file)
+    {
+        var buffer = new byte[1 << 16];
+        file.Seek(1, SeekOrigin.Begin);
+        int n;
+        while ((n = file.Read(buffer, 0, buffer.Length)) > 0)
+        {
+            var span = buffer.AsSpan(0, n);
+            for (var at = span.IndexOf((byte)0x1f); at >= 0 && at + 3 < n; at = span[(at + 1)..].IndexOf((byte)0x1f) is var next && next >= 0 ? at + 1 + next : -1)
+            {
+                if (span[at + 1] == 0x8b && span[at + 2] == 0x08 && (span[at + 3] & 0xe0) == 0)
+                {
+                    return true;
+                }
+            }
+
+            if (n > 3)
+            {
+                file.Seek(-3, SeekOrigin.Current);
+            }
+
+            if (n < buffer.Length)
+            {
+                break;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Where data starts again at or after <paramref name="offset"/> (lseek SEEK_DATA), the file's length past the last data, null where the file system cannot tell.</summary>
+    private static long? NextData(FileStream file, long offset)
+    {
+        var r = Lseek(file.SafeFileHandle, offset, 3);
+        return r >= 0 ? r : System.Runtime.InteropServices.Marshal.GetLastPInvokeError() == 6 ? file.Length : null;
+    }
+
+    [System.Runtime.InteropServices.LibraryImport("libc", EntryPoint = "lseek", SetLastError = true)]
+    private static partial long Lseek(Microsoft.Win32.SafeHandles.SafeFileHandle fd, long offset, int whence);
 
     private static uint? GzipTrailerSize(FileStream file)
     {
