@@ -62,7 +62,7 @@ public static class FactsCollector
         // nginx -t binds every free `listen` address for a moment: run it beside the listener table or the probes
         // and they see its sockets (an upstream on nginx's own port "listening", a probe connected to nginx -t).
         var cycle = config.Diagnostics.FirstOrDefault(d => d.Code == ConfigDiagnostic.IncludeCycle);
-        var test = options.RunConfigTest && cycle is null ? await ConfigTestAsync(located, isRoot, testNotes, deadline.Token).ConfigureAwait(false) : null;
+        var test = options.RunConfigTest && cycle is null ? await ConfigTestAsync(located, config, isRoot, testNotes, deadline.Token).ConfigureAwait(false) : null;
         if (!options.RunConfigTest)
         {
             notes.Add(new NotCollected("config-test", "nginx -t not requested"));
@@ -128,7 +128,8 @@ public static class FactsCollector
         return fromConfig;
     }
 
-    public static async Task<ConfigTestResult?> ConfigTestAsync(LocatedInstance located, bool isRoot, List<NotCollected> notes, CancellationToken ct)
+    /// <summary>`nginx -t` with the instance's binary, -c, -p and -g, in a sandbox where what it writes does not stay (<see cref="Nginx.ConfigTestSandbox"/>).</summary>
+    public static async Task<ConfigTestResult?> ConfigTestAsync(LocatedInstance located, NginxConfig config, bool isRoot, List<NotCollected> notes, CancellationToken ct)
     {
         if (located.Binary is not { } binary)
         {
@@ -153,13 +154,48 @@ public static class FactsCollector
             args.AddRange(["-e", "stderr"]);
         }
 
-        var r = await CommandRunner.RunAsync(binary.Path, args, TimeSpan.FromSeconds(10), ct).ConfigureAwait(false);
-        if (r.Refused is { } refused)
+        if (FileTrust.WhyNotRunnable(binary.Path) is { } refused)
         {
             notes.Add(new NotCollected("config-test", $"nginx -t not run: {refused}"));
 
             return null;
         }
+
+        if (!isRoot)
+        {
+            notes.Add(new NotCollected("config-test", "nginx -t not run: it would create nginx's logs, pid file and temp directories; as root ngxdoctor runs it in a private mount namespace where nothing it writes stays"));
+
+            return null;
+        }
+
+        var scratch = Directory.CreateTempSubdirectory("ngxdoctor-nginx-t-");
+        CommandResult r;
+        try
+        {
+            var root = located.Instance?.Prefix ?? binary.Prefix ?? Path.GetDirectoryName(located.ConfigFile) ?? "/";
+            var (file, sandboxed, why) = Nginx.ConfigTestSandbox.Command(config, binary, root, scratch.FullName, binary.Path, args);
+            if (file is null)
+            {
+                notes.Add(new NotCollected("config-test", $"nginx -t not run: it would write nginx's files and no private mount namespace could keep them: {why}"));
+
+                return null;
+            }
+
+            r = await CommandRunner.RunAsync(file, sandboxed, TimeSpan.FromSeconds(10), ct).ConfigureAwait(false);
+        }
+        finally
+        {
+            scratch.Delete(recursive: true);
+        }
+
+        if (Nginx.ConfigTestSandbox.Failure(r) is { } failed)
+        {
+            notes.Add(new NotCollected("config-test", $"nginx -t not run: no private mount namespace for it ({failed}), and run as is it would write nginx's files"));
+
+            return null;
+        }
+
+        r = r with { CommandLine = binary.Path + " " + string.Join(' ', args.Select(a => a.Contains(' ', StringComparison.Ordinal) ? $"'{a}'" : a)) };
 
         if (r.TimedOut)
         {

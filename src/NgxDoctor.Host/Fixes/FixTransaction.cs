@@ -100,7 +100,7 @@ public sealed class FixTransaction(FixState state, LocatedInstance located, Ngin
             await Task.Delay(TimeSpan.FromSeconds(60), ct);
         }
 
-        var test = await FactsCollector.ConfigTestAsync(located, FactsCollector.IsRoot, [], ct);
+        var test = await FactsCollector.ConfigTestAsync(located, config, FactsCollector.IsRoot, [], ct);
         if (test is not { Passed: true })
         {
             var message = test is null ? "nginx -t could not be run" : $"nginx -t failed: {test.Output.Trim()}";

@@ -10,6 +10,9 @@ public sealed partial record NginxBinary(string Path, string? Version, string? C
     /// <summary>The access log nginx writes (combined) when the configuration has no access_log at all.</summary>
     public string? HttpLogPath { get; init; }
 
+    /// <summary>The compiled-in pid file, lock file and temp directories (--pid-path, --lock-path, --http-*-temp-path): paths `nginx -t` writes.</summary>
+    public IReadOnlyList<string> WrittenPaths { get; init; } = [];
+
     /// <summary>Why `-V` was not run (a binary another user could have written); such a binary is never run.</summary>
     public string? Refused { get; init; }
 
@@ -52,6 +55,7 @@ public sealed partial record NginxBinary(string Path, string? Version, string? C
         {
             ErrorLogPath = Match(ErrorLogPattern(), r.Output),
             HttpLogPath = Match(HttpLogPattern(), r.Output),
+            WrittenPaths = WrittenPathPattern().Matches(r.Output).Select(m => m.Groups[1].Value).ToList(),
         };
     }
 
@@ -75,6 +79,9 @@ public sealed partial record NginxBinary(string Path, string? Version, string? C
 
     [GeneratedRegex(@"--http-log-path=(\S+)")]
     private static partial Regex HttpLogPattern();
+
+    [GeneratedRegex(@"--(?:pid-path|lock-path|http-[a-z-]+-temp-path)=(\S+)")]
+    private static partial Regex WrittenPathPattern();
 
     [GeneratedRegex(@"--prefix=(\S+)")]
     private static partial Regex PrefixPattern();

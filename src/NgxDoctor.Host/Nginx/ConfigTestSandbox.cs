@@ -1,0 +1,82 @@
+using System.Globalization;
+using NgxDoctor.Config;
+using NgxDoctor.Config.Logs;
+
+namespace NgxDoctor.Host.Nginx;
+
+/// <summary>
+/// `nginx -t` as root writes: it opens (creates) every log, writes the pid file, creates and chowns the temp and
+/// cache directories. It is run in a private mount namespace (unshare) where each directory it may write in is an
+/// overlay whose upper layer is a tmpfs, and each existing log or pid file is /dev/null (so no log is copied up): its
+/// writes vanish with the namespace, and the host's files are as they were.
+/// </summary>
+public static class ConfigTestSandbox
+{
+    private const string Marker = "ngxdoctor-sandbox:";
+
+    private const string Script = """
+        t=$1; n=$2; shift 2
+        mount -t tmpfs -o mode=0700 ngxdoctor "$t" || { echo "ngxdoctor-sandbox: no tmpfs" >&2; exit 201; }
+        i=0
+        while [ "$i" -lt "$n" ]; do
+          mkdir "$t/u$i" "$t/w$i"
+          mount -t overlay ngxdoctor -o "lowerdir=$1,upperdir=$t/u$i,workdir=$t/w$i" "$1" || { echo "ngxdoctor-sandbox: no overlay on $1" >&2; exit 202; }
+          shift; i=$((i+1))
+        done
+        while [ "$1" != "--" ]; do mount --bind /dev/null "$1" || { echo "ngxdoctor-sandbox: cannot cover $1" >&2; exit 203; }; shift; done
+        shift
+        exec "$@"
+        """;
+
+    /// <summary>Whether a run's output is the sandbox's own failure, not nginx's.</summary>
+    public static string? Failure(CommandResult r) =>
+        r.Output.Split('\n').FirstOrDefault(l => l.StartsWith(Marker, StringComparison.Ordinal))?[Marker.Length..].Trim();
+
+    /// <summary>The unshare command line that runs <paramref name="nginx"/> with <paramref name="args"/> in the sandbox, or why it cannot be made.</summary>
+    public static (string? File, IReadOnlyList<string> Args, string? Why) Command(NginxConfig config, NginxBinary binary, string prefix, string scratch, string nginx, IReadOnlyList<string> args)
+    {
+        if (CommandRunner.Which("unshare") is not { } unshare)
+        {
+            return (null, [], "unshare (util-linux) is missing");
+        }
+
+        var (dirs, files) = WrittenPaths(config, binary, prefix);
+        if (dirs.Concat(files).FirstOrDefault(p => p.IndexOfAny([',', ':', '\\', '\n']) >= 0 || p == "/" || p == "--") is { } odd)
+        {
+            return (null, [], $"{odd} cannot be covered by an overlay");
+        }
+
+        List<string> argv = ["--mount", "--propagation", "private", "--", "/bin/sh", "-c", Script, "sh", scratch, dirs.Count.ToString(CultureInfo.InvariantCulture), .. dirs, .. files, "--", nginx, .. args];
+        return (unshare, argv, null);
+    }
+
+    /// <summary>The directories nginx -t may write in (topmost only, each the nearest existing one) and the existing files it opens for writing.</summary>
+    public static (IReadOnlyList<string> Dirs, IReadOnlyList<string> Files) WrittenPaths(NginxConfig config, NginxBinary binary, string prefix)
+    {
+        var targets = LogDiscovery.Find(config, prefix);
+        var paths = targets.ErrorLogs.Where(e => e.IsFile).Select(e => e.Path)
+            .Concat(targets.AccessLogs.Where(a => a.IsFile).Select(a => a.Path))
+            .Concat(binary.WrittenPaths)
+            .Concat(binary.ErrorLogPath is { } e ? [e] : [])
+            .Concat(config.Walk().Select(x => x.Directive)
+                .Where(d => d.Args.Count > 0 && (d.Name is "pid" or "lock_file" || d.Name.EndsWith("_temp_path", StringComparison.Ordinal) || d.Name.EndsWith("_cache_path", StringComparison.Ordinal)))
+                .Select(d => d.Arg(0)))
+            .Select(p => Path.IsPathRooted(p) ? Path.GetFullPath(p) : Path.GetFullPath(Path.Combine(prefix, p)))
+            .Distinct(StringComparer.Ordinal).ToList();
+        var files = paths.Where(p => UnixFileStatus.Of(p).Kind == UnixFileKind.Regular).ToList();
+        var dirs = paths.Select(p => UnixFileStatus.Of(p).Kind == UnixFileKind.Directory ? Path.GetDirectoryName(p) ?? "/" : Existing(Path.GetDirectoryName(p) ?? "/"))
+            .Distinct(StringComparer.Ordinal).ToList();
+        var topmost = dirs.Where(d => !dirs.Any(o => o != d && (o == "/" || d.StartsWith(o + "/", StringComparison.Ordinal)))).Order(StringComparer.Ordinal).ToList();
+        return (topmost, files);
+    }
+
+    private static string Existing(string dir)
+    {
+        while (dir != "/" && UnixFileStatus.Of(dir).Kind != UnixFileKind.Directory)
+        {
+            dir = Path.GetDirectoryName(dir) ?? "/";
+        }
+
+        return dir;
+    }
+}
