@@ -33,6 +33,9 @@ public sealed record FixRecord(string Id, DateTimeOffset Created, string ConfigF
     /// <summary>PHP-FPM masters whose pool files the apply edits (reloaded after, and after an undo).</summary>
     public IReadOnlyList<int> PhpFpmMasters { get; init; } = [];
 
+    /// <summary>The configuration file of each master in <see cref="PhpFpmMasters"/>, whose pid file finds it again after a re-exec.</summary>
+    public IReadOnlyList<string?> PhpFpmConfigs { get; init; } = [];
+
     public IReadOnlyList<SocketBackup> Sockets { get; init; } = [];
 
     /// <summary>systemd units the apply started (stopped again by an undo).</summary>

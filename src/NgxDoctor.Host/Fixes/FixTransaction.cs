@@ -50,6 +50,7 @@ public sealed class FixTransaction(FixState state, LocatedInstance located, Ngin
         var record = new FixRecord(id, DateTimeOffset.UtcNow, located.ConfigFile, located.Instance?.MasterPid, actions, files)
         {
             PhpFpmMasters = phpFpmMasters,
+            PhpFpmConfigs = phpFpmMasters.Select(PhpFpmConfigOf).ToList(),
             Units = units,
             Sockets = socketIds.Select(x => new SocketBackup(x.Change.Path, x.Status.Gid, x.Status.Mode & 0xfff, x.Change.Gid, x.Change.Mode) { Device = x.Id!.Value.Device, Inode = x.Id.Value.Inode }).ToList(),
             OwnerPid = Environment.ProcessId,
@@ -121,10 +122,12 @@ public sealed class FixTransaction(FixState state, LocatedInstance located, Ngin
             state.Save(progress.Record = record = record with { Step = FixRecord.Reloaded });
         }
 
-        foreach (var pid in phpFpmMasters)
+        for (var i = 0; i < record.PhpFpmMasters.Count; i++)
         {
-            var (ok, why) = await PhpFpmReloader.ReloadAsync(pid, ct);
+            var (ok, why, now) = await PhpFpmReloader.ReloadAsync(record.PhpFpmMasters[i], record.PhpFpmConfigs.ElementAtOrDefault(i), ct);
             steps.Add(why);
+            // A daemonized master comes back under a new pid: the journal follows it, so an undo signals the live one.
+            state.Save(progress.Record = record = record with { PhpFpmMasters = [.. record.PhpFpmMasters.Select((p, j) => j == i ? now : p)] });
             if (!ok)
             {
                 return await UndoAsync(record, steps, why, reloadAgain: reload, ct);
@@ -161,6 +164,9 @@ public sealed class FixTransaction(FixState state, LocatedInstance located, Ngin
         state.Save(progress.Record = record with { Step = FixRecord.Applied, Detail = verdict });
         return new ApplyResult(record.Id, true, verdict, steps);
     }
+
+    private static string? PhpFpmConfigOf(int pid) =>
+        Proc.ProcessTable.ReadOne("/proc", pid) is { } p && Proc.PhpFpmMaster.HasTitle(p) ? Proc.PhpFpmMaster.Resolve(p).Config : null;
 
     /// <summary>Why a planned file may not be written now: its bytes are no longer those the plan was made from.</summary>
     private static string? Changed(FileChange c)
@@ -229,9 +235,9 @@ public sealed class FixTransaction(FixState state, LocatedInstance located, Ngin
             steps.Add($"nginx master {gone} of {record.ConfigFile} no longer runs: nothing to reload");
         }
 
-        foreach (var pid in record.PhpFpmMasters)
+        for (var i = 0; i < record.PhpFpmMasters.Count; i++)
         {
-            steps.Add((await PhpFpmReloader.ReloadAsync(pid, ct)).Why);
+            steps.Add((await PhpFpmReloader.ReloadAsync(record.PhpFpmMasters[i], record.PhpFpmConfigs.ElementAtOrDefault(i), ct)).Why);
         }
 
         foreach (var unit in record.Units)
