@@ -29,14 +29,14 @@ public sealed class FixSafetyScenarios : IDisposable
     }
 
     /// <summary>A backend slower than proxy_read_timeout: every request is a 504 until fix raises the timeout.</summary>
-    private static async Task<ScenarioLab> TimeoutLabAsync()
+    private static async Task<ScenarioLab> TimeoutLabAsync(string extra = "")
     {
         var lab = new ScenarioLab();
         try
         {
             var port = ScenarioLab.FreePort();
             await lab.StartFakeAsync(port, "slow", 2);
-            await lab.StartNginxAsync(lab.Server($"location / {{\n            proxy_pass http://127.0.0.1:{ScenarioLab.Str(port)};\n            proxy_read_timeout 1s;\n        }}"));
+            await lab.StartNginxAsync(lab.Server($"location / {{\n            proxy_pass http://127.0.0.1:{ScenarioLab.Str(port)};\n            proxy_read_timeout 1s;\n            {extra}\n        }}"));
             return lab;
         }
         catch
@@ -49,10 +49,13 @@ public sealed class FixSafetyScenarios : IDisposable
     [Fact]
     public async Task A_logged_request_with_a_query_is_replayed_as_its_path_only()
     {
-        using var lab = await TimeoutLabAsync();
+        using var lab = await TimeoutLabAsync("proxy_set_header Authorization \"Bearer PLANTED-SECRET\";");
         Assert.Contains(" 504 ", await RawAsync(lab.Port, "GET /admin/drop-all-tables?confirm=yes HTTP/1.1"), StringComparison.Ordinal);
 
         var run = Fix(lab, "--apply", "--yes");
+        // The diff's context quotes the line beside the edit: redacted, as every output is.
+        Assert.Contains("proxy_set_header Authorization [redacted];", run.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("PLANTED-SECRET", run.Stdout + run.Stderr, StringComparison.Ordinal);
         Assert.True(run.ExitCode == 0 && run.Stdout.Contains("APPLIED", StringComparison.Ordinal), run.ToString());
         Assert.Contains("GET /admin/drop-all-tables (the logged request, without its query)", run.Stdout, StringComparison.Ordinal);
         var log = File.ReadAllLines(lab.Nginx.PathOf("logs/access.log"));
