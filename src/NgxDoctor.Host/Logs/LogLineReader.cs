@@ -15,7 +15,7 @@ public readonly record struct LogLine(long Number, long Offset, string Text, boo
 /// `.gz` is decompressed up to a cap (and stopped early when it expands like a bomb). NUL bytes where a line would
 /// start (the padding a crash or a copytruncate race leaves) are skipped, holes of a sparse file without reading them.
 /// </summary>
-public sealed partial class LogLineReader : IDisposable
+public sealed class LogLineReader : IDisposable
 {
     public const int MaxLineBytes = 64 * 1024;
     public const long MaxDecompressedBytes = 1L << 30;
@@ -82,19 +82,19 @@ public sealed partial class LogLineReader : IDisposable
         EnsureRegular(path);
         var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1, FileOptions.SequentialScan);
         var rotated = path.EndsWith(".gz", StringComparison.Ordinal);
-        var compression = CompressionOf(file);
-        if (compression is not null and not Gzip)
+        var compression = LogFileBytes.CompressionOf(file);
+        if (compression is not null and not LogFileBytes.Gzip)
         {
             file.Dispose();
             throw new IOException($"{path}: {compression}-compressed; ngxdoctor reads plain and gzip logs (read it after `{compression} -dk {Path.GetFileName(path)}`)");
         }
 
-        if (rotated || compression == Gzip)
+        if (rotated || compression == LogFileBytes.Gzip)
         {
             // The trailer's size checks a logrotate .gz (one member); nginx's own gzip logs are many members.
             return new LogLineReader(path, new GZipStream(file, CompressionMode.Decompress), 0, MaxDecompressedBytes, firstLine)
             {
-                GzipSize = rotated ? GzipTrailerSize(file) : null,
+                GzipSize = rotated ? LogFileBytes.GzipTrailerSize(file) : null,
                 Compressed = file,
             };
         }
@@ -223,7 +223,7 @@ public sealed partial class LogLineReader : IDisposable
         var skip = data < 0 ? span.Length : data;
         Consume(skip);
         NulBytesSkipped += skip;
-        if (data < 0 && _stream is FileStream file && NextData(file, _position) is { } next && next > _position)
+        if (data < 0 && _stream is FileStream file && LogFileBytes.NextData(file, _position) is { } next && next > _position)
         {
             // A sparse file (a 20 GB hole is read in no time): continue where data starts again, or at the end.
             NulBytesSkipped += Math.Min(next, _limit) - _position;
@@ -266,7 +266,7 @@ public sealed partial class LogLineReader : IDisposable
             Problem = $"the file shrank while it was read (truncated or rotated with copytruncate at byte {_position} of {_limit}): entries may be missing";
         }
 
-        if (n == 0 && GzipSize is { } size && size != (uint)_position && !HasSecondMember(Compressed!))
+        if (n == 0 && GzipSize is { } size && size != (uint)_position && !LogFileBytes.HasSecondMember(Compressed!))
         {
             // .NET ends a truncated gzip stream quietly; the trailer's ISIZE (size mod 2^32) tells.
             Problem = $"{_path}: gzip data ends early or is corrupt: {_position} bytes decompressed, the trailer says {size}";
@@ -275,102 +275,6 @@ public sealed partial class LogLineReader : IDisposable
         return n > 0;
     }
 
-    /// <summary>A gzip file, by name or (for `access_log ... gzip`, whose file name need not end in .gz) by its magic bytes.</summary>
-    public static bool IsCompressed(string path)
-    {
-        if (path.EndsWith(".gz", StringComparison.Ordinal))
-        {
-            return true;
-        }
-
-        try
-        {
-            using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-            return CompressionOf(file) == Gzip;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return false;
-        }
-    }
-
-    private const string Gzip = "gzip";
-
-    /// <summary>
-    /// A compression by its magic bytes: gzip (`access_log ... gzip` writes it into a file whose name need not end in
-    /// .gz), or one logrotate can be told to use instead (compresscmd), named as its tool is; null for plain text.
-    /// </summary>
-    private static string? CompressionOf(FileStream file)
-    {
-        Span<byte> magic = stackalloc byte[6];
-        var n = file.Read(magic);
-        file.Seek(0, SeekOrigin.Begin);
-        return magic[..n] switch
-        {
-            [0x1f, 0x8b, ..] => Gzip,
-            [(byte)'B', (byte)'Z', (byte)'h', ..] => "bzip2",
-            [0xfd, (byte)'7', (byte)'z', (byte)'X', (byte)'Z', 0x00] => "xz",
-            [0x28, 0xb5, 0x2f, 0xfd, ..] => "zstd",
-            [0x04, 0x22, 0x4d, 0x18, ..] => "lz4",
-            _ => null,
-        };
-    }
-
-    /// <summary>
-    /// Whether a gzip file holds more than one member (gzip -c a b, nginx's own gzip logs): the trailer then gives the
-    /// last member's size, not the whole. Found by a second gzip header (1f 8b 08 with a valid flag byte) after the first.
-    /// </summary>
-    private static bool HasSecondMember(FileStream file)
-    {
-        var buffer = new byte[1 << 16];
-        file.Seek(1, SeekOrigin.Begin);
-        int n;
-        while ((n = file.Read(buffer, 0, buffer.Length)) > 0)
-        {
-            var span = buffer.AsSpan(0, n);
-            for (var at = span.IndexOf((byte)0x1f); at >= 0 && at + 3 < n; at = span[(at + 1)..].IndexOf((byte)0x1f) is var next && next >= 0 ? at + 1 + next : -1)
-            {
-                if (span[at + 1] == 0x8b && span[at + 2] == 0x08 && (span[at + 3] & 0xe0) == 0)
-                {
-                    return true;
-                }
-            }
-
-            if (n > 3)
-            {
-                file.Seek(-3, SeekOrigin.Current);
-            }
-
-            if (n < buffer.Length)
-            {
-                break;
-            }
-        }
-
-        return false;
-    }
-
-    /// <summary>Where data starts again at or after <paramref name="offset"/> (lseek SEEK_DATA), the file's length past the last data, null where the file system cannot tell.</summary>
-    private static long? NextData(FileStream file, long offset)
-    {
-        var r = Lseek(file.SafeFileHandle, offset, 3);
-        return r >= 0 ? r : System.Runtime.InteropServices.Marshal.GetLastPInvokeError() == 6 ? file.Length : null;
-    }
-
-    [System.Runtime.InteropServices.LibraryImport("libc", EntryPoint = "lseek", SetLastError = true)]
-    private static partial long Lseek(Microsoft.Win32.SafeHandles.SafeFileHandle fd, long offset, int whence);
-
-    private static uint? GzipTrailerSize(FileStream file)
-    {
-        if (file.Length < 18)
-        {
-            return null;
-        }
-
-        Span<byte> tail = stackalloc byte[4];
-        file.Seek(-4, SeekOrigin.End);
-        file.ReadExactly(tail);
-        file.Seek(0, SeekOrigin.Begin);
-        return System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(tail);
-    }
+    /// <summary>A gzip file, by name or by its magic bytes (<see cref="LogFileBytes.IsCompressed"/>).</summary>
+    public static bool IsCompressed(string path) => LogFileBytes.IsCompressed(path);
 }
