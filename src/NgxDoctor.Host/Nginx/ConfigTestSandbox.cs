@@ -14,7 +14,9 @@ public static class ConfigTestSandbox
 {
     private const string Marker = "ngxdoctor-sandbox:";
 
+    // PATH is root's system directories only: mount and mkdir are never taken from a directory another user may write.
     private const string Script = """
+        PATH=/usr/sbin:/usr/bin:/sbin:/bin; export PATH
         t=$1; n=$2; shift 2
         mount -t tmpfs -o mode=0700 ngxdoctor "$t" || { echo "ngxdoctor-sandbox: no tmpfs" >&2; exit 201; }
         i=0
