@@ -46,11 +46,6 @@ public sealed record FixRecord(string Id, DateTimeOffset Created, string ConfigF
 
     public long OwnerStart { get; init; }
 
-    /// <summary>The nginx binary, -p and -g of the instance the apply reloads, so an undo reloads that instance and no other.</summary>
-    public string? Binary { get; init; }
-
-    public string? Prefix { get; init; }
-
     [JsonIgnore]
     public bool Finished => Step is Applied or RolledBack;
 }

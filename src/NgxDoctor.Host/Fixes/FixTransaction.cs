@@ -55,15 +55,13 @@ public sealed class FixTransaction(FixState state, LocatedInstance located, Ngin
             Sockets = socketIds.Select(x => new SocketBackup(x.Change.Path, x.Status.Gid, x.Status.Mode & 0xfff, x.Change.Gid, x.Change.Mode) { Device = x.Id!.Value.Device, Inode = x.Id.Value.Inode }).ToList(),
             OwnerPid = Environment.ProcessId,
             OwnerStart = FixState.StartTime(Environment.ProcessId) ?? 0,
-            Binary = located.Binary?.Path,
-            Prefix = located.Instance?.Prefix,
         };
         state.Save(record);
         steps.Add($"backed up {files.Count} file(s) to {dir}");
         var progress = new Progress(record);
         try
         {
-            return await CarryOutAsync(progress, changes, steps, reload, phpFpmMasters, units, verify, ct);
+            return await CarryOutAsync(progress, changes, steps, reload, units, verify, ct);
         }
         catch (Exception e)
         {
@@ -79,8 +77,7 @@ public sealed class FixTransaction(FixState state, LocatedInstance located, Ngin
         public FixRecord Record { get; set; } = record;
     }
 
-    private async Task<ApplyResult> CarryOutAsync(Progress progress, IReadOnlyList<FileChange> changes, List<string> steps, bool reload, IReadOnlyList<int> phpFpmMasters,
-        IReadOnlyList<string> units, Func<CancellationToken, Task<(bool Ok, string Why)>> verify, CancellationToken ct)
+    private async Task<ApplyResult> CarryOutAsync(Progress progress, IReadOnlyList<FileChange> changes, List<string> steps, bool reload, IReadOnlyList<string> units, Func<CancellationToken, Task<(bool Ok, string Why)>> verify, CancellationToken ct)
     {
         var record = progress.Record;
         foreach (var c in changes)
