@@ -43,6 +43,22 @@ public static class NgxDoctorCli
 
     public static CliRun Run(TimeSpan timeout, IReadOnlyDictionary<string, string> environment, params string[] args) => RunUnder([], timeout, environment, args);
 
+    /// <summary>
+    /// With NGXDOCTOR_TEST_CAPTURE naming a directory, every JSON document a run printed is kept there, so two test runs
+    /// (before and after a change to the insides) can be compared document by document.
+    /// </summary>
+    private static void Capture(string[] args, CliRun run)
+    {
+        if (Environment.GetEnvironmentVariable("NGXDOCTOR_TEST_CAPTURE") is not { Length: > 0 } dir || !run.Stdout.TrimStart().StartsWith('{'))
+        {
+            return;
+        }
+
+        Directory.CreateDirectory(dir);
+        var name = Path.Combine(dir, $"{DateTime.UtcNow:HHmmss.fffffff}-{Environment.ProcessId}.json");
+        File.WriteAllText(name, JsonSerializer.Serialize(new { args, exit = run.ExitCode, stdout = run.Stdout }));
+    }
+
     /// <summary>Runs ngxdoctor under a wrapper command (`ip netns exec NS`, `unshare ...`) that execs it.</summary>
     public static CliRun RunUnder(IReadOnlyList<string> wrapper, TimeSpan timeout, IReadOnlyDictionary<string, string> environment, params string[] args)
     {
@@ -66,6 +82,8 @@ public static class NgxDoctorCli
         }
 
         p.WaitForExit();
-        return new CliRun(p.ExitCode, stdout.Result, stderr.Result, clock.Elapsed);
+        var run = new CliRun(p.ExitCode, stdout.Result, stderr.Result, clock.Elapsed);
+        Capture(args, run);
+        return run;
     }
 }
