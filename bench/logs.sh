@@ -25,9 +25,9 @@ size=$(stat -c %s "$data/access.log")
 esize=$(stat -c %s "$data/error.log")
 wc_t=$(best wc -l "$data/access.log")
 grep_t=$(best grep -c ' 502 ' "$data/access.log")
-full_t=$(best ./ngxdoctor logs --file "$data/access.log" --format "$format" --since 30d --json)
-full_m=$(peak ./ngxdoctor logs --file "$data/access.log" --format "$format" --since 30d --json)
-win_t=$(best ./ngxdoctor logs --file "$data/access.log" --format "$format" --since 15m --json)
+full_t=$(best ./ngxdoctor logs --file "$data/access.log" --log-format "$format" --since 30d --json)
+full_m=$(peak ./ngxdoctor logs --file "$data/access.log" --log-format "$format" --since 30d --json)
+win_t=$(best ./ngxdoctor logs --file "$data/access.log" --log-format "$format" --since 15m --json)
 err_t=$(best ./ngxdoctor logs --file "$data/error.log" --since 30d --json)
 err_m=$(peak ./ngxdoctor logs --file "$data/error.log" --since 30d --json)
 printf 'access.log %d bytes, error.log %d bytes\n' "$size" "$esize"
@@ -40,7 +40,7 @@ printf 'ratio ngxdoctor full report / grep -c: %.2f\n' "$(echo "$full_t / $grep_
 if command -v goaccess >/dev/null 2>&1; then
   head -n 500000 "$data/access.log" > "$data/access-500k.log"
   go_t=$(secs goaccess "$data/access-500k.log" --log-format=COMBINED -o "$data/goaccess.json")
-  ours_t=$(best ./ngxdoctor logs --file "$data/access-500k.log" --format "$format" --since 30d --json)
+  ours_t=$(best ./ngxdoctor logs --file "$data/access-500k.log" --log-format "$format" --since 30d --json)
   printf '%-58s %8.3f s\n' "goaccess, first 500k lines (JSON report)" "$go_t"
   printf '%-58s %8s s\n' "ngxdoctor logs, first 500k lines" "$ours_t"
   printf 'ratio goaccess / ngxdoctor on 500k lines: %.1f\n' "$(echo "$go_t / $ours_t" | bc -l)"

@@ -88,7 +88,8 @@ public static class Program
         lab.WriteConfig($"server {{ listen 127.0.0.1:{lab.Port}; {locations} }}");
         await lab.StartAsync();
         var clock = Stopwatch.StartNew();
-        var (facts, _) = await FactsCollector.CollectAsync(new CollectOptions { ConfigFile = lab.ConfigFile, ProbeTimeout = TimeSpan.FromSeconds(2) });
+        var located = await NgxDoctor.Host.Diagnosis.DiagnosisService.LocateAsync(lab.ConfigFile, default);
+        var facts = (await FactsCollector.CollectAsync(located, new CollectOptions { ProbeTimeout = TimeSpan.FromSeconds(2) })).Facts;
         var report = DiagnosisEngine.Diagnose(facts);
         Console.WriteLine($"diagnose, {facts.Inventory.Targets.Count} upstreams {mode,-9} (in process, probe timeout 2 s): {clock.Elapsed.TotalMilliseconds,8:0.0} ms, status {report.Status}, {report.Findings.Count} finding(s)");
     }

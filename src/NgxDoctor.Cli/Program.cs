@@ -7,12 +7,21 @@ public static class Program
 {
     public static async Task<int> Main(string[] args)
     {
+        CliErrors.JsonRequested = SharedOptions.WantsJson(args);
+        args = args switch
+        {
+            // `ngxdoctor help [COMMAND]` is `ngxdoctor [COMMAND] --help`; -V is --version.
+            ["help", .. var rest] => [.. rest, "--help"],
+            ["-V"] => ["--version"],
+            _ => args,
+        };
         var root = new RootCommand("""
             ngxdoctor: why does nginx answer 502 Bad Gateway (or 504, 503, 499) right now, on this box?
             It finds the running nginx, reads its configuration, checks every upstream as nginx's workers
             would, and says with evidence what is wrong and how to fix it.
 
             Examples:
+              ngxdoctor help diagnose           # the options of a command (or: ngxdoctor diagnose --help)
               ngxdoctor demo                    # see it diagnose a throwaway broken nginx
               ngxdoctor diagnose                # the running nginx
               ngxdoctor upstreams --json        # what nginx passes requests to
@@ -31,7 +40,10 @@ public static class Program
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {
-            return CliErrors.Fail($"{string.Join("; ", parse.Errors.Select(e => e.Message))} (see ngxdoctor --help)");
+            var first = parse.Errors.Select(e => CliErrors.ParseError(e.Message)).Distinct().ToList();
+            // An unknown command also says a command is missing: the unknown word is the message.
+            var said = first.Count > 1 ? first.Where(m => !m.StartsWith("which command?", StringComparison.Ordinal)).ToList() : first;
+            return CliErrors.Fail($"{string.Join("; ", said)} (see ngxdoctor --help)");
         }
 
         return await CliErrors.GuardAsync(() => parse.InvokeAsync());

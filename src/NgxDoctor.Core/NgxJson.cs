@@ -11,8 +11,11 @@ namespace NgxDoctor.Core;
     PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
     WriteIndented = true,
     UseStringEnumConverter = true,
-    DefaultIgnoreCondition = JsonIgnoreCondition.Never)]
+    DefaultIgnoreCondition = JsonIgnoreCondition.Never,
+    Converters = [typeof(OptionalCauseConverter)])]
 [JsonSerializable(typeof(DiagnosisReport))]
+[JsonSerializable(typeof(UnknownReport))]
+[JsonSerializable(typeof(CausePage))]
 [JsonSerializable(typeof(DiagnosisFacts))]
 [JsonSerializable(typeof(UpstreamInventory))]
 [JsonSerializable(typeof(LogsReport))]

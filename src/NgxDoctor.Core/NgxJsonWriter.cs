@@ -17,6 +17,8 @@ namespace NgxDoctor.Core;
     DefaultIgnoreCondition = JsonIgnoreCondition.Never,
     GenerationMode = JsonSourceGenerationMode.Serialization)]
 [JsonSerializable(typeof(DiagnosisReport))]
+[JsonSerializable(typeof(UnknownReport))]
+[JsonSerializable(typeof(CausePage))]
 [JsonSerializable(typeof(DiagnosisFacts))]
 [JsonSerializable(typeof(UpstreamInventory))]
 [JsonSerializable(typeof(LogsReport))]

@@ -1,10 +1,8 @@
 namespace NgxDoctor.Host;
 
+/// <summary>How to gather the facts of an instance (which instance is the caller's: <see cref="Diagnosis.DiagnosisService.LocateAsync"/>).</summary>
 public sealed record CollectOptions
 {
-    /// <summary>The main nginx.conf; null: discover it from the running master(s).</summary>
-    public string? ConfigFile { get; init; }
-
     public TimeSpan ProbeTimeout { get; init; } = TimeSpan.FromSeconds(2);
 
     /// <summary>How long the whole collection may take.</summary>

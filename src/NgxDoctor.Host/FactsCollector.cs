@@ -1,81 +1,36 @@
 using NgxDoctor.Config;
 using NgxDoctor.Config.Upstreams;
 using NgxDoctor.Core.Facts;
+using NgxDoctor.Host.Diagnosis;
 using NgxDoctor.Host.Nginx;
 using NgxDoctor.Host.Probes;
 using NgxDoctor.Host.Proc;
 
 namespace NgxDoctor.Host;
 
-/// <summary>Gathers every fact once, within a deadline: the instance, its configuration, listeners, sockets, probes, `nginx -t`.</summary>
+/// <summary>
+/// Gathers every fact of one instance once, within a deadline, in four phases: what the host shows (processes,
+/// listeners, the worker), what the logs say, what the upstreams answer (probes, DNS, requests in their protocol),
+/// and last `nginx -t`, which binds every free `listen` address for a moment: run beside the listener table or the
+/// probes it would show as an upstream listening on nginx's own port, or take a probe's connection.
+/// </summary>
 public static class FactsCollector
 {
-    public static async Task<(DiagnosisFacts Facts, NginxConfig Config)> CollectAsync(CollectOptions options, CancellationToken ct = default)
+    public static async Task<Gathered> CollectAsync(LocatedInstance located, CollectOptions options, CancellationToken ct = default)
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
         deadline.CancelAfter(options.Deadline);
-        var notes = new List<NotCollected>();
-        var isRoot = IsRoot;
-
-        var processes = ProcessTable.Read(options.ProcRoot);
-        var masters = NginxProcesses.Find(processes, options.ProcRoot);
-        var located = await InstanceLocator.LocateAsync(options.ConfigFile, masters, deadline.Token).ConfigureAwait(false);
-        notes.AddRange(located.Notes);
-
         var config = ConfigLoader.LoadFile(located.ConfigFile);
-        var inventory = InventoryBuilder.Build(config);
-        var users = UserDatabase.Load();
-
-        // Tasks that run beside this thread keep their own notes, merged once they are done.
-        var testNotes = new List<NotCollected>();
-        var kernelNotes = new List<NotCollected>();
-        var probeBudget = Min(options.ProbeTimeout, options.Deadline);
-        var probes = ProbeRunner.RunAsync(inventory.Targets, probeBudget, deadline.Token);
-        var dns = NetworkFactsCollector.DnsAsync(inventory, probeBudget, deadline.Token);
-
-        var worker = Worker(located.Instance, inventory, users, options.ProcRoot, notes);
-        // ngxdoctor's own sockets (the .NET runtime's diagnostics socket) are not the host's.
-        var tcp = TcpTables.Read(options.ProcRoot);
-        var listeners = ListenerTable.Read(processes, options.ProcRoot, tcp)
-            .Where(l => l.Processes.Count == 0 || l.Processes.Any(p => p.Pid != Environment.ProcessId)).ToList();
-        if (!isRoot)
-        {
-            notes.Add(new NotCollected("listener-owners", "not root: the processes behind other users' sockets cannot be seen"));
-        }
-
+        var host = HostPhase.Read(located, config, options);
         var now = DateTime.Now;
+        var kernelNotes = new List<NotCollected>();
         var oomKills = Logs.KernelLogReader.OomKillsAsync(now - options.Since, now, kernelNotes, deadline.Token);
-        var logs = Logs.LogCollector.Collect(config, located, now, options.Since, notes, processes, inventory, out var phpFpm);
-
-        var socketPaths = inventory.Targets.Where(t => t.Address.Kind == UpstreamAddressKind.Unix)
-            .Select(t => t.Address.SocketPath!).Distinct().Select(p => SocketPathInspector.Inspect(p, users)).ToList();
-
-        var connections = NetworkFactsCollector.Connections(inventory, located.Instance, processes, tcp, options.ProcRoot);
-        var probed = await probes.ConfigureAwait(false);
-        var httpProbes = HttpProbesAsync(inventory, probed, probeBudget, options.HealthPath, Path.GetDirectoryName(located.ConfigFile), deadline.Token);
-        var fastCgiProbes = FastCgiProbesAsync(inventory, probed, phpFpm, probeBudget, deadline.Token);
-        var lookups = await dns.ConfigureAwait(false);
-        var resolved = await NetworkFactsCollector.ResolvedVariableHostsAsync(inventory, lookups, probeBudget, deadline.Token).ConfigureAwait(false);
-        var http = await httpProbes.ConfigureAwait(false);
-        var fastCgi = await fastCgiProbes.ConfigureAwait(false);
-
-        // nginx -t binds every free `listen` address for a moment: run it beside the listener table or the probes
-        // and they see its sockets (an upstream on nginx's own port "listening", a probe connected to nginx -t).
-        var cycle = config.Diagnostics.FirstOrDefault(d => d.Code == ConfigDiagnostic.IncludeCycle);
-        var test = options.RunConfigTest && cycle is null ? await ConfigTestAsync(located, config, isRoot, testNotes, deadline.Token).ConfigureAwait(false) : null;
-        if (!options.RunConfigTest)
-        {
-            notes.Add(new NotCollected("config-test", "nginx -t not requested"));
-        }
-        else if (cycle is not null)
-        {
-            // It would recurse until it crashes (SIGSEGV), and a crash may leave a core file behind.
-            notes.Add(new NotCollected("config-test", $"nginx -t not run: nginx follows the include cycle at {cycle.Pos} until it crashes"));
-        }
-
+        var upstreams = UpstreamPhase.StartAsync(host, located, options, deadline.Token);
+        var logNotes = new List<NotCollected>();
+        var logs = Logs.LogCollector.Collect(config, located, now, options.Since, logNotes, host.Processes, host.Inventory, out var phpFpm);
+        var probed = await upstreams.FinishAsync(phpFpm).ConfigureAwait(false);
+        var (test, testNotes) = await ConfigTestPhaseAsync(located, config, options, deadline.Token).ConfigureAwait(false);
         var kills = await oomKills.ConfigureAwait(false);
-        notes.AddRange(testNotes);
-        notes.AddRange(kernelNotes);
 
         var facts = new DiagnosisFacts
         {
@@ -83,174 +38,118 @@ public static class FactsCollector
             Hostname = Environment.MachineName,
             ConfigFile = located.ConfigFile,
             Instance = located.Instance,
-            Worker = worker,
-            Inventory = inventory,
+            Worker = host.Worker,
+            Inventory = host.Inventory,
             ConfigDiagnostics = config.Diagnostics,
             ConfigTest = test,
-            Listeners = listeners,
-            SocketPaths = socketPaths,
-            Probes = [.. probed, .. resolved],
-            HttpProbes = http,
+            Listeners = host.Listeners,
+            SocketPaths = host.SocketPaths,
+            Probes = probed.Probes,
+            HttpProbes = probed.Http,
             Logs = logs,
-            FastCgiProbes = fastCgi,
+            FastCgiProbes = probed.FastCgi,
             PhpFpm = phpFpm,
             OomKills = kills,
-            Dns = lookups,
-            Connections = connections,
+            Dns = probed.Dns,
+            Connections = host.Connections,
             System = SystemLimits.Read(options.ProcRoot),
-            Services = ServiceDiscovery.Find(inventory),
-            NotCollected = notes,
+            Services = ServiceDiscovery.Find(host.Inventory),
         };
         var firewall = await NetworkFactsCollector.FirewallAsync(facts, deadline.Token).ConfigureAwait(false);
-        if (firewall?.Problem is { } why)
+        List<NotCollected> firewallNotes = firewall?.Problem is { } why ? [new NotCollected(Fact.Firewall, why)] : [];
+        return new Gathered(facts with
         {
-            notes.Add(new NotCollected("firewall", why));
-        }
-
-        return (facts with { Firewall = firewall }, config);
+            Firewall = firewall,
+            NotCollected = [.. located.Notes, .. host.Notes, .. logNotes, .. testNotes, .. kernelNotes, .. firewallNotes],
+        }, config);
     }
 
-    private static WorkerIdentity? Worker(NginxInstance? instance, UpstreamInventory inventory, UserDatabase users, string procRoot, List<NotCollected> notes)
+    private static async Task<(ConfigTestResult? Test, List<NotCollected> Notes)> ConfigTestPhaseAsync(LocatedInstance located, NginxConfig config, CollectOptions options, CancellationToken ct)
     {
-        if (instance is { WorkerPids.Count: > 0 } && WorkerIdentityResolver.FromProcess(instance.WorkerPids[0], users, procRoot) is { } fromProcess)
+        var notes = new List<NotCollected>();
+        if (!options.RunConfigTest)
         {
-            return fromProcess;
+            notes.Add(new NotCollected(Fact.ConfigTest, "nginx -t not requested"));
+            return (null, notes);
         }
 
-        // Without a running master, assume it would be started by root, as its service does.
-        var masterIsRoot = instance is null || ProcessTable.ReadOne(procRoot, instance.MasterPid)?.Uid == 0;
-        var fromConfig = WorkerIdentityResolver.FromConfig(inventory.WorkerUser, users, masterIsRoot);
-        if (fromConfig is null)
+        if (config.Diagnostics.FirstOrDefault(d => d.Code == ConfigDiagnostic.IncludeCycle) is { } cycle)
         {
-            notes.Add(new NotCollected("worker", "the worker user could not be determined (no running worker, user unknown)"));
+            // It would recurse until it crashes (SIGSEGV), and a crash may leave a core file behind.
+            notes.Add(new NotCollected(Fact.ConfigTest, $"nginx -t not run: nginx follows the include cycle at {cycle.Pos} until it crashes"));
+            return (null, notes);
         }
 
-        return fromConfig;
+        return (await ConfigTest.RunAsync(located, config, IsRoot, notes, ct).ConfigureAwait(false), notes);
     }
-
-    /// <summary>`nginx -t` with the instance's binary, -c, -p and -g, in a sandbox where what it writes does not stay (<see cref="Nginx.ConfigTestSandbox"/>).</summary>
-    public static async Task<ConfigTestResult?> ConfigTestAsync(LocatedInstance located, NginxConfig config, bool isRoot, List<NotCollected> notes, CancellationToken ct)
-    {
-        if (located.Binary is not { } binary)
-        {
-            notes.Add(new NotCollected("config-test", "no nginx binary found to run nginx -t"));
-
-            return null;
-        }
-
-        var args = new List<string> { "-t", "-c", located.ConfigFile };
-        if (located.Instance?.Prefix is { } prefix)
-        {
-            args.AddRange(["-p", prefix]);
-        }
-
-        foreach (var g in located.Instance?.Globals ?? [])
-        {
-            args.AddRange(["-g", g]);
-        }
-
-        if (binary.SupportsErrorLogFlag)
-        {
-            args.AddRange(["-e", "stderr"]);
-        }
-
-        if (FileTrust.WhyNotRunnable(binary.Path) is { } refused)
-        {
-            notes.Add(new NotCollected("config-test", $"nginx -t not run: {refused}"));
-
-            return null;
-        }
-
-        if (!isRoot)
-        {
-            notes.Add(new NotCollected("config-test", "nginx -t not run: it would create nginx's logs, pid file and temp directories; as root ngxdoctor runs it in a private mount namespace where nothing it writes stays"));
-
-            return null;
-        }
-
-        var scratch = Directory.CreateTempSubdirectory("ngxdoctor-nginx-t-");
-        CommandResult r;
-        try
-        {
-            var root = located.Instance?.Prefix ?? binary.Prefix ?? Path.GetDirectoryName(located.ConfigFile) ?? "/";
-            var (file, sandboxed, why) = Nginx.ConfigTestSandbox.Command(config, binary, root, scratch.FullName, binary.Path, args);
-            if (file is null)
-            {
-                notes.Add(new NotCollected("config-test", $"nginx -t not run: it would write nginx's files and no private mount namespace could keep them: {why}"));
-
-                return null;
-            }
-
-            r = await CommandRunner.RunAsync(file, sandboxed, TimeSpan.FromSeconds(10), ct).ConfigureAwait(false);
-        }
-        finally
-        {
-            scratch.Delete(recursive: true);
-        }
-
-        if (Nginx.ConfigTestSandbox.Failure(r) is { } failed)
-        {
-            notes.Add(new NotCollected("config-test", $"nginx -t not run: no private mount namespace for it ({failed}), and run as is it would write nginx's files"));
-
-            return null;
-        }
-
-        r = r with { CommandLine = binary.Path + " " + string.Join(' ', args.Select(a => a.Contains(' ', StringComparison.Ordinal) ? $"'{a}'" : a)) };
-
-        if (r.TimedOut)
-        {
-            notes.Add(new NotCollected("config-test", $"{r.CommandLine} did not finish in time"));
-
-            return null;
-        }
-
-        if (r.ExitCode != 0 && !isRoot && r.Output.Contains("Permission denied", StringComparison.Ordinal))
-        {
-            notes.Add(new NotCollected("config-test", "nginx -t needs root here (it opens logs and the pid file): run ngxdoctor as root"));
-
-            return null;
-        }
-
-        return new ConfigTestResult(r.CommandLine, r.ExitCode, r.Output);
-    }
-
-    /// <summary>A request in its protocol (HTTP, uwsgi, SCGI, HTTP/2 for gRPC) to every such upstream whose connect succeeded, all at once.</summary>
-    private static async Task<IReadOnlyList<HttpProbeResult>> HttpProbesAsync(UpstreamInventory inventory, IReadOnlyList<ProbeResult> probes, TimeSpan timeout, string? healthPath, string? configDir, CancellationToken ct)
-    {
-        var connected = probes.Where(p => p.Outcome == ProbeOutcome.Connected).Select(p => p.Target).ToHashSet(StringComparer.Ordinal);
-        var tasks = inventory.Targets
-            .Where(t => t.Sites[0].Directive is "proxy_pass" or "uwsgi_pass" or "scgi_pass" or "grpc_pass" && connected.Contains(t.Address.Text))
-            .GroupBy(t => t.Address.Text).Select(g => g.First())
-            .Select(t => (Target: t, Plan: Core.Analysis.HttpRequestPlan.For(t, t.Sites[0], healthPath)))
-            .Select(x => x.Target.Sites[0].Directive switch
-            {
-                "uwsgi_pass" => UwsgiProbe.RunAsync(x.Target, x.Plan, timeout, ct, configDir),
-                "scgi_pass" => ScgiProbe.RunAsync(x.Target, x.Plan, timeout, ct),
-                "grpc_pass" => GrpcProbe.RunAsync(x.Target, x.Plan, timeout, ct, configDir),
-                _ => HttpProbe.RunAsync(x.Target, x.Plan, timeout, ct, configDir),
-            });
-        return await Task.WhenAll(tasks).ConfigureAwait(false);
-    }
-
-    /// <summary>A FastCGI request to every fastcgi_pass upstream whose connect succeeded: the pool's status page (json), else its ping, else a minimal request.</summary>
-    private static async Task<IReadOnlyList<FastCgiProbeResult>> FastCgiProbesAsync(UpstreamInventory inventory, IReadOnlyList<ProbeResult> probes, IReadOnlyList<FpmInstance> phpFpm, TimeSpan timeout, CancellationToken ct)
-    {
-        var connected = probes.Where(p => p.Outcome == ProbeOutcome.Connected).Select(p => p.Target).ToHashSet(StringComparer.Ordinal);
-        var tasks = inventory.Targets
-            .Where(t => t.Sites[0].Directive == "fastcgi_pass" && connected.Contains(t.Address.Text))
-            .GroupBy(t => t.Address.Text).Select(g => g.First())
-            .Select(t =>
-            {
-                var pool = phpFpm.Select(f => f.PoolAt(t.Address.Text)).FirstOrDefault(p => p is not null);
-                return pool?.Get("pm.status_path") is { } status ? FastCgiProbe.RunAsync(t, status, "json", timeout, ct)
-                    : pool?.Get("ping.path") is { } ping ? FastCgiProbe.RunAsync(t, ping, "", timeout, ct)
-                    : FastCgiProbe.RunAsync(t, "/ngxdoctor-probe.php", "", timeout, ct);
-            });
-        return await Task.WhenAll(tasks).ConfigureAwait(false);
-    }
-
-    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
 
     /// <summary>Whether ngxdoctor runs as root (by name or by effective uid).</summary>
     public static bool IsRoot => Environment.UserName == "root" || UnixFileStatus.Of("/proc/self").Uid == 0;
+
+    /// <summary>What the host shows of the instance: processes, the listener table, the worker's identity, socket files, connections.</summary>
+    private sealed record HostPhase(
+        UpstreamInventory Inventory,
+        IReadOnlyList<ProcessInfo> Processes,
+        IReadOnlyList<Listener> Listeners,
+        WorkerIdentity? Worker,
+        IReadOnlyList<SocketPathFacts> SocketPaths,
+        IReadOnlyList<ConnectionCount> Connections,
+        IReadOnlyList<NotCollected> Notes)
+    {
+        public static HostPhase Read(LocatedInstance located, NginxConfig config, CollectOptions options)
+        {
+            var notes = new List<NotCollected>();
+            var inventory = InventoryBuilder.Build(config);
+            var users = UserDatabase.Load();
+            var processes = ProcessTable.Read(options.ProcRoot);
+            var worker = WorkerIdentityResolver.Of(located.Instance, inventory, users, options.ProcRoot, notes);
+            var tcp = TcpTables.Read(options.ProcRoot);
+            // ngxdoctor's own sockets (the .NET runtime's diagnostics socket) are not the host's.
+            var listeners = ListenerTable.Read(processes, options.ProcRoot, tcp)
+                .Where(l => l.Processes.Count == 0 || l.Processes.Any(p => p.Pid != Environment.ProcessId)).ToList();
+            if (!IsRoot)
+            {
+                notes.Add(new NotCollected(Fact.ListenerOwners, "not root: the processes behind other users' sockets cannot be seen"));
+            }
+
+            var socketPaths = inventory.Targets.Where(t => t.Address.Kind == UpstreamAddressKind.Unix)
+                .Select(t => t.Address.SocketPath!).Distinct().Select(p => SocketPathInspector.Inspect(p, users)).ToList();
+            var connections = NetworkFactsCollector.Connections(inventory, located.Instance, processes, tcp, options.ProcRoot);
+            return new HostPhase(inventory, processes, listeners, worker, socketPaths, connections, notes);
+        }
+    }
+
+    /// <summary>What the upstreams answer: connects and DNS started at once, then a request in each one's protocol to those that accepted.</summary>
+    private sealed class UpstreamPhase
+    {
+        private readonly Task<IReadOnlyList<ProbeResult>> _probes;
+        private readonly Task<IReadOnlyList<DnsLookup>> _dns;
+        private readonly HostPhase _host;
+        private readonly LocatedInstance _located;
+        private readonly CollectOptions _options;
+        private readonly TimeSpan _budget;
+        private readonly CancellationToken _ct;
+
+        private UpstreamPhase(HostPhase host, LocatedInstance located, CollectOptions options, CancellationToken ct)
+        {
+            (_host, _located, _options, _ct) = (host, located, options, ct);
+            _budget = options.ProbeTimeout < options.Deadline ? options.ProbeTimeout : options.Deadline;
+            _probes = ProbeRunner.RunAsync(host.Inventory.Targets, _budget, ct);
+            _dns = NetworkFactsCollector.DnsAsync(host.Inventory, _budget, ct);
+        }
+
+        public static UpstreamPhase StartAsync(HostPhase host, LocatedInstance located, CollectOptions options, CancellationToken ct) => new(host, located, options, ct);
+
+        public async Task<Probed> FinishAsync(IReadOnlyList<FpmInstance> phpFpm)
+        {
+            var probed = await _probes.ConfigureAwait(false);
+            var http = ProtocolProbes.HttpAsync(_host.Inventory, probed, _budget, _options.HealthPath, Path.GetDirectoryName(_located.ConfigFile), _ct);
+            var fastCgi = ProtocolProbes.FastCgiAsync(_host.Inventory, probed, phpFpm, _budget, _ct);
+            var lookups = await _dns.ConfigureAwait(false);
+            var resolved = await NetworkFactsCollector.ResolvedVariableHostsAsync(_host.Inventory, lookups, _budget, _ct).ConfigureAwait(false);
+            return new Probed([.. probed, .. resolved], await http.ConfigureAwait(false), await fastCgi.ConfigureAwait(false), lookups);
+        }
+    }
+
+    private sealed record Probed(IReadOnlyList<ProbeResult> Probes, IReadOnlyList<HttpProbeResult> Http, IReadOnlyList<FastCgiProbeResult> FastCgi, IReadOnlyList<DnsLookup> Dns);
 }

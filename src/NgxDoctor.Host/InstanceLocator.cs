@@ -42,7 +42,7 @@ public static class InstanceLocator
             if (bin?.Refused is { } refused)
             {
                 // Its title says nginx, but root would run (and read for) a program another user controls.
-                notes.Add(new NotCollected("other-instances", $"pid {m.MasterPid} is titled as an nginx master, but its binary was not run: {refused}; not diagnosed"));
+                notes.Add(new NotCollected(Fact.OtherInstances, $"pid {m.MasterPid} is titled as an nginx master, but its binary was not run: {refused}; not diagnosed"));
                 continue;
             }
 
@@ -67,7 +67,7 @@ public static class InstanceLocator
             if (candidates.Count > 1)
             {
                 var others = string.Join(", ", candidates.Where(c => c != chosen).Select(c => $"pid {c.Master.MasterPid} ({c.Config ?? "unknown config"})"));
-                notes.Add(new NotCollected("other-instances", $"several nginx masters run; diagnosed pid {chosen.Master.MasterPid}, not {others}: pass --config to choose"));
+                notes.Add(new NotCollected(Fact.OtherInstances, $"several nginx masters run; diagnosed pid {chosen.Master.MasterPid}, not {others}: pass --config to choose"));
             }
 
             return new LocatedInstance(chosen.Config, chosen.Master, chosen.Binary, notes);
@@ -76,7 +76,7 @@ public static class InstanceLocator
         var binary = await Inspect(null).ConfigureAwait(false);
         if (binary?.Refused is { } notRun)
         {
-            notes.Add(new NotCollected("nginx-binary", $"{binary.Path} was not run: {notRun}"));
+            notes.Add(new NotCollected(Fact.NginxBinary, $"{binary.Path} was not run: {notRun}"));
             binary = null;
         }
 
@@ -88,7 +88,7 @@ public static class InstanceLocator
                 : $"no running nginx, and {conf} (the binary's default configuration) does not exist; pass --config");
         }
 
-        notes.Add(new NotCollected("running-master", "no running nginx master found; diagnosing the configuration on disk"));
+        notes.Add(new NotCollected(Fact.RunningMaster, "no running nginx master found; diagnosing the configuration on disk"));
         return new LocatedInstance(conf, null, binary, notes);
     }
 }

@@ -3,7 +3,7 @@ using NgxDoctor.TestSupport;
 
 namespace NgxDoctor.Cli.Tests;
 
-/// <summary>Bad inputs from ../shared/reference/bad-inputs.md: a clear one-line error or a finding, never a hang or a stack trace.</summary>
+/// <summary>Bad inputs, as a test matrix: a clear one-line error or a finding, never a hang or a stack trace.</summary>
 public sealed class BadInputTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("ngxdoctor-cli-").FullName;

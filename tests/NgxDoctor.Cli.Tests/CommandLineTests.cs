@@ -74,7 +74,7 @@ public class CommandLineTests
     [Fact]
     public void Explain_prints_the_page_of_every_cause_and_refuses_unknown_ones()
     {
-        foreach (var cause in NgxDoctor.Core.Diagnosis.Cause.All)
+        foreach (var cause in NgxDoctor.Core.Vocabulary.Codes<NgxDoctor.Core.Diagnosis.Cause>.AllCodes)
         {
             var run = NgxDoctorCli.Run("explain", cause);
             Assert.True(run.ExitCode == 0, run.ToString());

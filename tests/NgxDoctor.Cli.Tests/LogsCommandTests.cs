@@ -45,7 +45,7 @@ public sealed class LogsCommandTests : IDisposable
     public void Logs_copied_from_another_box_are_reported_with_escapes_made_visible()
     {
         var (error, access) = Logs();
-        var run = NgxDoctorCli.Run("logs", "--file", error, "--file", access, "--format", Format, "--since", "1h");
+        var run = NgxDoctorCli.Run("logs", "--file", error, "--file", access, "--log-format", Format, "--since", "1h");
         Assert.True(run.ExitCode == 0, run.ToString());
         Assert.Contains("15  upstream-timeout", run.Stdout, StringComparison.Ordinal);
         Assert.Contains("30 line(s) read, 30 in the window", run.Stdout, StringComparison.Ordinal);
@@ -59,7 +59,7 @@ public sealed class LogsCommandTests : IDisposable
     public void Json_carries_incidents_minutes_and_upstream_latency()
     {
         var (error, access) = Logs();
-        var run = NgxDoctorCli.Run("logs", "--file", error, "--file", access, "--format", Format, "--since", "1h", "--json");
+        var run = NgxDoctorCli.Run("logs", "--file", error, "--file", access, "--log-format", Format, "--since", "1h", "--json");
         Assert.Equal(0, run.ExitCode);
         var logs = run.Json.GetProperty("logs");
         var incident = logs.GetProperty("incidents").EnumerateArray().Single();
@@ -78,7 +78,7 @@ public sealed class LogsCommandTests : IDisposable
     public void Since_counts_back_from_the_newest_entry_of_copied_files()
     {
         var (error, access) = Logs();
-        var run = NgxDoctorCli.Run("logs", "--file", error, "--file", access, "--format", Format, "--since", "1m", "--json");
+        var run = NgxDoctorCli.Run("logs", "--file", error, "--file", access, "--log-format", Format, "--since", "1m", "--json");
         var incident = run.Json.GetProperty("logs").GetProperty("incidents").EnumerateArray().Single();
         Assert.Equal(3, incident.GetProperty("count").GetInt32());
     }

@@ -1,3 +1,4 @@
+using NgxDoctor.Core.Vocabulary;
 using System.Text.Json;
 using NgxDoctor.Core.Diagnosis;
 using NgxDoctor.Core.Facts;
@@ -15,10 +16,10 @@ public class EngineTests
             .Probe("unix:/run/php/php8.2-fpm.sock", ProbeOutcome.Connected).Listen("unix:/run/php/php8.2-fpm.sock", "php-fpm8.2")
             .Socket("/run/php/php8.2-fpm.sock", 33, 33, 0x1b0, "www-data", "www-data");
         var report = DiagnosisEngine.Diagnose(facts);
-        Assert.Equal("ok", report.Status);
+        Assert.Equal(Status.Ok, report.Status);
         Assert.Empty(report.Findings);
         Assert.Equal(0, report.ExitCode);
-        Assert.All(report.Checks, c => Assert.Equal("ran", c.Outcome));
+        Assert.All(report.Checks, c => Assert.Equal(CheckStatus.Ran, c.Outcome));
     }
 
     [Fact]
@@ -27,7 +28,7 @@ public class EngineTests
         var facts = FactsBuilder.FromConfig("upstream two { server 127.0.0.1:3000; server 127.0.0.1:3001; } server { location / { proxy_pass http://two; } }")
             .Probe("127.0.0.1:3000", ProbeOutcome.Refused).Probe("127.0.0.1:3001", ProbeOutcome.Refused);
         var report = DiagnosisEngine.Diagnose(facts);
-        Assert.Equal("critical", report.Status);
+        Assert.Equal(Status.Critical, report.Status);
         Assert.Equal(["127.0.0.1:3000", "127.0.0.1:3001"], report.Findings.Select(f => f.Upstream));
         Assert.All(report.Findings, f => Assert.Equal(Severity.Critical, f.Severity));
     }
@@ -38,7 +39,7 @@ public class EngineTests
         var facts = FactsBuilder.FromConfig("upstream two { server 127.0.0.1:3000; server 127.0.0.1:3001; } server { location / { proxy_pass http://two; } }")
             .Probe("127.0.0.1:3000", ProbeOutcome.Refused).Probe("127.0.0.1:3001", ProbeOutcome.Connected).Listen("127.0.0.1:3001", "node");
         var report = DiagnosisEngine.Diagnose(facts);
-        Assert.Equal("warning", report.Status);
+        Assert.Equal(Status.Warning, report.Status);
         Assert.Equal(1, report.ExitCode);
         Assert.Equal(Severity.Warning, Assert.Single(report.Findings).Severity);
     }
@@ -60,7 +61,7 @@ public class EngineTests
         var skipped = Assert.Single(report.Skipped);
         Assert.Equal("throws", skipped.Check);
         Assert.StartsWith("check crashed: InvalidOperationException", skipped.Reason, StringComparison.Ordinal);
-        Assert.Equal("unknown", report.Status);
+        Assert.Equal(Status.Unknown, report.Status);
         Assert.Equal(3, report.ExitCode);
     }
 
@@ -70,11 +71,11 @@ public class EngineTests
         var facts = FactsBuilder.FromConfig(UpstreamDownFixtures.NodeSite) with
         {
             Probes = null,
-            NotCollected = [new NotCollected("probes", "budget exhausted")],
+            NotCollected = [new NotCollected(Fact.Probes, "budget exhausted")],
         };
         var report = DiagnosisEngine.Diagnose(facts);
         Assert.Contains(report.Skipped, s => s.Check == "probes" && s.Reason == "budget exhausted");
-        Assert.Contains(report.Skipped, s => s.Check == Cause.UpstreamDown && s.Reason == "budget exhausted");
+        Assert.Contains(report.Skipped, s => s.Check == Cause.UpstreamDown.Code() && s.Reason == "budget exhausted");
     }
 
     [Fact]
@@ -124,7 +125,7 @@ public class EngineTests
 
         public string Title => "throws";
 
-        public IReadOnlyList<string> Needs => ["Inventory"];
+        public IReadOnlyList<Fact> Needs => [];
 
         public CheckOutcome Run(DiagnosisFacts facts) => throw new InvalidOperationException("boom");
     }
@@ -139,7 +140,7 @@ public class IncludeCycleTests
         var f = Assert.Single(new NgxDoctor.Core.Checks.ConfigErrorCheck().Run(facts).Findings);
         Assert.Equal(Diagnosis.Severity.Critical, f.Severity);
         Assert.StartsWith("nginx cannot load this configuration: include cycle: ", f.Title, StringComparison.Ordinal);
-        Assert.Contains(f.Evidence, e => e.Kind == "command" && e.Text == "nginx -t not run: nginx follows the include cycle at x");
+        Assert.Contains(f.Evidence, e => e.Kind == EvidenceKind.Command && e.Text == "nginx -t not run: nginx follows the include cycle at x");
         Assert.StartsWith("Remove the include at ", f.Remedy.Summary, StringComparison.Ordinal);
     }
 }

@@ -1,9 +1,10 @@
+using NgxDoctor.Core.Vocabulary;
 using NgxDoctor.Core.Diagnosis;
 using NgxDoctor.Core.Logs;
 
 namespace NgxDoctor.Core.Tests;
 
-/// <summary>Lines observed from nginx 1.22 (../shared/reference/nginx-upstream-errors.md); ErrorCatalogScenarios checks the lines a real nginx writes in the test run.</summary>
+/// <summary>Lines observed from nginx 1.22; ErrorCatalogScenarios checks the lines a real nginx writes in the test run.</summary>
 public class ErrorLogParserTests
 {
     private const string Tail = ", client: 127.0.0.1, server: lab.test, request: \"GET /x HTTP/1.1\"";
@@ -26,7 +27,7 @@ public class ErrorLogParserTests
         Assert.Equal("127.0.0.1:8080", e.Host);
         Assert.False(e.Truncated);
         var c = ErrorClassifier.Classify(e)!;
-        Assert.Equal(("connect-refused", Cause.UpstreamDown, "connect", 502), (c.Kind, c.Cause, c.Phase, c.Status));
+        Assert.Equal((FailureKind.ConnectRefused, (Cause?)Cause.UpstreamDown, "connect", (int?)502), (c.Kind, c.Cause, c.Phase, c.Status));
         Assert.Equal("127.0.0.1:9", ErrorClassifier.Peer(e));
     }
 
@@ -59,7 +60,7 @@ public class ErrorLogParserTests
         var e = ErrorLogParser.Parse("2026/11/27 23:54:00 " + rest)!;
         Assert.NotNull(e);
         var c = ErrorClassifier.Classify(e);
-        Assert.Equal(kind, c?.Kind);
+        Assert.Equal(kind, c?.Kind.Code());
         Assert.Equal(peer, ErrorClassifier.Peer(e));
     }
 
@@ -78,7 +79,7 @@ public class ErrorLogParserTests
         line = line[..2047];
         var e = ErrorLogParser.Parse(line)!;
         Assert.True(e.Truncated);
-        Assert.Equal("read-timeout", ErrorClassifier.Classify(e)!.Kind);
+        Assert.Equal(FailureKind.ReadTimeout, ErrorClassifier.Classify(e)!.Kind);
     }
 
     [Fact]

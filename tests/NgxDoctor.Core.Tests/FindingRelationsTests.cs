@@ -1,3 +1,5 @@
+using NgxDoctor.Core.Logs;
+using NgxDoctor.Core.Vocabulary;
 using NgxDoctor.Core.Diagnosis;
 using NgxDoctor.Core.Facts;
 using NgxDoctor.Core.Tests.Checks;
@@ -13,13 +15,13 @@ public class FindingRelationsTests
     {
         var facts = FactsBuilder.FromConfig(Group)
             .Probe("127.0.0.1:3001", ProbeOutcome.Refused, "connection refused").Probe("127.0.0.1:3002", ProbeOutcome.Refused, "connection refused")
-            .Log("no-live-upstreams", Cause.NoLiveUpstreams, "app");
+            .Log(NgxDoctor.Core.Logs.FailureKind.NoLiveUpstreams, Cause.NoLiveUpstreams, "app");
         var report = DiagnosisEngine.Diagnose(facts);
-        Assert.Equal(["upstream-down", "upstream-down", "no-live-upstreams"], report.Findings.Select(f => f.Cause));
+        Assert.Equal(["upstream-down", "upstream-down", "no-live-upstreams"], report.Findings.Select(f => f.Cause.Code()));
         var last = report.Findings[^1];
         Assert.Equal(["upstream-down 127.0.0.1:3001", "upstream-down 127.0.0.1:3002"], last.ExplainedBy);
         Assert.Equal(["no-live-upstreams app"], report.Findings[0].Explains);
-        Assert.Equal("high", report.Findings[0].Confidence);
+        Assert.Equal(Confidence.High, report.Findings[0].Confidence);
     }
 
     [Fact]
@@ -27,13 +29,13 @@ public class FindingRelationsTests
     {
         var facts = FactsBuilder.FromConfig(UpstreamDownFixtures.NodeSite)
             .Probe("127.0.0.1:3000", ProbeOutcome.Connected)
-            .Log("read-timeout", Cause.UpstreamTimeout, "127.0.0.1:3000", status: 504)
-            .Log("backlog-full", Cause.PoolExhausted, "127.0.0.1:3000", minutesAgo: 10);
+            .Log(NgxDoctor.Core.Logs.FailureKind.ReadTimeout, Cause.UpstreamTimeout, "127.0.0.1:3000", status: 504)
+            .Log(NgxDoctor.Core.Logs.FailureKind.BacklogFull, Cause.PoolExhausted, "127.0.0.1:3000", minutesAgo: 10);
         var report = DiagnosisEngine.Diagnose(facts);
         var causes = report.Findings.Select(f => f.Cause).ToList();
-        Assert.True(causes.IndexOf("pool-exhausted") < causes.IndexOf("upstream-timeout"), string.Join(",", causes));
-        var pool = report.Findings.Single(f => f.Cause == "pool-exhausted");
-        Assert.Equal("medium", pool.Confidence);
+        Assert.True(causes.IndexOf(Cause.PoolExhausted) < causes.IndexOf(Cause.UpstreamTimeout), string.Join(",", causes));
+        var pool = report.Findings.Single(f => f.Cause == Cause.PoolExhausted);
+        Assert.Equal(Confidence.Medium, pool.Confidence);
         Assert.Equal(["upstream-timeout 127.0.0.1:3000"], pool.Explains);
     }
 
@@ -41,7 +43,7 @@ public class FindingRelationsTests
     public void Unrelated_findings_explain_nothing()
     {
         var facts = FactsBuilder.FromConfig(UpstreamDownFixtures.NodeSite).Probe("127.0.0.1:3000", ProbeOutcome.Refused, "connection refused")
-            .Log("read-timeout", Cause.UpstreamTimeout, "10.0.0.1:80", status: 504);
+            .Log(NgxDoctor.Core.Logs.FailureKind.ReadTimeout, Cause.UpstreamTimeout, "10.0.0.1:80", status: 504);
         var report = DiagnosisEngine.Diagnose(facts);
         Assert.All(report.Findings, f => Assert.Empty(f.Explains));
     }

@@ -1,3 +1,5 @@
+using NgxDoctor.Core.Logs;
+using NgxDoctor.Core.Vocabulary;
 using NgxDoctor.Core.Diagnosis;
 using NgxDoctor.Core.Facts;
 using NgxDoctor.Core.Fixes;
@@ -10,7 +12,7 @@ public class FixPlannerTests
 {
     private const string Slow = "server { listen 80; server_name a.test; location /api/ { proxy_pass http://127.0.0.1:3000; proxy_read_timeout 1s; } }";
 
-    private static FixAction Only(DiagnosisFacts facts, string body, string cause)
+    private static FixAction Only(DiagnosisFacts facts, string body, Cause cause)
     {
         var plan = FixPlanner.Plan(DiagnosisEngine.Diagnose(facts), facts, FactsBuilder.Config(body), cause);
         return Assert.Single(plan.Actions);
@@ -22,7 +24,7 @@ public class FixPlannerTests
     [Fact]
     public void A_timeout_is_raised_to_the_probed_latency_with_a_margin_where_the_location_sets_it()
     {
-        var facts = FactsBuilder.FromConfig(Slow).Probe("127.0.0.1:3000", ProbeOutcome.Connected).Log("read-timeout", Cause.UpstreamTimeout, "127.0.0.1:3000", status: 504) with
+        var facts = FactsBuilder.FromConfig(Slow).Probe("127.0.0.1:3000", ProbeOutcome.Connected).Log(NgxDoctor.Core.Logs.FailureKind.ReadTimeout, Cause.UpstreamTimeout, "127.0.0.1:3000", status: 504) with
         {
             HttpProbes = [Http(200, 3000)],
         };
@@ -36,7 +38,7 @@ public class FixPlannerTests
     public void A_resolver_cache_holding_an_old_address_is_reloaded_only_when_the_new_address_accepts()
     {
         var stale = FactsBuilder.FromConfig(ResolverFixtures.PerRequest).Resolve("api.test", DnsLookup.Ok, ["10.0.0.6"], "127.0.0.1:5353")
-            .Log("connect-refused", Cause.UpstreamDown, "10.0.0.5:8080");
+            .Log(NgxDoctor.Core.Logs.FailureKind.ConnectRefused, Cause.UpstreamDown, "10.0.0.5:8080");
         var reload = Only(stale.Probe("10.0.0.6:8080", ProbeOutcome.Connected), ResolverFixtures.PerRequest, Cause.DnsStale);
         Assert.True(reload.Safe && reload.ReloadNginx, reload.Summary);
 
@@ -48,7 +50,7 @@ public class FixPlannerTests
     [Fact]
     public void Without_an_observed_latency_there_is_no_timeout_fix()
     {
-        var facts = FactsBuilder.FromConfig(Slow).Probe("127.0.0.1:3000", ProbeOutcome.Connected).Log("read-timeout", Cause.UpstreamTimeout, "127.0.0.1:3000", status: 504);
+        var facts = FactsBuilder.FromConfig(Slow).Probe("127.0.0.1:3000", ProbeOutcome.Connected).Log(NgxDoctor.Core.Logs.FailureKind.ReadTimeout, Cause.UpstreamTimeout, "127.0.0.1:3000", status: 504);
         var a = Only(facts, Slow, Cause.UpstreamTimeout);
         Assert.False(a.Safe);
         Assert.Contains("no latency was observed", a.Summary, StringComparison.Ordinal);
@@ -91,8 +93,8 @@ public class FixPlannerTests
     {
         Assert.Equal(
             [Cause.DnsStale, Cause.HeaderTooBig, Cause.NoLiveUpstreams, Cause.PoolExhausted, Cause.SocketPermission, Cause.UpstreamDown, Cause.UpstreamTimeout, Cause.WrongAddress],
-            FixPlanner.All.Select(f => f.Cause).Order(StringComparer.Ordinal));
-        var facts = FactsBuilder.FromConfig(UpstreamDownFixtures.NodeSite).Log("premature-close", Cause.UpstreamCrash, "127.0.0.1:3000");
+            FixPlanner.All.Select(f => f.Cause).OrderBy(c => c.Code(), StringComparer.Ordinal));
+        var facts = FactsBuilder.FromConfig(UpstreamDownFixtures.NodeSite).Log(NgxDoctor.Core.Logs.FailureKind.PrematureClose, Cause.UpstreamCrash, "127.0.0.1:3000");
         Assert.Contains("no safe automatic fix for upstream-crash", Only(facts, UpstreamDownFixtures.NodeSite, Cause.UpstreamCrash).Summary, StringComparison.Ordinal);
     }
 }

@@ -1,8 +1,10 @@
+using NgxDoctor.Core.Diagnosis;
+using NgxDoctor.Core.Vocabulary;
 using NgxDoctor.Core.Logs;
 
 namespace NgxDoctor.Core.Tests;
 
-/// <summary>PHP-FPM 8.2 lines as observed (../shared/reference/nginx-upstream-errors.md §3); FpmCatalogScenarios checks the lines a real php-fpm writes in the test run.</summary>
+/// <summary>PHP-FPM 8.2 lines as observed; FpmCatalogScenarios checks the lines a real php-fpm writes in the test run.</summary>
 public class FpmLogTests
 {
     [Theory]
@@ -19,7 +21,7 @@ public class FpmLogTests
         var e = FpmLogParser.Parse(line)!;
         Assert.Equal(new DateTime(2026, 11, 27, 23, 54, 0), e.Time);
         Assert.Equal(pool, e.Pool);
-        Assert.Equal(kind, FpmLogParser.Classify(e)?.Kind);
+        Assert.Equal(kind, FpmLogParser.Classify(e)?.Kind.Code());
     }
 
     [Theory]

@@ -1,3 +1,5 @@
+using NgxDoctor.Core.Logs;
+using NgxDoctor.Core.Vocabulary;
 using NgxDoctor.Core.Checks;
 using NgxDoctor.Core.Diagnosis;
 using NgxDoctor.Core.Facts;
@@ -12,9 +14,9 @@ public class LogCheckTests
     [Fact]
     public void Errors_that_go_on_are_critical_and_errors_that_stopped_are_a_warning_about_the_past()
     {
-        var now = new UpstreamTimeoutCheck().Run(Node().Log("read-timeout", Cause.UpstreamTimeout, "127.0.0.1:3000", minutesAgo: 0.5));
+        var now = new UpstreamTimeoutCheck().Run(Node().Log(NgxDoctor.Core.Logs.FailureKind.ReadTimeout, Cause.UpstreamTimeout, "127.0.0.1:3000", minutesAgo: 0.5));
         Assert.Equal(Severity.Critical, Assert.Single(now.Findings).Severity);
-        var past = new UpstreamTimeoutCheck().Run(Node().Log("read-timeout", Cause.UpstreamTimeout, "127.0.0.1:3000", minutesAgo: 10));
+        var past = new UpstreamTimeoutCheck().Run(Node().Log(NgxDoctor.Core.Logs.FailureKind.ReadTimeout, Cause.UpstreamTimeout, "127.0.0.1:3000", minutesAgo: 10));
         var f = Assert.Single(past.Findings);
         Assert.Equal(Severity.Warning, f.Severity);
         Assert.Contains("none since 2026-11-28 02:50:00", f.Title, StringComparison.Ordinal);
@@ -23,16 +25,16 @@ public class LogCheckTests
     [Fact]
     public void A_timeout_finding_quotes_the_timeout_in_force_and_the_log_lines()
     {
-        var f = Assert.Single(new UpstreamTimeoutCheck().Run(Node().Log("read-timeout", Cause.UpstreamTimeout, "127.0.0.1:3000", count: 7)).Findings);
-        Assert.Contains(f.Evidence, e => e.Kind == "config" && e.Text == "proxy_read_timeout 60s (nginx's default)");
-        Assert.Contains(f.Evidence, e => e.Kind == "log" && e.Text.StartsWith("7 \"read-timeout\" entries (502) from", StringComparison.Ordinal));
-        Assert.Contains(f.Evidence, e => e.Kind == "log" && e.Source == "/var/log/nginx/error.log:42");
+        var f = Assert.Single(new UpstreamTimeoutCheck().Run(Node().Log(NgxDoctor.Core.Logs.FailureKind.ReadTimeout, Cause.UpstreamTimeout, "127.0.0.1:3000", count: 7)).Findings);
+        Assert.Contains(f.Evidence, e => e.Kind == EvidenceKind.Config && e.Text == "proxy_read_timeout 60s (nginx's default)");
+        Assert.Contains(f.Evidence, e => e.Kind == EvidenceKind.Log && e.Text.StartsWith("7 \"read-timeout\" entries (502) from", StringComparison.Ordinal));
+        Assert.Contains(f.Evidence, e => e.Kind == EvidenceKind.Log && e.Source == "/var/log/nginx/error.log:42");
     }
 
     [Fact]
     public void Without_log_facts_log_checks_say_skipped()
     {
-        var outcome = new UpstreamCrashCheck().Run(Node() with { Logs = null, NotCollected = [new NotCollected("error-log", "permission denied")] });
+        var outcome = new UpstreamCrashCheck().Run(Node() with { Logs = null, NotCollected = [new NotCollected(Fact.ErrorLog, "permission denied")] });
         Assert.Equal(CheckStatus.Skipped, outcome.Status);
         Assert.Equal("permission denied", outcome.Reason);
     }
@@ -41,9 +43,9 @@ public class LogCheckTests
     public void Refusals_in_the_log_for_a_backend_that_accepts_now_are_an_ended_outage()
     {
         var facts = Node().Probe("127.0.0.1:3000", ProbeOutcome.Connected).Listen("127.0.0.1:3000", "node")
-            .Log("connect-refused", Cause.UpstreamDown, "127.0.0.1:3000", count: 12, minutesAgo: 6);
+            .Log(NgxDoctor.Core.Logs.FailureKind.ConnectRefused, Cause.UpstreamDown, "127.0.0.1:3000", count: 12, minutesAgo: 6);
         var report = DiagnosisEngine.Diagnose(facts);
-        Assert.Equal("warning", report.Status);
+        Assert.Equal(Status.Warning, report.Status);
         var f = Assert.Single(report.Findings);
         Assert.Equal(Cause.UpstreamDown, f.Cause);
         Assert.Contains("refused 12 connection(s)", f.Title, StringComparison.Ordinal);
@@ -53,10 +55,10 @@ public class LogCheckTests
     [Fact]
     public void A_dead_upstream_quotes_its_refusals_from_the_log()
     {
-        var facts = Node().Probe("127.0.0.1:3000", ProbeOutcome.Refused).Log("connect-refused", Cause.UpstreamDown, "127.0.0.1:3000", count: 4);
+        var facts = Node().Probe("127.0.0.1:3000", ProbeOutcome.Refused).Log(NgxDoctor.Core.Logs.FailureKind.ConnectRefused, Cause.UpstreamDown, "127.0.0.1:3000", count: 4);
         var f = Assert.Single(DiagnosisEngine.Diagnose(facts).Findings);
         Assert.Equal(Severity.Critical, f.Severity);
-        Assert.Contains(f.Evidence, e => e.Kind == "log" && e.Text.StartsWith("4 \"connect-refused\" entries", StringComparison.Ordinal));
+        Assert.Contains(f.Evidence, e => e.Kind == EvidenceKind.Log && e.Text.StartsWith("4 \"connect-refused\" entries", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -64,8 +66,8 @@ public class LogCheckTests
     {
         var facts = FactsBuilder.FromConfig("upstream grp { server 127.0.0.1:3000; server 127.0.0.1:3001; } server { location / { proxy_pass http://grp; } }")
             .Probe("127.0.0.1:3000", ProbeOutcome.Refused).Probe("127.0.0.1:3001", ProbeOutcome.Refused)
-            .Log("no-live-upstreams", Cause.NoLiveUpstreams, "grp", count: 40)
-            .Log("connect-refused", Cause.UpstreamDown, "127.0.0.1:3000");
+            .Log(NgxDoctor.Core.Logs.FailureKind.NoLiveUpstreams, Cause.NoLiveUpstreams, "grp", count: 40)
+            .Log(NgxDoctor.Core.Logs.FailureKind.ConnectRefused, Cause.UpstreamDown, "127.0.0.1:3000");
         var report = DiagnosisEngine.Diagnose(facts);
         Assert.Equal([Cause.UpstreamDown, Cause.UpstreamDown, Cause.NoLiveUpstreams], report.Findings.Select(f => f.Cause));
     }

@@ -27,7 +27,7 @@ public sealed class ConfigTestIsolationTests : IDisposable
 
         for (var i = 0; i < 10; i++)
         {
-            var (facts, _) = await FactsCollector.CollectAsync(new CollectOptions { ConfigFile = conf });
+            var facts = (await FactsCollector.CollectAsync(await NgxDoctor.Host.Diagnosis.DiagnosisService.LocateAsync(conf, default), new CollectOptions())).Facts;
             Assert.NotNull(facts.ConfigTest);
             Assert.Equal(0, facts.ConfigTest.ExitCode);
             Assert.DoesNotContain(facts.Listeners!, l => l.Port == port || l.Port == port + 1);

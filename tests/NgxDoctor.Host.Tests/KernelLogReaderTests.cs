@@ -47,7 +47,7 @@ public sealed class KernelLogReaderTests : IDisposable
         var kills = await KernelLogReader.OomKillsAsync(_now.AddHours(-1), _now, notes, CancellationToken.None, Sources([Path.Combine(_dir, "absent.log")]));
         Assert.Null(kills);
         var note = Assert.Single(notes);
-        Assert.Equal("kernel-log", note.What);
+        Assert.Equal(Fact.KernelLog, note.What);
         Assert.Contains("absent.log", note.Reason, StringComparison.Ordinal);
     }
 

@@ -240,7 +240,7 @@ public sealed class LogReaderTests : IDisposable
         var scan = ErrorLogScanner.Scan(current, t0.AddSeconds(5), t0.AddHours(1), incidents);
         Assert.Equal(0, scan.Unrecognized);
         Assert.Equal(3, scan.Entries);
-        var close = incidents.Incidents().Single(i => i.Kind == "premature-close");
+        var close = incidents.Incidents().Single(i => i.Kind == NgxDoctor.Core.Logs.FailureKind.PrematureClose);
         Assert.Equal(2, close.Count);
         Assert.EndsWith("site.log.1:1", close.Samples[0].Source, StringComparison.Ordinal);
         Assert.Equal(["site.log.1", "site.log"], RotatedLogs.Window(current, t0.AddSeconds(50)).Select(Path.GetFileName));

@@ -1,3 +1,4 @@
+using NgxDoctor.Core.Vocabulary;
 using System.Net.Sockets;
 using System.Text;
 using NgxDoctor.Core.Logs;
@@ -5,7 +6,7 @@ using NgxDoctor.Core.Logs;
 namespace NgxDoctor.Scenarios;
 
 /// <summary>
-/// The error-log catalog (../shared/reference/nginx-upstream-errors.md) on lines real nginx writes: one nginx, one
+/// The error-log catalog on lines real nginx writes: one nginx, one
 /// location per failure, each request made for real; then every line of its error log is parsed and classified.
 /// </summary>
 public sealed class ErrorCatalogScenarios
@@ -137,7 +138,7 @@ public sealed class ErrorCatalogScenarios
     {
         var lines = File.ReadAllLines(lab.Nginx.PathOf("logs/error.log"));
         var parsed = lines.Select(l => (Line: l, Entry: ErrorLogParser.Parse(l))).Where(x => x.Entry is not null)
-            .Select(x => (x.Line, Entry: x.Entry!, Kind: ErrorClassifier.Classify(x.Entry!)?.Kind)).ToList();
+            .Select(x => (x.Line, Entry: x.Entry!, Kind: ErrorClassifier.Classify(x.Entry!)?.Kind.Code())).ToList();
         var report = string.Join("\n", parsed.Select(p => $"{p.Kind ?? "-"}  {p.Line}"));
         foreach (var (path, kind) in expected)
         {

@@ -1,3 +1,7 @@
+using NgxDoctor.Core.Fixes;
+using NgxDoctor.Host;
+using NgxDoctor.Host.Diagnosis;
+using NgxDoctor.Host.Fixes;
 using NgxDoctor.TestSupport;
 
 namespace NgxDoctor.Scenarios;
@@ -9,10 +13,8 @@ public sealed class FixScenarios : IDisposable
 
     public void Dispose() => Directory.Delete(_state, true);
 
-    private CliRun Fix(ScenarioLab lab, params string[] args) => FixWithHook(lab, "", args);
-
-    private CliRun FixWithHook(ScenarioLab lab, string hook, params string[] args) =>
-        NgxDoctorCli.RunUnder(lab.Nginx.Wrapper, TimeSpan.FromSeconds(120), new Dictionary<string, string> { ["NGXDOCTOR_STATE_DIR"] = _state, ["NGXDOCTOR_FIX_TEST_HOOK"] = hook },
+    private CliRun Fix(ScenarioLab lab, params string[] args) =>
+        NgxDoctorCli.RunUnder(lab.Nginx.Wrapper, TimeSpan.FromSeconds(120), new Dictionary<string, string> { ["NGXDOCTOR_STATE_DIR"] = _state },
             ["fix", "--config", lab.Nginx.ConfigFile, .. args]);
 
     /// <summary>Every file under a directory with the hash of its bytes (restoring a file gives it a new mtime, never new bytes).</summary>
@@ -107,20 +109,30 @@ public sealed class FixScenarios : IDisposable
         }
     }
 
+    /// <summary>
+    /// The transaction as `fix --apply` runs it (located, diagnosed, planned, applied), with one step made to fail for
+    /// real through its seam: a write nginx -t rejects, or a verification that fails.
+    /// </summary>
     [Theory]
-    [InlineData("break-config", "nginx -t failed")]
-    [InlineData("fail-verify", "the fix did not help")]
-    public async Task A_fix_that_fails_its_test_or_its_verification_leaves_every_file_byte_identical_and_nginx_serving(string hook, string message)
+    [InlineData(true, "nginx -t failed")]
+    [InlineData(false, "the fix did not help")]
+    public async Task A_fix_that_fails_its_test_or_its_verification_leaves_every_file_byte_identical_and_nginx_serving(bool breakTheWrite, string message)
     {
         var (lab, _) = await SlowAsync();
         using var __ = lab;
         var before = Contents(lab.Nginx.PathOf("conf"));
         var master = lab.Nginx.Nginx!.Pid;
+        var located = await DiagnosisService.LocateAsync(lab.Nginx.ConfigFile, default);
+        var diagnosed = await DiagnosisService.DiagnoseAsync(located, new CollectOptions { ProbeTimeout = TimeSpan.FromSeconds(10), Deadline = TimeSpan.FromSeconds(30) }, default);
+        var safe = FixPlanner.Plan(diagnosed.Report, diagnosed.Facts, diagnosed.Config).Safe.ToList();
+        Assert.NotEmpty(safe);
+        var steps = breakTheWrite ? new FixSteps { Write = (path, bytes) => SafeFileWriter.Write(path, [.. bytes, .. "\nngxdoctor_invalid_directive;\n"u8]) } : new FixSteps();
+        var transaction = new FixTransaction(new FixState(_state), located, diagnosed.Config, steps);
 
-        var run = FixWithHook(lab, hook, "--apply", "--yes");
-        Assert.True(run.ExitCode == 2, run.ToString());
-        Assert.Contains(message, run.Stdout, StringComparison.Ordinal);
-        Assert.Contains("every file is restored", run.Stdout, StringComparison.Ordinal);
+        var result = await transaction.ApplyAsync(FixRequest.Of(safe), _ => Task.FromResult((false, "verification failed")), default);
+        Assert.False(result.Applied, string.Join("\n", result.Steps));
+        Assert.Contains(message, result.Message, StringComparison.Ordinal);
+        Assert.Contains("every file is restored", result.Message, StringComparison.Ordinal);
         Assert.Equal(before, Contents(lab.Nginx.PathOf("conf")));
         Assert.False(lab.Nginx.Nginx.HasExited);
         Assert.Equal(504, (await lab.GetAsync("/"))[0]);
@@ -128,6 +140,10 @@ public sealed class FixScenarios : IDisposable
         Assert.Equal(master, lab.Nginx.Nginx.Pid);
     }
 
+    /// <summary>
+    /// A real `fix --apply` stopped (SIGSTOP) the moment its write lands and then killed: the journal of a dead run is
+    /// finished by the next transaction. The watcher sees the rename within milliseconds; nginx -t alone takes longer.
+    /// </summary>
     [Fact]
     public async Task An_apply_killed_after_writing_is_undone_by_the_next_run()
     {
@@ -135,25 +151,26 @@ public sealed class FixScenarios : IDisposable
         using var __ = lab;
         var before = Contents(lab.Nginx.PathOf("conf"));
         var psi = NgxDoctorCli.StartInfo(["fix", "--config", lab.Nginx.ConfigFile, "--apply", "--yes"]);
-
         psi.Environment["NGXDOCTOR_STATE_DIR"] = _state;
-        psi.Environment["NGXDOCTOR_FIX_TEST_HOOK"] = "pause-after-write";
+        using var watcher = new FileSystemWatcher(Path.GetDirectoryName(lab.Nginx.ConfigFile)!) { IncludeSubdirectories = true };
         using var fix = System.Diagnostics.Process.Start(psi)!;
+        var written = new TaskCompletionSource();
+        watcher.Renamed += (_, _) =>
+        {
+            Stop(fix.Id);
+            written.TrySetResult();
+        };
+        watcher.EnableRaisingEvents = true;
         try
         {
-            var deadline = DateTime.UtcNow.AddSeconds(60);
-            while (Contents(lab.Nginx.PathOf("conf")) == before && DateTime.UtcNow < deadline)
-            {
-                await Task.Delay(100);
-            }
-
+            Assert.True(await Task.WhenAny(written.Task, Task.Delay(TimeSpan.FromSeconds(90))) == written.Task, "the apply never wrote");
             Assert.NotEqual(before, Contents(lab.Nginx.PathOf("conf")));
-            var written = Contents(lab.Nginx.PathOf("conf"));
-            // A second transaction on the host while the first runs is refused, and touches nothing of the first's.
+            var changed = Contents(lab.Nginx.PathOf("conf"));
+            // A second transaction on the host while the first holds the lock is refused, and touches nothing of the first's.
             var second = Fix(lab, "--apply", "--yes");
             Assert.True(second.ExitCode == 3, second.ToString());
             Assert.Contains($"another fix transaction runs on this host (pid {fix.Id}", second.Stderr, StringComparison.Ordinal);
-            Assert.Equal(written, Contents(lab.Nginx.PathOf("conf")));
+            Assert.Equal(changed, Contents(lab.Nginx.PathOf("conf")));
         }
         finally
         {
@@ -166,14 +183,18 @@ public sealed class FixScenarios : IDisposable
         File.WriteAllText(orphan, "{");
 
         Assert.Empty(Directory.GetFiles(lab.Nginx.PathOf("conf"), ".*.tmp"));
-        var next = Fix(lab, "--history");
-        Assert.Contains("written", next.Stdout, StringComparison.Ordinal);
-        var recovered = Fix(lab, "--apply", "--yes", "--only", "no-such-cause");
+        Assert.Matches("written|tested|reloaded", Fix(lab, "--history").Stdout);
+        var recovered = Fix(lab, "--apply", "--yes", "--only", "backend-error");
         Assert.True(recovered.ExitCode == 0, recovered.ToString());
         Assert.Contains("recovered", recovered.Stdout, StringComparison.Ordinal);
         Assert.Equal(before, Contents(lab.Nginx.PathOf("conf")));
         Assert.False(File.Exists(orphan), recovered.ToString());
     }
+
+    [System.Runtime.InteropServices.DllImport("libc", SetLastError = true)]
+    private static extern int kill(int pid, int signal);
+
+    private static void Stop(int pid) => Assert.Equal(0, kill(pid, 19));
 
     [Theory]
     [InlineData("n", 504)]

@@ -1,3 +1,4 @@
+using NgxDoctor.Core.Vocabulary;
 using NgxDoctor.Core.Logs;
 using NgxDoctor.Host.Lab;
 using NgxDoctor.Host.Proc;
@@ -44,7 +45,7 @@ public sealed class FpmCatalogScenarios
 
         var entries = File.ReadLines(log).Concat(File.ReadLines(lab.Nginx.PathOf("logs/second-fpm.log")))
             .Select(l => (Line: l, Entry: FpmLogParser.Parse(l))).Where(x => x.Entry is not null)
-            .Select(x => (x.Line, Kind: FpmLogParser.Classify(x.Entry!)?.Kind)).ToList();
+            .Select(x => (x.Line, Kind: FpmLogParser.Classify(x.Entry!)?.Kind.Code())).ToList();
         var report = string.Join("\n", entries.Select(e => $"{e.Kind ?? "-"}  {e.Line}"));
         foreach (var kind in new[] { "fpm-slow", "fpm-terminated", "fpm-signal", "fpm-max-children", "fpm-killed", "fpm-bind-failed" })
         {

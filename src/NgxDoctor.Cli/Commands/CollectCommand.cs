@@ -1,5 +1,6 @@
 using System.CommandLine;
 using NgxDoctor.Host;
+using NgxDoctor.Host.Diagnosis;
 using NgxDoctor.Host.Bundles;
 
 namespace NgxDoctor.Cli.Commands;
@@ -10,9 +11,9 @@ public static class CollectCommand
     public static Command Create()
     {
         var output = new Option<string>("--output", "-o") { Description = "the bundle to write (tar.gz)", Required = true };
-        var config = new Option<string?>("--config") { Description = "main nginx.conf of the instance (default: the running nginx master's)" };
-        var since = new Option<string>("--since") { Description = "how far back logs are read (e.g. 30m, 2h)", DefaultValueFactory = _ => "15m" };
-        var timeout = new Option<double>("--timeout") { Description = "seconds the collection may take", DefaultValueFactory = _ => 15 };
+        var config = SharedOptions.Config();
+        var since = SharedOptions.Since();
+        var timeout = SharedOptions.Timeout("the collection");
         var keepQuery = new Option<bool>("--keep-query") { Description = "keep query strings in log lines (values of secret-looking parameters are still removed)" };
         var cmd = new Command("collect", """
             Write an offline bundle for diagnosis on another machine: the facts snapshot (probes included), the
@@ -37,9 +38,9 @@ public static class CollectCommand
                 throw new UsageException($"--output: {target}: the bundle is a gzip-compressed tar; name it *.tar.gz");
             }
 
-            var (facts, nginx) = await DiagnoseCommand.CollectAllWithinBudgetAsync(new CollectOptions
+            var located = await DiagnosisService.LocateAsync(r.GetValue(config), ct);
+            var (facts, nginx) = await DiagnosisService.GatherAsync(located, new CollectOptions
             {
-                ConfigFile = r.GetValue(config),
                 Deadline = TimeSpan.FromSeconds(seconds),
                 Since = UsageException.Duration("--since", r.GetValue(since)),
             }, ct);

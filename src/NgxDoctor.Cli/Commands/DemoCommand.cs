@@ -24,8 +24,8 @@ public static class DemoCommand
             using var demo = await DemoScenario.StartAsync(line => console.MarkupLine($"[grey]demo:[/] {Terminal.Safe(line)}"));
             console.MarkupLine($"[grey]demo:[/] running: ngxdoctor diagnose --config {Terminal.Safe(demo.ConfigFile)}");
             console.WriteLine();
-            var facts = await DiagnoseCommand.CollectWithinBudgetAsync(new Host.CollectOptions { ConfigFile = demo.ConfigFile }, ct);
-            var report = DiagnosisEngine.Diagnose(facts);
+            var located = await Host.Diagnosis.DiagnosisService.LocateAsync(demo.ConfigFile, ct);
+            var report = (await Host.Diagnosis.DiagnosisService.DiagnoseAsync(located, new Host.CollectOptions(), ct)).Report;
             ReportRenderer.Render(console, report, verbose: false);
             console.WriteLine();
             console.MarkupLine("[grey]demo:[/] stopped nginx and removed the temporary directory");

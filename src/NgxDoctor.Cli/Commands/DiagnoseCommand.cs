@@ -5,6 +5,7 @@ using NgxDoctor.Core;
 using NgxDoctor.Core.Diagnosis;
 using NgxDoctor.Core.Facts;
 using NgxDoctor.Host;
+using NgxDoctor.Host.Diagnosis;
 using NgxDoctor.Host.Security;
 
 namespace NgxDoctor.Cli.Commands;
@@ -12,15 +13,17 @@ namespace NgxDoctor.Cli.Commands;
 /// <summary>`diagnose`: gather facts once, run every check, print the verdict; exit 0/1/2/3 per the contract.</summary>
 public static class DiagnoseCommand
 {
+    private static readonly OutputFormat[] Formats = [OutputFormat.Text, OutputFormat.Json, OutputFormat.Markdown];
+
     public static Command Create()
     {
-        var config = new Option<string?>("--config") { Description = "main nginx.conf of the instance (default: the running nginx master's)" };
+        var config = SharedOptions.Config();
         var url = new Option<string?>("--url") { Description = "diagnose the request path of this URL: problems of upstreams it does not reach are never critical" };
-        var since = new Option<string>("--since") { Description = "how far back error-log evidence counts as current (e.g. 30s, 2h, 1d)", DefaultValueFactory = _ => "15m" };
-        var json = new Option<bool>("--json") { Description = "print exactly one JSON document (the diagnose contract); same as --format json" };
-        var format = new Option<string>("--format") { Description = "text (default), json, or markdown (to paste into a ticket)", DefaultValueFactory = _ => "text" };
-        var timeout = new Option<double>("--timeout") { Description = "seconds the whole diagnosis may take", DefaultValueFactory = _ => 15 };
-        var probeTimeout = new Option<double>("--probe-timeout") { Description = "seconds each connection probe may take", DefaultValueFactory = _ => 2 };
+        var since = SharedOptions.Since();
+        var json = SharedOptions.Json();
+        var format = SharedOptions.Format(Formats);
+        var timeout = SharedOptions.Timeout("the whole diagnosis");
+        var probeTimeout = SharedOptions.ProbeTimeout();
         var verbose = new Option<bool>("--verbose", "-v") { Description = "also list every check with its outcome and time" };
         var saveFacts = new Option<string?>("--save-facts") { Description = "also write the gathered facts (JSON) to this file, to diagnose elsewhere" };
         var facts = new Option<string?>("--facts") { Description = "diagnose a facts file written by --save-facts instead of this host" };
@@ -45,12 +48,7 @@ public static class DiagnoseCommand
         cmd.SetAction((r, ct) => CliErrors.GuardAsync(async () =>
         {
             var window = UsageException.Duration("--since", r.GetValue(since));
-            var output = r.GetValue(json) ? "json" : r.GetValue(format);
-            if (output is not ("text" or "json" or "markdown"))
-            {
-                throw new UsageException($"--format: \"{output}\" is not one of text, json, markdown");
-            }
-
+            var output = SharedOptions.Output(r, json, format, Formats);
             if (r.GetValue(url) is { } given && !RouteCommand.IsHttpUrl(given))
             {
                 throw new UsageException($"--url: not an http(s) URL: {given}");
@@ -62,22 +60,20 @@ public static class DiagnoseCommand
             var bundle = r.GetValue(from) is { } bundleFile ? LoadBundle(bundleFile) : null;
             var diagnosisFacts = bundle is not null ? bundle.Facts
                 : r.GetValue(facts) is { } factsFile ? LoadFacts(factsFile)
-                : await CollectWithinBudgetAsync(new CollectOptions
+                : (await DiagnosisService.GatherAsync(await DiagnosisService.LocateAsync(r.GetValue(config), ct), new CollectOptions
                 {
-                    ConfigFile = r.GetValue(config),
                     Deadline = TimeSpan.FromSeconds(seconds),
                     ProbeTimeout = TimeSpan.FromSeconds(probeSeconds),
                     Since = window,
                     HealthPath = r.GetValue(healthPath) is { } hp && hp.StartsWith('/') ? hp : r.GetValue(healthPath) is null ? null : throw new UsageException("--health-path must start with /"),
-                }, ct);
+                }, ct)).Facts;
             if (r.GetValue(saveFacts) is { } target)
             {
                 // Redacted as a bundle is, 0600, never written through a planted symlink.
                 PrivateFile.Write(target, NgxJson.Serialize(NgxDoctor.Core.Text.FactsRedaction.Apply(diagnosisFacts, keepQuery: false)));
             }
 
-            // Every report (text, JSON, Markdown) is made from redacted facts, as bundles are.
-            var report = DiagnosisEngine.Diagnose(NgxDoctor.Core.Text.FactsRedaction.Apply(diagnosisFacts, keepQuery: true));
+            var report = DiagnosisService.Decide(diagnosisFacts);
             if (r.GetValue(url) is { } urlValue)
             {
                 var routed = bundle is { ConfigDump: { } dump } ? ConfigLoader.LoadDump(dump, "the bundle's nginx-T.conf") : LoadConfig(diagnosisFacts.ConfigFile);
@@ -86,10 +82,10 @@ public static class DiagnoseCommand
 
             switch (output)
             {
-                case "json":
+                case OutputFormat.Json:
                     Console.Out.WriteLine(NgxJson.Serialize(report));
                     break;
-                case "markdown":
+                case OutputFormat.Markdown:
                     Console.Out.Write(MarkdownRenderer.Render(report));
                     break;
                 default:
@@ -100,22 +96,6 @@ public static class DiagnoseCommand
             return report.ExitCode;
         }));
         return cmd;
-    }
-
-    /// <summary>Collects within the budget; a probe or tool that hangs cannot hold the command past it.</summary>
-    public static async Task<DiagnosisFacts> CollectWithinBudgetAsync(CollectOptions options, CancellationToken ct) =>
-        (await CollectAllWithinBudgetAsync(options, ct)).Facts;
-
-    public static async Task<(DiagnosisFacts Facts, NginxConfig Config)> CollectAllWithinBudgetAsync(CollectOptions options, CancellationToken ct)
-    {
-        var work = Task.Run(() => FactsCollector.CollectAsync(options, ct), ct);
-        var done = await Task.WhenAny(work, Task.Delay(options.Deadline + TimeSpan.FromSeconds(1), ct));
-        if (done != work)
-        {
-            throw new OperationCanceledException();
-        }
-
-        return await work;
     }
 
     /// <summary>The configuration the facts were gathered from, for routing (with --facts it must still be readable here).</summary>

@@ -1,5 +1,7 @@
 using System.CommandLine;
+using NgxDoctor.Core;
 using NgxDoctor.Core.Diagnosis;
+using NgxDoctor.Core.Vocabulary;
 
 namespace NgxDoctor.Cli.Commands;
 
@@ -9,29 +11,28 @@ public static class ExplainCommand
     public static Command Create()
     {
         var cause = new Argument<string>("cause") { Description = "a cause code, e.g. upstream-down" };
+        var json = SharedOptions.Json();
         var cmd = new Command("explain", $"""
             Print what a cause code means, how ngxdoctor detects it, how to fix it and how to confirm the fix.
 
-            Cause codes: {string.Join(", ", Cause.All)}
+            Cause codes: {string.Join(", ", Codes<Cause>.AllCodes)}
 
-            Example:
+            Examples:
               ngxdoctor explain socket-permission
+              ngxdoctor explain upstream-down --json     # the cause and its Markdown page as JSON
             """)
         {
-            cause,
+            cause, json,
         };
         cmd.SetAction((r, _) => CliErrors.GuardAsync(() =>
         {
-            var code = r.GetValue(cause)!;
-            if (!Cause.All.Contains(code))
-            {
-                throw new UsageException($"unknown cause \"{code}\"; the causes are: {string.Join(", ", Cause.All)}");
-            }
+            var code = UsageException.Cause(r.GetValue(cause)).Code();
 
             using var page = typeof(ExplainCommand).Assembly.GetManifestResourceStream($"causes/{code}.md")
                 ?? throw new UsageException($"no page for {code} is built in");
             using var reader = new StreamReader(page);
-            Console.Out.Write(reader.ReadToEnd());
+            var text = reader.ReadToEnd();
+            Console.Out.Write(r.GetValue(json) ? NgxJson.Serialize(new CausePage(code, text)) + "\n" : text);
             return Task.FromResult(0);
         }));
         return cmd;

@@ -1,12 +1,10 @@
 using System.CommandLine;
 using NgxDoctor.Cli.Rendering;
-using NgxDoctor.Config;
 using NgxDoctor.Core.Diagnosis;
 using NgxDoctor.Core.Fixes;
 using NgxDoctor.Host;
+using NgxDoctor.Host.Diagnosis;
 using NgxDoctor.Host.Fixes;
-using NgxDoctor.Host.Nginx;
-using NgxDoctor.Host.Proc;
 using Spectre.Console;
 
 namespace NgxDoctor.Cli.Commands;
@@ -14,16 +12,22 @@ namespace NgxDoctor.Cli.Commands;
 /// <summary>`fix`: the plan for the current findings (a dry run by default); --apply carries it out as one transaction per run; --rollback and --history.</summary>
 public static class FixCommand
 {
+    private sealed record Options(
+        Option<string?> Config, Option<bool> Apply, Option<string?> Only, Option<bool> Yes, Option<string?> Rollback, Option<bool> History,
+        Option<bool> ReplayQuery, Option<double> ProbeTimeout, Option<bool> Json);
+
     public static Command Create()
     {
-        var config = new Option<string?>("--config") { Description = "main nginx.conf of the instance (default: the running nginx master's)" };
-        var apply = new Option<bool>("--apply") { Description = "carry the plan out: back up, edit, nginx -t, reload, verify; roll back when any step fails" };
-        var only = new Option<string?>("--only") { Description = "only fix findings of this cause code" };
-        var yes = new Option<bool>("--yes", "-y") { Description = "do not ask per change (needed when not on a terminal)" };
-        var rollback = new Option<string?>("--rollback") { Description = "restore the files of an earlier apply (its id from --history; the newest when no id is given)", Arity = ArgumentArity.ZeroOrOne };
-        var history = new Option<bool>("--history") { Description = "list earlier applies with their ids, files and outcome" };
-        var replayQuery = new Option<bool>("--replay-query") { Description = "replay the failing request with its query string (by default only its path is replayed, and only a GET or HEAD ever is)" };
-        var probeTimeout = new Option<double>("--probe-timeout") { Description = "seconds each probe may take (long enough to see a slow backend answer)", DefaultValueFactory = _ => 10 };
+        var o = new Options(
+            SharedOptions.Config(),
+            new Option<bool>("--apply") { Description = "carry the plan out: back up, edit, nginx -t, reload, verify; roll back when any step fails" },
+            new Option<string?>("--only") { Description = "only fix findings of this cause code (an unknown code is an error)" },
+            new Option<bool>("--yes", "-y") { Description = "do not ask per change (needed when not on a terminal)" },
+            new Option<string?>("--rollback") { Description = "restore the files of an earlier apply (its id from --history; the newest applied one when no id is given)", Arity = ArgumentArity.ZeroOrOne },
+            new Option<bool>("--history") { Description = "list earlier applies with their ids, files and outcome" },
+            new Option<bool>("--replay-query") { Description = "replay the failing request with its query string (by default only its path is replayed, and only a GET or HEAD ever is)" },
+            SharedOptions.ProbeTimeout(10, " (longer than diagnose's 2: the plan for a timeout needs the slow backend's answer)"),
+            SharedOptions.Json());
         var cmd = new Command("fix", """
             Repair what can be repaired safely. Without --apply, print the plan: each finding's edit as a unified diff
             (file:line) or the command it would run, and why; findings without a safe fixer keep their manual remedy.
@@ -36,85 +40,144 @@ public static class FixCommand
               sudo ngxdoctor fix --apply                 # asks per change on a terminal
               sudo ngxdoctor fix --apply --only upstream-timeout --yes
               sudo ngxdoctor fix --history
-              sudo ngxdoctor fix --rollback                # the newest apply
+              sudo ngxdoctor fix --rollback              # the newest applied fix
+
+            Exit codes: 0 planned or applied (or nothing to do), 2 an apply failed and was rolled back, 3 could not run.
             """)
         {
-            config, apply, only, yes, rollback, history, replayQuery, probeTimeout,
+            o.Config, o.Apply, o.Only, o.Yes, o.Rollback, o.History, o.ReplayQuery, o.ProbeTimeout, o.Json,
         };
-        cmd.SetAction((r, ct) => CliErrors.GuardAsync(async () =>
-        {
-            var state = FixState.Default();
-            if (r.GetValue(history))
-            {
-                FixRenderer.History(Terminal.Create(), state.History());
-                return 0;
-            }
-
-            var located = await InstanceLocator.LocateAsync(r.GetValue(config), NginxProcesses.Find(ProcessTable.Read()), ct);
-            var nginx = ConfigLoader.LoadFile(located.ConfigFile);
-            var transaction = new FixTransaction(state, located, nginx);
-            var console = Terminal.Create();
-            var rollingBack = r.GetResult(rollback) is not null;
-            // One transaction per host at a time, from recovery to the end of the apply or rollback; taken only when
-            // there are journals to recover or something to apply, so a run that changes nothing writes nothing.
-            using var hostLock = new HostLock(state);
-            if ((r.GetValue(apply) || rollingBack) && state.HasJournals)
-            {
-                hostLock.Hold();
-                foreach (var line in await transaction.RecoverAsync(ct))
-                {
-                    console.MarkupLine($"[yellow]recovered[/] {Terminal.Safe(line)}");
-                }
-            }
-
-            if (rollingBack)
-            {
-                var id = r.GetValue(rollback) ?? "last";
-                var record = (id == "last" ? state.History().FirstOrDefault(x => x.Step == FixRecord.Applied) : state.History().FirstOrDefault(x => x.Id == id))
-                    ?? throw new UsageException($"--rollback: no applied fix {id} in {state.Dir} (see fix --history)");
-                hostLock.Hold();
-                var undone = await transaction.RollbackAsync(record, ct);
-                FixRenderer.Result(console, undone);
-                return 0;
-            }
-
-            var probeSeconds = UsageException.Seconds("--probe-timeout", r.GetValue(probeTimeout), 600);
-            var options = new CollectOptions { ConfigFile = located.ConfigFile, ProbeTimeout = TimeSpan.FromSeconds(probeSeconds), Deadline = TimeSpan.FromSeconds(probeSeconds + 20) };
-            var facts = await DiagnoseCommand.CollectWithinBudgetAsync(options, ct);
-            var report = DiagnosisEngine.Diagnose(facts);
-            var plan = FixPlanner.Plan(report, facts, nginx, r.GetValue(only));
-            var safe = plan.Safe.ToList();
-            FixRenderer.Plan(console, report, plan, FileChanges.Build(safe));
-            if (!r.GetValue(apply) || safe.Count == 0)
-            {
-                return 0;
-            }
-
-            if (!r.GetValue(yes))
-            {
-                if (Console.IsInputRedirected || Console.IsOutputRedirected)
-                {
-                    throw new UsageException("--apply asks before each change: on no terminal, add --yes");
-                }
-
-                safe = safe.Where(a => console.Confirm($"Apply: {Markup.Escape(a.Summary)}?", false)).ToList();
-                if (safe.Count == 0)
-                {
-                    console.MarkupLine("Nothing applied: every change was declined; nothing was written or reloaded.");
-                    return 0;
-                }
-            }
-
-            // The re-check counts only what is logged after the change: errors from before it are history.
-            var started = DateTime.Now;
-            hostLock.Hold();
-            var result = await transaction.ApplyAsync(FileChanges.Build(safe), safe.Select(a => $"{a.Finding}: {a.Summary}").ToList(), safe.Any(a => a.ReloadNginx),
-                safe.Select(a => a.ReloadPhpFpmPid).OfType<int>().Distinct().ToList(), safe.Select(a => a.Socket).OfType<SocketChange>().ToList(),
-                safe.Select(a => a.StartUnit).OfType<string>().Distinct().ToList(), token => FixVerifier.VerifyAsync(options with { Since = DateTime.Now - started }, safe, r.GetValue(replayQuery), token), ct);
-            FixRenderer.Result(console, result);
-            return result.Applied ? 0 : 2;
-        }));
+        cmd.SetAction((r, ct) => CliErrors.GuardAsync(() => RunAsync(r, o, ct)));
         return cmd;
+    }
+
+    private static async Task<int> RunAsync(ParseResult r, Options o, CancellationToken ct)
+    {
+        var only = r.GetValue(o.Only) is { } code ? UsageException.Cause(code) : (Cause?)null;
+        var json = r.GetValue(o.Json);
+        if (json && r.GetValue(o.Apply) && !r.GetValue(o.Yes))
+        {
+            throw new UsageException("--apply --json cannot ask before each change: add --yes");
+        }
+
+        var state = FixState.Default();
+        if (r.GetValue(o.History))
+        {
+            Print(json, () => FixJson.Serialize(new FixHistoryReport(state.Dir, state.History())), c => FixRenderer.History(c, state.History()));
+            return 0;
+        }
+
+        var located = await DiagnosisService.LocateAsync(r.GetValue(o.Config), ct);
+        var nginx = NgxDoctor.Config.ConfigLoader.LoadFile(located.ConfigFile);
+        var transaction = new FixTransaction(state, located, nginx);
+        var rollingBack = r.GetResult(o.Rollback) is not null;
+        // One transaction per host at a time, from recovery to the end of the apply or rollback; taken only when
+        // there are journals to recover or something to apply, so a run that changes nothing writes nothing.
+        using var hostLock = new HostLock(state);
+        var recovered = new List<string>();
+        if ((r.GetValue(o.Apply) || rollingBack) && state.HasJournals)
+        {
+            hostLock.Hold();
+            recovered.AddRange(await transaction.RecoverAsync(ct));
+        }
+
+        if (rollingBack)
+        {
+            var record = Rollback(state, r.GetValue(o.Rollback) ?? "last");
+            hostLock.Hold();
+            var undone = await transaction.RollbackAsync(record, ct);
+            Print(json, () => FixJson.Serialize(new FixReport(NgxDoctor.Core.Diagnosis.Status.Unknown, new FixPlan([]), [], recovered, undone)), c =>
+            {
+                Recovered(c, recovered);
+                FixRenderer.Result(c, undone);
+            });
+            return 0;
+        }
+
+        var probeSeconds = UsageException.Seconds("--probe-timeout", r.GetValue(o.ProbeTimeout), 600);
+        var options = new CollectOptions { ProbeTimeout = TimeSpan.FromSeconds(probeSeconds), Deadline = TimeSpan.FromSeconds(probeSeconds + 20) };
+        var diagnosed = await DiagnosisService.DiagnoseAsync(located, options, ct);
+        var plan = FixPlanner.Plan(diagnosed.Report, diagnosed.Facts, nginx, only);
+        var safe = plan.Safe.ToList();
+        var changes = FileChanges.Build(safe);
+        var console = Terminal.Create();
+        if (!json)
+        {
+            Recovered(console, recovered);
+            FixRenderer.Plan(console, diagnosed.Report, plan, changes);
+        }
+
+        ApplyResult? result = null;
+        if (r.GetValue(o.Apply) && safe.Count > 0)
+        {
+            safe = Confirmed(console, safe, r.GetValue(o.Yes));
+            result = safe.Count == 0 ? null : await ApplyAsync(transaction, hostLock, located, options, safe, r.GetValue(o.ReplayQuery), ct);
+        }
+
+        Print(json, () => FixJson.Serialize(new FixReport(diagnosed.Report.Status, plan, changes.Select(FixDiff.Of).ToList(), recovered, result)), c =>
+        {
+            if (result is not null)
+            {
+                FixRenderer.Result(c, result);
+            }
+        });
+        return result is { Applied: false } ? 2 : 0;
+    }
+
+    private static async Task<ApplyResult> ApplyAsync(FixTransaction transaction, HostLock hostLock, LocatedInstance located, CollectOptions options, List<FixAction> safe, bool replayQuery, CancellationToken ct)
+    {
+        // The re-check counts only what is logged after the change: errors from before it are history.
+        var started = DateTime.Now;
+        hostLock.Hold();
+        return await transaction.ApplyAsync(FixRequest.Of(safe), token => FixVerifier.VerifyAsync(located, options with { Since = DateTime.Now - started }, safe, replayQuery, token), ct);
+    }
+
+    /// <summary>The changes to carry out: all of them with --yes, else those confirmed one by one on a terminal.</summary>
+    private static List<FixAction> Confirmed(IAnsiConsole console, List<FixAction> safe, bool yes)
+    {
+        if (yes)
+        {
+            return safe;
+        }
+
+        if (Console.IsInputRedirected || Console.IsOutputRedirected)
+        {
+            throw new UsageException("--apply asks before each change: on no terminal, add --yes");
+        }
+
+        var chosen = safe.Where(a => console.Confirm($"Apply: {Markup.Escape(a.Summary)}?", false)).ToList();
+        if (chosen.Count == 0)
+        {
+            console.MarkupLine("Nothing applied: every change was declined; nothing was written or reloaded.");
+        }
+
+        return chosen;
+    }
+
+    private static FixRecord Rollback(FixState state, string id) =>
+        (id == "last" ? state.History().FirstOrDefault(x => x.Step == FixRecord.Applied) : state.History().FirstOrDefault(x => x.Id == id))
+        ?? throw new UsageException(id == "last"
+            ? $"--rollback: no fix in {state.Dir} is applied and not rolled back (see fix --history)"
+            : $"--rollback: no applied fix {id} in {state.Dir} (see fix --history)");
+
+    private static void Recovered(IAnsiConsole console, IReadOnlyList<string> lines)
+    {
+        foreach (var line in lines)
+        {
+            console.MarkupLine($"[yellow]recovered[/] {Terminal.Safe(line)}");
+        }
+    }
+
+    private static void Print(bool json, Func<string> document, Action<IAnsiConsole> text)
+    {
+        if (json)
+        {
+            Console.Out.WriteLine(document());
+        }
+        else
+        {
+            text(Terminal.Create());
+        }
     }
 
     /// <summary>The host's fix lock, taken at the first step that needs it and held until the command ends.</summary>

@@ -6,48 +6,51 @@ using NgxDoctor.Core.Diagnosis;
 using NgxDoctor.Core.Facts;
 using NgxDoctor.Host;
 using NgxDoctor.Host.Logs;
-using NgxDoctor.Host.Nginx;
-using NgxDoctor.Host.Proc;
+using NgxDoctor.Host.Diagnosis;
 
 namespace NgxDoctor.Cli.Commands;
 
 /// <summary>`logs`: 5xx and 499 over time, by cause, upstream and path, from the instance's logs or from files given.</summary>
 public static class LogsCommand
 {
+    private static readonly OutputFormat[] Formats = [OutputFormat.Text, OutputFormat.Json];
+
     public static Command Create()
     {
-        var config = new Option<string?>("--config") { Description = "main nginx.conf whose error_log and access_log to read (default: the running nginx's)" };
+        var config = SharedOptions.Config();
         var files = new Option<string[]>("--file") { Description = "a log file copied from elsewhere (repeatable); error or access log is told from its content", AllowMultipleArgumentsPerToken = false };
-        var format = new Option<string?>("--format") { Description = "log_format string of the --file access logs (default: combined)" };
-        var since = new Option<string>("--since") { Description = "how far back to read (e.g. 15m, 1h, 1d); with --file, back from the newest entry", DefaultValueFactory = _ => "1h" };
-        var json = new Option<bool>("--json") { Description = "print the report as one JSON document" };
+        var logFormat = new Option<string?>("--log-format") { Description = "log_format string of the --file access logs (default: combined)" };
+        var since = SharedOptions.Since("1h", "how far back to read; longer than diagnose's 15m, which counts only current evidence: this is the log's story (with --file, back from the newest entry)");
+        var json = SharedOptions.Json();
+        var format = SharedOptions.Format(Formats);
         var cmd = new Command("logs", """
             What the logs say about 5xx and 499: per minute, by cause (nginx's own 502/504 told apart from the
             backend's 5xx), by upstream with latencies, top failing paths, with example lines.
 
             Examples:
               ngxdoctor logs --since 1h
-              ngxdoctor logs --file error.log --file access.log --format '$remote_addr [$time_local] "$request" $status $upstream_status'
+              ngxdoctor logs --file error.log --file access.log --log-format '$remote_addr [$time_local] "$request" $status $upstream_status'
             """)
         {
-            config, files, format, since, json,
+            config, files, logFormat, since, json, format,
         };
         cmd.SetAction((r, ct) => CliErrors.GuardAsync(async () =>
         {
             var window = UsageException.Duration("--since", r.GetValue(since));
+            var asJson = SharedOptions.Output(r, json, format, Formats) == OutputFormat.Json;
 
             var notes = new List<NotCollected>();
             var given = r.GetValue(files) ?? [];
-            LocatedInstance? located = given.Length > 0 ? null : await InstanceLocator.LocateAsync(r.GetValue(config), NginxProcesses.Find(ProcessTable.Read()), ct);
+            LocatedInstance? located = given.Length > 0 ? null : await DiagnosisService.LocateAsync(r.GetValue(config), ct);
             var scan = Task.Run(() => located is null
-                ? LogFileSet.Collect(given, r.GetValue(format), window, notes)
+                ? LogFileSet.Collect(given, r.GetValue(logFormat), window, notes)
                 : LogCollector.Collect(ConfigLoader.LoadFile(located.ConfigFile), located, DateTime.Now, window, notes), ct);
             var totalBytes = given.Sum(f => File.Exists(f) ? new FileInfo(f).Length : 0);
-            var logs = r.GetValue(json) ? await scan : await ScanProgressDisplay.ShowAsync(scan, totalBytes);
+            var logs = asJson ? await scan : await ScanProgressDisplay.ShowAsync(scan, totalBytes);
 
             // What is printed goes through the same redaction as a bundle (query values without a secret's name stay).
             var report = new LogsReport(NgxDoctor.Core.Text.FactsRedaction.Logs(logs, keepQuery: true), notes);
-            if (r.GetValue(json))
+            if (asJson)
             {
                 Console.Out.WriteLine(NgxJson.Serialize(report));
             }

@@ -17,9 +17,10 @@ public static class RouteCommand
     public static Command Create()
     {
         var url = new Argument<string>("url") { Description = "the URL as a client asks for it, e.g. http://example.com/api/users?id=1" };
-        var config = new Option<string?>("--config") { Description = "main nginx.conf (default: the running nginx master's)" };
+        var config = SharedOptions.Config();
         var address = new Option<string?>("--address") { Description = "the local IP the connection arrives at, when servers listen on specific addresses" };
-        var json = new Option<bool>("--json") { Description = "print the route as JSON" };
+        var json = SharedOptions.Json();
+        var format = SharedOptions.Format(OutputFormat.Text, OutputFormat.Json);
         var cmd = new Command("route", """
             Show which server{} and location{} nginx picks for a URL (listen address and port, default_server, exact,
             wildcard and regex server_name; =, longest prefix, ^~, regexes in file order, nested), with file:line for
@@ -30,19 +31,20 @@ public static class RouteCommand
               ngxdoctor route https://shop.example.com:8443/img/logo.png --config /etc/nginx/nginx.conf --json
             """)
         {
-            url, config, address, json,
+            url, config, address, json, format,
         };
         cmd.SetAction((r, ct) => CliErrors.GuardAsync(async () =>
         {
+            var asJson = SharedOptions.Output(r, json, format, OutputFormat.Text, OutputFormat.Json) == OutputFormat.Json;
             if (!IsHttpUrl(r.GetValue(url)!))
             {
                 throw new UsageException($"not an http(s) URL: {r.GetValue(url)}");
             }
 
-            var located = await InstanceLocator.LocateAsync(r.GetValue(config), NginxProcesses.Find(ProcessTable.Read()), ct);
+            var located = await Host.Diagnosis.DiagnosisService.LocateAsync(r.GetValue(config), ct);
             var nginx = ConfigLoader.LoadFile(located.ConfigFile);
             var report = Build(nginx, r.GetValue(url)!, r.GetValue(address));
-            if (r.GetValue(json))
+            if (asJson)
             {
                 Console.Out.WriteLine(NgxJson.Serialize(report));
             }

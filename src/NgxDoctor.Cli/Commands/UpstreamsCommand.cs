@@ -14,8 +14,9 @@ public static class UpstreamsCommand
 {
     public static Command Create()
     {
-        var config = new Option<string?>("--config") { Description = "main nginx.conf (default: the running nginx master's)" };
-        var json = new Option<bool>("--json") { Description = "print the inventory as JSON" };
+        var config = SharedOptions.Config();
+        var json = SharedOptions.Json();
+        var format = SharedOptions.Format(OutputFormat.Text, OutputFormat.Json);
         var cmd = new Command("upstreams", """
             List every upstream address: its upstream{} group and parameters, and each server/location (file:line) that passes requests to it, with the timeouts and buffers in force there.
 
@@ -24,14 +25,14 @@ public static class UpstreamsCommand
               ngxdoctor upstreams --config /etc/nginx/nginx.conf --json
             """)
         {
-            config, json,
+            config, json, format,
         };
         cmd.SetAction((r, ct) => CliErrors.GuardAsync(async () =>
         {
-            var masters = NginxProcesses.Find(ProcessTable.Read());
-            var located = await InstanceLocator.LocateAsync(r.GetValue(config), masters, ct);
+            var asJson = SharedOptions.Output(r, json, format, OutputFormat.Text, OutputFormat.Json) == OutputFormat.Json;
+            var located = await Host.Diagnosis.DiagnosisService.LocateAsync(r.GetValue(config), ct);
             var inventory = InventoryBuilder.Build(ConfigLoader.LoadFile(located.ConfigFile));
-            if (r.GetValue(json))
+            if (asJson)
             {
                 Console.Out.WriteLine(NgxJson.Serialize(inventory));
             }

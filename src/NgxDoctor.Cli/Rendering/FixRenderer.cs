@@ -33,10 +33,7 @@ public static class FixRenderer
             foreach (var line in c.Diff.TrimEnd('\n').Split('\n'))
             {
                 var color = line.StartsWith('+') ? "green" : line.StartsWith('-') ? "red" : line.StartsWith('@') ? "cyan" : "default";
-                // A diff's context may quote a secret the configuration holds next to the edited line.
-                var shown = line.Length > 0 && line[0] is ' ' or '+' or '-' && !line.StartsWith("+++", StringComparison.Ordinal) && !line.StartsWith("---", StringComparison.Ordinal)
-                    ? line[0] + Core.Text.Redactor.Config(line[1..]) : line;
-                console.MarkupLine($"[{color}]{Terminal.Safe(shown)}[/]");
+                console.MarkupLine($"[{color}]{Terminal.Safe(FixDiff.Redacted(line))}[/]");
             }
         }
     }

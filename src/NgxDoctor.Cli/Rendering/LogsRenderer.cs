@@ -1,3 +1,4 @@
+using NgxDoctor.Core.Vocabulary;
 using NgxDoctor.Core.Diagnosis;
 using NgxDoctor.Core.Facts;
 using Spectre.Console;
@@ -32,7 +33,7 @@ public static class LogsRenderer
             : nothingRead ? "[yellow]No log could be read: nothing is known of the window.[/]" : "[green]No upstream failure in the window.[/]");
         foreach (var i in incidents)
         {
-            console.MarkupLine($"  {i.Count,7}  {Terminal.Safe(i.Cause.Length == 0 ? "-" : i.Cause),-20} {Terminal.Safe(i.Kind),-18} {Terminal.Safe(i.Upstream ?? "-"),-28} {i.Status?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-",4}  {i.FirstSeen:HH:mm:ss}..{i.LastSeen:HH:mm:ss}");
+            console.MarkupLine($"  {i.Count,7}  {(i.Cause is { } cause ? cause.Code() : "-"),-20} {i.Kind.Code(),-18} {Terminal.Safe(i.Upstream ?? "-"),-28} {i.Status?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-",4}  {i.FirstSeen:HH:mm:ss}..{i.LastSeen:HH:mm:ss}");
             if (i.Samples.Count > 0)
             {
                 console.MarkupLine($"           [grey]{Terminal.Safe(i.Samples[^1].Source)}  {Terminal.Safe(i.Samples[^1].Text)}[/]");

@@ -1,5 +1,6 @@
 using System.Text;
 using NgxDoctor.Core.Diagnosis;
+using NgxDoctor.Core.Vocabulary;
 
 namespace NgxDoctor.Cli.Rendering;
 
@@ -10,7 +11,7 @@ public static class MarkdownRenderer
     {
         var c = report.Context;
         var md = new StringBuilder();
-        md.AppendLine($"## ngxdoctor: **{report.Status.ToUpperInvariant()}**, {Text(ReportRenderer.Verdict(report))}");
+        md.AppendLine($"## ngxdoctor: **{report.Status.Code().ToUpperInvariant()}**, {Text(report.Verdict.Text)}");
         md.AppendLine();
         md.AppendLine($"`{Code(c.ConfigFile)}` on {Text(c.Hostname)} at {Text(c.CollectedAt)}" + (c.MasterPid is { } pid ? $", nginx pid {pid}" : ", nginx not running")
             + (c.WorkerUser is { } u ? $", workers as {Text(u)}" : "") + $", {c.Upstreams} upstream address(es)");
@@ -24,16 +25,16 @@ public static class MarkdownRenderer
         {
             var f = report.Findings[i];
             md.AppendLine();
-            md.AppendLine($"### {i + 1}. {f.Severity.ToString().ToLowerInvariant()} `{f.Cause}`: {Text(f.Title)}");
+            md.AppendLine($"### {i + 1}. {f.Severity.Code()} `{f.Cause.Code()}`: {Text(f.Title)}");
             md.AppendLine();
-            md.AppendLine($"Confidence {f.Confidence}: {Text(f.ConfidenceWhy)}." + (f.ExplainedBy.Count > 0 ? $" Follows from {Text(string.Join("; ", f.ExplainedBy))}." : "")
+            md.AppendLine($"Confidence {f.Confidence.Code()}: {Text(f.ConfidenceWhy)}." + (f.ExplainedBy.Count > 0 ? $" Follows from {Text(string.Join("; ", f.ExplainedBy))}." : "")
                 + (f.Explains.Count > 0 ? $" Explains {Text(string.Join("; ", f.Explains))}." : ""));
             md.AppendLine();
             md.AppendLine("| kind | source | evidence |");
             md.AppendLine("|---|---|---|");
             foreach (var e in f.Evidence)
             {
-                md.AppendLine($"| {Cell(e.Kind)} | `{Code(e.Source)}` | {Cell(e.Text)} |");
+                md.AppendLine($"| {e.Kind.Code()} | `{Code(e.Source)}` | {Cell(e.Text)} |");
             }
 
             md.AppendLine();
@@ -52,7 +53,7 @@ public static class MarkdownRenderer
         }
 
         md.AppendLine();
-        md.AppendLine($"Checked: {Text(ReportRenderer.Coverage(report))}.");
+        md.AppendLine($"Checked: {Text(report.Verdict.Coverage)}.");
         if (report.Skipped.Count > 0)
         {
             md.AppendLine();

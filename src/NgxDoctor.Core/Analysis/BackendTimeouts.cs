@@ -50,7 +50,7 @@ public static class BackendTimeouts
             yield break;
         }
 
-        yield return new Evidence("process", backend.Source,
+        yield return new Evidence(EvidenceKind.Process, backend.Source,
             $"{backend.Setting} {backend.Value.TotalSeconds.ToString(CultureInfo.InvariantCulture)}s is shorter than {read.Name} {read.Value}: the backend kills requests that run longer, and nginx answers 502, not 504");
     }
 

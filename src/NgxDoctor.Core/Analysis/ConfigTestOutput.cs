@@ -33,7 +33,7 @@ public static partial class ConfigTestOutput
         || p.Message.Contains("host not found in resolver", StringComparison.Ordinal);
 
     public static Evidence ToEvidence(Problem p, string command) =>
-        new("command", p.Source ?? command, $"[{p.Level}] {p.Message}");
+        new(EvidenceKind.Command, p.Source ?? command, $"[{p.Level}] {p.Message}");
 
     [GeneratedRegex(@"\[(?<level>[a-z]+)\] (?:\d+#\d+: )?(?<msg>.*)$", RegexOptions.None, 1000)]
     private static partial Regex LinePattern();

@@ -14,7 +14,7 @@ public sealed record DeadTarget(UpstreamTarget Target, ProbeResult Probe, Severi
 public static class DeadTargets
 {
     /// <summary>Error-log kinds that say nothing accepted the connection.</summary>
-    public static readonly string[] DeadKinds = ["connect-refused", "socket-missing", "unreachable"];
+    public static readonly Logs.FailureKind[] DeadKinds = [Logs.FailureKind.ConnectRefused, Logs.FailureKind.SocketMissing, Logs.FailureKind.Unreachable];
 
     public static IReadOnlyList<DeadTarget> Find(DiagnosisFacts facts) => Find(facts, facts.Inventory.Targets);
 
@@ -53,12 +53,12 @@ public static class DeadTargets
     public static List<Evidence> EvidenceFor(DiagnosisFacts facts, UpstreamTarget target, ProbeResult probe)
     {
         var evidence = ConfigEvidence(target);
-        evidence.Add(new Evidence("probe", $"{probe.Method} {target.Address.Text}", probe.Describe));
+        evidence.Add(new Evidence(EvidenceKind.Probe, $"{probe.Method} {target.Address.Text}", probe.Describe));
         if (target.Address.SocketPath is { } path && facts.SocketPathFor(path) is { } sp)
         {
             evidence.Add(sp.Socket is { } s
-                ? new Evidence("file", path, $"{s.Kind} exists ({s.OwnerName}:{s.GroupName}, mode {s.ModeOctal}) but no process listens on it: a stale socket left by a backend that died")
-                : new Evidence("file", path, sp.Problem ?? "no such file"));
+                ? new Evidence(EvidenceKind.File, path, $"{s.Kind} exists ({s.OwnerName}:{s.GroupName}, mode {s.ModeOctal}) but no process listens on it: a stale socket left by a backend that died")
+                : new Evidence(EvidenceKind.File, path, sp.Problem ?? "no such file"));
         }
 
         evidence.AddRange(LogEvidence.For(LogEvidence.ForAddress(facts, target.Address.Text, DeadKinds)));
@@ -71,18 +71,18 @@ public static class DeadTargets
         var evidence = new List<Evidence>();
         if (target.Server is { } server)
         {
-            evidence.Add(new Evidence("config", server.Pos.ToString(), $"{server.Text} (upstream {target.Group})"));
+            evidence.Add(new Evidence(EvidenceKind.Config, server.Pos.ToString(), $"{server.Text} (upstream {target.Group})"));
         }
 
         foreach (var site in target.Sites.Take(3))
         {
             var where = site.Location is null ? "" : $" (location {site.Location})";
-            evidence.Add(new Evidence("config", site.Pos.ToString(), site.Text + where));
+            evidence.Add(new Evidence(EvidenceKind.Config, site.Pos.ToString(), site.Text + where));
         }
 
         if (target.Sites.Count > 3)
         {
-            evidence.Add(new Evidence("config", target.Sites[3].Pos.ToString(), $"... and {target.Sites.Count - 3} more places pass requests here"));
+            evidence.Add(new Evidence(EvidenceKind.Config, target.Sites[3].Pos.ToString(), $"... and {target.Sites.Count - 3} more places pass requests here"));
         }
 
         return evidence;

@@ -8,11 +8,11 @@ public static class FpmPoolEvidence
 {
     public static IEnumerable<Evidence> Settings(DiagnosisFacts facts, string? address, params string[] keys) =>
         Pools(facts, address).SelectMany(x => keys.Where(k => x.Pool.Settings.ContainsKey(k))
-            .Select(k => new Evidence("config", x.Pool.Settings[k].Pos.ToString(), $"{k} = {x.Pool.Settings[k].Value} (pool {x.Pool.Name}, php-fpm pid {x.Fpm.Pid})")));
+            .Select(k => new Evidence(EvidenceKind.Config, x.Pool.Settings[k].Pos.ToString(), $"{k} = {x.Pool.Settings[k].Value} (pool {x.Pool.Name}, php-fpm pid {x.Fpm.Pid})")));
 
     /// <summary>Who holds the children: the scripts the pool's slowlog caught in the window, most frequent first.</summary>
     public static IEnumerable<Evidence> SlowScripts(DiagnosisFacts facts, string? address) =>
-        Slow(facts, address).Take(3).Select(s => new Evidence("log", $"{s.SlowLog}:{s.LineNumber}",
+        Slow(facts, address).Take(3).Select(s => new Evidence(EvidenceKind.Log, $"{s.SlowLog}:{s.LineNumber}",
             $"{s.Script}: {s.Count} request(s) past request_slowlog_timeout, {s.First:HH:mm:ss} to {s.Last:HH:mm:ss}{(s.Frame is null ? "" : $"; innermost call {s.Frame}")}"));
 
     public static Remedy SaturationRemedy(DiagnosisFacts facts, string? address)

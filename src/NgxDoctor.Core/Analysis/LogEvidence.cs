@@ -1,3 +1,4 @@
+using NgxDoctor.Core.Vocabulary;
 using System.Globalization;
 using NgxDoctor.Core.Diagnosis;
 using NgxDoctor.Core.Facts;
@@ -13,8 +14,8 @@ public static class LogEvidence
         foreach (var i in incidents)
         {
             var source = i.Samples.Count > 0 ? i.Samples[0].Source[..i.Samples[0].Source.LastIndexOf(':')] : "error log";
-            list.Add(new Evidence("log", source, $"{i.Count} \"{i.Kind}\" entr{(i.Count == 1 ? "y" : "ies")}{(i.Status is { } s ? $" ({s})" : "")} from {Time(i.FirstSeen)} to {Time(i.LastSeen)}"));
-            list.AddRange(i.Samples.Select(s => new Evidence("log", s.Source, s.Text)));
+            list.Add(new Evidence(EvidenceKind.Log, source, $"{i.Count} \"{i.Kind.Code()}\" entr{(i.Count == 1 ? "y" : "ies")}{(i.Status is { } s ? $" ({s})" : "")} from {Time(i.FirstSeen)} to {Time(i.LastSeen)}"));
+            list.AddRange(i.Samples.Select(s => new Evidence(EvidenceKind.Log, s.Source, s.Text)));
         }
 
         return list;
@@ -27,6 +28,6 @@ public static class LogEvidence
     public static string Time(DateTime t) => t.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
 
     /// <summary>Incidents of the given kinds that concern a target's address (or its group's name, for no-live-upstreams).</summary>
-    public static List<LogIncident> ForAddress(DiagnosisFacts facts, string address, params string[] kinds) =>
+    public static List<LogIncident> ForAddress(DiagnosisFacts facts, string address, params Logs.FailureKind[] kinds) =>
         facts.Logs?.Incidents.Where(i => i.Upstream == address && kinds.Contains(i.Kind)).ToList() ?? [];
 }

@@ -38,7 +38,7 @@ public static class VariableHosts
 
     /// <summary>A lookup's answer as evidence: "api.test (@127.0.0.1:53) resolves now to 10.0.0.5 (1.2 ms)".</summary>
     public static Evidence AnswerEvidence(DnsLookup l) =>
-        new("dns", $"{l.Name} ({(l.Server == DnsLookup.System ? "system resolver" : "@" + l.Server)})", $"resolves now to {string.Join(", ", l.Addresses)} ({l.ElapsedMs:0.0} ms)");
+        new(EvidenceKind.Dns, $"{l.Name} ({(l.Server == DnsLookup.System ? "system resolver" : "@" + l.Server)})", $"resolves now to {string.Join(", ", l.Addresses)} ({l.ElapsedMs:0.0} ms)");
 
     /// <summary>
     /// Where nginx's resolver sends a variable pass now: "address:port" for each address its `resolver` servers answer

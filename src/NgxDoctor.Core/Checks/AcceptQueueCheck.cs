@@ -16,15 +16,10 @@ public sealed class AcceptQueueCheck : ICheck
 
     public string Title => "Upstream listen queues have room";
 
-    public IReadOnlyList<string> Needs => [nameof(DiagnosisFacts.Listeners), nameof(DiagnosisFacts.Probes), nameof(DiagnosisFacts.System)];
+    public IReadOnlyList<Fact> Needs => [Fact.Listeners, Fact.Probes];
 
     public CheckOutcome Run(DiagnosisFacts facts)
     {
-        if (facts.Listeners is null || facts.Probes is null)
-        {
-            return CheckOutcome.Skip(facts.WhyNotCollected("probes") ?? "no listener table or probes");
-        }
-
         var findings = new List<Finding>();
         foreach (var target in facts.Inventory.Targets.Where(t => t.Address.Kind != UpstreamAddressKind.Unix))
         {
@@ -35,13 +30,13 @@ public sealed class AcceptQueueCheck : ICheck
             }
 
             var evidence = DeadTargets.ConfigEvidence(target);
-            evidence.Add(new Evidence("process", listener.Display, $"{listener.Owner}: {listener.AcceptQueue} connection(s) wait in a listen queue of {listener.Backlog}"));
+            evidence.Add(new Evidence(EvidenceKind.Process, listener.Display, $"{listener.Owner}: {listener.AcceptQueue} connection(s) wait in a listen queue of {listener.Backlog}"));
             if (facts.System?.Somaxconn is { } max && listener.Backlog == max)
             {
-                evidence.Add(new Evidence("system", "/proc/sys/net/core/somaxconn", $"{max}: the kernel's cap, in force for this listener"));
+                evidence.Add(new Evidence(EvidenceKind.System, "/proc/sys/net/core/somaxconn", $"{max}: the kernel's cap, in force for this listener"));
             }
 
-            evidence.Add(new Evidence("probe", $"{probe.Method} {target.Address.Text}", probe.Describe));
+            evidence.Add(new Evidence(EvidenceKind.Probe, $"{probe.Method} {target.Address.Text}", probe.Describe));
             findings.Add(new Finding(Cause.PoolExhausted, Severity.Warning, target.Address.Text,
                 $"{listener.Owner} on {target.Address.Text} has {listener.AcceptQueue} of {listener.Backlog} queued connections waiting to be accepted",
                 evidence,

@@ -7,15 +7,15 @@ namespace NgxDoctor.Core.Checks;
 /// <summary>5xx that the backend itself answered ($upstream_status equal to the status, no nginx error line behind it).</summary>
 public sealed class BackendErrorCheck : LogIncidentCheck
 {
-    public override string Id => Diagnosis.Cause.BackendError;
+    public override string Id => Diagnosis.Cause.BackendError.Code();
 
     public override string Title => "5xx responses are not produced by the backend itself";
 
-    protected override string Cause => Diagnosis.Cause.BackendError;
+    protected override Cause Cause => Diagnosis.Cause.BackendError;
 
-    protected override IReadOnlyList<string> Kinds => ["backend-5xx"];
+    protected override IReadOnlyList<Logs.FailureKind> Kinds => [Logs.FailureKind.Backend5xx];
 
-    protected override string LogName => "access-log";
+    protected override Fact LogFact => Fact.AccessLog;
 
     protected override IEnumerable<LogIncident>? Source(LogFacts logs) => logs.Access is { Attributed: true } access ? access.BackendErrors : null;
 

@@ -11,9 +11,9 @@ public sealed class BacklogFullCheck : LogIncidentCheck
 
     public override string Title => "Upstream sockets have room in their accept backlog";
 
-    protected override string Cause => Diagnosis.Cause.PoolExhausted;
+    protected override Cause Cause => Diagnosis.Cause.PoolExhausted;
 
-    protected override IReadOnlyList<string> Kinds => ["backlog-full"];
+    protected override IReadOnlyList<Logs.FailureKind> Kinds => [Logs.FailureKind.BacklogFull];
 
     protected override string Describe(string upstream, IReadOnlyList<LogIncident> incidents, int count) =>
         $"{upstream} refused {count} connection(s) with a full accept backlog: every worker is busy (502)";

@@ -11,11 +11,11 @@ namespace NgxDoctor.Core.Checks;
 /// </summary>
 public sealed class ConfigErrorCheck : ICheck
 {
-    public string Id => Cause.ConfigError;
+    public string Id => Cause.ConfigError.Code();
 
     public string Title => "The configuration passes nginx -t";
 
-    public IReadOnlyList<string> Needs => [nameof(DiagnosisFacts.ConfigTest), nameof(DiagnosisFacts.ConfigDiagnostics)];
+    public IReadOnlyList<Fact> Needs => [];
 
     public CheckOutcome Run(DiagnosisFacts facts)
     {
@@ -36,31 +36,33 @@ public sealed class ConfigErrorCheck : ICheck
             var title = evidence.Count > 0 ? $"nginx -t fails: {evidence[0].Text}" : null;
             if (evidence.Count == 0)
             {
-                evidence.Add(new Evidence("command", test.Command, $"{ExitText(test.ExitCode)}: {FirstLine(test.Output)}"));
+                evidence.Add(new Evidence(EvidenceKind.Command, test.Command, $"{ExitText(test.ExitCode)}: {FirstLine(test.Output)}"));
             }
 
             // What the loader noticed (an include cycle makes nginx itself crash) explains a bare failure.
             var noticed = facts.ConfigDiagnostics.Where(d => d.Severity >= DiagnosticSeverity.Warning).ToList();
-            evidence.AddRange(noticed.Select(d => new Evidence("config", d.Pos.ToString(), d.Message)));
+            evidence.AddRange(noticed.Select(d => new Evidence(EvidenceKind.Config, d.Pos.ToString(), d.Message)));
             title ??= noticed.Count > 0 ? $"nginx -t fails ({ExitText(test.ExitCode)}): {noticed[0].Message}" : $"nginx -t fails: {evidence[0].Text}";
-            return CheckOutcome.Ran([Make(title, evidence, test.Command)]);
+            // A name nginx could not resolve at start-up is a DNS failure's doing (dns-failure explains it).
+            var failures = problems.Any(ConfigTestOutput.IsDns) || ConfigTestOutput.IsDns(new("", test.Output, null)) ? [Logs.FailureKind.Dns] : Array.Empty<Logs.FailureKind>();
+            return CheckOutcome.Ran([Make(title, evidence, test.Command) with { Failures = failures }]);
         }
 
         // nginx follows an include cycle until it crashes, so ngxdoctor does not run nginx -t on one: the cycle is the evidence.
         if (facts.ConfigDiagnostics.FirstOrDefault(d => d.Code == ConfigDiagnostic.IncludeCycle) is { } cycle)
         {
             return CheckOutcome.Ran([Make($"nginx cannot load this configuration: {cycle.Message}",
-                [new Evidence("config", cycle.Pos.ToString(), cycle.Message), new Evidence("command", "nginx -t", facts.WhyNotCollected("config-test") ?? "not run")], "nginx -t")
+                [new Evidence(EvidenceKind.Config, cycle.Pos.ToString(), cycle.Message), new Evidence(EvidenceKind.Command, "nginx -t", facts.WhyNotCollected(Fact.ConfigTest) ?? "not run")], "nginx -t")
                 with { Remedy = new Remedy($"Remove the include at {cycle.Pos} that brings back a file already being read (or narrow its glob), then run nginx -t.", ["nginx -T | grep -n include"]) }]);
         }
 
         var errors = facts.ConfigDiagnostics.Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
         if (errors.Count == 0)
         {
-            return CheckOutcome.Skip(facts.WhyNotCollected("config-test") ?? "nginx -t was not run");
+            return CheckOutcome.Skip(facts.WhyNotCollected(Fact.ConfigTest) ?? "nginx -t was not run");
         }
 
-        var found = errors.Select(e => new Evidence("config", e.Pos.ToString(), e.Message)).ToList();
+        var found = errors.Select(e => new Evidence(EvidenceKind.Config, e.Pos.ToString(), e.Message)).ToList();
         return CheckOutcome.Ran([Make($"The configuration has {errors.Count} error(s): {errors[0].Message}", found, "nginx -t") with { Severity = Severity.Warning }]);
     }
 
@@ -68,7 +70,7 @@ public sealed class ConfigErrorCheck : ICheck
         new(Cause.ConfigError, Severity.Critical, null, title, evidence,
             new Remedy("Fix the line nginx names, then run nginx -t until it passes before reloading; a reload with a failing configuration keeps the old one running, and a restart fails.", [command]))
         {
-            Check = Cause.ConfigError,
+            Check = Cause.ConfigError.Code(),
         };
 
     private static string ExitText(int code) => code > 128

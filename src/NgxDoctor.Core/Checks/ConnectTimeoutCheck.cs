@@ -16,15 +16,10 @@ public sealed class ConnectTimeoutCheck : ICheck
 
     public string Title => "Connections to local upstreams are answered";
 
-    public IReadOnlyList<string> Needs => [nameof(DiagnosisFacts.Inventory), nameof(DiagnosisFacts.Probes), nameof(DiagnosisFacts.Listeners)];
+    public IReadOnlyList<Fact> Needs => [Fact.Probes, Fact.Listeners];
 
     public CheckOutcome Run(DiagnosisFacts facts)
     {
-        if (facts.Probes is null || facts.Listeners is null)
-        {
-            return CheckOutcome.Skip(facts.WhyNotCollected("probes") ?? "no probes or listener table");
-        }
-
         var findings = new List<Finding>();
         foreach (var target in facts.Inventory.Targets)
         {
@@ -41,10 +36,10 @@ public sealed class ConnectTimeoutCheck : ICheck
     private static Finding Describe(UpstreamTarget target, ProbeResult probe, Listener listener)
     {
         var evidence = DeadTargets.ConfigEvidence(target);
-        evidence.Add(new Evidence("probe", $"{probe.Method} {target.Address.Text}", probe.Describe));
+        evidence.Add(new Evidence(EvidenceKind.Probe, $"{probe.Method} {target.Address.Text}", probe.Describe));
         var timeout = target.Sites[0].Setting("_connect_timeout");
         var when = timeout is null ? "" : $" after {target.Sites[0].Directive.Split('_')[0]}_connect_timeout ({timeout.Value})";
-        evidence.Add(new Evidence("process", listener.Display, $"{listener.Owner} listens, with {listener.AcceptQueue} connection(s) waiting unaccepted in its queue"));
+        evidence.Add(new Evidence(EvidenceKind.Process, listener.Display, $"{listener.Owner} listens, with {listener.AcceptQueue} connection(s) waiting unaccepted in its queue"));
         return new Finding(Cause.PoolExhausted, Severity.Critical, target.Address.Text,
             $"{listener.Owner} on {target.Address.Text} does not accept connections: its accept queue is full",
             evidence,

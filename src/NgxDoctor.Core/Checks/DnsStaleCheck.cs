@@ -14,24 +14,19 @@ namespace NgxDoctor.Core.Checks;
 /// </summary>
 public sealed class DnsStaleCheck : ICheck
 {
-    public string Id => Cause.DnsStale;
+    public string Id => Cause.DnsStale.Code();
 
     public string Title => "nginx uses the addresses its upstream names resolve to now";
 
-    public IReadOnlyList<string> Needs => [nameof(DiagnosisFacts.Inventory), nameof(DiagnosisFacts.Dns), nameof(DiagnosisFacts.Logs), nameof(DiagnosisFacts.Connections)];
+    public IReadOnlyList<Fact> Needs => [Fact.Dns];
 
     public CheckOutcome Run(DiagnosisFacts facts)
     {
-        if (facts.Dns is null)
-        {
-            return CheckOutcome.Skip(facts.WhyNotCollected("dns") ?? "names were not looked up");
-        }
-
         var literal = facts.Inventory.Targets.Where(t => t.Address.Kind == UpstreamAddressKind.Ip).Select(t => t.Address.Text).ToHashSet(StringComparer.Ordinal);
         var findings = new List<Finding>();
         foreach (var target in facts.Inventory.Targets.Where(t => t.Address.Kind == UpstreamAddressKind.Hostname && t.Address.Port is not null))
         {
-            var lookup = facts.Dns.FirstOrDefault(d => d.Server == DnsLookup.System && string.Equals(d.Name, target.Address.Host, StringComparison.OrdinalIgnoreCase));
+            var lookup = facts.Dns!.FirstOrDefault(d => d.Server == DnsLookup.System && string.Equals(d.Name, target.Address.Host, StringComparison.OrdinalIgnoreCase));
             if (lookup is { Outcome: DnsLookup.Ok } && Stale(facts, literal, target, target.Address.Host!, target.Address.Port!.Value, [lookup]) is { } found)
             {
                 findings.Add(Found(facts, found, target.Address.Text, $"nginx still sends {target.Address.Text} requests to {found.Stale}; {target.Address.Host} resolves to {string.Join(", ", lookup.Addresses)} now",
@@ -43,13 +38,13 @@ public sealed class DnsStaleCheck : ICheck
         foreach (var group in VariableHosts.Find(facts.Inventory).Where(v => v.Site.Resolver is not null && v.Port is not null).GroupBy(v => (v.Target, v.Host, v.Port)))
         {
             var (target, host, port) = group.Key;
-            var lookups = VariableHosts.ResolverAnswers(facts.Dns, host);
+            var lookups = VariableHosts.ResolverAnswers(facts.Dns!, host);
             if (lookups.Count > 0 && Stale(facts, literal, target with { Sites = group.Select(v => v.Site).Distinct().ToList() }, host, port!.Value, lookups) is { } found)
             {
                 var resolver = group.First().Site.Resolver!;
-                found.Evidence.Insert(found.Evidence.Count(e => e.Kind == "config"), new Evidence("config", resolver.Pos?.ToString() ?? "?", $"resolver {resolver.Value}"));
-                var now = VariableHosts.AddressesNow(facts.Dns, group.First());
-                found.Evidence.AddRange((facts.Probes ?? []).Where(p => now.Contains(p.Target)).Select(p => new Evidence("probe", $"{p.Method} {p.Target}", p.Describe)));
+                found.Evidence.Insert(found.Evidence.Count(e => e.Kind == EvidenceKind.Config), new Evidence(EvidenceKind.Config, resolver.Pos?.ToString() ?? "?", $"resolver {resolver.Value}"));
+                var now = VariableHosts.AddressesNow(facts.Dns!, group.First());
+                found.Evidence.AddRange((facts.Probes ?? []).Where(p => now.Contains(p.Target)).Select(p => new Evidence(EvidenceKind.Probe, $"{p.Method} {p.Target}", p.Describe)));
                 var valid = resolver.Value.Split(' ').FirstOrDefault(w => w.StartsWith("valid=", StringComparison.Ordinal));
                 findings.Add(Found(facts, found, target.Address.Text, $"nginx's resolver cache still sends {host} requests to {found.Stale}; {host} resolves to {string.Join(", ", lookups.SelectMany(l => l.Addresses).Distinct())} now",
                     new Remedy($"nginx caches what its resolver answered for {host} for {(valid is null ? "the answer's TTL" : valid)} and sends requests to that address until it expires. Reload nginx to empty the cache now (nginx -t && nginx -s reload); {(valid is null ? "a long TTL on the record keeps old addresses long: add valid=30s to `resolver`" : "a shorter valid= in `resolver` follows a move sooner")}.",
@@ -74,7 +69,7 @@ public sealed class DnsStaleCheck : ICheck
 
         var evidence = DeadTargets.ConfigEvidence(target);
         evidence.AddRange(now.Select(VariableHosts.AnswerEvidence));
-        evidence.AddRange(held.Select(c => new Evidence("connection", c.Remote, $"nginx's workers hold {c.HeldByNginx} connection(s) to this old address")));
+        evidence.AddRange(held.Select(c => new Evidence(EvidenceKind.Connection, c.Remote, $"nginx's workers hold {c.HeldByNginx} connection(s) to this old address")));
         evidence.AddRange(LogEvidence.For(logged));
         return new Staleness(evidence, string.Join(", ", held.Select(c => c.Remote).Concat(logged.Select(i => i.Upstream!)).Distinct()), logged);
     }

@@ -16,7 +16,7 @@ public sealed class EphemeralPortsCheck : ICheck
 
     public string Title => "Connections to each upstream leave local ports free";
 
-    public IReadOnlyList<string> Needs => [nameof(DiagnosisFacts.Connections), nameof(DiagnosisFacts.System), nameof(DiagnosisFacts.Inventory)];
+    public IReadOnlyList<Fact> Needs => [];
 
     public CheckOutcome Run(DiagnosisFacts facts)
     {
@@ -39,9 +39,9 @@ public sealed class EphemeralPortsCheck : ICheck
 
             var keepalive = target.Group is { } g ? facts.Inventory.Groups.FirstOrDefault(x => x.Name == g)?.Keepalive : null;
             var evidence = DeadTargets.ConfigEvidence(target);
-            evidence.Add(new Evidence("system", "/proc/sys/net/ipv4/ip_local_port_range", $"{system.EphemeralLow} {system.EphemeralHigh}: {system.EphemeralCount} local ports per destination"));
-            evidence.AddRange(counts.Select(c => new Evidence("connection", c.Remote, $"{c.Established} established, {c.TimeWait} in TIME_WAIT, {c.Other} other")));
-            evidence.Add(new Evidence("config", target.Server?.Pos.ToString() ?? target.Sites[0].Pos.ToString(),
+            evidence.Add(new Evidence(EvidenceKind.System, "/proc/sys/net/ipv4/ip_local_port_range", $"{system.EphemeralLow} {system.EphemeralHigh}: {system.EphemeralCount} local ports per destination"));
+            evidence.AddRange(counts.Select(c => new Evidence(EvidenceKind.Connection, c.Remote, $"{c.Established} established, {c.TimeWait} in TIME_WAIT, {c.Other} other")));
+            evidence.Add(new Evidence(EvidenceKind.Config, target.Server?.Pos.ToString() ?? target.Sites[0].Pos.ToString(),
                 keepalive is { } k ? $"upstream {target.Group} keeps {k} idle connection(s) per worker (keepalive {k})" : "no upstream keepalive: every request opens and closes a connection"));
             var critical = used * 10 >= system.EphemeralCount * 9;
             findings.Add(new Finding(Cause.ResourceExhaustion, critical ? Severity.Critical : Severity.Warning, target.Address.Text,

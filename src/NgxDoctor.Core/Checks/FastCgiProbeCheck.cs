@@ -15,24 +15,21 @@ public sealed class FastCgiProbeCheck : ICheck
 
     public string Title => "FastCGI upstreams answer, with free children";
 
-    public IReadOnlyList<string> Needs => [nameof(DiagnosisFacts.FastCgiProbes), nameof(DiagnosisFacts.PhpFpm)];
+    public IReadOnlyList<Fact> Needs => [Fact.FastCgiProbes];
 
     public CheckOutcome Run(DiagnosisFacts facts)
     {
-        if (facts.FastCgiProbes is not { } probes)
-        {
-            return CheckOutcome.Skip(facts.WhyNotCollected("fastcgi-probes") ?? "no FastCGI request was sent");
-        }
+        var probes = facts.FastCgiProbes!;
 
         var findings = new List<Finding>();
         foreach (var probe in probes)
         {
             var target = facts.Inventory.Targets.FirstOrDefault(t => t.Address.Text == probe.Target);
             var evidence = target is null ? [] : DeadTargets.ConfigEvidence(target);
-            evidence.Add(new Evidence("probe", $"fastcgi {probe.Target} \"{probe.Request}\"", $"{probe.Detail} after {probe.ElapsedMs:0.0} ms"));
+            evidence.Add(new Evidence(EvidenceKind.Probe, $"fastcgi {probe.Target} \"{probe.Request}\"", $"{probe.Detail} after {probe.ElapsedMs:0.0} ms"));
             if (probe.PoolStatus is { } st)
             {
-                evidence.Add(new Evidence("probe", $"php-fpm status of pool {st.Pool}", $"listen queue {st.ListenQueue}, idle {st.IdleProcesses}, active {st.ActiveProcesses} of {st.TotalProcesses}, max children reached {st.MaxChildrenReached}, slow requests {st.SlowRequests}"));
+                evidence.Add(new Evidence(EvidenceKind.Probe, $"php-fpm status of pool {st.Pool}", $"listen queue {st.ListenQueue}, idle {st.IdleProcesses}, active {st.ActiveProcesses} of {st.TotalProcesses}, max children reached {st.MaxChildrenReached}, slow requests {st.SlowRequests}"));
             }
 
             evidence.AddRange(FpmPoolEvidence.Settings(facts, probe.Target, "pm", "pm.max_children"));
@@ -61,6 +58,6 @@ public sealed class FastCgiProbeCheck : ICheck
         return CheckOutcome.Ran(findings);
     }
 
-    private Finding Make(string cause, Severity severity, FastCgiProbeResult probe, string title, List<Evidence> evidence, Remedy remedy) =>
+    private Finding Make(Cause cause, Severity severity, FastCgiProbeResult probe, string title, List<Evidence> evidence, Remedy remedy) =>
         new(cause, severity, probe.Target, title, evidence, remedy) { Check = Id };
 }

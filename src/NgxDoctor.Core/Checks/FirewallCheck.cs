@@ -17,15 +17,10 @@ public sealed class FirewallCheck : ICheck
 
     public string Title => "No packet filter stands between nginx and a listening upstream";
 
-    public IReadOnlyList<string> Needs => [nameof(DiagnosisFacts.Inventory), nameof(DiagnosisFacts.Probes), nameof(DiagnosisFacts.Listeners), nameof(DiagnosisFacts.Firewall)];
+    public IReadOnlyList<Fact> Needs => [Fact.Probes, Fact.Listeners];
 
     public CheckOutcome Run(DiagnosisFacts facts)
     {
-        if (facts.Probes is null || facts.Listeners is null)
-        {
-            return CheckOutcome.Skip(facts.WhyNotCollected("probes") ?? "no probes or listener table");
-        }
-
         var findings = new List<Finding>();
         var remote = new List<string>();
         foreach (var target in facts.Inventory.Targets.Where(t => t.Server?.IsDown != true && t.Address.Kind != UpstreamAddressKind.Unix))
@@ -64,23 +59,24 @@ public sealed class FirewallCheck : ICheck
     private static Finding Describe(DiagnosisFacts facts, UpstreamTarget target, ProbeResult probe, Listener? listener, List<FirewallRule> rules)
     {
         var evidence = DeadTargets.ConfigEvidence(target);
-        evidence.Add(new Evidence("probe", $"{probe.Method} {target.Address.Text}", probe.Describe));
+        evidence.Add(new Evidence(EvidenceKind.Probe, $"{probe.Method} {target.Address.Text}", probe.Describe));
         var (dropped, drops) = probe.Outcome == ProbeOutcome.TimedOut ? ("dropped", "drops") : ("rejected", "rejects");
         if (listener is not null)
         {
-            evidence.Add(new Evidence("process", listener.Display, $"{listener.Owner} listens and its accept queue is empty, yet the connection was {dropped}"));
+            evidence.Add(new Evidence(EvidenceKind.Process, listener.Display, $"{listener.Owner} listens and its accept queue is empty, yet the connection was {dropped}"));
         }
 
         foreach (var rule in rules.Take(5))
         {
-            evidence.Add(new Evidence("firewall", facts.Firewall!.Source, rule.Text));
+            evidence.Add(new Evidence(EvidenceKind.Firewall, facts.Firewall!.Source, rule.Text));
         }
 
         if (rules.Count == 0)
         {
-            evidence.Add(new Evidence("firewall", facts.Firewall?.Source ?? "not read",
+            evidence.Add(new Evidence(EvidenceKind.Firewall, facts.Firewall?.Source ?? "not read",
                 facts.Firewall is { Problem: { } why } ? $"the rules could not be read ({why}); a listener that does not get the connection is the evidence"
-                : facts.Firewall is null ? "the rules were not read" : "no drop/reject rule names this address and port (a negated match, another table or a hook in between may)"));
+                : facts.Firewall is null ? "the rules were not read" : "no drop/reject rule names this address and port (a negated match, another table or a hook in between may)")
+            { Absence = true });
         }
 
         var timeout = target.Sites[0].Setting("_connect_timeout");

@@ -7,13 +7,13 @@ namespace NgxDoctor.Core.Checks;
 /// <summary>"upstream sent too big header": the response header does not fit the buffer (502).</summary>
 public sealed class HeaderTooBigCheck : LogIncidentCheck
 {
-    public override string Id => Diagnosis.Cause.HeaderTooBig;
+    public override string Id => Diagnosis.Cause.HeaderTooBig.Code();
 
     public override string Title => "Response headers fit nginx's buffer";
 
-    protected override string Cause => Diagnosis.Cause.HeaderTooBig;
+    protected override Cause Cause => Diagnosis.Cause.HeaderTooBig;
 
-    protected override IReadOnlyList<string> Kinds => ["header-too-big"];
+    protected override IReadOnlyList<Logs.FailureKind> Kinds => [Logs.FailureKind.HeaderTooBig];
 
     protected override string Describe(string upstream, IReadOnlyList<LogIncident> incidents, int count) =>
         $"{upstream} sent response headers too big for nginx's buffer {count} time(s) (502)";

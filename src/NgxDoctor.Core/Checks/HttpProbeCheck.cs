@@ -17,14 +17,11 @@ public sealed class HttpProbeCheck : ICheck
 
     public string Title => "HTTP, uwsgi, SCGI and gRPC upstreams answer nginx's request in their protocol, within its buffer";
 
-    public IReadOnlyList<string> Needs => [nameof(DiagnosisFacts.HttpProbes), nameof(DiagnosisFacts.Inventory)];
+    public IReadOnlyList<Fact> Needs => [Fact.HttpProbes];
 
     public CheckOutcome Run(DiagnosisFacts facts)
     {
-        if (facts.HttpProbes is not { } probes)
-        {
-            return CheckOutcome.Skip(facts.WhyNotCollected("http-probes") ?? "no HTTP request was sent");
-        }
+        var probes = facts.HttpProbes!;
 
         var findings = new List<Finding>();
         foreach (var probe in probes)
@@ -36,12 +33,12 @@ public sealed class HttpProbeCheck : ICheck
             }
 
             var evidence = DeadTargets.ConfigEvidence(target);
-            evidence.Add(new Evidence("probe", $"http {probe.Target} \"{probe.Request}\"", $"{probe.Detail} (connect {probe.ConnectMs:0.0} ms, first byte {probe.FirstByteMs:0.0} ms)"));
+            evidence.Add(new Evidence(EvidenceKind.Probe, $"http {probe.Target} \"{probe.Request}\"", $"{probe.Detail} (connect {probe.ConnectMs:0.0} ms, first byte {probe.FirstByteMs:0.0} ms)"));
             if (probe.Outcome == HttpProbeResult.TlsVerify)
             {
                 if (target.Sites[0].Setting("_ssl_verify") is { Pos: { } at } verify)
                 {
-                    evidence.Add(new Evidence("config", at.ToString(), $"{verify.Name} {verify.Value}"));
+                    evidence.Add(new Evidence(EvidenceKind.Config, at.ToString(), $"{verify.Name} {verify.Value}"));
                 }
 
                 findings.Add(new Finding(Cause.BadResponse, Severity.Critical, probe.Target, $"{probe.Target}'s TLS certificate fails nginx's verification",
@@ -68,7 +65,7 @@ public sealed class HttpProbeCheck : ICheck
             else if (probe.Outcome == HttpProbeResult.Ok && target.Sites[0].Setting("_buffer_size") is { } buffer
                 && ConfigValues.TryParseSize(buffer.Value, out var size) && probe.HeaderBytes > size)
             {
-                evidence.Add(new Evidence("config", buffer.Pos?.ToString() ?? "default", $"{buffer.Name} {buffer.Value}{(buffer.IsDefault ? " (nginx's default)" : "")} = {size} bytes"));
+                evidence.Add(new Evidence(EvidenceKind.Config, buffer.Pos?.ToString() ?? "default", $"{buffer.Name} {buffer.Value}{(buffer.IsDefault ? " (nginx's default)" : "")} = {size} bytes"));
                 var needed = (probe.HeaderBytes + 4095) / 4096 * 4;
                 findings.Add(new Finding(Cause.HeaderTooBig, Severity.Critical, probe.Target,
                     $"{probe.Target} answers with a {probe.HeaderBytes}-byte header; {buffer.Name} is {buffer.Value}",

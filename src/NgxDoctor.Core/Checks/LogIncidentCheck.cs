@@ -15,17 +15,17 @@ public abstract class LogIncidentCheck : ICheck
 
     public abstract string Title { get; }
 
-    public IReadOnlyList<string> Needs => [nameof(DiagnosisFacts.Logs), nameof(DiagnosisFacts.Inventory)];
+    public IReadOnlyList<Fact> Needs => [];
 
-    protected abstract string Cause { get; }
+    protected abstract Cause Cause { get; }
 
-    protected abstract IReadOnlyList<string> Kinds { get; }
+    protected abstract IReadOnlyList<Logs.FailureKind> Kinds { get; }
 
     public CheckOutcome Run(DiagnosisFacts facts)
     {
         if (facts.Logs is not { } logs || Source(logs) is not { } source)
         {
-            return CheckOutcome.Skip(facts.WhyNotCollected(LogName) ?? $"no {LogName} was read");
+            return CheckOutcome.Skip(facts.WhyNotCollected(LogFact) ?? LogFact.Absent());
         }
 
         var findings = new List<Finding>();
@@ -39,7 +39,7 @@ public abstract class LogIncidentCheck : ICheck
             evidence.AddRange(LogEvidence.For(incidents));
             if (target is not null && facts.ProbeFor(target) is { } probe)
             {
-                evidence.Add(new Evidence("probe", $"{probe.Method} {target.Address.Text}", probe.Describe));
+                evidence.Add(new Evidence(EvidenceKind.Probe, $"{probe.Method} {target.Address.Text}", probe.Describe));
             }
 
             var count = incidents.Sum(i => i.Count);
@@ -54,7 +54,7 @@ public abstract class LogIncidentCheck : ICheck
     }
 
     /// <summary>Which log feeds it, as named in "not checked" notes.</summary>
-    protected virtual string LogName => "error-log";
+    protected virtual Fact LogFact => Fact.ErrorLog;
 
     /// <summary>The incidents to look at; null when the log that has them was not read.</summary>
     protected virtual IEnumerable<LogIncident>? Source(LogFacts logs) => logs.Incidents;
@@ -68,5 +68,5 @@ public abstract class LogIncidentCheck : ICheck
     /// <summary>A setting in force where requests reach this target, e.g. "proxy_read_timeout 60s (nginx's default)".</summary>
     protected static IEnumerable<Evidence> Settings(UpstreamTarget? target, string suffix) =>
         target?.Sites.Select(s => s.Setting(suffix)).OfType<EffectiveSetting>().DistinctBy(s => (s.Name, s.Value, s.Pos))
-            .Select(s => new Evidence("config", s.Pos?.ToString() ?? "default", $"{s.Name} {s.Value}{(s.IsDefault ? " (nginx's default)" : "")}")) ?? [];
+            .Select(s => new Evidence(EvidenceKind.Config, s.Pos?.ToString() ?? "default", $"{s.Name} {s.Value}{(s.IsDefault ? " (nginx's default)" : "")}")) ?? [];
 }

@@ -13,7 +13,7 @@ public sealed class MemoryCheck : ICheck
 
     public string Title => "The host has memory available for its backends";
 
-    public IReadOnlyList<string> Needs => [nameof(DiagnosisFacts.System)];
+    public IReadOnlyList<Fact> Needs => [];
 
     public CheckOutcome Run(DiagnosisFacts facts)
     {
@@ -30,7 +30,7 @@ public sealed class MemoryCheck : ICheck
         var swap = system.SwapTotalKb is > 0 and var st && system.SwapFreeKb is { } sf ? $"; swap {(st - sf) / 1024} of {st / 1024} MiB used" : "; no swap";
         return CheckOutcome.Ran([new Finding(Cause.ResourceExhaustion, Severity.Warning, null,
             $"Only {available / 1024} MiB of {total / 1024} MiB memory is available",
-            [new Evidence("system", "/proc/meminfo", $"MemAvailable {available} kB of MemTotal {total} kB{swap}")],
+            [new Evidence(EvidenceKind.System, "/proc/meminfo", $"MemAvailable {available} kB of MemTotal {total} kB{swap}")],
             new Remedy("Backends are near the OOM killer: lower their worker counts (pm.max_children, gunicorn -w) or memory limits, or add memory.", ["free -m", "ps aux --sort=-rss | head"]))
         {
             Check = Id,

@@ -15,7 +15,7 @@ public sealed class MissingResolverCheck : ICheck
 
     public string Title => "Upstreams named through variables have a resolver";
 
-    public IReadOnlyList<string> Needs => [nameof(DiagnosisFacts.Inventory)];
+    public IReadOnlyList<Fact> Needs => [];
 
     public CheckOutcome Run(DiagnosisFacts facts)
     {
@@ -23,7 +23,7 @@ public sealed class MissingResolverCheck : ICheck
         foreach (var (target, site, host, _) in VariableHosts.Find(facts.Inventory).Where(v => v.Site.Resolver is null))
         {
             var evidence = DeadTargets.ConfigEvidence(target with { Sites = [site] });
-            evidence.Add(new Evidence("config", site.Pos.ToString(), $"{site.Argument} is {site.ExpandedArgument} here, and no `resolver` is in force"));
+            evidence.Add(new Evidence(EvidenceKind.Config, site.Pos.ToString(), $"{site.Argument} is {site.ExpandedArgument} here, and no `resolver` is in force"));
             findings.Add(new Finding(Cause.DnsFailure, Severity.Critical, host,
                 $"No resolver for \"{host}\": every request to location {site.Location ?? "?"} gets 502 (no resolver defined)",
                 evidence,

@@ -15,15 +15,10 @@ public sealed class NameResolutionCheck : ICheck
 
     public string Title => "Upstream hostnames resolve now";
 
-    public IReadOnlyList<string> Needs => [nameof(DiagnosisFacts.Probes), nameof(DiagnosisFacts.Inventory), nameof(DiagnosisFacts.ConfigTest)];
+    public IReadOnlyList<Fact> Needs => [Fact.Probes];
 
     public CheckOutcome Run(DiagnosisFacts facts)
     {
-        if (facts.Probes is null)
-        {
-            return CheckOutcome.Skip(facts.WhyNotCollected("probes") ?? "upstreams were not probed");
-        }
-
         var startupFails = facts.ConfigTest is { Passed: false } test && ConfigTestOutput.Problems(test.Output).Any(ConfigTestOutput.IsDns);
         var findings = new List<Finding>();
         foreach (var target in facts.Inventory.Targets)
@@ -34,7 +29,7 @@ public sealed class NameResolutionCheck : ICheck
             }
 
             var evidence = DeadTargets.ConfigEvidence(target);
-            evidence.Add(new Evidence("probe", $"{probe.Method} {target.Address.Text}", probe.Describe));
+            evidence.Add(new Evidence(EvidenceKind.Probe, $"{probe.Method} {target.Address.Text}", probe.Describe));
             findings.Add(new Finding(Cause.DnsFailure, facts.Instance is null ? Severity.Critical : Severity.Warning, target.Address.Host,
                 facts.Instance is null
                     ? $"Upstream host \"{target.Address.Host}\" does not resolve: nginx cannot start with this configuration"

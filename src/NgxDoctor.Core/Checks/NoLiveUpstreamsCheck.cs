@@ -7,13 +7,13 @@ namespace NgxDoctor.Core.Checks;
 /// <summary>"no live upstreams": every server of a group is marked failed (max_fails/fail_timeout), nginx answers 502 at once.</summary>
 public sealed class NoLiveUpstreamsCheck : LogIncidentCheck
 {
-    public override string Id => Diagnosis.Cause.NoLiveUpstreams;
+    public override string Id => Diagnosis.Cause.NoLiveUpstreams.Code();
 
     public override string Title => "Upstream groups keep a live server";
 
-    protected override string Cause => Diagnosis.Cause.NoLiveUpstreams;
+    protected override Cause Cause => Diagnosis.Cause.NoLiveUpstreams;
 
-    protected override IReadOnlyList<string> Kinds => ["no-live-upstreams"];
+    protected override IReadOnlyList<Logs.FailureKind> Kinds => [Logs.FailureKind.NoLiveUpstreams];
 
     protected override string Describe(string upstream, IReadOnlyList<LogIncident> incidents, int count) =>
         $"Every server of upstream {upstream} was marked failed: {count} request(s) got 502 without a try";
@@ -21,7 +21,7 @@ public sealed class NoLiveUpstreamsCheck : LogIncidentCheck
     protected override IEnumerable<Evidence> ExtraEvidence(DiagnosisFacts facts, UpstreamTarget? target, IReadOnlyList<LogIncident> incidents)
     {
         var servers = facts.Inventory.Targets.Where(t => t.Group is not null && t.Group == target?.Group).Select(t => t.Address.Text).ToHashSet();
-        return Analysis.LogEvidence.For(facts.Logs!.Incidents.Where(i => i.Kind == "server-disabled" && i.Upstream is not null && servers.Contains(i.Upstream)));
+        return Analysis.LogEvidence.For(facts.Logs!.Incidents.Where(i => i.Kind == Logs.FailureKind.ServerDisabled && i.Upstream is not null && servers.Contains(i.Upstream)));
     }
 
     protected override Remedy Remedy(DiagnosisFacts facts, UpstreamTarget? target, IReadOnlyList<LogIncident> incidents) =>

@@ -11,14 +11,11 @@ public sealed class OomKillCheck : ICheck
 
     public string Title => "The OOM killer did not kill processes";
 
-    public IReadOnlyList<string> Needs => [nameof(DiagnosisFacts.OomKills), nameof(DiagnosisFacts.Logs)];
+    public IReadOnlyList<Fact> Needs => [Fact.KernelLog];
 
     public CheckOutcome Run(DiagnosisFacts facts)
     {
-        if (facts.OomKills is not { } kills)
-        {
-            return CheckOutcome.Skip(facts.WhyNotCollected("kernel-log") ?? "the kernel log was not read");
-        }
+        var kills = facts.OomKills!;
 
         if (kills.Count == 0)
         {
@@ -28,7 +25,7 @@ public sealed class OomKillCheck : ICheck
         var now = facts.Logs?.Now ?? facts.CollectedAt.LocalDateTime;
         var last = kills.Max(k => k.Time);
         var names = string.Join(", ", kills.GroupBy(k => k.Process).Select(g => $"{g.Key} ×{g.Count()}"));
-        var evidence = kills.TakeLast(5).Select(k => new Evidence("log", "kernel", k.Line)).ToList();
+        var evidence = kills.TakeLast(5).Select(k => new Evidence(EvidenceKind.Log, "kernel", k.Line)).ToList();
         return CheckOutcome.Ran([new Finding(
             Cause.ResourceExhaustion,
             last >= now - LogFacts.Quiet ? Severity.Critical : Severity.Warning,

@@ -12,9 +12,9 @@ public sealed class PhpFpmSaturationCheck : LogIncidentCheck
 
     public override string Title => "PHP-FPM pools have free children";
 
-    protected override string Cause => Diagnosis.Cause.PoolExhausted;
+    protected override Cause Cause => Diagnosis.Cause.PoolExhausted;
 
-    protected override IReadOnlyList<string> Kinds => ["fpm-max-children", "fpm-busy"];
+    protected override IReadOnlyList<Logs.FailureKind> Kinds => [Logs.FailureKind.FpmMaxChildren, Logs.FailureKind.FpmBusy];
 
     protected override string Describe(string upstream, IReadOnlyList<LogIncident> incidents, int count) =>
         $"The PHP-FPM pool on {upstream} ran out of children ({count} warning(s) from PHP-FPM): requests wait for a free one";
@@ -25,7 +25,7 @@ public sealed class PhpFpmSaturationCheck : LogIncidentCheck
         var pool = FpmPoolEvidence.Settings(facts, address, "pm", "pm.max_children", "listen.backlog", "request_terminate_timeout", "request_slowlog_timeout");
 
         // What the saturation explains on nginx's side, for the same address.
-        var nginx = LogEvidence.For(facts.Logs!.Incidents.Where(i => i.Upstream == address && i.Kind is "read-timeout" or "backlog-full").Select(i => i with { Samples = i.Samples.Take(1).ToList() }));
+        var nginx = LogEvidence.For(facts.Logs!.Incidents.Where(i => i.Upstream == address && i.Kind is Logs.FailureKind.ReadTimeout or Logs.FailureKind.BacklogFull).Select(i => i with { Samples = i.Samples.Take(1).ToList() }));
         return [.. pool, .. FpmPoolEvidence.SlowScripts(facts, address), .. nginx];
     }
 

@@ -16,19 +16,14 @@ public sealed class ResolvedAddressesCheck : ICheck
 
     public string Title => "Every local address an upstream name resolves to has a listener";
 
-    public IReadOnlyList<string> Needs => [nameof(DiagnosisFacts.Inventory), nameof(DiagnosisFacts.Dns), nameof(DiagnosisFacts.Listeners)];
+    public IReadOnlyList<Fact> Needs => [Fact.Dns, Fact.Listeners];
 
     public CheckOutcome Run(DiagnosisFacts facts)
     {
-        if (facts.Dns is null || facts.Listeners is null)
-        {
-            return CheckOutcome.Skip(facts.WhyNotCollected("dns") ?? "names were not looked up or the listener table was not read");
-        }
-
         var findings = new List<Finding>();
         foreach (var target in facts.Inventory.Targets.Where(t => t.Address.Kind == UpstreamAddressKind.Hostname && t.Address.Port is not null))
         {
-            var lookup = facts.Dns.FirstOrDefault(d => d.Server == DnsLookup.System && string.Equals(d.Name, target.Address.Host, StringComparison.OrdinalIgnoreCase));
+            var lookup = facts.Dns!.FirstOrDefault(d => d.Server == DnsLookup.System && string.Equals(d.Name, target.Address.Host, StringComparison.OrdinalIgnoreCase));
             if (lookup is not { Outcome: DnsLookup.Ok, Addresses.Count: > 1 })
             {
                 continue;
@@ -36,7 +31,7 @@ public sealed class ResolvedAddressesCheck : ICheck
 
             var port = target.Address.Port!.Value;
             var local = lookup.Addresses.Where(IsLoopback).ToList();
-            var served = local.Where(a => facts.Listeners.Any(l => l.Path is null && l.Port == port && (l.Address == a || Wildcard(l, a)))).ToList();
+            var served = local.Where(a => facts.Listeners!.Any(l => l.Path is null && l.Port == port && (l.Address == a || Wildcard(l, a)))).ToList();
             var missing = local.Except(served).ToList();
             if (served.Count == 0 || missing.Count == 0)
             {
@@ -44,9 +39,9 @@ public sealed class ResolvedAddressesCheck : ICheck
             }
 
             var evidence = DeadTargets.ConfigEvidence(target);
-            evidence.Add(new Evidence("dns", $"{lookup.Name} (system resolver)", $"resolves to {string.Join(", ", lookup.Addresses)}: nginx makes each a server"));
-            evidence.Add(new Evidence("process", string.Join(", ", served.Select(a => Display(a, port))), "something listens here"));
-            evidence.Add(new Evidence("process", string.Join(", ", missing.Select(a => Display(a, port))), "nothing listens here"));
+            evidence.Add(new Evidence(EvidenceKind.Dns, $"{lookup.Name} (system resolver)", $"resolves to {string.Join(", ", lookup.Addresses)}: nginx makes each a server"));
+            evidence.Add(new Evidence(EvidenceKind.Process, string.Join(", ", served.Select(a => Display(a, port))), "something listens here"));
+            evidence.Add(new Evidence(EvidenceKind.Process, string.Join(", ", missing.Select(a => Display(a, port))), "nothing listens here"));
             evidence.AddRange(LogEvidence.For(missing.SelectMany(a => LogEvidence.ForAddress(facts, Display(a, port), DeadTargets.DeadKinds))));
             findings.Add(new Finding(Cause.WrongAddress, Severity.Warning, target.Address.Text,
                 $"{target.Address.Host} resolves to {string.Join(", ", missing)} too, where nothing listens on port {port}",

@@ -14,19 +14,14 @@ public sealed class ResolverCheck : ICheck
 
     public string Title => "nginx's resolver answers for the names it resolves per request";
 
-    public IReadOnlyList<string> Needs => [nameof(DiagnosisFacts.Inventory), nameof(DiagnosisFacts.Dns)];
+    public IReadOnlyList<Fact> Needs => [Fact.Dns];
 
     public CheckOutcome Run(DiagnosisFacts facts)
     {
-        if (facts.Dns is null)
-        {
-            return CheckOutcome.Skip(facts.WhyNotCollected("dns") ?? "names were not looked up");
-        }
-
         var findings = new List<Finding>();
         foreach (var group in VariableHosts.Find(facts.Inventory).Where(v => v.Site.Resolver is not null).GroupBy(v => v.Host, StringComparer.OrdinalIgnoreCase))
         {
-            var lookups = facts.Dns.Where(d => d.Server != DnsLookup.System && string.Equals(d.Name, group.Key, StringComparison.OrdinalIgnoreCase)).ToList();
+            var lookups = facts.Dns!.Where(d => d.Server != DnsLookup.System && string.Equals(d.Name, group.Key, StringComparison.OrdinalIgnoreCase)).ToList();
             if (lookups.Count == 0 || lookups.Any(l => l.Outcome == DnsLookup.Ok))
             {
                 continue;
@@ -35,13 +30,13 @@ public sealed class ResolverCheck : ICheck
             var first = group.First();
             var evidence = DeadTargets.ConfigEvidence(first.Target with { Sites = group.Select(v => v.Site).Distinct().ToList() });
             var resolver = first.Site.Resolver!;
-            evidence.Add(new Evidence("config", resolver.Pos?.ToString() ?? "?", $"resolver {resolver.Value}"));
+            evidence.Add(new Evidence(EvidenceKind.Config, resolver.Pos?.ToString() ?? "?", $"resolver {resolver.Value}"));
             if (first.Site.ResolverTimeout is { } rt)
             {
-                evidence.Add(new Evidence("config", rt.Pos?.ToString() ?? "?", $"resolver_timeout {rt.Value}"));
+                evidence.Add(new Evidence(EvidenceKind.Config, rt.Pos?.ToString() ?? "?", $"resolver_timeout {rt.Value}"));
             }
 
-            evidence.AddRange(lookups.Select(l => new Evidence("dns", $"{l.Name} @{l.Server}", $"{l.Detail} ({l.ElapsedMs:0.0} ms)")));
+            evidence.AddRange(lookups.Select(l => new Evidence(EvidenceKind.Dns, $"{l.Name} @{l.Server}", $"{l.Detail} ({l.ElapsedMs:0.0} ms)")));
             var silent = lookups.All(l => l.Outcome == DnsLookup.NoAnswer);
             findings.Add(new Finding(Cause.DnsFailure, Severity.Critical, group.Key,
                 silent ? $"nginx's resolver {resolver.Value} does not answer for \"{group.Key}\": requests to location {first.Site.Location ?? "?"} get 502"

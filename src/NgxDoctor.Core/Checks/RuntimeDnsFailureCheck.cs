@@ -11,9 +11,9 @@ public sealed class RuntimeDnsFailureCheck : LogIncidentCheck
 
     public override string Title => "Upstream names resolve at request time";
 
-    protected override string Cause => Diagnosis.Cause.DnsFailure;
+    protected override Cause Cause => Diagnosis.Cause.DnsFailure;
 
-    protected override IReadOnlyList<string> Kinds => ["dns"];
+    protected override IReadOnlyList<Logs.FailureKind> Kinds => [Logs.FailureKind.Dns];
 
     protected override string Describe(string upstream, IReadOnlyList<LogIncident> incidents, int count) =>
         $"Run-time name resolution failed {count} time(s) (502)";

@@ -19,19 +19,19 @@ public sealed class SilentBackendCheck : ICheck
 
     public string Title => "Upstreams that accept a request also answer it";
 
-    public IReadOnlyList<string> Needs => [nameof(DiagnosisFacts.HttpProbes), nameof(DiagnosisFacts.FastCgiProbes), nameof(DiagnosisFacts.Inventory)];
+    public IReadOnlyList<Fact> Needs => [];
 
     public CheckOutcome Run(DiagnosisFacts facts)
     {
         if (facts.HttpProbes is null && facts.FastCgiProbes is null)
         {
-            return CheckOutcome.Skip(facts.WhyNotCollected("http-probes") ?? "no request was sent to an upstream");
+            return CheckOutcome.Skip(facts.Gap(Fact.HttpProbes)!);
         }
 
         var silent = (facts.HttpProbes ?? []).Where(p => p.Outcome == HttpProbeResult.NoResponse)
-            .Select(p => (p.Target, p.WaitedMs, Probe: new Evidence("probe", $"{Protocol(facts, p.Target)} {p.Target} \"{p.Request}\"", $"{p.Detail} (connect {p.ConnectMs:0.0} ms)")))
+            .Select(p => (p.Target, p.WaitedMs, Probe: new Evidence(EvidenceKind.Probe, $"{Protocol(facts, p.Target)} {p.Target} \"{p.Request}\"", $"{p.Detail} (connect {p.ConnectMs:0.0} ms)")))
             .Concat((facts.FastCgiProbes ?? []).Where(p => p.Outcome == FastCgiProbeResult.NoResponse && !facts.PhpFpm.Any(f => f.PoolAt(p.Target) is not null))
-                .Select(p => (p.Target, WaitedMs: p.ElapsedMs, Probe: new Evidence("probe", $"fastcgi {p.Target} \"{p.Request}\"", $"{p.Detail} after {p.ElapsedMs:0.0} ms"))));
+                .Select(p => (p.Target, WaitedMs: p.ElapsedMs, Probe: new Evidence(EvidenceKind.Probe, $"fastcgi {p.Target} \"{p.Request}\"", $"{p.Detail} after {p.ElapsedMs:0.0} ms"))));
         var findings = new List<Finding>();
         foreach (var (address, waitedMs, probe) in silent)
         {
@@ -61,7 +61,7 @@ public sealed class SilentBackendCheck : ICheck
         var setting = site.Setting("_read_timeout");
         var readTimeout = setting is not null && ConfigValues.TryParseTime(setting.Value, out var t) ? t : TimeSpan.FromSeconds(60);
         var name = setting?.Name ?? $"{site.Directive[..site.Directive.IndexOf('_', StringComparison.Ordinal)]}_read_timeout";
-        evidence.Add(new Evidence("config", setting?.Pos?.ToString() ?? "default", $"{name} {setting?.Value ?? "60s"}{(setting is null || setting.IsDefault ? " (nginx's default)" : "")}"));
+        evidence.Add(new Evidence(EvidenceKind.Config, setting?.Pos?.ToString() ?? "default", $"{name} {setting?.Value ?? "60s"}{(setting is null || setting.IsDefault ? " (nginx's default)" : "")}"));
         var past = TimeSpan.FromMilliseconds(waitedMs) >= readTimeout;
         var seconds = (waitedMs / 1000).ToString("0.#", CultureInfo.InvariantCulture);
         var remedy = past

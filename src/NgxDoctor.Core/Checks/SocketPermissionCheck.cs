@@ -11,11 +11,11 @@ namespace NgxDoctor.Core.Checks;
 /// </summary>
 public sealed class SocketPermissionCheck : ICheck
 {
-    public string Id => Cause.SocketPermission;
+    public string Id => Cause.SocketPermission.Code();
 
     public string Title => "nginx's worker user may connect to every unix socket upstream";
 
-    public IReadOnlyList<string> Needs => [nameof(DiagnosisFacts.Inventory), nameof(DiagnosisFacts.Worker), nameof(DiagnosisFacts.SocketPaths), nameof(DiagnosisFacts.Listeners)];
+    public IReadOnlyList<Fact> Needs => [];
 
     public CheckOutcome Run(DiagnosisFacts facts)
     {
@@ -27,7 +27,7 @@ public sealed class SocketPermissionCheck : ICheck
 
         if (facts.Worker is not { } worker)
         {
-            return CheckOutcome.Skip(facts.WhyNotCollected("worker") ?? "the worker user is not known");
+            return CheckOutcome.Skip(facts.Gap(Fact.Worker)!);
         }
 
         var findings = new List<Finding>();
@@ -63,19 +63,19 @@ public sealed class SocketPermissionCheck : ICheck
     {
         var socket = sp.Socket!;
         var evidence = DeadTargets.ConfigEvidence(target);
-        evidence.Add(new Evidence("process", worker.Source, $"nginx workers run as {worker.User} (uid {worker.Uid}, gid {worker.Gid})"));
-        evidence.Add(new Evidence("file", sp.Path, $"socket {socket.OwnerName}:{socket.GroupName} mode {socket.ModeOctal}; {worker.User} falls under \"{SocketAccess.ClassFor(worker, socket)}\""));
+        evidence.Add(new Evidence(EvidenceKind.Process, worker.Source, $"nginx workers run as {worker.User} (uid {worker.Uid}, gid {worker.Gid})"));
+        evidence.Add(new Evidence(EvidenceKind.File, sp.Path, $"socket {socket.OwnerName}:{socket.GroupName} mode {socket.ModeOctal}; {worker.User} falls under \"{SocketAccess.ClassFor(worker, socket)}\""));
         foreach (var dir in sp.Directories.Where(d => (d.Mode & 0x1ff) != 0x1ed))
         {
-            evidence.Add(new Evidence("file", dir.Path, $"directory {dir.OwnerName}:{dir.GroupName} mode {dir.ModeOctal}"));
+            evidence.Add(new Evidence(EvidenceKind.File, dir.Path, $"directory {dir.OwnerName}:{dir.GroupName} mode {dir.ModeOctal}"));
         }
 
         if (facts.ProbeFor(target) is { } probe)
         {
-            evidence.Add(new Evidence("probe", $"{probe.Method} {target.Address.Text}", $"{probe.Describe} (as ngxdoctor's own user, not as {worker.User})"));
+            evidence.Add(new Evidence(EvidenceKind.Probe, $"{probe.Method} {target.Address.Text}", $"{probe.Describe} (as ngxdoctor's own user, not as {worker.User})"));
         }
 
-        evidence.AddRange(LogEvidence.For(LogEvidence.ForAddress(facts, target.Address.Text, "socket-denied")));
+        evidence.AddRange(LogEvidence.For(LogEvidence.ForAddress(facts, target.Address.Text, Logs.FailureKind.SocketDenied)));
 
         var summary = $"{worker.User} lacks {missing}. In the PHP-FPM pool that owns the socket set `listen.owner = {worker.User}`, `listen.group = {socket.GroupName}` and `listen.mode = 0660`, then reload php-fpm; or add {worker.User} to group {socket.GroupName}.";
         return new Finding(
@@ -86,7 +86,7 @@ public sealed class SocketPermissionCheck : ICheck
             evidence,
             new Remedy(summary, [$"usermod -aG {socket.GroupName} {worker.User}", $"ls -l {sp.Path}"]))
         {
-            Check = Cause.SocketPermission,
+            Check = Cause.SocketPermission.Code(),
         };
     }
 }

@@ -11,14 +11,11 @@ public sealed class StartupDnsFailureCheck : ICheck
 
     public string Title => "Every upstream hostname resolves when nginx starts";
 
-    public IReadOnlyList<string> Needs => [nameof(DiagnosisFacts.ConfigTest)];
+    public IReadOnlyList<Fact> Needs => [Fact.ConfigTest];
 
     public CheckOutcome Run(DiagnosisFacts facts)
     {
-        if (facts.ConfigTest is not { } test)
-        {
-            return CheckOutcome.Skip(facts.WhyNotCollected("config-test") ?? "nginx -t was not run");
-        }
+        var test = facts.ConfigTest!;
 
         var findings = new List<Finding>();
         foreach (var p in ConfigTestOutput.Problems(test.Output).Where(ConfigTestOutput.IsDns))

@@ -8,19 +8,14 @@ namespace NgxDoctor.Core.Checks;
 /// <summary>Nothing accepts connections at a configured address, and no running backend is found elsewhere.</summary>
 public sealed class UpstreamDownCheck : ICheck
 {
-    public string Id => Cause.UpstreamDown;
+    public string Id => Cause.UpstreamDown.Code();
 
     public string Title => "Something accepts connections at every upstream address";
 
-    public IReadOnlyList<string> Needs => [nameof(DiagnosisFacts.Inventory), nameof(DiagnosisFacts.Probes), nameof(DiagnosisFacts.Listeners)];
+    public IReadOnlyList<Fact> Needs => [Fact.Probes];
 
     public CheckOutcome Run(DiagnosisFacts facts)
     {
-        if (facts.Probes is null)
-        {
-            return CheckOutcome.Skip(facts.WhyNotCollected("probes") ?? "upstreams were not probed");
-        }
-
         var findings = DeadTargets.Find(facts)
             .Where(d => BackendCandidates.Find(facts, d.Target).Count == 0)
             .Select(d => Describe(d))
@@ -55,7 +50,7 @@ public sealed class UpstreamDownCheck : ICheck
 
             var evidence = DeadTargets.ConfigEvidence(target);
             evidence.AddRange(LogEvidence.For(incidents));
-            evidence.Add(new Evidence("probe", $"{probe.Method} {target.Address.Text}", probe.Describe));
+            evidence.Add(new Evidence(EvidenceKind.Probe, $"{probe.Method} {target.Address.Text}", probe.Describe));
             var from = LogEvidence.Time(incidents.Min(i => i.FirstSeen));
             var to = LogEvidence.Time(incidents.Max(i => i.LastSeen));
             yield return new Finding(Cause.UpstreamDown, Severity.Warning, target.Address.Text,
@@ -63,7 +58,7 @@ public sealed class UpstreamDownCheck : ICheck
                 evidence,
                 new Remedy("The backend was down or restarting then. Look in its own log and the service manager for why it stopped (crash, OOM kill, deploy); if it flaps, fix the cause and consider a restart policy.", ["journalctl --since '" + from + "' | tail -50"]))
             {
-                Check = Cause.UpstreamDown,
+                Check = Cause.UpstreamDown.Code(),
             };
         }
     }
@@ -85,7 +80,7 @@ public sealed class UpstreamDownCheck : ICheck
             : $"Start the backend that should listen on {t.Address.Text}, or point nginx at the address where it runs.";
         return new Finding(Cause.UpstreamDown, dead.Severity, t.Address.Text, title, dead.Evidence, new Remedy(summary, commands))
         {
-            Check = Cause.UpstreamDown,
+            Check = Cause.UpstreamDown.Code(),
         };
     }
 }

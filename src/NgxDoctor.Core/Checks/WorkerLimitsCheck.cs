@@ -14,7 +14,7 @@ public sealed class WorkerLimitsCheck : ICheck
 
     public string Title => "nginx's workers may open the connections they are configured for";
 
-    public IReadOnlyList<string> Needs => [nameof(DiagnosisFacts.Instance), nameof(DiagnosisFacts.Inventory)];
+    public IReadOnlyList<Fact> Needs => [];
 
     public CheckOutcome Run(DiagnosisFacts facts)
     {
@@ -27,8 +27,8 @@ public sealed class WorkerLimitsCheck : ICheck
         var connections = long.TryParse(wc.Value, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : 512;
         var evidence = new List<Evidence>
         {
-            new("config", wc.Pos?.ToString() ?? "default", $"worker_connections {wc.Value}{(wc.IsDefault ? " (nginx's default)" : "")}"),
-            new("process", $"/proc/{instance.WorkerPids[0]}/limits", $"Max open files {limit}" + (instance.WorkerOpenFiles is { } open ? $"; {open} open now" : "")),
+            new(EvidenceKind.Config, wc.Pos?.ToString() ?? "default", $"worker_connections {wc.Value}{(wc.IsDefault ? " (nginx's default)" : "")}"),
+            new(EvidenceKind.Process, $"/proc/{instance.WorkerPids[0]}/limits", $"Max open files {limit}" + (instance.WorkerOpenFiles is { } open ? $"; {open} open now" : "")),
         };
         if (instance.WorkerOpenFiles is { } used && used >= limit * 9 / 10)
         {

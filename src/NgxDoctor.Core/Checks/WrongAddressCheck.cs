@@ -7,19 +7,14 @@ namespace NgxDoctor.Core.Checks;
 /// <summary>Nothing at the configured address, but a running backend listens at another address or socket.</summary>
 public sealed class WrongAddressCheck : ICheck
 {
-    public string Id => Cause.WrongAddress;
+    public string Id => Cause.WrongAddress.Code();
 
     public string Title => "nginx points at the address where its backend listens";
 
-    public IReadOnlyList<string> Needs => [nameof(DiagnosisFacts.Inventory), nameof(DiagnosisFacts.Probes), nameof(DiagnosisFacts.Listeners)];
+    public IReadOnlyList<Fact> Needs => [Fact.Listeners, Fact.Probes];
 
     public CheckOutcome Run(DiagnosisFacts facts)
     {
-        if (facts.Probes is null || facts.Listeners is null)
-        {
-            return CheckOutcome.Skip(facts.WhyNotCollected("listeners") ?? facts.WhyNotCollected("probes") ?? "no listener table or probes");
-        }
-
         var findings = new List<Finding>();
         foreach (var dead in DeadTargets.Find(facts))
         {
@@ -40,7 +35,7 @@ public sealed class WrongAddressCheck : ICheck
         var evidence = new List<Evidence>(dead.Evidence);
         foreach (var c in candidates.Take(3))
         {
-            evidence.Add(new Evidence("process", c.Listener.Display, $"{c.Listener.Owner} listens on {c.Listener.Display} ({c.Reason})"));
+            evidence.Add(new Evidence(EvidenceKind.Process, c.Listener.Display, $"{c.Listener.Owner} listens on {c.Listener.Display} ({c.Reason})"));
         }
 
         var newAddress = best.Listener.Path is not null ? "unix:" + best.Listener.Path : Connectable(best.Listener);
@@ -57,7 +52,7 @@ public sealed class WrongAddressCheck : ICheck
         var title = $"Nothing listens on {DeadTargets.Name(t)}, but {best.Listener.Owner} listens on {best.Listener.Display}";
         return new Finding(Cause.WrongAddress, dead.Severity, t.Address.Text, title, evidence, new Remedy(summary, ["nginx -t", "nginx -s reload"]))
         {
-            Check = Cause.WrongAddress,
+            Check = Cause.WrongAddress.Code(),
         };
     }
 

@@ -1,38 +1,63 @@
+using System.Text.Json.Serialization;
+using NgxDoctor.Core.Vocabulary;
+
 namespace NgxDoctor.Core.Diagnosis;
 
-/// <summary>The one vocabulary of causes (the diagnose contract). Order = how much a cause explains when several are found.</summary>
-public static class Cause
+/// <summary>
+/// The one vocabulary of causes (the diagnose contract; docs/causes has a page for each, the schema an enum of their
+/// codes). Declaration order is the ranking among equals: a cause declared earlier explains more.
+/// </summary>
+public enum Cause
 {
-    public const string ConfigError = "config-error";
-    public const string DnsFailure = "dns-failure";
-    public const string DnsStale = "dns-stale";
-    public const string UpstreamDown = "upstream-down";
-    public const string WrongAddress = "wrong-address";
-    public const string SocketPermission = "socket-permission";
-    public const string FirewallBlocked = "firewall-blocked";
-    public const string PoolExhausted = "pool-exhausted";
-    public const string ResourceExhaustion = "resource-exhaustion";
-    public const string UpstreamCrash = "upstream-crash";
-    public const string UpstreamTimeout = "upstream-timeout";
-    public const string HeaderTooBig = "header-too-big";
-    public const string BadResponse = "bad-response";
-    public const string BackendError = "backend-error";
-    public const string NoLiveUpstreams = "no-live-upstreams";
+    [JsonStringEnumMemberName("config-error")]
+    ConfigError,
 
-    public static readonly IReadOnlyList<string> All =
-    [
-        ConfigError, DnsFailure, DnsStale, UpstreamDown, WrongAddress, SocketPermission, FirewallBlocked, PoolExhausted,
-        ResourceExhaustion, UpstreamCrash, UpstreamTimeout, HeaderTooBig, BadResponse, BackendError, NoLiveUpstreams,
-    ];
+    [JsonStringEnumMemberName("dns-failure")]
+    DnsFailure,
 
-    public static int Rank(string cause)
-    {
-        var i = -1;
-        for (var k = 0; k < All.Count && i < 0; k++)
-        {
-            i = All[k] == cause ? k : -1;
-        }
+    [JsonStringEnumMemberName("dns-stale")]
+    DnsStale,
 
-        return i < 0 ? int.MaxValue : i;
-    }
+    [JsonStringEnumMemberName("upstream-down")]
+    UpstreamDown,
+
+    [JsonStringEnumMemberName("wrong-address")]
+    WrongAddress,
+
+    [JsonStringEnumMemberName("socket-permission")]
+    SocketPermission,
+
+    [JsonStringEnumMemberName("firewall-blocked")]
+    FirewallBlocked,
+
+    [JsonStringEnumMemberName("pool-exhausted")]
+    PoolExhausted,
+
+    [JsonStringEnumMemberName("resource-exhaustion")]
+    ResourceExhaustion,
+
+    [JsonStringEnumMemberName("upstream-crash")]
+    UpstreamCrash,
+
+    [JsonStringEnumMemberName("upstream-timeout")]
+    UpstreamTimeout,
+
+    [JsonStringEnumMemberName("header-too-big")]
+    HeaderTooBig,
+
+    [JsonStringEnumMemberName("bad-response")]
+    BadResponse,
+
+    [JsonStringEnumMemberName("backend-error")]
+    BackendError,
+
+    [JsonStringEnumMemberName("no-live-upstreams")]
+    NoLiveUpstreams,
+}
+
+public static class CauseCodes
+{
+    public static string Code(this Cause cause) => Codes<Cause>.Of(cause);
+
+    public static int Rank(this Cause cause) => (int)cause;
 }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using NgxDoctor.Core.Facts;
+using NgxDoctor.Core.Vocabulary;
 
 namespace NgxDoctor.Core.Diagnosis;
 
@@ -9,20 +10,12 @@ public static class DiagnosisEngine
     public static DiagnosisReport Diagnose(DiagnosisFacts facts, IReadOnlyList<ICheck>? checks = null)
     {
         var findings = new List<Finding>();
-        var skipped = facts.NotCollected.Select(n => new SkippedCheck(n.What, n.Reason)).ToList();
+        var skipped = facts.NotCollected.Select(n => new SkippedCheck(n.What.Code(), n.Reason)).ToList();
         var runs = new List<CheckRun>();
         foreach (var check in checks ?? CheckRegistry.All)
         {
             var clock = Stopwatch.StartNew();
-            CheckOutcome outcome;
-            try
-            {
-                outcome = check.Run(facts);
-            }
-            catch (Exception e) when (e is not OutOfMemoryException)
-            {
-                outcome = new CheckOutcome(CheckStatus.Crashed, [], $"{e.GetType().Name}: {e.Message}");
-            }
+            var outcome = Run(check, facts);
 
             findings.AddRange(outcome.Findings.Select(f => f with { Check = check.Id }));
             if (outcome.Status != CheckStatus.Ran)
@@ -31,7 +24,7 @@ public static class DiagnosisEngine
                 skipped.Add(new SkippedCheck(check.Id, prefix + outcome.Reason));
             }
 
-            runs.Add(new CheckRun(check.Id, check.Title, outcome.Status.ToString().ToLowerInvariant(), outcome.Findings.Count, clock.Elapsed.TotalMilliseconds, outcome.Reason));
+            runs.Add(new CheckRun(check.Id, check.Title, outcome.Status, outcome.Findings.Count, clock.Elapsed.TotalMilliseconds, outcome.Reason));
         }
 
         var ranked = FindingRelations.Apply(Rank(findings), facts);
@@ -45,10 +38,28 @@ public static class DiagnosisEngine
         return new DiagnosisReport(StatusOf(ranked, runs), ranked, skipped, runs, context);
     }
 
+    /// <summary>A check whose needed facts were not gathered is skipped with the collectors' reason; one that throws has crashed.</summary>
+    private static CheckOutcome Run(ICheck check, DiagnosisFacts facts)
+    {
+        if (check.Needs.Select(facts.Gap).FirstOrDefault(g => g is not null) is { } gap)
+        {
+            return CheckOutcome.Skip(gap);
+        }
+
+        try
+        {
+            return check.Run(facts);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            return new CheckOutcome(CheckStatus.Crashed, [], $"{e.GetType().Name}: {e.Message}");
+        }
+    }
+
     /// <summary>Worst first; among equals, the cause that explains more (config before DNS before a dead backend...), then config order.</summary>
     public static IReadOnlyList<Finding> Rank(IEnumerable<Finding> findings) => Merge(findings)
         .OrderByDescending(f => f.Severity)
-        .ThenBy(f => Cause.Rank(f.Cause))
+        .ThenBy(f => f.Cause.Rank())
         .ThenBy(f => f.Evidence.FirstOrDefault()?.Source ?? "", StringComparer.Ordinal)
         .ToList();
 
@@ -64,18 +75,9 @@ public static class DiagnosisEngine
                 : ordered[0] with { Evidence = ordered.SelectMany(f => f.Evidence).Distinct().ToList() };
         });
 
-    public static string StatusOf(IReadOnlyList<Finding> findings, IReadOnlyList<CheckRun> runs)
-    {
-        if (findings.Any(f => f.Severity == Severity.Critical))
-        {
-            return "critical";
-        }
-
-        if (findings.Any(f => f.Severity == Severity.Warning))
-        {
-            return "warning";
-        }
-
-        return runs.Any(r => r.Outcome == "ran") ? "ok" : "unknown";
-    }
+    public static Status StatusOf(IReadOnlyList<Finding> findings, IReadOnlyList<CheckRun> runs) =>
+        findings.Any(f => f.Severity == Severity.Critical) ? Status.Critical
+        : findings.Any(f => f.Severity == Severity.Warning) ? Status.Warning
+        : runs.Any(r => r.Outcome == CheckStatus.Ran) ? Status.Ok
+        : Status.Unknown;
 }

@@ -1,31 +1,50 @@
+using System.Text.Json.Serialization;
+
 namespace NgxDoctor.Core.Diagnosis;
+
+public enum Status
+{
+    [JsonStringEnumMemberName("ok")]
+    Ok,
+
+    [JsonStringEnumMemberName("warning")]
+    Warning,
+
+    [JsonStringEnumMemberName("critical")]
+    Critical,
+
+    [JsonStringEnumMemberName("unknown")]
+    Unknown,
+}
 
 public sealed record SkippedCheck(string Check, string Reason);
 
-/// <summary>How one check went: "ran", "skipped" or "crashed", its findings and how long it took.</summary>
-public sealed record CheckRun(string Id, string Title, string Outcome, int Findings, double ElapsedMs, string? Reason);
+/// <summary>How one check went: ran, skipped or crashed, its findings and how long it took.</summary>
+public sealed record CheckRun(string Id, string Title, CheckStatus Outcome, int Findings, double ElapsedMs, string? Reason);
 
 /// <summary>What was diagnosed: the instance and how much of it.</summary>
 public sealed record ReportContext(string ConfigFile, int? MasterPid, string? WorkerUser, int Upstreams, string CollectedAt, string Hostname);
 
 /// <summary>The diagnose contract's document: status, findings (likeliest root cause first), skipped.</summary>
 public sealed record DiagnosisReport(
-    string Status,
+    Status Status,
     IReadOnlyList<Finding> Findings,
     IReadOnlyList<SkippedCheck> Skipped,
     IReadOnlyList<CheckRun> Checks,
     ReportContext Context)
 {
+    /// <summary>The version of this document's format: raised when a field changes meaning (fields are only ever added).</summary>
+    public const int CurrentFormat = 2;
+
+    public int FormatVersion { get; init; } = CurrentFormat;
+
+    /// <summary>The verdict in one line, the same for every renderer.</summary>
+    public Verdict Verdict => Verdict.Of(this);
+
     /// <summary>With `--url`: the route the diagnosis was limited to.</summary>
-    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public Analysis.RouteReport? Route { get; init; }
 
-    [System.Text.Json.Serialization.JsonIgnore]
-    public int ExitCode => Status switch
-    {
-        "ok" => 0,
-        "warning" => 1,
-        "critical" => 2,
-        _ => 3,
-    };
+    [JsonIgnore]
+    public int ExitCode => (int)Status;
 }

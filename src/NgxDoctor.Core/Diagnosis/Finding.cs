@@ -2,7 +2,6 @@ using System.Text.Json.Serialization;
 
 namespace NgxDoctor.Core.Diagnosis;
 
-[JsonConverter(typeof(JsonStringEnumConverter<Severity>))]
 public enum Severity
 {
     [JsonStringEnumMemberName("info")]
@@ -15,14 +14,54 @@ public enum Severity
     Critical,
 }
 
-/// <summary>One piece of evidence: kind "config" | "probe" | "log" | "process" | "file" | "command", where it comes from, what it says.</summary>
-public sealed record Evidence(string Kind, string Source, string Text);
+/// <summary>Where a piece of evidence comes from.</summary>
+public enum EvidenceKind
+{
+    [JsonStringEnumMemberName("config")]
+    Config,
+
+    [JsonStringEnumMemberName("probe")]
+    Probe,
+
+    [JsonStringEnumMemberName("log")]
+    Log,
+
+    [JsonStringEnumMemberName("process")]
+    Process,
+
+    [JsonStringEnumMemberName("file")]
+    File,
+
+    /// <summary>A command's output: nginx -t.</summary>
+    [JsonStringEnumMemberName("command")]
+    Command,
+
+    [JsonStringEnumMemberName("firewall")]
+    Firewall,
+
+    [JsonStringEnumMemberName("dns")]
+    Dns,
+
+    [JsonStringEnumMemberName("connection")]
+    Connection,
+
+    [JsonStringEnumMemberName("system")]
+    System,
+}
+
+/// <summary>One piece of evidence: where it comes from, what it says.</summary>
+public sealed record Evidence(EvidenceKind Kind, string Source, string Text)
+{
+    /// <summary>It records that something was looked for and not found, or could not be read (no rule names the port): it shows nothing by itself.</summary>
+    [JsonIgnore]
+    public bool Absence { get; init; }
+}
 
 public sealed record Remedy(string Summary, IReadOnlyList<string> Commands);
 
 /// <summary>A diagnosed problem: its cause code, how bad, which upstream, why we think so and what to do.</summary>
 public sealed record Finding(
-    string Cause,
+    Cause Cause,
     Severity Severity,
     string? Upstream,
     string Title,
@@ -32,10 +71,17 @@ public sealed record Finding(
     /// <summary>The check that produced it.</summary>
     public string Check { get; init; } = "";
 
-    /// <summary>"high", "medium" or "low": how directly the evidence shows it (<see cref="ConfidenceWhy"/> says why).</summary>
-    public string Confidence { get; init; } = "medium";
+    /// <summary>How directly the evidence shows it (<see cref="ConfidenceWhy"/> says why).</summary>
+    public Confidence Confidence { get; init; } = Confidence.Medium;
 
-    public string ConfidenceWhy { get; init; } = "";
+    public string ConfidenceWhy => Basis.Why();
+
+    /// <summary>What the confidence rests on.</summary>
+    public Basis Basis { get; init; } = Basis.HostState;
+
+    /// <summary>The nginx failure messages behind it ("host not found in upstream"), as classified; empty when none.</summary>
+    [JsonIgnore]
+    public IReadOnlyList<Logs.FailureKind> Failures { get; init; } = [];
 
     /// <summary>The findings this one accounts for ("cause upstream"); they follow it in the report.</summary>
     public IReadOnlyList<string> Explains { get; init; } = [];

@@ -10,10 +10,7 @@ namespace NgxDoctor.Core.Diagnosis;
 /// </summary>
 public static class FindingRelations
 {
-    /// <summary>The confidence reason of a finding whose failures are over (the verdict line counts these).</summary>
-    public const string Past = "logged in the window, not happening now";
-
-    private static readonly (string Explainer, string Explained)[] Rules =
+    private static readonly (Cause Explainer, Cause Explained)[] Rules =
     [
         (Cause.PoolExhausted, Cause.UpstreamTimeout),
         (Cause.PoolExhausted, Cause.UpstreamCrash),
@@ -23,7 +20,7 @@ public static class FindingRelations
         (Cause.DnsFailure, Cause.ConfigError),
     ];
 
-    private static readonly string[] GroupKillers =
+    private static readonly Cause[] GroupKillers =
     [
         Cause.UpstreamDown, Cause.WrongAddress, Cause.SocketPermission, Cause.FirewallBlocked, Cause.DnsFailure, Cause.DnsStale,
         Cause.PoolExhausted, Cause.UpstreamCrash, Cause.UpstreamTimeout, Cause.BadResponse, Cause.HeaderTooBig,
@@ -32,7 +29,7 @@ public static class FindingRelations
     /// <summary>The findings with confidence and relations set, each explained finding right after the one that explains it.</summary>
     public static IReadOnlyList<Finding> Apply(IReadOnlyList<Finding> ranked, DiagnosisFacts facts)
     {
-        var findings = ranked.Select(f => f with { Confidence = Confidence(f).Level, ConfidenceWhy = Confidence(f).Why }).ToList();
+        var findings = ranked.Select(f => f with { Basis = BasisOf(f), Confidence = BasisOf(f).Level() }).ToList();
         // A finding explained by several (two dead servers of one group) follows the last of them.
         var explainers = Enumerable.Range(0, findings.Count)
             .Select(i => Enumerable.Range(0, findings.Count).Where(j => i != j && Explains(findings[j], findings[i], facts)).ToList()).ToList();
@@ -60,7 +57,7 @@ public static class FindingRelations
         return result;
     }
 
-    public static string Key(Finding f) => f.Upstream is null ? f.Cause : $"{f.Cause} {f.Upstream}";
+    public static string Key(Finding f) => f.Upstream is null ? f.Cause.Code() : $"{f.Cause.Code()} {f.Upstream}";
 
     private static bool Explains(Finding a, Finding b, DiagnosisFacts facts)
     {
@@ -75,41 +72,20 @@ public static class FindingRelations
         }
 
         return a.Cause == Cause.DnsFailure
-            ? b.Evidence.Any(e => e.Text.Contains("host not found", StringComparison.Ordinal))
+            ? b.Failures.Contains(Logs.FailureKind.Dns)
             : a.Upstream is not null && a.Upstream == b.Upstream;
     }
 
     /// <summary>high: reproduced now (a probe, nginx -t, a matching rule) or failing in the log as we speak; medium: logged but over, or read from the host's state; low: inferred.</summary>
-    private static (string Level, string Why) Confidence(Finding f)
+    private static Basis BasisOf(Finding f)
     {
-        var kinds = f.Evidence.Select(e => e.Kind).ToHashSet(StringComparer.Ordinal);
-        if (kinds.Contains("probe") && f.Severity == Severity.Critical)
-        {
-            return ("high", "a probe reproduced it now");
-        }
-
-        if (kinds.Contains("firewall") && f.Evidence.Any(e => e.Kind == "firewall" && !e.Text.StartsWith("no drop", StringComparison.Ordinal) && !e.Text.StartsWith("the rules", StringComparison.Ordinal)))
-        {
-            return ("high", "a packet-filter rule matches the address and port");
-        }
-
-        if (kinds.Contains("log") && f.Severity == Severity.Critical)
-        {
-            return ("high", "nginx is logging it now");
-        }
-
-        if (f.Evidence.Any(e => e.Kind == "command" || e.Source.StartsWith("nginx -t", StringComparison.Ordinal)))
-        {
-            return ("high", "nginx -t says so");
-        }
-
-        if (kinds.Contains("log"))
-        {
-            return ("medium", Past);
-        }
-
-        return kinds.Overlaps(["process", "file", "dns", "connection", "system"])
-            ? ("medium", "read from the host's state; no failing request was seen")
-            : ("low", "inferred from the configuration alone");
+        bool Has(EvidenceKind kind) => f.Evidence.Any(e => e.Kind == kind && !e.Absence);
+        return Has(EvidenceKind.Probe) && f.Severity == Severity.Critical ? Basis.Probe
+            : Has(EvidenceKind.Firewall) ? Basis.FirewallRule
+            : Has(EvidenceKind.Log) && f.Severity == Severity.Critical ? Basis.LogNow
+            : f.Evidence.Any(e => e.Kind == EvidenceKind.Command) ? Basis.ConfigTest
+            : Has(EvidenceKind.Log) ? Basis.LogPast
+            : f.Evidence.Any(e => e.Kind is EvidenceKind.Process or EvidenceKind.File or EvidenceKind.Dns or EvidenceKind.Connection or EvidenceKind.System) ? Basis.HostState
+            : Basis.ConfigOnly;
     }
 }

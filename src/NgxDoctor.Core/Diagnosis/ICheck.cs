@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using NgxDoctor.Core.Facts;
 
 namespace NgxDoctor.Core.Diagnosis;
@@ -9,16 +10,24 @@ public interface ICheck
 
     string Title { get; }
 
-    /// <summary>The facts it reads (names of <see cref="DiagnosisFacts"/> properties).</summary>
-    IReadOnlyList<string> Needs { get; }
+    /// <summary>
+    /// The gathered facts it cannot run without: when the collectors say one of them was not gathered, the engine
+    /// skips the check with their reason.
+    /// </summary>
+    IReadOnlyList<Fact> Needs { get; }
 
     CheckOutcome Run(DiagnosisFacts facts);
 }
 
 public enum CheckStatus
 {
+    [JsonStringEnumMemberName("ran")]
     Ran,
+
+    [JsonStringEnumMemberName("skipped")]
     Skipped,
+
+    [JsonStringEnumMemberName("crashed")]
     Crashed,
 }
 

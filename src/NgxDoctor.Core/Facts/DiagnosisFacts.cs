@@ -11,7 +11,7 @@ public sealed record ConfigTestResult(string Command, int ExitCode, string Outpu
 }
 
 /// <summary>Something that could not be gathered, and why (not root, tool missing, timed out).</summary>
-public sealed record NotCollected(string What, string Reason);
+public sealed record NotCollected(Fact What, string Reason);
 
 /// <summary>
 /// Everything observed on one host, gathered once. Checks read only this, so a snapshot serialised on
@@ -19,7 +19,7 @@ public sealed record NotCollected(string What, string Reason);
 /// </summary>
 public sealed record DiagnosisFacts
 {
-    public int FormatVersion { get; init; } = 1;
+    public int FormatVersion { get; init; } = 2;
 
     public DateTimeOffset CollectedAt { get; init; }
 
@@ -78,5 +78,23 @@ public sealed record DiagnosisFacts
 
     public SocketPathFacts? SocketPathFor(string path) => SocketPaths.FirstOrDefault(s => s.Path == path);
 
-    public string? WhyNotCollected(string what) => NotCollected.FirstOrDefault(n => n.What == what)?.Reason;
+    public string? WhyNotCollected(Fact what) => NotCollected.FirstOrDefault(n => n.What == what)?.Reason;
+
+    /// <summary>Why a fact is absent (a collector's reason, else <see cref="FactText.Absent"/>); null when it was gathered.</summary>
+    public string? Gap(Fact fact) => Gathered(fact) ? null : WhyNotCollected(fact) ?? fact.Absent();
+
+    private bool Gathered(Fact fact) => fact switch
+    {
+        Fact.ConfigTest => ConfigTest is not null,
+        Fact.Worker => Worker is not null,
+        Fact.Listeners => Listeners is not null,
+        Fact.Probes => Probes is not null,
+        Fact.HttpProbes => HttpProbes is not null,
+        Fact.FastCgiProbes => FastCgiProbes is not null,
+        Fact.Dns => Dns is not null,
+        Fact.Firewall => Firewall is not null,
+        Fact.KernelLog => OomKills is not null,
+        Fact.ErrorLog or Fact.AccessLog => Logs is not null,
+        _ => true,
+    };
 }

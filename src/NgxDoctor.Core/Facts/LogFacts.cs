@@ -8,8 +8,8 @@ public sealed record LogSample(string Source, string Text);
 /// seen, and a few of the lines themselves.
 /// </summary>
 public sealed record LogIncident(
-    string Kind,
-    string Cause,
+    Logs.FailureKind Kind,
+    Diagnosis.Cause? Cause,
     string Phase,
     int? Status,
     string? Upstream,

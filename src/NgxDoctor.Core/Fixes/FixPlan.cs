@@ -26,7 +26,7 @@ public sealed record VerifyRequest(string Host, int Port, string Path)
 }
 
 /// <summary>What a fixer would do for one finding, or why it will not (then <see cref="Safe"/> is false and the manual remedy stands).</summary>
-public sealed record FixAction(string Finding, string Cause, string? Upstream, string Summary, IReadOnlyList<PlannedEdit> Edits, IReadOnlyList<string> Commands, VerifyRequest? Verify)
+public sealed record FixAction(string Finding, Diagnosis.Cause Cause, string? Upstream, string Summary, IReadOnlyList<PlannedEdit> Edits, IReadOnlyList<string> Commands, VerifyRequest? Verify)
 {
     public bool Safe => Edits.Count > 0 || Commands.Count > 0;
 

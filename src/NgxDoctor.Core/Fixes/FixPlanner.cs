@@ -1,6 +1,7 @@
 using NgxDoctor.Config;
 using NgxDoctor.Core.Diagnosis;
 using NgxDoctor.Core.Facts;
+using NgxDoctor.Core.Vocabulary;
 
 namespace NgxDoctor.Core.Fixes;
 
@@ -9,7 +10,7 @@ public static class FixPlanner
 {
     public static IReadOnlyList<IFixer> All { get; } = TypeRegistry.InstancesOf<IFixer>();
 
-    public static FixPlan Plan(DiagnosisReport report, DiagnosisFacts facts, NginxConfig config, string? only = null)
+    public static FixPlan Plan(DiagnosisReport report, DiagnosisFacts facts, NginxConfig config, Cause? only = null)
     {
         var actions = new List<FixAction>();
         foreach (var f in report.Findings.Where(f => only is null || f.Cause == only))
@@ -18,7 +19,7 @@ public static class FixPlanner
             FixAction action;
             try
             {
-                action = fixer is null ? FixAction.None(f, $"no safe automatic fix for {f.Cause}: follow the remedy") : fixer.Plan(f, facts, config);
+                action = fixer is null ? FixAction.None(f, $"no safe automatic fix for {f.Cause.Code()}: follow the remedy") : fixer.Plan(f, facts, config);
             }
             catch (Exception e) when (e is InvalidOperationException or ArgumentException or FormatException)
             {

@@ -88,7 +88,7 @@ public sealed class AccessAggregator(FailureKeys? failures)
 
         if (backend)
         {
-            _backend.Add(new Classification("backend-5xx", Diagnosis.Cause.BackendError, "response", f.Status), addr.ToString(), f.Time ?? DateTime.MinValue, file, lineNumber, line.ToString());
+            _backend.Add(new Classification(FailureKind.Backend5xx, Diagnosis.Cause.BackendError, "response", f.Status), addr.ToString(), f.Time ?? DateTime.MinValue, file, lineNumber, line.ToString());
         }
     }
 

@@ -3,16 +3,52 @@ using NgxDoctor.Core.Diagnosis;
 
 namespace NgxDoctor.Core.Logs;
 
-/// <summary>What an error-log entry means: a kind of failure, the cause code it points at, the phase, the status the client got.</summary>
-public sealed record Classification(string Kind, string Cause, string Phase, int? Status);
+/// <summary>What an error-log entry means: a kind of failure, the cause code it points at (none for a client's), the phase, the status the client got.</summary>
+public sealed record Classification(FailureKind Kind, Cause? Cause, string Phase, int? Status);
 
 /// <summary>
-/// Maps nginx's upstream-failure messages (../shared/reference/nginx-upstream-errors.md) to cause codes. An entry
-/// that mentions an upstream but matches nothing is "unclassified", never dropped; other entries return null.
+/// Maps nginx's upstream-failure messages (docs/causes; nginx's src/http/ngx_http_upstream.c) to cause codes, by a
+/// table of message patterns tried in order. An entry that mentions an upstream but matches nothing is
+/// "unclassified", never dropped; other entries return null.
 /// </summary>
 public static class ErrorClassifier
 {
-    public const string Unclassified = "unclassified";
+    /// <summary>nginx logs the status of a response it passed through as HTTP/0.9 as 009.</summary>
+    public const int Http09Status = 9;
+
+    /// <summary>What a row says of a message: its classification, <see cref="Ignored"/>, or null to try the next row.</summary>
+    private delegate Classification? Outcome(string phase, int? errno);
+
+    private sealed record Row(string[] Prefixes, string[] Anywhere, Outcome Then, Func<string, int?, bool>? Also = null);
+
+    private static readonly Classification Ignored = new(FailureKind.Unclassified, null, "", null);
+
+    private static readonly Row[] Rows =
+    [
+        new(["no live upstreams"], [], (_, _) => new(FailureKind.NoLiveUpstreams, Cause.NoLiveUpstreams, "connect", 502)),
+        new(["upstream server temporarily disabled"], [], (p, _) => new(FailureKind.ServerDisabled, Cause.NoLiveUpstreams, p, null)),
+        new(["upstream timed out"], [], (p, _) => p switch
+        {
+            "connect" => new(FailureKind.ConnectTimeout, Cause.UpstreamTimeout, p, 504),
+            "body" => new(FailureKind.BodyFailure, Cause.UpstreamTimeout, p, null),
+            _ => new(FailureKind.ReadTimeout, Cause.UpstreamTimeout, p, 504),
+        }),
+        new(["no resolver defined", "host not found in upstream"], [" could not be resolved"], (_, _) => new(FailureKind.Dns, Cause.DnsFailure, "resolve", 502), (p, _) => p == "resolve"),
+        new(["connect()"], [], Connect),
+        new([], ["worker_connections are not enough"], (p, _) => new(FailureKind.FdExhausted, Cause.ResourceExhaustion, p, 500), (_, errno) => errno == 24),
+        new(["upstream sent too big header"], [], (_, _) => new(FailureKind.HeaderTooBig, Cause.HeaderTooBig, "header", 502)),
+        new(["upstream prematurely closed FastCGI"], [], (p, _) => new(FailureKind.PrematureClose, Cause.UpstreamCrash, p, 502)),
+        new(["upstream prematurely closed connection"], [], Closed),
+        new(["recv() failed", "readv() failed", "writev() failed", "send() failed", "sendfile() failed"], [],
+            (p, errno) => errno is 104 or 32 && p is "header" or "send" or "body" ? Closed(p, errno) : null),
+        new(["upstream sent no valid HTTP/1.0 header"], [], (_, _) => new(FailureKind.Http09, Cause.BadResponse, "header", Http09Status)),
+        new(["upstream sent", "upstream prematurely sent response"], [], (p, _) => p == "body"
+            ? new(FailureKind.BodyFailure, Cause.BadResponse, p, null) : new(FailureKind.InvalidResponse, Cause.BadResponse, p, 502)),
+        new(["upstream SSL", "SSL_do_handshake() failed"], [], (_, _) => new(FailureKind.TlsError, Cause.BadResponse, "tls", 502), (p, _) => p == "tls"),
+        new(["FastCGI sent in stderr"], [], (p, _) => new(FailureKind.FastCgiStderr, Cause.BackendError, p, null)),
+        new(["client prematurely closed connection", "epoll_wait() reported that client prematurely closed"], [], (p, _) => new(FailureKind.ClientClosed, null, p, 499)),
+        new(["an upstream response is buffered", "a client request body is buffered"], [], (_, _) => Ignored),
+    ];
 
     public static Classification? Classify(ErrorLogEntry e) => Classify(e.Message, e.Action, e.Errno, e.Level, e.Upstream is not null);
 
@@ -21,116 +57,69 @@ public static class ErrorClassifier
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static Classification? Classify(ReadOnlySpan<char> m, string? action, int? errno, ReadOnlySpan<char> level, bool hasUpstream)
     {
-        var phase = action switch
+        var phase = Phase(action);
+        foreach (var row in Rows)
         {
-            "connecting to upstream" => "connect",
-            "SSL handshaking to upstream" => "tls",
-            "sending request to upstream" => "send",
-            "reading response header from upstream" => "header",
-            "reading upstream" => "body",
-            "resolving" => "resolve",
-            _ => "other",
-        };
-
-        if (m.StartsWith("no live upstreams", StringComparison.Ordinal))
-        {
-            return new("no-live-upstreams", Cause.NoLiveUpstreams, "connect", 502);
-        }
-
-        if (m.StartsWith("upstream server temporarily disabled", StringComparison.Ordinal))
-        {
-            return new("server-disabled", Cause.NoLiveUpstreams, phase, null);
-        }
-
-        if (m.StartsWith("upstream timed out", StringComparison.Ordinal))
-        {
-            return phase switch
+            if ((Matches(m, row) || (row.Also?.Invoke(phase, errno) ?? false)) && row.Then(phase, errno) is { } c)
             {
-                "connect" => new("connect-timeout", Cause.UpstreamTimeout, phase, 504),
-                "body" => new("body-failure", Cause.UpstreamTimeout, phase, null),
-                _ => new("read-timeout", Cause.UpstreamTimeout, phase, 504),
-            };
-        }
-
-        if (m.Contains(" could not be resolved", StringComparison.Ordinal) || m.StartsWith("no resolver defined", StringComparison.Ordinal)
-            || m.StartsWith("host not found in upstream", StringComparison.Ordinal) || phase == "resolve")
-        {
-            return new("dns", Cause.DnsFailure, "resolve", 502);
-        }
-
-        if (m.StartsWith("connect()", StringComparison.Ordinal))
-        {
-            return errno switch
-            {
-                111 or 104 => new("connect-refused", Cause.UpstreamDown, phase, 502),
-                2 => new("socket-missing", Cause.UpstreamDown, phase, 502),
-                13 => new("socket-denied", Cause.SocketPermission, phase, 502),
-                11 => new("backlog-full", Cause.PoolExhausted, phase, 502),
-                110 => new("connect-timeout", Cause.UpstreamTimeout, phase, 504),
-                113 or 101 or 112 => new("unreachable", Cause.UpstreamDown, phase, 502),
-                99 => new("ports-exhausted", Cause.ResourceExhaustion, phase, 502),
-                _ => new(Unclassified, "", phase, 502),
-            };
-        }
-
-        if (errno == 24 || m.Contains("worker_connections are not enough", StringComparison.Ordinal))
-        {
-            return new("fd-exhausted", Cause.ResourceExhaustion, phase, 500);
-        }
-
-        if (m.StartsWith("upstream sent too big header", StringComparison.Ordinal))
-        {
-            return new("header-too-big", Cause.HeaderTooBig, "header", 502);
-        }
-
-        if (m.StartsWith("upstream prematurely closed FastCGI", StringComparison.Ordinal))
-        {
-            return new("premature-close", Cause.UpstreamCrash, phase, 502);
-        }
-
-        if (m.StartsWith("upstream prematurely closed connection", StringComparison.Ordinal)
-            || ((m.StartsWith("recv() failed", StringComparison.Ordinal) || m.StartsWith("readv() failed", StringComparison.Ordinal)
-                 || m.StartsWith("writev() failed", StringComparison.Ordinal) || m.StartsWith("send() failed", StringComparison.Ordinal)
-                 || m.StartsWith("sendfile() failed", StringComparison.Ordinal)) && errno is 104 or 32 && phase is "header" or "send" or "body"))
-        {
-            return phase == "body" ? new("body-failure", Cause.UpstreamCrash, phase, null) : new("premature-close", Cause.UpstreamCrash, phase, 502);
-        }
-
-        if (m.StartsWith("upstream sent no valid HTTP/1.0 header", StringComparison.Ordinal))
-        {
-            return new("http09", Cause.BadResponse, "header", 9);
-        }
-
-        if (m.StartsWith("upstream sent", StringComparison.Ordinal) || m.StartsWith("upstream prematurely sent response", StringComparison.Ordinal))
-        {
-            return phase == "body" ? new("body-failure", Cause.BadResponse, phase, null) : new("invalid-response", Cause.BadResponse, phase, 502);
-        }
-
-        if (phase == "tls" || m.StartsWith("upstream SSL", StringComparison.Ordinal) || m.StartsWith("SSL_do_handshake() failed", StringComparison.Ordinal))
-        {
-            return new("tls-error", Cause.BadResponse, "tls", 502);
-        }
-
-        if (m.StartsWith("FastCGI sent in stderr", StringComparison.Ordinal))
-        {
-            return new("fastcgi-stderr", Cause.BackendError, phase, null);
-        }
-
-        if (m.StartsWith("client prematurely closed connection", StringComparison.Ordinal) || m.StartsWith("epoll_wait() reported that client prematurely closed", StringComparison.Ordinal))
-        {
-            return new("client-closed", "", phase, 499);
-        }
-
-        if (m.StartsWith("an upstream response is buffered", StringComparison.Ordinal) || m.StartsWith("a client request body is buffered", StringComparison.Ordinal))
-        {
-            return null;
+                return ReferenceEquals(c, Ignored) ? null : c;
+            }
         }
 
         // What is left and looks like an upstream failure (an error-level line about an upstream) is kept, counted.
         return level is "error" or "crit" or "alert" or "emerg" && (hasUpstream || phase is "connect" or "send" or "header" or "tls")
-            ? new(Unclassified, "", phase, null)
+            ? new(FailureKind.Unclassified, null, phase, null)
             : null;
     }
+
+    private static bool Matches(ReadOnlySpan<char> m, Row row)
+    {
+        foreach (var p in row.Prefixes)
+        {
+            if (m.StartsWith(p, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        foreach (var a in row.Anywhere)
+        {
+            if (m.Contains(a, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static string Phase(string? action) => action switch
+    {
+        "connecting to upstream" => "connect",
+        "SSL handshaking to upstream" => "tls",
+        "sending request to upstream" => "send",
+        "reading response header from upstream" => "header",
+        "reading upstream" => "body",
+        "resolving" => "resolve",
+        _ => "other",
+    };
+
+    /// <summary>connect() failed: what the errno says.</summary>
+    private static Classification Connect(string phase, int? errno) => errno switch
+    {
+        111 or 104 => new(FailureKind.ConnectRefused, Cause.UpstreamDown, phase, 502),
+        2 => new(FailureKind.SocketMissing, Cause.UpstreamDown, phase, 502),
+        13 => new(FailureKind.SocketDenied, Cause.SocketPermission, phase, 502),
+        11 => new(FailureKind.BacklogFull, Cause.PoolExhausted, phase, 502),
+        110 => new(FailureKind.ConnectTimeout, Cause.UpstreamTimeout, phase, 504),
+        113 or 101 or 112 => new(FailureKind.Unreachable, Cause.UpstreamDown, phase, 502),
+        99 => new(FailureKind.PortsExhausted, Cause.ResourceExhaustion, phase, 502),
+        _ => new(FailureKind.Unclassified, null, phase, 502),
+    };
+
+    private static Classification Closed(string phase, int? errno) => phase == "body"
+        ? new(FailureKind.BodyFailure, Cause.UpstreamCrash, phase, null)
+        : new(FailureKind.PrematureClose, Cause.UpstreamCrash, phase, 502);
 
     /// <summary>The address as the inventory names it, from the `upstream:` field or the "connect() to X failed" message.</summary>
     public static string? Peer(ErrorLogEntry e) =>

@@ -6,7 +6,7 @@ namespace NgxDoctor.Core.Logs;
 /// <summary>A PHP-FPM log entry: "[27-Nov-2026 23:54:00] WARNING: [pool www] message".</summary>
 public sealed record FpmLogEntry(DateTime Time, string Level, string? Pool, string Message);
 
-/// <summary>Reads PHP-FPM's log lines and says which ones matter to a 502/504 (../shared/reference/nginx-upstream-errors.md §3).</summary>
+/// <summary>Reads PHP-FPM's log lines and says which ones matter to a 502/504 (as php-fpm 8.2 writes them; FpmCatalogScenarios checks a real one).</summary>
 public static class FpmLogParser
 {
     /// <summary>The "[27-Nov-2026 23:54:00]" that starts PHP-FPM's log and slowlog lines.</summary>
@@ -52,31 +52,31 @@ public static class FpmLogParser
         var m = e.Message;
         if (m.StartsWith("server reached pm.max_children", StringComparison.Ordinal) || m.StartsWith("server reached max_children", StringComparison.Ordinal))
         {
-            return new("fpm-max-children", Cause.PoolExhausted, "pool", null);
+            return new(FailureKind.FpmMaxChildren, Cause.PoolExhausted, "pool", null);
         }
 
         if (m.StartsWith("seems busy", StringComparison.Ordinal))
         {
-            return new("fpm-busy", Cause.PoolExhausted, "pool", null);
+            return new(FailureKind.FpmBusy, Cause.PoolExhausted, "pool", null);
         }
 
         if (m.Contains("execution timed out", StringComparison.Ordinal) && m.EndsWith("terminating", StringComparison.Ordinal))
         {
-            return new("fpm-terminated", Cause.UpstreamCrash, "pool", 502);
+            return new(FailureKind.FpmTerminated, Cause.UpstreamCrash, "pool", 502);
         }
 
         if (m.Contains(" exited on signal ", StringComparison.Ordinal))
         {
-            return new(m.Contains("signal 9 ", StringComparison.Ordinal) ? "fpm-killed" : "fpm-signal", Cause.UpstreamCrash, "pool", 502);
+            return new(m.Contains("signal 9 ", StringComparison.Ordinal) ? FailureKind.FpmKilled : FailureKind.FpmSignal, Cause.UpstreamCrash, "pool", 502);
         }
 
         if (m.Contains("executing too slow", StringComparison.Ordinal))
         {
-            return new("fpm-slow", Cause.UpstreamTimeout, "pool", null);
+            return new(FailureKind.FpmSlow, Cause.UpstreamTimeout, "pool", null);
         }
 
         return m.StartsWith("unable to bind listening socket", StringComparison.Ordinal)
-            ? new("fpm-bind-failed", Cause.UpstreamDown, "pool", null)
+            ? new(FailureKind.FpmBindFailed, Cause.UpstreamDown, "pool", null)
             : null;
     }
 }

@@ -20,7 +20,7 @@ public sealed class IncidentAggregator
     /// <summary>The upstream span that stands for "no upstream" in the span overload of Add.</summary>
     public static ReadOnlySpan<char> NoUpstreamKey => [NoUpstream];
 
-    // Keyed by "kind\nupstream" so that a line's spans find their incident without a string being made.
+    // Keyed by the kind (one char) and the upstream so that a line's spans find their incident without a string being made.
     private readonly Dictionary<string, Builder> _incidents = [];
 
     public void Add(ErrorLogEntry entry, Classification c, string file, long line, string text) => Add(c, ErrorClassifier.Peer(entry), entry.Time, file, line, text);
@@ -82,11 +82,10 @@ public sealed class IncidentAggregator
     private Builder For(Classification c, ReadOnlySpan<char> upstream, DateTime time)
     {
         Span<char> buffer = stackalloc char[256];
-        var length = c.Kind.Length + 1 + upstream.Length;
+        var length = 1 + upstream.Length;
         var key = length <= buffer.Length ? buffer[..length] : new char[length];
-        c.Kind.CopyTo(key);
-        key[c.Kind.Length] = '\n';
-        upstream.CopyTo(key[(c.Kind.Length + 1)..]);
+        key[0] = (char)c.Kind;
+        upstream.CopyTo(key[1..]);
         var lookup = _incidents.GetAlternateLookup<ReadOnlySpan<char>>();
         if (!lookup.TryGetValue(key, out var b))
         {

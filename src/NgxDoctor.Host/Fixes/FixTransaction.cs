@@ -12,14 +12,14 @@ public sealed record ApplyResult(string Id, bool Applied, string Message, IReadO
 /// verify (the caller's re-check and replayed requests). Any failure restores every file byte for byte and reloads
 /// again. A run cut off half-way is finished by <see cref="RecoverAsync"/>: it restores the files and reloads.
 /// </summary>
-public sealed class FixTransaction(FixState state, LocatedInstance located, NginxConfig config)
+public sealed partial class FixTransaction(FixState state, LocatedInstance located, NginxConfig config, FixSteps? seams = null)
 {
-    /// <summary>Test hooks (NGXDOCTOR_FIX_TEST_HOOK): break-config, pause-after-write, fail-verify.</summary>
-    public static string Hook => Environment.GetEnvironmentVariable("NGXDOCTOR_FIX_TEST_HOOK") ?? "";
+    private readonly FixSteps _seams = seams ?? new FixSteps();
 
-    public async Task<ApplyResult> ApplyAsync(IReadOnlyList<FileChange> changes, IReadOnlyList<string> actions, bool reload, IReadOnlyList<int> phpFpmMasters,
-        IReadOnlyList<Core.Fixes.SocketChange> sockets, IReadOnlyList<string> units, Func<CancellationToken, Task<(bool Ok, string Why)>> verify, CancellationToken ct)
+    public async Task<ApplyResult> ApplyAsync(FixRequest request, Func<CancellationToken, Task<(bool Ok, string Why)>> verify, CancellationToken ct)
     {
+        var (changes, actions, sockets) = (request.Changes, request.Actions, request.Sockets);
+        var phpFpmMasters = request.PhpFpmMasters;
         var steps = new List<string>();
         var id = state.NewId();
         foreach (var c in changes)
@@ -44,14 +44,14 @@ public sealed class FixTransaction(FixState state, LocatedInstance located, Ngin
             var backup = Path.Combine(dir, i.ToString(System.Globalization.CultureInfo.InvariantCulture));
             // The copy keeps the original's owner, group and mode: a 0640 configuration does not become readable by all.
             SafeFileWriter.Write(backup, changes[i].Before, like: Config.UnixFileStatus.Of(changes[i].RealPath));
-            files.Add(new BackupFile(changes[i].RealPath, backup, FixState.Hash(changes[i].Before), FixState.Hash(After(changes[i]))));
+            files.Add(new BackupFile(changes[i].RealPath, backup, FixState.Hash(changes[i].Before), FixState.Hash(changes[i].After)));
         }
 
         var record = new FixRecord(id, DateTimeOffset.UtcNow, located.ConfigFile, located.Instance?.MasterPid, actions, files)
         {
             PhpFpmMasters = phpFpmMasters,
             PhpFpmConfigs = phpFpmMasters.Select(PhpFpmConfigOf).ToList(),
-            Units = units,
+            Units = request.Units,
             Sockets = socketIds.Select(x => new SocketBackup(x.Change.Path, x.Status.Gid, x.Status.Mode & 0xfff, x.Change.Gid, x.Change.Mode) { Device = x.Id!.Value.Device, Inode = x.Id.Value.Inode }).ToList(),
             OwnerPid = Environment.ProcessId,
             OwnerStart = FixState.StartTime(Environment.ProcessId) ?? 0,
@@ -61,7 +61,7 @@ public sealed class FixTransaction(FixState state, LocatedInstance located, Ngin
         var progress = new Progress(record);
         try
         {
-            return await CarryOutAsync(progress, changes, steps, reload, units, verify, ct);
+            return await CarryOutAsync(progress, request, steps, verify, ct);
         }
         catch (Exception e)
         {
@@ -77,10 +77,11 @@ public sealed class FixTransaction(FixState state, LocatedInstance located, Ngin
         public FixRecord Record { get; set; } = record;
     }
 
-    private async Task<ApplyResult> CarryOutAsync(Progress progress, IReadOnlyList<FileChange> changes, List<string> steps, bool reload, IReadOnlyList<string> units, Func<CancellationToken, Task<(bool Ok, string Why)>> verify, CancellationToken ct)
+    private async Task<ApplyResult> CarryOutAsync(Progress progress, FixRequest request, List<string> steps, Func<CancellationToken, Task<(bool Ok, string Why)>> verify, CancellationToken ct)
     {
+        var (reload, units) = (request.Reload, request.Units);
         var record = progress.Record;
-        foreach (var c in changes)
+        foreach (var c in request.Changes)
         {
             // The plan's positions hold only for the bytes it was made from: a file edited meanwhile is not written.
             if (Changed(c) is { } changed)
@@ -88,17 +89,12 @@ public sealed class FixTransaction(FixState state, LocatedInstance located, Ngin
                 return await UndoAsync(record, steps, changed, reloadAgain: false, ct);
             }
 
-            SafeFileWriter.Write(c.RealPath, After(c));
+            _seams.Write(c.RealPath, c.After);
             steps.Add($"wrote {c.RealPath}");
         }
 
         state.Save(progress.Record = record = record with { Step = FixRecord.Written });
-        if (Hook == "pause-after-write")
-        {
-            await Task.Delay(TimeSpan.FromSeconds(60), ct);
-        }
-
-        var test = await FactsCollector.ConfigTestAsync(located, config, FactsCollector.IsRoot, [], ct);
+        var test = await _seams.Test(located, config, ct);
         if (test is not { Passed: true })
         {
             var message = test is null ? "nginx -t could not be run" : $"nginx -t failed: {test.Output.Trim()}";
@@ -109,7 +105,7 @@ public sealed class FixTransaction(FixState state, LocatedInstance located, Ngin
         state.Save(progress.Record = record = record with { Step = FixRecord.Tested });
         if (reload && located.Instance is { } master)
         {
-            var (ok, why) = await NginxReloader.ReloadAsync(master, NginxReloader.ErrorLog(master, config, located.Binary), ct);
+            var (ok, why) = await _seams.Reload(master, NginxReloader.ErrorLog(master, config, located.Binary), ct);
             steps.Add(why);
             if (!ok)
             {
@@ -151,7 +147,7 @@ public sealed class FixTransaction(FixState state, LocatedInstance located, Ngin
             steps.Add($"{sock.Path}: group {sock.NewGid}, mode {Convert.ToString(sock.NewMode, 8)}");
         }
 
-        var (verified, verdict) = Hook == "fail-verify" ? (false, "verification failed (test hook)") : await verify(ct);
+        var (verified, verdict) = await verify(ct);
         steps.Add(verdict);
         if (!verified)
         {
@@ -171,116 +167,4 @@ public sealed class FixTransaction(FixState state, LocatedInstance located, Ngin
         var now = File.Exists(c.RealPath) ? FixState.Hash(File.ReadAllBytes(c.RealPath)) : "";
         return now == FixState.Hash(c.Before) ? null : $"{c.RealPath} changed since the plan was made (sha256 {now[..Math.Min(12, now.Length)]}): run fix again to plan on its new text";
     }
-
-    /// <summary>Finishes applies a previous run left half-way (killed, crashed): their files are restored and nginx reloaded.</summary>
-    public async Task<IReadOnlyList<string>> RecoverAsync(CancellationToken ct)
-    {
-        var said = new List<string>();
-        foreach (var temp in state.OrphanTemps())
-        {
-            File.Delete(temp);
-            said.Add($"removed {temp}, left by a run that was killed");
-        }
-
-        // The caller holds the host's FixLock, so a journal still open is a dead run's; its owner is checked all the same.
-        foreach (var record in state.History().Where(r => !r.Finished && !FixState.OwnerAlive(r)))
-        {
-            var result = await UndoAsync(record, [], $"an earlier apply was interrupted at step \"{record.Step}\"", reloadAgain: record.Step != FixRecord.Writing || record.MasterPid is not null, ct);
-            said.Add($"{record.Id}: {result.Message}");
-        }
-
-        return said;
-    }
-
-    /// <summary>Restores the files of an apply (those still as it left them) and reloads.</summary>
-    public Task<ApplyResult> RollbackAsync(FixRecord record, CancellationToken ct) => UndoAsync(record, [], "rolled back on request", reloadAgain: true, ct);
-
-    private async Task<ApplyResult> UndoAsync(FixRecord record, List<string> steps, string why, bool reloadAgain, CancellationToken ct)
-    {
-        foreach (var f in record.Files)
-        {
-            // A run killed inside a write leaves its temporary file beside the target (never the target half-written).
-            foreach (var temp in Directory.GetFiles(Path.GetDirectoryName(f.Path)!, $".{Path.GetFileName(f.Path)}.ngxdoctor-*.tmp"))
-            {
-                File.Delete(temp);
-                steps.Add($"removed {temp}");
-            }
-
-            var current = File.Exists(f.Path) ? FixState.Hash(File.ReadAllBytes(f.Path)) : "";
-            if (current == f.HashBefore)
-            {
-                continue;
-            }
-
-            if (current != f.HashAfter && record.Step == FixRecord.Applied)
-            {
-                steps.Add($"left {f.Path}: it changed after the apply");
-                continue;
-            }
-
-            SafeFileWriter.Write(f.Path, File.ReadAllBytes(f.Backup));
-            steps.Add($"restored {f.Path}");
-        }
-
-        if (reloadAgain && await InstanceOfAsync(record, ct) is var (master, errorLog))
-        {
-            var (_, reloaded) = await NginxReloader.ReloadAsync(master, errorLog, ct);
-            steps.Add(reloaded);
-        }
-        else if (reloadAgain && record.MasterPid is { } gone)
-        {
-            steps.Add($"nginx master {gone} of {record.ConfigFile} no longer runs: nothing to reload");
-        }
-
-        for (var i = 0; i < record.PhpFpmMasters.Count; i++)
-        {
-            steps.Add((await PhpFpmReloader.ReloadAsync(record.PhpFpmMasters[i], record.PhpFpmConfigs.ElementAtOrDefault(i), ct)).Why);
-        }
-
-        foreach (var unit in record.Units)
-        {
-            steps.Add((await CommandRunner.RunAsync(CommandRunner.Which("systemctl") ?? "systemctl", ["stop", unit], TimeSpan.FromSeconds(60), ct)).CommandLine);
-        }
-
-        foreach (var sock in record.Sockets)
-        {
-            steps.Add(SocketOwnership.Set(sock.Path, sock.Device, sock.Inode, sock.Gid, sock.Mode) is { } refused
-                ? $"group and mode of {sock.Path} not restored: {refused}"
-                : $"restored group and mode of {sock.Path}");
-        }
-
-        state.Save(record with { Step = FixRecord.RolledBack, Detail = why });
-        return new ApplyResult(record.Id, false, $"{why}; every file is restored", steps);
-    }
-
-    /// <summary>The running master of the journal's instance (its configuration file), which need not be the one this run diagnosed.</summary>
-    private async Task<(NginxInstance Master, string? ErrorLog)?> InstanceOfAsync(FixRecord record, CancellationToken ct)
-    {
-        if (record.ConfigFile == located.ConfigFile && located.Instance is { } own)
-        {
-            return (own, NginxReloader.ErrorLog(own, config, located.Binary));
-        }
-
-        var masters = Nginx.NginxProcesses.Find(Proc.ProcessTable.Read());
-        var other = await InstanceLocator.LocateAsync(record.ConfigFile, masters, ct);
-        if (other.Instance is not { } master)
-        {
-            return null;
-        }
-
-        NginxConfig? theirs = null;
-        try
-        {
-            theirs = ConfigLoader.LoadFile(record.ConfigFile);
-        }
-        catch (ConfigParseException)
-        {
-            // Reloaded all the same; only the check for [emerg] in its error log is lost.
-        }
-
-        return (master, theirs is null ? null : NginxReloader.ErrorLog(master, theirs, other.Binary));
-    }
-
-    private static byte[] After(FileChange c) =>
-        Hook == "break-config" ? [.. c.After, .. "\nngxdoctor_test_hook_invalid_directive;\n"u8] : c.After;
 }

@@ -95,7 +95,7 @@ public static class ErrorLogScanner
                 return;
             }
 
-            if (c.Kind == ErrorClassifier.Unclassified)
+            if (c.Kind == FailureKind.Unclassified)
             {
                 Unclassified++;
                 Sample(file, number, text.ToString());

@@ -41,7 +41,7 @@ public static class KernelLogReader
         }
         else
         {
-            notes.Add(new NotCollected("kernel-log", $"neither dmesg, journalctl -k nor {string.Join(", ", sources.Files)} could be read (not root?): {dmesg.Output.Split('\n')[0].Trim()}"));
+            notes.Add(new NotCollected(Fact.KernelLog, $"neither dmesg, journalctl -k nor {string.Join(", ", sources.Files)} could be read (not root?): {dmesg.Output.Split('\n')[0].Trim()}"));
 
             return null;
         }

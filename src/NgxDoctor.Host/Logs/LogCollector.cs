@@ -25,8 +25,8 @@ public static class LogCollector
         }
 
         var reader = Reader(located);
-        errorLogs.RemoveAll(t => t.IsFile && Undisclosable(t.Path, t.Context, reader, "error-log", notes));
-        targets = targets with { AccessLogs = targets.AccessLogs.Where(t => !t.IsFile || !Undisclosable(t.Path, t.Context, reader, "access-log", notes)).ToList() };
+        errorLogs.RemoveAll(t => t.IsFile && Undisclosable(t.Path, t.Context, reader, Fact.ErrorLog, notes));
+        targets = targets with { AccessLogs = targets.AccessLogs.Where(t => !t.IsFile || !Undisclosable(t.Path, t.Context, reader, Fact.AccessLog, notes)).ToList() };
         var incidents = new IncidentAggregator();
         var failures = targets.AccessLogs.Count > 0 ? new FailureKeys() : null;
         var scans = new List<LogScan>();
@@ -34,7 +34,7 @@ public static class LogCollector
         {
             if (!target.IsFile)
             {
-                notes.Add(new NotCollected("error-log", $"{target.Path} ({target.Context}) is not a file and cannot be read back"));
+                notes.Add(new NotCollected(Fact.ErrorLog, $"{target.Path} ({target.Context}) is not a file and cannot be read back"));
                 continue;
             }
 
@@ -42,13 +42,13 @@ public static class LogCollector
             scans.Add(scan);
             if (scan.Problem is not null)
             {
-                notes.Add(new NotCollected("error-log", scan.Problem));
+                notes.Add(new NotCollected(Fact.ErrorLog, scan.Problem));
             }
         }
 
         if (errorLogs.Count == 0)
         {
-            notes.Add(new NotCollected("error-log", "no error_log is configured and the binary's default is unknown"));
+            notes.Add(new NotCollected(Fact.ErrorLog, "no error_log is configured and the binary's default is unknown"));
         }
 
         var readable = scans.Count > 0 && scans.All(x => x.Problem is null);
@@ -66,7 +66,7 @@ public static class LogCollector
             : null;
 
     /// <summary>A log behind a path another user could have pointed elsewhere (a symlink to /etc/shadow) is named, never read.</summary>
-    private static bool Undisclosable(string path, string context, FileAccessor? reader, string key, List<NotCollected> notes)
+    private static bool Undisclosable(string path, string context, FileAccessor? reader, Fact key, List<NotCollected> notes)
     {
         if (FileTrust.WhyNotDisclosable(path, reader) is not { } why)
         {
@@ -94,21 +94,21 @@ public static class LogCollector
         var scans = new List<LogScan>();
         if (targets.AccessLogs.Count == 0 && targets.AccessLogsOff.Count > 0)
         {
-            notes.Add(new NotCollected("access-log", $"access_log off ({string.Join("; ", targets.AccessLogsOff.Take(3))}): no access-log evidence"));
+            notes.Add(new NotCollected(Fact.AccessLog, $"access_log off ({string.Join("; ", targets.AccessLogsOff.Take(3))}): no access-log evidence"));
         }
 
         foreach (var target in targets.AccessLogs)
         {
             if (!target.IsFile)
             {
-                notes.Add(new NotCollected("access-log", $"{target.Path} ({target.Context}) is not a file and cannot be read back"));
+                notes.Add(new NotCollected(Fact.AccessLog, $"{target.Path} ({target.Context}) is not a file and cannot be read back"));
                 continue;
             }
 
             var parser = new AccessLineParser(LogFormat.Compile(target.Format, target.Escape));
             if (!parser.HasStatus)
             {
-                notes.Add(new NotCollected("access-log", $"{target.Path}: log_format {target.FormatName} does not log $status"));
+                notes.Add(new NotCollected(Fact.AccessLog, $"{target.Path}: log_format {target.FormatName} does not log $status"));
                 continue;
             }
 
@@ -119,7 +119,7 @@ public static class LogCollector
             scans.Add(scan);
             if (scan.Problem is not null)
             {
-                notes.Add(new NotCollected("access-log", scan.Problem));
+                notes.Add(new NotCollected(Fact.AccessLog, scan.Problem));
             }
         }
 

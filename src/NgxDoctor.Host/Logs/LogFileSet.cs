@@ -29,7 +29,7 @@ public static class LogFileSet
             }
             else
             {
-                notes.Add(new NotCollected("log", kind));
+                notes.Add(new NotCollected(Fact.Log, kind));
             }
         }
 
@@ -41,7 +41,7 @@ public static class LogFileSet
         var accessScans = accessLogs.Select(f => AccessLogScanner.Scan(f, parser, now - since, now, aggregator, errorLogs.Count > 0 ? failures : null)).ToList();
         foreach (var scan in scans.Concat(accessScans).Where(s => s.Problem is not null))
         {
-            notes.Add(new NotCollected(scan.Kind + "-log", scan.Problem!));
+            notes.Add(new NotCollected(scan.Kind == "access" ? Fact.AccessLog : Fact.ErrorLog, scan.Problem!));
         }
 
         return new LogFacts(now, since, scans, incidents.Incidents()) { Access = accessScans.Count == 0 ? null : aggregator.Build(accessScans) };

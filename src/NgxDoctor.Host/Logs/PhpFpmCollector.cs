@@ -23,7 +23,7 @@ public static class PhpFpmCollector
             var (conf, _, why) = PhpFpmMaster.Resolve(master);
             if (conf is null)
             {
-                notes.Add(new NotCollected("php-fpm", SafeText.Escape(why!)));
+                notes.Add(new NotCollected(Fact.PhpFpm, SafeText.Escape(why!)));
                 continue;
             }
 
@@ -40,7 +40,7 @@ public static class PhpFpmCollector
             catch (ConfigParseException e)
             {
                 result.Add(new FpmInstance(master.Pid, conf, [], null, e.Message));
-                notes.Add(new NotCollected("php-fpm", $"pid {master.Pid}: {SafeText.Escape(e.Message)}"));
+                notes.Add(new NotCollected(Fact.PhpFpm, $"pid {master.Pid}: {SafeText.Escape(e.Message)}"));
                 continue;
             }
 
@@ -53,7 +53,7 @@ public static class PhpFpmCollector
             result.Add(instance);
             if (errorLog is null || !errorLog.StartsWith('/') || errorLog.StartsWith("/proc/", StringComparison.Ordinal) || errorLog.StartsWith("/dev/", StringComparison.Ordinal))
             {
-                notes.Add(new NotCollected("php-fpm-log", $"pid {master.Pid}: error_log is {errorLog ?? "not set"}; not a file ngxdoctor can read"));
+                notes.Add(new NotCollected(Fact.PhpFpmLog, $"pid {master.Pid}: error_log is {errorLog ?? "not set"}; not a file ngxdoctor can read"));
                 continue;
             }
 

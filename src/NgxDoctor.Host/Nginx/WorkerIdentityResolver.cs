@@ -8,6 +8,25 @@ namespace NgxDoctor.Host.Nginx;
 /// <summary>Who nginx's workers are: read from a running worker's /proc status, else from the `user` directive.</summary>
 public static class WorkerIdentityResolver
 {
+    /// <summary>A running worker's identity, else the `user` directive's as a master started by root would apply it.</summary>
+    public static WorkerIdentity? Of(NginxInstance? instance, UpstreamInventory inventory, UserDatabase users, string procRoot, List<NotCollected> notes)
+    {
+        if (instance is { WorkerPids.Count: > 0 } && FromProcess(instance.WorkerPids[0], users, procRoot) is { } fromProcess)
+        {
+            return fromProcess;
+        }
+
+        // Without a running master, assume it would be started by root, as its service does.
+        var masterIsRoot = instance is null || ProcessTable.ReadOne(procRoot, instance.MasterPid)?.Uid == 0;
+        var fromConfig = FromConfig(inventory.WorkerUser, users, masterIsRoot);
+        if (fromConfig is null)
+        {
+            notes.Add(new NotCollected(Fact.Worker, "the worker user could not be determined (no running worker, user unknown)"));
+        }
+
+        return fromConfig;
+    }
+
     public static WorkerIdentity? FromProcess(int workerPid, UserDatabase users, string procRoot = "/proc")
     {
         string status;

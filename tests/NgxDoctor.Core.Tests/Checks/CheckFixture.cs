@@ -1,3 +1,4 @@
+using NgxDoctor.Core.Diagnosis;
 using NgxDoctor.Core.Facts;
 
 namespace NgxDoctor.Core.Tests.Checks;
@@ -11,7 +12,7 @@ public interface ICheckFixture
     string CheckId { get; }
 
     /// <summary>The cause code the triggering findings carry.</summary>
-    string Cause { get; }
+    Diagnosis.Cause Cause { get; }
 
     IEnumerable<(string Name, DiagnosisFacts Facts)> MustTrigger();
 

@@ -1,3 +1,4 @@
+using NgxDoctor.Core.Vocabulary;
 using NgxDoctor.Core.Diagnosis;
 using NgxDoctor.Core.Facts;
 
@@ -5,14 +6,14 @@ namespace NgxDoctor.Core.Tests.Checks;
 
 public sealed class ConfigErrorFixtures : ICheckFixture
 {
-    public string CheckId => Diagnosis.Cause.ConfigError;
+    public string CheckId => Diagnosis.Cause.ConfigError.Code();
 
-    public string Cause => Diagnosis.Cause.ConfigError;
+    public Cause Cause => Diagnosis.Cause.ConfigError;
 
     public static DiagnosisFacts IncludeCycle() => FactsBuilder.FromConfig("include /etc/nginx/nginx.conf;") with
     {
         ConfigTest = null,
-        NotCollected = [new NotCollected("config-test", "nginx -t not run: nginx follows the include cycle at x")],
+        NotCollected = [new NotCollected(Fact.ConfigTest, "nginx -t not run: nginx follows the include cycle at x")],
     };
 
     public IEnumerable<(string, DiagnosisFacts)> MustTrigger()

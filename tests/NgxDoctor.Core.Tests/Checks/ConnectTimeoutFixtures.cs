@@ -1,3 +1,5 @@
+using NgxDoctor.Core.Diagnosis;
+using NgxDoctor.Core.Vocabulary;
 using NgxDoctor.Core.Facts;
 
 namespace NgxDoctor.Core.Tests.Checks;
@@ -6,7 +8,7 @@ public sealed class ConnectTimeoutFixtures : ICheckFixture
 {
     public string CheckId => "connect-timeout";
 
-    public string Cause => Diagnosis.Cause.PoolExhausted;
+    public Cause Cause => Diagnosis.Cause.PoolExhausted;
 
     public static DiagnosisFacts Saturated() => FactsBuilder.FromConfig(UpstreamDownFixtures.NodeSite).Probe("127.0.0.1:3000", ProbeOutcome.TimedOut, "no answer to connect within 2 s")
         .Listen("127.0.0.1:3000", "node") is var f ? f with { Listeners = [f.Listeners![0] with { AcceptQueue = 129 }] } : f;

@@ -1,3 +1,5 @@
+using NgxDoctor.Core.Diagnosis;
+using NgxDoctor.Core.Vocabulary;
 using NgxDoctor.Core.Facts;
 
 namespace NgxDoctor.Core.Tests.Checks;
@@ -8,7 +10,7 @@ public sealed class ResolverFixtures : ICheckFixture
 
     public string CheckId => "resolver";
 
-    public string Cause => Diagnosis.Cause.DnsFailure;
+    public Cause Cause => Diagnosis.Cause.DnsFailure;
 
     public IEnumerable<(string, DiagnosisFacts)> MustTrigger()
     {
@@ -29,34 +31,34 @@ public sealed class DnsStaleFixtures : ICheckFixture
 
     public string CheckId => "dns-stale";
 
-    public string Cause => Diagnosis.Cause.DnsStale;
+    public Cause Cause => Diagnosis.Cause.DnsStale;
 
     public IEnumerable<(string, DiagnosisFacts)> MustTrigger()
     {
         yield return ("refused at the old address, logged", FactsBuilder.FromConfig(Named).Resolve("backend.test", DnsLookup.Ok, ["127.0.0.3"])
-            .Log("connect-refused", Diagnosis.Cause.UpstreamDown, "127.0.0.2:8080"));
+            .Log(NgxDoctor.Core.Logs.FailureKind.ConnectRefused, Diagnosis.Cause.UpstreamDown, "127.0.0.2:8080"));
         yield return ("workers connected to the old address", FactsBuilder.FromConfig(Named).Resolve("backend.test", DnsLookup.Ok, ["10.0.0.9"]) with
         {
             Connections = [new ConnectionCount("10.0.0.8:8080", 4, 0, 0, 4)],
         });
         yield return ("resolver cache: refused at the address nginx's resolver gave before", FactsBuilder.FromConfig(ResolverFixtures.PerRequest)
-            .Resolve("api.test", DnsLookup.Ok, ["10.0.0.6"], "127.0.0.1:5353").Log("connect-refused", Diagnosis.Cause.UpstreamDown, "10.0.0.5:8080"));
+            .Resolve("api.test", DnsLookup.Ok, ["10.0.0.6"], "127.0.0.1:5353").Log(NgxDoctor.Core.Logs.FailureKind.ConnectRefused, Diagnosis.Cause.UpstreamDown, "10.0.0.5:8080"));
     }
 
     public IEnumerable<(string, DiagnosisFacts)> MustNotTrigger()
     {
         yield return ("logged address is current", FactsBuilder.FromConfig(Named).Resolve("backend.test", DnsLookup.Ok, ["127.0.0.2"])
-            .Log("connect-refused", Diagnosis.Cause.UpstreamDown, "127.0.0.2:8080"));
+            .Log(NgxDoctor.Core.Logs.FailureKind.ConnectRefused, Diagnosis.Cause.UpstreamDown, "127.0.0.2:8080"));
         yield return ("another port is another upstream", FactsBuilder.FromConfig(Named).Resolve("backend.test", DnsLookup.Ok, ["127.0.0.3"])
-            .Log("connect-refused", Diagnosis.Cause.UpstreamDown, "127.0.0.2:9090"));
+            .Log(NgxDoctor.Core.Logs.FailureKind.ConnectRefused, Diagnosis.Cause.UpstreamDown, "127.0.0.2:9090"));
         yield return ("time-wait only, not held by nginx", FactsBuilder.FromConfig(Named).Resolve("backend.test", DnsLookup.Ok, ["10.0.0.9"]) with
         {
             Connections = [new ConnectionCount("10.0.0.8:8080", 0, 30, 0, 0)],
         });
         yield return ("resolver cache: the logged address is what the resolver answers now", FactsBuilder.FromConfig(ResolverFixtures.PerRequest)
-            .Resolve("api.test", DnsLookup.Ok, ["10.0.0.5"], "127.0.0.1:5353").Log("connect-refused", Diagnosis.Cause.UpstreamDown, "10.0.0.5:8080"));
+            .Resolve("api.test", DnsLookup.Ok, ["10.0.0.5"], "127.0.0.1:5353").Log(NgxDoctor.Core.Logs.FailureKind.ConnectRefused, Diagnosis.Cause.UpstreamDown, "10.0.0.5:8080"));
         yield return ("resolver cache: only the system resolver answered, not nginx's", FactsBuilder.FromConfig(ResolverFixtures.PerRequest)
-            .Resolve("api.test", DnsLookup.Ok, ["10.0.0.6"]).Log("connect-refused", Diagnosis.Cause.UpstreamDown, "10.0.0.5:8080"));
+            .Resolve("api.test", DnsLookup.Ok, ["10.0.0.6"]).Log(NgxDoctor.Core.Logs.FailureKind.ConnectRefused, Diagnosis.Cause.UpstreamDown, "10.0.0.5:8080"));
     }
 }
 
@@ -66,7 +68,7 @@ public sealed class ResolvedAddressesFixtures : ICheckFixture
 
     public string CheckId => "resolved-addresses";
 
-    public string Cause => Diagnosis.Cause.WrongAddress;
+    public Cause Cause => Diagnosis.Cause.WrongAddress;
 
     public IEnumerable<(string, DiagnosisFacts)> MustTrigger()
     {

@@ -1,3 +1,5 @@
+using NgxDoctor.Core.Diagnosis;
+using NgxDoctor.Core.Vocabulary;
 using NgxDoctor.Core.Facts;
 
 namespace NgxDoctor.Core.Tests.Checks;
@@ -6,7 +8,7 @@ public sealed class FastCgiProbeFixtures : ICheckFixture
 {
     public string CheckId => "fastcgi-probe";
 
-    public string Cause => Diagnosis.Cause.PoolExhausted;
+    public Cause Cause => Diagnosis.Cause.PoolExhausted;
 
     private static readonly FpmInstance Fpm = new(1, "/etc/php/8.2/fpm/php-fpm.conf",
         [new NgxDoctor.Config.PhpFpm.FpmPool("www", new Dictionary<string, NgxDoctor.Config.PhpFpm.FpmSetting>

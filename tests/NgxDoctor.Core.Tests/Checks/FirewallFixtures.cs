@@ -1,3 +1,5 @@
+using NgxDoctor.Core.Diagnosis;
+using NgxDoctor.Core.Vocabulary;
 using NgxDoctor.Core.Facts;
 
 namespace NgxDoctor.Core.Tests.Checks;
@@ -8,7 +10,7 @@ public sealed class FirewallFixtures : ICheckFixture
 
     public string CheckId => "firewall";
 
-    public string Cause => Diagnosis.Cause.FirewallBlocked;
+    public Cause Cause => Diagnosis.Cause.FirewallBlocked;
 
     public static readonly FirewallRule DropPort = new("inet filter input", "drop", "tcp", [], ["3000"], "inet filter input: tcp dport 3000 drop");
 

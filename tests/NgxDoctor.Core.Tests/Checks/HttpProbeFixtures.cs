@@ -1,3 +1,5 @@
+using NgxDoctor.Core.Diagnosis;
+using NgxDoctor.Core.Vocabulary;
 using NgxDoctor.Core.Facts;
 
 namespace NgxDoctor.Core.Tests.Checks;
@@ -6,7 +8,7 @@ public sealed class HttpProbeFixtures : ICheckFixture
 {
     public string CheckId => "http-probe";
 
-    public string Cause => Diagnosis.Cause.BadResponse;
+    public Cause Cause => Diagnosis.Cause.BadResponse;
 
     public static DiagnosisFacts With(string outcome, int headerBytes, string extra = "") =>
         FactsBuilder.FromConfig($"server {{ listen 80; location / {{ proxy_pass http://127.0.0.1:3000; {extra} }} }}")

@@ -1,3 +1,4 @@
+using NgxDoctor.Core.Vocabulary;
 using NgxDoctor.Core.Diagnosis;
 using NgxDoctor.Core.Facts;
 
@@ -8,12 +9,12 @@ public abstract class LogCheckFixture : ICheckFixture
 {
     public abstract string CheckId { get; }
 
-    public abstract string Cause { get; }
+    public abstract Cause Cause { get; }
 
-    protected abstract string Kind { get; }
+    protected abstract NgxDoctor.Core.Logs.FailureKind Kind { get; }
 
     /// <summary>A kind of another check, on the same upstream: must not trigger this one.</summary>
-    protected abstract string OtherKind { get; }
+    protected abstract NgxDoctor.Core.Logs.FailureKind OtherKind { get; }
 
     protected virtual string Upstream => "127.0.0.1:3000";
 
@@ -29,63 +30,63 @@ public abstract class LogCheckFixture : ICheckFixture
     public IEnumerable<(string, DiagnosisFacts)> MustNotTrigger()
     {
         yield return ("no log entries", Base());
-        yield return ("another kind", Base().Log(OtherKind, "other", Upstream));
+        yield return ("another kind", Base().Log(OtherKind, null, Upstream));
     }
 }
 
 public sealed class UpstreamTimeoutFixtures : LogCheckFixture
 {
-    public override string CheckId => Diagnosis.Cause.UpstreamTimeout;
+    public override string CheckId => Diagnosis.Cause.UpstreamTimeout.Code();
 
-    public override string Cause => Diagnosis.Cause.UpstreamTimeout;
+    public override Cause Cause => Diagnosis.Cause.UpstreamTimeout;
 
-    protected override string Kind => "read-timeout";
+    protected override NgxDoctor.Core.Logs.FailureKind Kind => NgxDoctor.Core.Logs.FailureKind.ReadTimeout;
 
-    protected override string OtherKind => "premature-close";
+    protected override NgxDoctor.Core.Logs.FailureKind OtherKind => NgxDoctor.Core.Logs.FailureKind.PrematureClose;
 }
 
 public sealed class UpstreamCrashFixtures : LogCheckFixture
 {
-    public override string CheckId => Diagnosis.Cause.UpstreamCrash;
+    public override string CheckId => Diagnosis.Cause.UpstreamCrash.Code();
 
-    public override string Cause => Diagnosis.Cause.UpstreamCrash;
+    public override Cause Cause => Diagnosis.Cause.UpstreamCrash;
 
-    protected override string Kind => "premature-close";
+    protected override NgxDoctor.Core.Logs.FailureKind Kind => NgxDoctor.Core.Logs.FailureKind.PrematureClose;
 
-    protected override string OtherKind => "read-timeout";
+    protected override NgxDoctor.Core.Logs.FailureKind OtherKind => NgxDoctor.Core.Logs.FailureKind.ReadTimeout;
 }
 
 public sealed class HeaderTooBigFixtures : LogCheckFixture
 {
-    public override string CheckId => Diagnosis.Cause.HeaderTooBig;
+    public override string CheckId => Diagnosis.Cause.HeaderTooBig.Code();
 
-    public override string Cause => Diagnosis.Cause.HeaderTooBig;
+    public override Cause Cause => Diagnosis.Cause.HeaderTooBig;
 
-    protected override string Kind => "header-too-big";
+    protected override NgxDoctor.Core.Logs.FailureKind Kind => NgxDoctor.Core.Logs.FailureKind.HeaderTooBig;
 
-    protected override string OtherKind => "invalid-response";
+    protected override NgxDoctor.Core.Logs.FailureKind OtherKind => NgxDoctor.Core.Logs.FailureKind.InvalidResponse;
 }
 
 public sealed class BadResponseFixtures : LogCheckFixture
 {
-    public override string CheckId => Diagnosis.Cause.BadResponse;
+    public override string CheckId => Diagnosis.Cause.BadResponse.Code();
 
-    public override string Cause => Diagnosis.Cause.BadResponse;
+    public override Cause Cause => Diagnosis.Cause.BadResponse;
 
-    protected override string Kind => "http09";
+    protected override NgxDoctor.Core.Logs.FailureKind Kind => NgxDoctor.Core.Logs.FailureKind.Http09;
 
-    protected override string OtherKind => "header-too-big";
+    protected override NgxDoctor.Core.Logs.FailureKind OtherKind => NgxDoctor.Core.Logs.FailureKind.HeaderTooBig;
 }
 
 public sealed class NoLiveUpstreamsFixtures : LogCheckFixture
 {
-    public override string CheckId => Diagnosis.Cause.NoLiveUpstreams;
+    public override string CheckId => Diagnosis.Cause.NoLiveUpstreams.Code();
 
-    public override string Cause => Diagnosis.Cause.NoLiveUpstreams;
+    public override Cause Cause => Diagnosis.Cause.NoLiveUpstreams;
 
-    protected override string Kind => "no-live-upstreams";
+    protected override NgxDoctor.Core.Logs.FailureKind Kind => NgxDoctor.Core.Logs.FailureKind.NoLiveUpstreams;
 
-    protected override string OtherKind => "server-disabled";
+    protected override NgxDoctor.Core.Logs.FailureKind OtherKind => NgxDoctor.Core.Logs.FailureKind.ServerDisabled;
 
     protected override string Upstream => "grp";
 }
@@ -94,40 +95,40 @@ public sealed class RuntimeDnsFailureFixtures : LogCheckFixture
 {
     public override string CheckId => "dns-failure-runtime";
 
-    public override string Cause => Diagnosis.Cause.DnsFailure;
+    public override Cause Cause => Diagnosis.Cause.DnsFailure;
 
-    protected override string Kind => "dns";
+    protected override NgxDoctor.Core.Logs.FailureKind Kind => NgxDoctor.Core.Logs.FailureKind.Dns;
 
-    protected override string OtherKind => "connect-refused";
+    protected override NgxDoctor.Core.Logs.FailureKind OtherKind => NgxDoctor.Core.Logs.FailureKind.ConnectRefused;
 }
 
 public sealed class ResourceExhaustionFixtures : LogCheckFixture
 {
-    public override string CheckId => Diagnosis.Cause.ResourceExhaustion;
+    public override string CheckId => Diagnosis.Cause.ResourceExhaustion.Code();
 
-    public override string Cause => Diagnosis.Cause.ResourceExhaustion;
+    public override Cause Cause => Diagnosis.Cause.ResourceExhaustion;
 
-    protected override string Kind => "fd-exhausted";
+    protected override NgxDoctor.Core.Logs.FailureKind Kind => NgxDoctor.Core.Logs.FailureKind.FdExhausted;
 
-    protected override string OtherKind => "backlog-full";
+    protected override NgxDoctor.Core.Logs.FailureKind OtherKind => NgxDoctor.Core.Logs.FailureKind.BacklogFull;
 }
 
 public sealed class BacklogFullFixtures : LogCheckFixture
 {
     public override string CheckId => "backlog-full";
 
-    public override string Cause => Diagnosis.Cause.PoolExhausted;
+    public override Cause Cause => Diagnosis.Cause.PoolExhausted;
 
-    protected override string Kind => "backlog-full";
+    protected override NgxDoctor.Core.Logs.FailureKind Kind => NgxDoctor.Core.Logs.FailureKind.BacklogFull;
 
-    protected override string OtherKind => "fd-exhausted";
+    protected override NgxDoctor.Core.Logs.FailureKind OtherKind => NgxDoctor.Core.Logs.FailureKind.FdExhausted;
 }
 
 public sealed class BackendErrorFixtures : ICheckFixture
 {
-    public string CheckId => Diagnosis.Cause.BackendError;
+    public string CheckId => Diagnosis.Cause.BackendError.Code();
 
-    public string Cause => Diagnosis.Cause.BackendError;
+    public Cause Cause => Diagnosis.Cause.BackendError;
 
     private static DiagnosisFacts WithAccess(bool attributed, params LogIncident[] backendErrors)
     {
@@ -136,7 +137,7 @@ public sealed class BackendErrorFixtures : ICheckFixture
         return f with { Logs = f.Logs! with { Access = access } };
     }
 
-    private static LogIncident Backend502() => new("backend-5xx", Diagnosis.Cause.BackendError, "response", 502, "127.0.0.1:3000", 4,
+    private static LogIncident Backend502() => new(NgxDoctor.Core.Logs.FailureKind.Backend5xx, Diagnosis.Cause.BackendError, "response", 502, "127.0.0.1:3000", 4,
         FactsBuilder.Now.AddMinutes(-3), FactsBuilder.Now.AddMinutes(-1), [new LogSample("/var/log/nginx/access.log:9", "127.0.0.1 - - [28/Nov/2026:02:59:00 +0000] \"GET / HTTP/1.1\" 502 20 \"-\" \"curl\"")]);
 
     public IEnumerable<(string, DiagnosisFacts)> MustTrigger()
@@ -147,7 +148,7 @@ public sealed class BackendErrorFixtures : ICheckFixture
     public IEnumerable<(string, DiagnosisFacts)> MustNotTrigger()
     {
         yield return ("no backend 5xx", WithAccess(true));
-        yield return ("a 5xx of another kind", WithAccess(true, Backend502() with { Kind = "other" }));
+        yield return ("a 5xx of another kind", WithAccess(true, Backend502() with { Kind = NgxDoctor.Core.Logs.FailureKind.Unclassified }));
     }
 }
 
@@ -155,18 +156,18 @@ public sealed class PhpFpmSaturationFixtures : LogCheckFixture
 {
     public override string CheckId => "php-fpm-saturation";
 
-    public override string Cause => Diagnosis.Cause.PoolExhausted;
+    public override Cause Cause => Diagnosis.Cause.PoolExhausted;
 
-    protected override string Kind => "fpm-max-children";
+    protected override NgxDoctor.Core.Logs.FailureKind Kind => NgxDoctor.Core.Logs.FailureKind.FpmMaxChildren;
 
-    protected override string OtherKind => "fpm-slow";
+    protected override NgxDoctor.Core.Logs.FailureKind OtherKind => NgxDoctor.Core.Logs.FailureKind.FpmSlow;
 }
 
 public sealed class OomKillFixtures : ICheckFixture
 {
     public string CheckId => "oom-kill";
 
-    public string Cause => Diagnosis.Cause.ResourceExhaustion;
+    public Cause Cause => Diagnosis.Cause.ResourceExhaustion;
 
     public static DiagnosisFacts WithKills(params NgxDoctor.Core.Logs.OomKill[] kills) => FactsBuilder.FromConfig(UpstreamDownFixtures.NodeSite) with { OomKills = kills };
 

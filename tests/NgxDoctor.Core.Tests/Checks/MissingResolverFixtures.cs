@@ -1,3 +1,5 @@
+using NgxDoctor.Core.Diagnosis;
+using NgxDoctor.Core.Vocabulary;
 using NgxDoctor.Core.Facts;
 
 namespace NgxDoctor.Core.Tests.Checks;
@@ -6,7 +8,7 @@ public sealed class MissingResolverFixtures : ICheckFixture
 {
     public string CheckId => "missing-resolver";
 
-    public string Cause => Diagnosis.Cause.DnsFailure;
+    public Cause Cause => Diagnosis.Cause.DnsFailure;
 
     public IEnumerable<(string, DiagnosisFacts)> MustTrigger()
     {

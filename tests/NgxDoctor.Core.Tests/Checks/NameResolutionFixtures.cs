@@ -1,3 +1,5 @@
+using NgxDoctor.Core.Diagnosis;
+using NgxDoctor.Core.Vocabulary;
 using NgxDoctor.Core.Facts;
 
 namespace NgxDoctor.Core.Tests.Checks;
@@ -8,7 +10,7 @@ public sealed class NameResolutionFixtures : ICheckFixture
 
     public string CheckId => "name-resolution";
 
-    public string Cause => Diagnosis.Cause.DnsFailure;
+    public Cause Cause => Diagnosis.Cause.DnsFailure;
 
     public IEnumerable<(string, DiagnosisFacts)> MustTrigger()
     {

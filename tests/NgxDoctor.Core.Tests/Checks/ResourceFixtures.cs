@@ -1,3 +1,5 @@
+using NgxDoctor.Core.Diagnosis;
+using NgxDoctor.Core.Vocabulary;
 using NgxDoctor.Core.Facts;
 
 namespace NgxDoctor.Core.Tests.Checks;
@@ -6,7 +8,7 @@ public sealed class EphemeralPortsFixtures : ICheckFixture
 {
     public string CheckId => "ephemeral-ports";
 
-    public string Cause => Diagnosis.Cause.ResourceExhaustion;
+    public Cause Cause => Diagnosis.Cause.ResourceExhaustion;
 
     private static DiagnosisFacts With(int timeWait) => FactsBuilder.FromConfig(UpstreamDownFixtures.NodeSite) with
     {
@@ -30,7 +32,7 @@ public sealed class MemoryFixtures : ICheckFixture
 {
     public string CheckId => "memory";
 
-    public string Cause => Diagnosis.Cause.ResourceExhaustion;
+    public Cause Cause => Diagnosis.Cause.ResourceExhaustion;
 
     private static DiagnosisFacts With(long availableKb) => FactsBuilder.FromConfig(UpstreamDownFixtures.NodeSite) is var f
         ? f with { System = f.System! with { MemAvailableKb = availableKb } } : f;
@@ -51,7 +53,7 @@ public sealed class AcceptQueueFixtures : ICheckFixture
 {
     public string CheckId => "accept-queue";
 
-    public string Cause => Diagnosis.Cause.PoolExhausted;
+    public Cause Cause => Diagnosis.Cause.PoolExhausted;
 
     private static DiagnosisFacts With(int queue, int backlog) =>
         FactsBuilder.FromConfig(UpstreamDownFixtures.NodeSite).Probe("127.0.0.1:3000", ProbeOutcome.Connected).Listen("127.0.0.1:3000", "gunicorn") is var f

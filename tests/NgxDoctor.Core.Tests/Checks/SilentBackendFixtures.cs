@@ -1,3 +1,5 @@
+using NgxDoctor.Core.Diagnosis;
+using NgxDoctor.Core.Vocabulary;
 using NgxDoctor.Core.Facts;
 
 namespace NgxDoctor.Core.Tests.Checks;
@@ -6,7 +8,7 @@ public sealed class SilentBackendFixtures : ICheckFixture
 {
     public string CheckId => "silent-backend";
 
-    public string Cause => Diagnosis.Cause.UpstreamTimeout;
+    public Cause Cause => Diagnosis.Cause.UpstreamTimeout;
 
     private static DiagnosisFacts Http(string outcome, string extra = "") =>
         HttpProbeFixtures.With(outcome, 0, extra) is var f ? f with { HttpProbes = [f.HttpProbes![0] with { WaitedMs = 2000 }] } : null!;

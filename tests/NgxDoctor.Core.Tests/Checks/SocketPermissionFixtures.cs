@@ -1,3 +1,4 @@
+using NgxDoctor.Core.Vocabulary;
 using NgxDoctor.Core.Diagnosis;
 using NgxDoctor.Core.Facts;
 
@@ -7,9 +8,9 @@ public sealed class SocketPermissionFixtures : ICheckFixture
 {
     private const string Sock = "/run/php/php8.2-fpm.sock";
 
-    public string CheckId => Diagnosis.Cause.SocketPermission;
+    public string CheckId => Diagnosis.Cause.SocketPermission.Code();
 
-    public string Cause => Diagnosis.Cause.SocketPermission;
+    public Cause Cause => Diagnosis.Cause.SocketPermission;
 
     private static DiagnosisFacts Php() => FactsBuilder.FromConfig(UpstreamDownFixtures.PhpSite).Listen("unix:" + Sock, "php-fpm8.2", 1, "php-fpm: master process");
 

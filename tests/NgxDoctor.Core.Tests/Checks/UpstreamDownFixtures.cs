@@ -1,3 +1,4 @@
+using NgxDoctor.Core.Vocabulary;
 using NgxDoctor.Core.Diagnosis;
 using NgxDoctor.Core.Facts;
 
@@ -8,9 +9,9 @@ public sealed class UpstreamDownFixtures : ICheckFixture
     public const string NodeSite = "server { listen 80; location / { proxy_pass http://127.0.0.1:3000; } }";
     public const string PhpSite = "server { listen 80; location ~ \\.php$ { fastcgi_pass unix:/run/php/php8.2-fpm.sock; } }";
 
-    public string CheckId => Diagnosis.Cause.UpstreamDown;
+    public string CheckId => Diagnosis.Cause.UpstreamDown.Code();
 
-    public string Cause => Diagnosis.Cause.UpstreamDown;
+    public Cause Cause => Diagnosis.Cause.UpstreamDown;
 
     public IEnumerable<(string, DiagnosisFacts)> MustTrigger()
     {

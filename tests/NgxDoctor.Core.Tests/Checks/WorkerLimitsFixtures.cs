@@ -1,3 +1,5 @@
+using NgxDoctor.Core.Diagnosis;
+using NgxDoctor.Core.Vocabulary;
 using NgxDoctor.Core.Facts;
 
 namespace NgxDoctor.Core.Tests.Checks;
@@ -6,7 +8,7 @@ public sealed class WorkerLimitsFixtures : ICheckFixture
 {
     public string CheckId => "worker-limits";
 
-    public string Cause => Diagnosis.Cause.ResourceExhaustion;
+    public Cause Cause => Diagnosis.Cause.ResourceExhaustion;
 
     private static DiagnosisFacts With(long limit, int open, string events = "") =>
         FactsBuilder.FromConfig(UpstreamDownFixtures.NodeSite, events) is var f

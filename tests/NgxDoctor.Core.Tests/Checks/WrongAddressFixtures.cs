@@ -1,3 +1,4 @@
+using NgxDoctor.Core.Vocabulary;
 using NgxDoctor.Core.Diagnosis;
 using NgxDoctor.Core.Facts;
 
@@ -5,9 +6,9 @@ namespace NgxDoctor.Core.Tests.Checks;
 
 public sealed class WrongAddressFixtures : ICheckFixture
 {
-    public string CheckId => Diagnosis.Cause.WrongAddress;
+    public string CheckId => Diagnosis.Cause.WrongAddress.Code();
 
-    public string Cause => Diagnosis.Cause.WrongAddress;
+    public Cause Cause => Diagnosis.Cause.WrongAddress;
 
     public IEnumerable<(string, DiagnosisFacts)> MustTrigger()
     {

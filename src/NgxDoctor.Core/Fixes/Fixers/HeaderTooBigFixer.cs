@@ -11,7 +11,7 @@ namespace NgxDoctor.Core.Fixes.Fixers;
 /// </summary>
 public sealed class HeaderTooBigFixer : IFixer
 {
-    public string Cause => Diagnosis.Cause.HeaderTooBig;
+    public Cause Cause => Diagnosis.Cause.HeaderTooBig;
 
     public FixAction Plan(Finding finding, DiagnosisFacts facts, NginxConfig config)
     {

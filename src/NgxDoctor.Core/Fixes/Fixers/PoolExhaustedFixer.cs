@@ -12,7 +12,7 @@ namespace NgxDoctor.Core.Fixes.Fixers;
 /// </summary>
 public sealed class PoolExhaustedFixer : IFixer
 {
-    public string Cause => Diagnosis.Cause.PoolExhausted;
+    public Cause Cause => Diagnosis.Cause.PoolExhausted;
 
     public FixAction Plan(Finding finding, DiagnosisFacts facts, NginxConfig config)
     {

@@ -11,7 +11,7 @@ namespace NgxDoctor.Core.Fixes.Fixers;
 /// </summary>
 public abstract class ReloadFixer : IFixer
 {
-    public abstract string Cause { get; }
+    public abstract Cause Cause { get; }
 
     protected abstract string Why { get; }
 
@@ -36,14 +36,14 @@ public abstract class ReloadFixer : IFixer
 
 public sealed class DnsStaleFixer : ReloadFixer
 {
-    public override string Cause => Diagnosis.Cause.DnsStale;
+    public override Cause Cause => Diagnosis.Cause.DnsStale;
 
     protected override string Why => "resolves upstream names again; to follow DNS for good use `resolver` and a variable in proxy_pass";
 }
 
 public sealed class NoLiveUpstreamsFixer : ReloadFixer
 {
-    public override string Cause => Diagnosis.Cause.NoLiveUpstreams;
+    public override Cause Cause => Diagnosis.Cause.NoLiveUpstreams;
 
     protected override string Why => "workers forget the failure state of the group's servers";
 }

@@ -13,7 +13,7 @@ namespace NgxDoctor.Core.Fixes.Fixers;
 /// </summary>
 public sealed class SocketPermissionFixer : IFixer
 {
-    public string Cause => Diagnosis.Cause.SocketPermission;
+    public Cause Cause => Diagnosis.Cause.SocketPermission;
 
     public FixAction Plan(Finding finding, DiagnosisFacts facts, NginxConfig config)
     {

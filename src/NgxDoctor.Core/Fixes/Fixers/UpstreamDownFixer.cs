@@ -10,7 +10,7 @@ namespace NgxDoctor.Core.Fixes.Fixers;
 /// </summary>
 public sealed class UpstreamDownFixer : IFixer
 {
-    public string Cause => Diagnosis.Cause.UpstreamDown;
+    public Cause Cause => Diagnosis.Cause.UpstreamDown;
 
     public FixAction Plan(Finding finding, DiagnosisFacts facts, NginxConfig config)
     {

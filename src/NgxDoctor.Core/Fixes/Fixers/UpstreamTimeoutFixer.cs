@@ -15,7 +15,7 @@ public sealed class UpstreamTimeoutFixer : IFixer
 {
     public const double CapSeconds = 300;
 
-    public string Cause => Diagnosis.Cause.UpstreamTimeout;
+    public Cause Cause => Diagnosis.Cause.UpstreamTimeout;
 
     public FixAction Plan(Finding finding, DiagnosisFacts facts, NginxConfig config)
     {

@@ -8,7 +8,7 @@ namespace NgxDoctor.Core.Fixes.Fixers;
 /// <summary>wrong-address: point the `server` line or the pass directive at the one backend found listening elsewhere; with several candidates, no fix.</summary>
 public sealed class WrongAddressFixer : IFixer
 {
-    public string Cause => Diagnosis.Cause.WrongAddress;
+    public Cause Cause => Diagnosis.Cause.WrongAddress;
 
     public FixAction Plan(Finding finding, DiagnosisFacts facts, NginxConfig config)
     {

@@ -1,13 +1,13 @@
 using NgxDoctor.Core.Diagnosis;
 using NgxDoctor.Core.Fixes;
-using NgxDoctor.Host;
+using NgxDoctor.Host.Diagnosis;
 
-namespace NgxDoctor.Cli.Commands;
+namespace NgxDoctor.Host.Fixes;
 
 /// <summary>Did the fix work: the fixed findings are no longer critical when the checks run again, and each failing request, replayed through nginx, is not a 5xx.</summary>
 public static class FixVerifier
 {
-    public static async Task<(bool Ok, string Why)> VerifyAsync(CollectOptions options, IReadOnlyList<FixAction> actions, bool replayQuery, CancellationToken ct)
+    public static async Task<(bool Ok, string Why)> VerifyAsync(LocatedInstance instance, CollectOptions options, IReadOnlyList<FixAction> actions, bool replayQuery, CancellationToken ct)
     {
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(60) };
         foreach (var v in actions.Select(a => a.Verify).OfType<VerifyRequest>().Distinct())
@@ -36,7 +36,7 @@ public static class FixVerifier
             }
         }
 
-        var report = DiagnosisEngine.Diagnose(await DiagnoseCommand.CollectWithinBudgetAsync(options, ct));
+        var report = (await DiagnosisService.DiagnoseAsync(instance, options, ct)).Report;
         var fixedKeys = actions.Select(a => a.Finding).ToHashSet(StringComparer.Ordinal);
         var left = report.Findings.Where(f => f.Severity == Severity.Critical && fixedKeys.Contains(FindingRelations.Key(f))).ToList();
         return left.Count == 0

@@ -1,0 +1,48 @@
+using NgxDoctor.Config;
+using NgxDoctor.Core.Diagnosis;
+using NgxDoctor.Core.Facts;
+using NgxDoctor.Core.Text;
+using NgxDoctor.Host.Nginx;
+using NgxDoctor.Host.Proc;
+
+namespace NgxDoctor.Host.Diagnosis;
+
+/// <summary>What was gathered of one instance: the facts and the configuration they were read from.</summary>
+public sealed record Gathered(DiagnosisFacts Facts, NginxConfig Config);
+
+/// <summary>The facts of one instance and the report made of them.</summary>
+public sealed record Diagnosed(DiagnosisFacts Facts, NginxConfig Config, DiagnosisReport Report);
+
+/// <summary>
+/// "Diagnose this instance within this budget", the one pipeline every command uses: Host gathers the facts
+/// (<see cref="FactsCollector"/>), Core decides (<see cref="DiagnosisEngine"/>) over the redacted facts, as every
+/// report and bundle shows them.
+/// </summary>
+public static class DiagnosisService
+{
+    /// <summary>The instance for a --config (or none: the running master(s), else the default path).</summary>
+    public static Task<LocatedInstance> LocateAsync(string? configFile, CancellationToken ct, string procRoot = "/proc") =>
+        InstanceLocator.LocateAsync(configFile, NginxProcesses.Find(ProcessTable.Read(procRoot), procRoot), ct);
+
+    /// <summary>Gathers within the budget; a probe or tool that hangs cannot hold the caller past it.</summary>
+    public static async Task<Gathered> GatherAsync(LocatedInstance instance, CollectOptions options, CancellationToken ct)
+    {
+        var work = Task.Run(() => FactsCollector.CollectAsync(instance, options, ct), ct);
+        var done = await Task.WhenAny(work, Task.Delay(options.Deadline + TimeSpan.FromSeconds(1), ct)).ConfigureAwait(false);
+        if (done != work)
+        {
+            throw new OperationCanceledException();
+        }
+
+        return await work.ConfigureAwait(false);
+    }
+
+    /// <summary>The report of facts gathered here or elsewhere (a --facts file, a bundle): the same facts give the same report.</summary>
+    public static DiagnosisReport Decide(DiagnosisFacts facts) => DiagnosisEngine.Diagnose(FactsRedaction.Apply(facts, keepQuery: true));
+
+    public static async Task<Diagnosed> DiagnoseAsync(LocatedInstance instance, CollectOptions options, CancellationToken ct)
+    {
+        var gathered = await GatherAsync(instance, options, ct).ConfigureAwait(false);
+        return new Diagnosed(gathered.Facts, gathered.Config, Decide(gathered.Facts));
+    }
+}
