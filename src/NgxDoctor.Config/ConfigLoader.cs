@@ -153,7 +153,7 @@ public sealed class ConfigLoader
                 continue;
             }
 
-            if (_source is DiskConfigSource && UnixFileStatus.Of(path).Kind == UnixFileKind.Directory)
+            if (_source.IsDirectory(path))
             {
                 Note(DiagnosticSeverity.Error, "include-directory", include.Pos, $"included path \"{path}\" is a directory");
                 continue;

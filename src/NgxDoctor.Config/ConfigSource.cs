@@ -8,6 +8,9 @@ public interface IConfigSource
 
     bool Exists(string path);
 
+    /// <summary>Whether the path names a directory (an include of one is an error nginx reports).</summary>
+    bool IsDirectory(string path);
+
     IReadOnlyList<string> Glob(string pattern);
 }
 
@@ -22,6 +25,8 @@ public sealed class DiskConfigSource : IConfigSource
 
     public bool Exists(string path) => UnixFileStatus.Of(path).Exists;
 
+    public bool IsDirectory(string path) => UnixFileStatus.Of(path).Kind == UnixFileKind.Directory;
+
     public IReadOnlyList<string> Glob(string pattern) => Config.Glob.Expand(pattern);
 }
 
@@ -34,6 +39,8 @@ public sealed class DumpConfigSource(IReadOnlyDictionary<string, string> files) 
         : throw new ConfigParseException(new SourcePos(path, 0, 0), "not in the nginx -T dump");
 
     public bool Exists(string path) => Files.ContainsKey(path);
+
+    public bool IsDirectory(string path) => false;
 
     public IReadOnlyList<string> Glob(string pattern)
     {

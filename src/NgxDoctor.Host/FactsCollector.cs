@@ -99,7 +99,7 @@ public static class FactsCollector
         public static HostPhase Read(LocatedInstance located, NginxConfig config, CollectOptions options)
         {
             var notes = new List<NotCollected>();
-            var inventory = InventoryBuilder.Build(config);
+            var inventory = InventoryBuilder.Build(config, DiagnosisService.PageSize);
             var users = UserDatabase.Load();
             var processes = ProcessTable.Read(options.ProcRoot);
             var worker = WorkerIdentityResolver.Of(located.Instance, inventory, users, options.ProcRoot, notes);

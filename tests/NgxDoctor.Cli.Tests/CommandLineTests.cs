@@ -23,16 +23,76 @@ public class CommandLineTests
     [InlineData("diagnose --timeout -1 --config /etc/hostname", "--timeout: -1 is not a number of seconds above 0")]
     [InlineData("diagnose --url ftp://x/ --config /etc/hostname", "--url: not an http(s) URL")]
     [InlineData("route notaurl --config /etc/hostname", "not an http(s) URL")]
-    [InlineData("diagnose --facts /nonexistent.json", "Could not find file")]
+    [InlineData("diagnose --facts /nonexistent.json", "/nonexistent.json: no such file")]
+    [InlineData("diagnose --config /nonexistent.conf", "/nonexistent.conf: cannot open")]
+    [InlineData("diagnose --timeout abc", "--timeout: \"abc\" is not a number")]
+    [InlineData("", "which command?")]
+    [InlineData("explain", "explain needs its CAUSE")]
+    [InlineData("fix --only gremlins", "unknown cause \"gremlins\"; the causes are: config-error")]
+    [InlineData("diagnose --format markdown --json --config /etc/hostname", "--json and --format markdown ask for two outputs")]
+    [InlineData("logs --format markdown --file /etc/hostname", "--format: \"markdown\" is not one of text, json")]
+    [InlineData("upstreams --format yaml --config /etc/hostname", "--format: \"yaml\" is not one of text, json")]
     [InlineData("diagnose --health-path health --config /etc/hostname", "--health-path must start with /")]
     [InlineData("logs --since forever", "--since: \"forever\" is not a duration")]
     public void Bad_arguments_give_one_line_and_exit_3(string args, string expected)
     {
-        var run = NgxDoctorCli.Run(args.Split(' '));
+        var run = NgxDoctorCli.Run(args.Split(' ', StringSplitOptions.RemoveEmptyEntries));
         Assert.True(run.ExitCode == 3, run.ToString());
-        Assert.Equal("", run.Stdout);
         var line = Assert.Single(run.Stderr.TrimEnd('\n').Split('\n'));
         Assert.Contains(expected, line, StringComparison.Ordinal);
+        // No .NET wording reaches a user: type names, exception texts, a position of a file that could not be opened.
+        Assert.DoesNotMatch(@"System\.|Could not find|Required command was not provided|Exception|:0:0", line);
+        if (!args.Contains("--json", StringComparison.Ordinal))
+        {
+            Assert.Equal("", run.Stdout);
+            return;
+        }
+
+        // With --json, stdout holds exactly one document, also when ngxdoctor could not run.
+        Assert.Equal("unknown", run.Json.GetProperty("status").GetString());
+        Assert.Contains(expected, run.Json.GetProperty("reason").GetString(), StringComparison.Ordinal);
+        Assert.Equal(2, run.Json.GetProperty("formatVersion").GetInt32());
+    }
+
+    [Theory]
+    [InlineData("diagnose --config /nonexistent.conf --json")]
+    [InlineData("upstreams --config /nonexistent.conf --json")]
+    [InlineData("route http://a/ --config /nonexistent.conf --json")]
+    [InlineData("fix --only gremlins --json")]
+    [InlineData("explain gremlins --json")]
+    [InlineData("logs --since never --json")]
+    [InlineData("diagnose --config /nonexistent.conf --format json")]
+    public void Every_command_prints_one_json_document_when_it_cannot_run(string args)
+    {
+        var run = NgxDoctorCli.Run(args.Split(' '));
+        Assert.True(run.ExitCode == 3, run.ToString());
+        Assert.Equal("unknown", run.Json.GetProperty("status").GetString());
+        Assert.False(string.IsNullOrEmpty(run.Json.GetProperty("reason").GetString()));
+        Assert.Single(run.Stderr.TrimEnd('\n').Split('\n'));
+    }
+
+    [Fact]
+    public void Help_and_version_have_their_short_forms()
+    {
+        var help = NgxDoctorCli.Run("help", "logs");
+        Assert.True(help.ExitCode == 0, help.ToString());
+        Assert.Contains("--log-format", help.Stdout, StringComparison.Ordinal);
+        Assert.Contains("Examples:", help.Stdout, StringComparison.Ordinal);
+        Assert.Contains("Examples:", NgxDoctorCli.Run("help").Stdout, StringComparison.Ordinal);
+        var version = NgxDoctorCli.Run("-V");
+        Assert.True(version.ExitCode == 0, version.ToString());
+        Assert.Equal(NgxDoctorCli.Run("--version").Stdout, version.Stdout);
+        Assert.Matches(@"^\d+\.\d+", version.Stdout);
+    }
+
+    [Fact]
+    public void The_same_option_is_described_the_same_everywhere_or_its_help_says_why_not()
+    {
+        var config = new[] { "diagnose", "upstreams", "route", "collect", "fix", "logs" }
+            .Select(c => NgxDoctorCli.Run(c, "--help").Stdout.Split('\n').Single(l => l.TrimStart().StartsWith("--config", StringComparison.Ordinal)).Trim()).Distinct().ToList();
+        Assert.Single(config);
+        Assert.Contains("longer than diagnose's 15m", NgxDoctorCli.Run("logs", "--help").Stdout, StringComparison.Ordinal);
+        Assert.Contains("longer than diagnose's 2", NgxDoctorCli.Run("fix", "--help").Stdout, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -81,6 +141,11 @@ public class CommandLineTests
             Assert.StartsWith($"# `{cause}`:", run.Stdout, StringComparison.Ordinal);
             Assert.Contains("## How to fix it", run.Stdout, StringComparison.Ordinal);
         }
+
+        var page = NgxDoctorCli.Run("explain", "upstream-down", "--json");
+        Assert.True(page.ExitCode == 0, page.ToString());
+        Assert.Equal("upstream-down", page.Json.GetProperty("cause").GetString());
+        Assert.StartsWith("# `upstream-down`:", page.Json.GetProperty("page").GetString(), StringComparison.Ordinal);
 
         var bad = NgxDoctorCli.Run("explain", "nonsense");
         Assert.Equal(3, bad.ExitCode);

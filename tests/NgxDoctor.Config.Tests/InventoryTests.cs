@@ -11,6 +11,19 @@ public class InventoryTests
         return InventoryBuilder.Build(ConfigLoader.LoadFile(files.Path("nginx.conf")));
     }
 
+    /// <summary>Buffer defaults are one page of the diagnosed host, passed in: never the page size of the machine that analyses.</summary>
+    [Theory]
+    [InlineData(4096, "4k", "8 4k")]
+    [InlineData(8192, "8k", "8 8k")]
+    [InlineData(65536, "8k", "8 8k")]
+    public void Buffer_defaults_follow_the_diagnosed_hosts_page_size(int pageSize, string bufferSize, string buffers)
+    {
+        var config = ConfigLoader.LoadDump("# configuration file /etc/nginx/nginx.conf:\nevents {}\nhttp { server { location / { proxy_pass http://127.0.0.1:3000; } } }\n");
+        var site = Assert.Single(InventoryBuilder.Build(config, pageSize).Targets).Sites[0];
+        Assert.Equal(bufferSize, site.Setting("_buffer_size")!.Value);
+        Assert.Equal(buffers, site.Setting("_buffers")!.Value);
+    }
+
     [Fact]
     public void Every_pass_directive_and_group_server_becomes_a_target()
     {

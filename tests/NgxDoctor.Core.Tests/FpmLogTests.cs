@@ -38,7 +38,7 @@ public class KernelLogTests
     [InlineData("2026-11-28T02:59:00+0000 web1 kernel: Memory cgroup out of memory: Killed process 77 (node) total-vm:1kB", 77, "node")]
     public void Oom_kills_are_read_from_dmesg_and_journalctl_lines(string line, int pid, string process)
     {
-        var kill = NgxDoctor.Core.Logs.KernelLogParser.Parse(line)!;
+        var kill = NgxDoctor.Core.Logs.KernelLogParser.Parse(line, new DateTime(2026, 11, 28, 3, 0, 0))!;
         Assert.Equal(pid, kill.Pid);
         Assert.Equal(process, kill.Process);
         Assert.Equal(new DateTimeOffset(2026, 11, 28, 2, 59, 0, TimeSpan.Zero).LocalDateTime, kill.Time.AddTicks(-(kill.Time.Ticks % TimeSpan.TicksPerSecond)));
@@ -64,7 +64,7 @@ public class KernelLogTests
     [InlineData("Killed process 1 (init)")]
     [InlineData("Nov 31 02:59:00 web1 kernel: Killed process 1 (init)")]
     [InlineData("")]
-    public void Other_kernel_lines_are_not_oom_kills(string line) => Assert.Null(NgxDoctor.Core.Logs.KernelLogParser.Parse(line));
+    public void Other_kernel_lines_are_not_oom_kills(string line) => Assert.Null(NgxDoctor.Core.Logs.KernelLogParser.Parse(line, new DateTime(2026, 11, 28, 3, 0, 0)));
 }
 
 public class FpmSlowlogTests

@@ -183,7 +183,9 @@ public sealed class FixScenarios : IDisposable
         File.WriteAllText(orphan, "{");
 
         Assert.Empty(Directory.GetFiles(lab.Nginx.PathOf("conf"), ".*.tmp"));
-        Assert.Matches("written|tested|reloaded", Fix(lab, "--history").Stdout);
+        var history = Fix(lab, "--history").Stdout;
+        Assert.Matches("writing|written|tested|reloaded", history);
+        Assert.DoesNotMatch("applied|rolled-back", history);
         var recovered = Fix(lab, "--apply", "--yes", "--only", "backend-error");
         Assert.True(recovered.ExitCode == 0, recovered.ToString());
         Assert.Contains("recovered", recovered.Stdout, StringComparison.Ordinal);

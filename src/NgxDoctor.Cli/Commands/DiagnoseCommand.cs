@@ -77,7 +77,7 @@ public static class DiagnoseCommand
             if (r.GetValue(url) is { } urlValue)
             {
                 var routed = bundle is { ConfigDump: { } dump } ? ConfigLoader.LoadDump(dump, "the bundle's nginx-T.conf") : LoadConfig(diagnosisFacts.ConfigFile);
-                report = UrlScope.Apply(report, RouteCommand.Build(routed, urlValue, null));
+                report = UrlScope.Apply(report, RouteCommand.Build(routed, urlValue, null, diagnosisFacts.System?.PageSize ?? NgxDoctor.Config.Upstreams.ModuleSettings.DefaultPageSize));
             }
 
             switch (output)

@@ -43,7 +43,7 @@ public static class RouteCommand
 
             var located = await Host.Diagnosis.DiagnosisService.LocateAsync(r.GetValue(config), ct);
             var nginx = ConfigLoader.LoadFile(located.ConfigFile);
-            var report = Build(nginx, r.GetValue(url)!, r.GetValue(address));
+            var report = Build(nginx, r.GetValue(url)!, r.GetValue(address), Host.Diagnosis.DiagnosisService.PageSize);
             if (asJson)
             {
                 Console.Out.WriteLine(NgxJson.Serialize(report));
@@ -60,7 +60,7 @@ public static class RouteCommand
 
     public static bool IsHttpUrl(string text) => Uri.TryCreate(text, UriKind.Absolute, out var u) && u.Scheme is "http" or "https";
 
-    public static RouteReport Build(NginxConfig config, string url, string? address)
+    public static RouteReport Build(NginxConfig config, string url, string? address, int pageSize)
     {
         RouteRequest request;
         try
@@ -72,6 +72,6 @@ public static class RouteCommand
             throw new UsageException(e.Message);
         }
 
-        return RouteReport.From(url, RequestRouter.Route(config, request), InventoryBuilder.Build(config));
+        return RouteReport.From(url, RequestRouter.Route(config, request), InventoryBuilder.Build(config, pageSize));
     }
 }

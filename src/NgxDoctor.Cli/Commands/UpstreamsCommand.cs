@@ -31,7 +31,7 @@ public static class UpstreamsCommand
         {
             var asJson = SharedOptions.Output(r, json, format, OutputFormat.Text, OutputFormat.Json) == OutputFormat.Json;
             var located = await Host.Diagnosis.DiagnosisService.LocateAsync(r.GetValue(config), ct);
-            var inventory = InventoryBuilder.Build(ConfigLoader.LoadFile(located.ConfigFile));
+            var inventory = InventoryBuilder.Build(ConfigLoader.LoadFile(located.ConfigFile), Host.Diagnosis.DiagnosisService.PageSize);
             if (asJson)
             {
                 Console.Out.WriteLine(NgxJson.Serialize(inventory));

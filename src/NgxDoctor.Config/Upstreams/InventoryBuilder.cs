@@ -5,7 +5,8 @@ public static class InventoryBuilder
 {
     private static readonly HashSet<string> ServerFlags = ["backup", "down", "resolve", "drain"];
 
-    public static UpstreamInventory Build(NginxConfig config)
+    /// <param name="pageSize">The diagnosed host's memory page size (a fact of that host: buffer defaults are one page).</param>
+    public static UpstreamInventory Build(NginxConfig config, int pageSize = ModuleSettings.DefaultPageSize)
     {
         var groups = new Dictionary<string, UpstreamGroup>(StringComparer.Ordinal);
         var sites = new List<(PassSite Site, PassDirective Pass, string Address)>();
@@ -33,7 +34,7 @@ public static class InventoryBuilder
             else if (PassDirective.Find(d.Name) is { } pass && d.Block is null && d.Args.Count >= 1 && InHttp(ancestors))
             {
                 var (protocol, address, uri) = pass.Split(d.Arg(0));
-                sites.Add((BuildSite(d, pass, protocol, uri, ancestors, settings), pass, address));
+                sites.Add((BuildSite(d, pass, protocol, uri, ancestors, settings, pageSize), pass, address));
             }
         }
 
@@ -115,13 +116,13 @@ public static class InventoryBuilder
         return new UpstreamGroup(upstream.Arg(0), upstream.Pos, servers, keepalive, balancer, others);
     }
 
-    private static PassSite BuildSite(Directive d, PassDirective pass, string protocol, string? uri, IReadOnlyList<Directive> ancestors, SettingsIndex index)
+    private static PassSite BuildSite(Directive d, PassDirective pass, string protocol, string? uri, IReadOnlyList<Directive> ancestors, SettingsIndex index, int pageSize)
     {
         var server = ancestors.LastOrDefault(a => a.Name == "server");
         var location = ancestors.LastOrDefault(a => a.Name == "location");
         var names = server?.Block?.Where(x => x.Name == "server_name").SelectMany(x => x.Args.Select(a => a.Value)).ToList() ?? [];
         var listens = server?.Block?.Where(x => x.Name == "listen").Select(x => string.Join(' ', x.Args.Select(a => a.Value))).ToList() ?? [];
-        var settings = ModuleSettings.For(pass.Module, protocol is "https" or "grpcs" or "suwsgi")
+        var settings = ModuleSettings.For(pass.Module, protocol is "https" or "grpcs" or "suwsgi", pageSize)
             .Select(s => index.Find(s.Name, ancestors) ?? new EffectiveSetting(s.Name, s.Default, null))
             .ToList();
         return new PassSite(

@@ -1,12 +1,15 @@
 namespace NgxDoctor.Config.Upstreams;
 
-/// <summary>Timeouts and buffers each upstream module reads, with nginx's defaults (one memory page = 4k or 8k).</summary>
+/// <summary>Timeouts and buffers each upstream module reads, with nginx's defaults (one memory page of the diagnosed host = 4k or 8k).</summary>
 public static class ModuleSettings
 {
+    /// <summary>The page size nginx's buffer defaults follow when the diagnosed host's is not known.</summary>
+    public const int DefaultPageSize = 4096;
+
     /// <summary>The settings of <paramref name="module"/>; with <paramref name="tls"/> also how it verifies the upstream's certificate.</summary>
-    public static IReadOnlyList<(string Name, string Default)> For(string module, bool tls = false)
+    public static IReadOnlyList<(string Name, string Default)> For(string module, bool tls = false, int pageSize = DefaultPageSize)
     {
-        var page = Environment.SystemPageSize >= 8192 ? 8 : 4;
+        var page = pageSize >= 8192 ? 8 : 4;
         var list = new List<(string, string)>
         {
             ($"{module}_connect_timeout", "60s"),

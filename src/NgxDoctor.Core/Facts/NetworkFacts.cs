@@ -39,6 +39,9 @@ public sealed record KnownService(string Address, string Unit, string Source);
 /// <summary>Kernel limits that bound what nginx and its backends can do.</summary>
 public sealed record SystemFacts
 {
+    /// <summary>The memory page size of the diagnosed host: nginx's buffer defaults are one page (4k, or 8k on some arm64 and ppc64 kernels).</summary>
+    public int? PageSize { get; init; }
+
     /// <summary>net.core.somaxconn: the cap on every listen backlog.</summary>
     public int? Somaxconn { get; init; }
 

@@ -15,10 +15,10 @@ public static class KernelLogParser
     public const string Mark = "Killed process ";
 
     /// <param name="now">Gives the classic syslog time its year: the latest one that does not put the line in the future.</param>
-    public static OomKill? Parse(string line, DateTime? now = null)
+    public static OomKill? Parse(string line, DateTime now)
     {
         var at = line.IndexOf(Mark, StringComparison.Ordinal);
-        if (at < 0 || Time(line, now ?? DateTime.Now) is not { } time)
+        if (at < 0 || Time(line, now) is not { } time)
         {
             return null;
         }

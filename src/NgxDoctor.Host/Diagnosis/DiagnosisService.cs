@@ -24,6 +24,9 @@ public static class DiagnosisService
     public static Task<LocatedInstance> LocateAsync(string? configFile, CancellationToken ct, string procRoot = "/proc") =>
         InstanceLocator.LocateAsync(configFile, NginxProcesses.Find(ProcessTable.Read(procRoot), procRoot), ct);
 
+    /// <summary>This host's memory page size, which nginx's buffer defaults follow (recorded in the facts as <see cref="SystemFacts.PageSize"/>).</summary>
+    public static int PageSize => Environment.SystemPageSize;
+
     /// <summary>Gathers within the budget; a probe or tool that hangs cannot hold the caller past it.</summary>
     public static async Task<Gathered> GatherAsync(LocatedInstance instance, CollectOptions options, CancellationToken ct)
     {

@@ -12,6 +12,7 @@ public static class SystemLimits
         var mem = MemInfo(ListenerTable.ReadOrEmpty(Path.Combine(procRoot, "meminfo")));
         return new SystemFacts
         {
+            PageSize = Environment.SystemPageSize,
             Somaxconn = Int(ListenerTable.ReadOrEmpty(Path.Combine(procRoot, "sys/net/core/somaxconn"))),
             EphemeralLow = range.Length == 2 ? Int(range[0]) : null,
             EphemeralHigh = range.Length == 2 ? Int(range[1]) : null,
