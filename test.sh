@@ -45,18 +45,30 @@ else
   echo "test.sh: no native build (see .build.log); testing ngxdoctor.dll under dotnet"
 fi
 
+# The projects that start nginx and backends, and look for masters in /proc, run in a network and PID namespace of
+# their own (loopback only, /proc showing only their processes): what else runs on the box (another nginx, other
+# listeners, another ./test.sh) cannot change their results. The shell stays PID 1 there and reaps orphans.
+isolate=()
+if [ "$(id -u)" = 0 ] && unshare --net --pid --fork --mount-proc true 2>/dev/null; then
+  isolate=(unshare --net --pid --fork --mount-proc --kill-child sh -c 'ip link set lo up && "$@"' sh)
+else
+  echo "test.sh: not root or no unshare: scenarios run in the host's namespaces (other nginx masters and listeners on this box may change their results)"
+fi
+
 passed=0; failed=0; skipped=0; status=0
 log="$(mktemp)"
 # One project at a time: scenarios start real processes, and a backend of one project must not
 # look like a candidate to another's diagnosis.
 for project in tests/*/*.csproj; do
-  dotnet test "$project" --no-build -nologo 2>&1 | tee "$log" | grep -E "^(Passed!|Failed!)|^\s+Failed |Error Message|^\s+Assert" || true
+  wrap=()
+  case "$project" in *Scenarios*|*Host.Tests*) wrap=("${isolate[@]}") ;; esac
+  "${wrap[@]}" dotnet test "$project" --no-build -nologo 2>&1 | tee "$log" | grep -E "^(Passed!|Failed!|Skipped!)|^\s+Failed |Error Message|^\s+Assert" || true
   if [ "${PIPESTATUS[0]}" != 0 ]; then
     status=1
     # The whole message of each failure (a scenario's message is the run it diagnosed), for CI logs.
     sed -n '/Error Message:/,/Stack Trace:/p' "$log" | head -200
   fi
-  line=$(grep -E "^(Passed!|Failed!)" "$log" | tail -1)
+  line=$(grep -E "^(Passed!|Failed!|Skipped!)" "$log" | tail -1)
   if [ -z "$line" ]; then
     echo "test.sh: $project produced no test summary" >&2
     tail -20 "$log" >&2

@@ -6,7 +6,7 @@ namespace NgxDoctor.Scenarios;
 /// </summary>
 public class FirewallScenarios
 {
-    [Theory]
+    [SkippableTheory]
     [InlineData("drop", "dropped")]
     [InlineData("reject with tcp reset", "rejected")]
     public async Task A_rule_in_front_of_a_listening_backend_is_firewall_blocked_with_the_rule_quoted(string verdict, string word)
@@ -27,7 +27,7 @@ public class FirewallScenarios
         Assert.Contains($"yet the connection was {word}", evidence, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task The_firewall_comes_before_the_connect_timeouts_it_explains()
     {
         using var ns = Namespaces.CreateNetwork();

@@ -46,7 +46,7 @@ public sealed class FixSafetyScenarios : IDisposable
         }
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task A_logged_request_with_a_query_is_replayed_as_its_path_only()
     {
         using var lab = await TimeoutLabAsync("proxy_set_header Authorization \"Bearer PLANTED-SECRET\";");
@@ -63,7 +63,7 @@ public sealed class FixSafetyScenarios : IDisposable
         Assert.Contains(log, l => l.Contains("\"GET /admin/drop-all-tables HTTP/1.1\" 200", StringComparison.Ordinal));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task A_logged_absolute_form_request_does_not_crash_the_apply_and_its_path_is_replayed()
     {
         using var lab = await TimeoutLabAsync();
@@ -75,7 +75,7 @@ public sealed class FixSafetyScenarios : IDisposable
         Assert.Contains("GET /app/ (the logged request)", run.Stdout, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task A_logged_post_is_never_replayed_and_a_private_config_is_backed_up_as_private()
     {
         using var lab = await TimeoutLabAsync();

@@ -29,7 +29,7 @@ public sealed class FixScenarios : IDisposable
         return b.Except(a).ToList();
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task A_read_timeout_too_short_for_a_slow_backend_is_raised_and_the_request_then_succeeds()
     {
         using var lab = new ScenarioLab();
@@ -57,7 +57,7 @@ public sealed class FixScenarios : IDisposable
         Assert.Equal(504, (await lab.GetAsync("/"))[0]);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task A_response_header_over_the_buffer_gets_a_bigger_buffer_and_the_request_then_succeeds()
     {
         using var lab = new ScenarioLab();
@@ -74,7 +74,7 @@ public sealed class FixScenarios : IDisposable
         Assert.Equal(["            proxy_buffer_size 12k;", "            proxy_buffers 8 12k;"], changed.Order(StringComparer.Ordinal));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task An_upstream_pointing_next_to_the_running_backend_is_repointed_and_the_request_then_succeeds()
     {
         using var lab = new ScenarioLab();
@@ -113,7 +113,7 @@ public sealed class FixScenarios : IDisposable
     /// The transaction as `fix --apply` runs it (located, diagnosed, planned, applied), with one step made to fail for
     /// real through its seam: a write nginx -t rejects, or a verification that fails.
     /// </summary>
-    [Theory]
+    [SkippableTheory]
     [InlineData(true, "nginx -t failed")]
     [InlineData(false, "the fix did not help")]
     public async Task A_fix_that_fails_its_test_or_its_verification_leaves_every_file_byte_identical_and_nginx_serving(bool breakTheWrite, string message)
@@ -144,7 +144,7 @@ public sealed class FixScenarios : IDisposable
     /// A real `fix --apply` stopped (SIGSTOP) the moment its write lands and then killed: the journal of a dead run is
     /// finished by the next transaction. The watcher sees the rename within milliseconds; nginx -t alone takes longer.
     /// </summary>
-    [Fact]
+    [SkippableFact]
     public async Task An_apply_killed_after_writing_is_undone_by_the_next_run()
     {
         var (lab, _) = await SlowAsync();
@@ -198,7 +198,7 @@ public sealed class FixScenarios : IDisposable
 
     private static void Stop(int pid) => Assert.Equal(0, kill(pid, 19));
 
-    [Theory]
+    [SkippableTheory]
     [InlineData("n", 504)]
     [InlineData("y", 200)]
     public async Task On_a_terminal_apply_asks_before_each_change_and_only_a_yes_changes_anything(string answer, int status)
@@ -240,7 +240,7 @@ public sealed class FixScenarios : IDisposable
         }
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task A_dry_run_changes_nothing_on_disk()
     {
         var (lab, _) = await SlowAsync();
@@ -254,7 +254,7 @@ public sealed class FixScenarios : IDisposable
         Assert.Equal(state, TreeSnapshot.Of(_state));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task A_symlinked_site_file_with_crlf_and_comments_is_edited_in_place_and_the_rest_stays_byte_identical()
     {
         using var lab = new ScenarioLab();
@@ -278,7 +278,7 @@ public sealed class FixScenarios : IDisposable
         Assert.Equal(200, (await lab.GetAsync("/"))[0]);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task A_php_fpm_socket_the_workers_may_not_use_gets_their_group_and_php_fpm_is_reloaded()
     {
         using var lab = new ScenarioLab();
@@ -295,7 +295,7 @@ public sealed class FixScenarios : IDisposable
         Assert.Equal(["listen.group = nogroup"], Changed(before, File.ReadAllText(pool)).Select(l => l.Trim()));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task A_saturated_php_fpm_pool_gets_more_children_as_memory_allows_and_concurrent_requests_then_succeed()
     {
         using var lab = new ScenarioLab();
@@ -327,7 +327,7 @@ public sealed class FixScenarios : IDisposable
         Assert.All(await lab.GetAsync("/slow.php", 3), status => Assert.Equal(200, status));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Servers_marked_failed_after_they_came_back_are_released_by_a_reload()
     {
         using var lab = new ScenarioLab();
@@ -348,7 +348,7 @@ public sealed class FixScenarios : IDisposable
         Assert.Equal(before, Contents(lab.Nginx.PathOf("conf")));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task An_address_that_changed_after_nginx_started_is_picked_up_by_a_reload()
     {
         using var lab = new ScenarioLab();
@@ -359,7 +359,7 @@ public sealed class FixScenarios : IDisposable
         Assert.Equal(200, (await lab.GetAsync("/"))[0]);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task A_dead_backend_whose_service_is_not_known_is_left_to_a_person_and_nothing_changes()
     {
         using var lab = new ScenarioLab();

@@ -89,7 +89,7 @@ public sealed class HostileUserScenarios : IDisposable
         return reader.ReadToEnd();
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task A_program_another_user_titled_as_an_nginx_master_is_never_run_as_root()
     {
         // The program writes down who ran it with -V, as `nginx -V` would be run.
@@ -116,7 +116,7 @@ public sealed class HostileUserScenarios : IDisposable
         Assert.Contains("belongs to uid 65534", run.Stdout, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task A_process_titled_as_a_php_fpm_master_of_a_file_it_cannot_read_has_that_file_neither_read_nor_bundled()
     {
         var secret = RootOnlySecret();
@@ -138,7 +138,7 @@ public sealed class HostileUserScenarios : IDisposable
         Assert.Contains($"pid {other.Pid} is titled as a php-fpm master but runs {bin}/pause, not php-fpm", notes, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [SkippableFact]
     public void A_log_its_owner_symlinked_to_a_file_only_root_reads_is_named_and_never_quoted_or_bundled()
     {
         var secret = RootOnlySecret();
@@ -159,7 +159,7 @@ public sealed class HostileUserScenarios : IDisposable
         Assert.Contains("not read, not quoted", diagnose.Stdout, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [SkippableFact]
     public void An_include_planted_as_a_symlink_to_a_file_only_root_reads_is_refused_by_name_without_its_text()
     {
         var secret = RootOnlySecret();
@@ -176,7 +176,7 @@ public sealed class HostileUserScenarios : IDisposable
         }
     }
 
-    [Fact]
+    [SkippableFact]
     public void Facts_and_bundles_are_written_0600_and_a_symlink_planted_at_the_target_is_replaced_not_written_through()
     {
         var victim = Path.Combine(_root, "victim");

@@ -20,7 +20,7 @@ public class HttpProbeScenarios
         }
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task A_response_header_over_the_buffer_is_found_by_the_probe_alone()
     {
         var (lab, snapshot, port) = await FreshAsync("bigheader");
@@ -32,7 +32,7 @@ public class HttpProbeScenarios
         Assert.Contains("(nginx's default)", evidence, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task A_backend_that_is_not_http_is_found_by_the_probe_alone()
     {
         var (lab, snapshot, _) = await FreshAsync("garbage");
@@ -41,7 +41,7 @@ public class HttpProbeScenarios
         Assert.Contains("the answer is not HTTP: \\\"+OK this is not http", ScenarioLab.Evidence(f).Replace("\"", "\\\"", StringComparison.Ordinal), StringComparison.Ordinal);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task A_backend_that_closes_without_answering_is_found_by_the_probe_alone()
     {
         var (lab, snapshot, _) = await FreshAsync("close");
@@ -49,7 +49,7 @@ public class HttpProbeScenarios
         var f = ScenarioLab.Only(lab.Diagnose(snapshot), "upstream-crash");
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task A_healthy_backend_passes_the_probe()
     {
         var (lab, snapshot, _) = await FreshAsync("ok");
@@ -58,7 +58,7 @@ public class HttpProbeScenarios
         Assert.Equal("ok", run.Json.GetProperty("status").GetString());
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Https_to_a_plain_http_port_is_bad_response()
     {
         using var lab = new ScenarioLab();

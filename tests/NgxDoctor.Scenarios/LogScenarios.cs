@@ -22,7 +22,7 @@ public class LogScenarios
         }
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task A_backend_slower_than_proxy_read_timeout_is_upstream_timeout()
     {
         var (lab, snapshot, port) = await ProxyToFakeAsync("slow", 3, "proxy_read_timeout 1s;");
@@ -39,7 +39,7 @@ public class LogScenarios
         Assert.Contains("upstream timed out (110: Connection timed out) while reading response header from upstream", evidence, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task A_backend_that_closes_before_answering_is_upstream_crash()
     {
         var (lab, snapshot, _) = await ProxyToFakeAsync("close");
@@ -50,7 +50,7 @@ public class LogScenarios
         Assert.Contains("upstream prematurely closed connection while reading response header from upstream", ScenarioLab.Evidence(f), StringComparison.Ordinal);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task A_response_header_over_the_buffer_is_header_too_big_with_the_buffer_size()
     {
         var (lab, snapshot, _) = await ProxyToFakeAsync("bigheader", 0, "proxy_buffer_size 4k;");
@@ -63,7 +63,7 @@ public class LogScenarios
         Assert.Contains("upstream sent too big header", evidence, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task A_backend_that_is_not_http_is_bad_response()
     {
         var (lab, snapshot, _) = await ProxyToFakeAsync("garbage");
@@ -73,7 +73,7 @@ public class LogScenarios
         Assert.Contains("upstream sent no valid HTTP/1.0 header", ScenarioLab.Evidence(f), StringComparison.Ordinal);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task An_outage_that_has_ended_is_a_warning_not_critical()
     {
         using var lab = new ScenarioLab();
@@ -93,7 +93,7 @@ public class LogScenarios
         Assert.Contains("2 \"connect-refused\" entries (502)", ScenarioLab.Evidence(f), StringComparison.Ordinal);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task A_dead_upstream_quotes_the_refusals_nginx_logged()
     {
         using var lab = new ScenarioLab();
@@ -106,7 +106,7 @@ public class LogScenarios
         Assert.Contains("connect() failed (111: Connection refused) while connecting to upstream", ScenarioLab.Evidence(f), StringComparison.Ordinal);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Php_fpm_with_one_child_under_concurrent_slow_requests_is_pool_exhausted()
     {
         using var lab = new ScenarioLab();
@@ -131,7 +131,7 @@ public class LogScenarios
 
     private const string UpstreamFormat = "log_format upstreams '$remote_addr - $remote_user [$time_local] \"$request\" $status $body_bytes_sent \"$http_referer\" \"$http_user_agent\" us=$upstream_status ua=$upstream_addr urt=$upstream_response_time rt=$request_time';";
 
-    [Fact]
+    [SkippableFact]
     public async Task A_backend_that_answers_502_itself_is_backend_error_not_a_gateway_failure()
     {
         using var lab = new ScenarioLab();
@@ -148,7 +148,7 @@ public class LogScenarios
         Assert.Contains($"upstreams.log:1 | 127.0.0.1 - - [", evidence, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task A_custom_log_format_with_upstream_fields_gives_the_timeout_finding_its_latencies()
     {
         using var lab = new ScenarioLab();
@@ -163,7 +163,7 @@ public class LogScenarios
         Assert.Contains($"$upstream_response_time of 2 request(s) to 127.0.0.1:{port}: p50 1", evidence, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Php_fpm_at_max_children_with_nginx_timeouts_is_pool_exhausted_first()
     {
         using var lab = new ScenarioLab();

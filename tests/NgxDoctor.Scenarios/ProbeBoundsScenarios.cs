@@ -19,7 +19,7 @@ public sealed class ProbeBoundsScenarios : IDisposable
     private static readonly TimeSpan Slack = TimeSpan.FromSeconds(1.5);
     private readonly NginxLab _lab = NginxLab.Create();
 
-    [Theory]
+    [SkippableTheory]
     [InlineData("proxy_pass http://", "silent", HttpProbeResult.NoResponse)]
     [InlineData("proxy_pass http://", "trickle", HttpProbeResult.NoResponse)]
     [InlineData("proxy_pass https://", "silent", HttpProbeResult.Tls)]
@@ -48,11 +48,11 @@ public sealed class ProbeBoundsScenarios : IDisposable
         Assert.True(result.Outcome == outcome, $"{mode}: {result}");
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Grpc_pass_to_an_http1_backend_says_it_is_not_http2()
     {
         var port = ScenarioLab.FreePort();
-        var python = DemoScenario.FindOnPath("python3")!;
+        var python = ScenarioLab.Need("python3", "python3");
         var p = _lab.StartProcess(python, [Path.Combine(AppContext.BaseDirectory, "fake_backend.py"), "ok", ScenarioLab.Str(port)]);
         await p.WaitUntilListeningAsync(port, null, TimeSpan.FromSeconds(15));
         var target = Target($"grpc_pass grpc://127.0.0.1:{port}");
@@ -61,7 +61,7 @@ public sealed class ProbeBoundsScenarios : IDisposable
         Assert.Contains("not HTTP/2", result.Detail, StringComparison.Ordinal);
     }
 
-    [Theory]
+    [SkippableTheory]
     [InlineData("silent", FastCgiProbeResult.NoResponse, "no reply within")]
     [InlineData("trickle", FastCgiProbeResult.NoResponse, "no reply within")]
     [InlineData("close", FastCgiProbeResult.NotFastCgi + "|" + FastCgiProbeResult.Failed, "without FastCGI's END_REQUEST|reset by peer")]
@@ -81,7 +81,7 @@ public sealed class ProbeBoundsScenarios : IDisposable
         Assert.True(expected.Any(e => result.Outcome == e.First && result.Detail.Contains(e.Second, StringComparison.Ordinal)), $"{mode}: {result}");
     }
 
-    [Theory]
+    [SkippableTheory]
     [InlineData("proxy_pass http://", "silent", "", "warning")]
     [InlineData("proxy_pass http://", "trickle", "", "warning")]
     [InlineData("uwsgi_pass ", "silent", "", "warning")]
@@ -100,11 +100,11 @@ public sealed class ProbeBoundsScenarios : IDisposable
         Assert.Contains("_read_timeout", ScenarioLab.Evidence(finding), StringComparison.Ordinal);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task A_blackholed_tcp_address_and_a_silent_dns_server_end_within_the_timeout()
     {
         var port = ScenarioLab.FreePort();
-        var python = DemoScenario.FindOnPath("python3")!;
+        var python = ScenarioLab.Need("python3", "python3");
         var p = _lab.StartProcess(python, [Path.Combine(AppContext.BaseDirectory, "many_ports.py"), "blackhole", ScenarioLab.Str(port)]);
         for (var i = 0; i < 100 && !p.Output.Contains("ready", StringComparison.Ordinal); i++)
         {
@@ -135,7 +135,7 @@ public sealed class ProbeBoundsScenarios : IDisposable
     private async Task<int> StartAsync(string mode)
     {
         var port = ScenarioLab.FreePort();
-        var python = DemoScenario.FindOnPath("python3") ?? throw new InvalidOperationException("python3 is needed");
+        var python = ScenarioLab.Need("python3", "python3");
         var p = _lab.StartProcess(python, [Path.Combine(AppContext.BaseDirectory, "hostile_server.py"), mode, ScenarioLab.Str(port)]);
         await p.WaitUntilListeningAsync(port, null, TimeSpan.FromSeconds(15));
         return port;

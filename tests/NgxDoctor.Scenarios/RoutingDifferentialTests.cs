@@ -32,7 +32,7 @@ public class RoutingDifferentialTests
         "api7.zone", "c.test", "unknown.test", "A.TEST", "", "a.test.",
     ];
 
-    [Fact]
+    [SkippableFact]
     public async Task Route_agrees_with_nginx_on_generated_configurations_and_requests()
     {
         var mismatches = new List<string>();

@@ -5,6 +5,9 @@ using NgxDoctor.TestSupport;
 
 [assembly: CollectionBehavior(DisableTestParallelization = true)]
 
+// `dotnet test --filter "Category!=Scenario"` leaves out every test that starts real processes.
+[assembly: AssemblyTrait("Category", "Scenario")]
+
 namespace NgxDoctor.Scenarios;
 
 /// <summary>A real nginx on 127.0.0.1 under a temp prefix with real backends (python, node, php-fpm), all stopped by PID on dispose.</summary>
@@ -14,8 +17,13 @@ public sealed class ScenarioLab : IDisposable
 
     public ScenarioLab()
     {
+        Skip.If(NgxDoctor.Host.Nginx.NginxBinary.Locate(null) is null, "nginx is not installed (apt-get install -y nginx; ./test.sh installs it)");
         Nginx = NginxLab.Create();
     }
+
+    /// <summary>A program a scenario needs, or the scenario is skipped with the reason.</summary>
+    public static string Need(string program, string package) =>
+        DemoScenario.FindOnPath(program) ?? throw new SkipException($"{program} is not installed (apt-get install -y {package}; ./test.sh installs it)");
 
     public NginxLab Nginx { get; }
 
@@ -27,7 +35,7 @@ public sealed class ScenarioLab : IDisposable
 
     public async Task<LabProcess> StartPythonAsync(int port)
     {
-        var python = DemoScenario.FindOnPath("python3") ?? throw new InvalidOperationException("python3 is needed (apt-get install python3)");
+        var python = Need("python3", "python3");
         var p = Nginx.StartProcess(python, ["-m", "http.server", "--bind", "127.0.0.1", "--directory", Nginx.PathOf("www"), Str(port)]);
         await p.WaitUntilListeningAsync(port, null, TimeSpan.FromSeconds(15));
         return p;
@@ -37,7 +45,7 @@ public sealed class ScenarioLab : IDisposable
     /// <summary>With <paramref name="tls"/> (PEM certificate and key files) it speaks TLS.</summary>
     public async Task<LabProcess> StartFakeAsync(int port, string mode, double arg = 0, (string Cert, string Key)? tls = null, string address = "127.0.0.1")
     {
-        var python = DemoScenario.FindOnPath("python3") ?? throw new InvalidOperationException("python3 is needed (apt-get install python3)");
+        var python = Need("python3", "python3");
         var script = Path.Combine(AppContext.BaseDirectory, "fake_backend.py");
         string[] args = [script, mode, $"{address}:{Str(port)}", arg.ToString(CultureInfo.InvariantCulture), .. tls is { } t ? new[] { t.Cert, t.Key } : []];
         var p = Nginx.StartProcess(python, args);
@@ -48,7 +56,7 @@ public sealed class ScenarioLab : IDisposable
     /// <summary>A DNS server of the test's own on 127.0.0.1:PORT/udp (tests/TestSupport/fake_dns.py): "silent", or "answer" from a table file.</summary>
     public async Task<LabProcess> StartDnsAsync(int port, string mode, string? table = null)
     {
-        var python = DemoScenario.FindOnPath("python3") ?? throw new InvalidOperationException("python3 is needed (apt-get install python3)");
+        var python = Need("python3", "python3");
         var p = Nginx.StartProcess(python, [Path.Combine(AppContext.BaseDirectory, "fake_dns.py"), mode, Str(port), .. table is null ? Array.Empty<string>() : [table]]);
         for (var i = 0; i < 200 && !p.Output.Contains("ready", StringComparison.Ordinal); i++)
         {
@@ -73,7 +81,7 @@ public sealed class ScenarioLab : IDisposable
 
     public async Task<LabProcess> StartNodeAsync(int port)
     {
-        var node = DemoScenario.FindOnPath("node") ?? DemoScenario.FindOnPath("nodejs") ?? throw new InvalidOperationException("node is needed (apt-get install nodejs)");
+        var node = DemoScenario.FindOnPath("node") ?? Need("nodejs", "nodejs");
         var p = Nginx.StartProcess(node, ["-e", $"require('http').createServer((q, r) => r.end('node ok')).listen({port}, '127.0.0.1')"]);
         await p.WaitUntilListeningAsync(port, null, TimeSpan.FromSeconds(15));
         return p;
@@ -84,7 +92,7 @@ public sealed class ScenarioLab : IDisposable
     {
         if (!File.Exists(PhpFpm))
         {
-            throw new InvalidOperationException($"{PhpFpm} is needed (apt-get install php8.2-fpm)");
+            throw new SkipException($"{PhpFpm} is not installed (apt-get install -y php8.2-fpm; ./test.sh installs it)");
         }
 
         var name = Path.GetFileNameWithoutExtension(socketPath);

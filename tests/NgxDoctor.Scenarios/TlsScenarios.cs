@@ -9,7 +9,7 @@ namespace NgxDoctor.Scenarios;
 /// </summary>
 public class TlsScenarios
 {
-    [Fact]
+    [SkippableFact]
     public async Task A_self_signed_backend_with_proxy_ssl_verify_on_is_bad_response()
     {
         using var lab = new ScenarioLab();
@@ -24,7 +24,7 @@ public class TlsScenarios
         Assert.Equal(502, (await lab.GetAsync("/"))[0]);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task An_expired_certificate_is_bad_response_and_says_when_it_expired()
     {
         using var lab = new ScenarioLab();
@@ -36,7 +36,7 @@ public class TlsScenarios
         Assert.Equal(502, (await lab.GetAsync("/"))[0]);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task A_certificate_for_another_name_is_bad_response()
     {
         using var lab = new ScenarioLab();
@@ -48,7 +48,7 @@ public class TlsScenarios
         Assert.Equal(502, (await lab.GetAsync("/"))[0]);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task A_trusted_certificate_for_the_verified_name_is_healthy()
     {
         using var lab = new ScenarioLab();
@@ -60,7 +60,7 @@ public class TlsScenarios
         Assert.Equal(200, (await lab.GetAsync("/"))[0]);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Without_proxy_ssl_verify_a_self_signed_backend_is_fine()
     {
         using var lab = new ScenarioLab();
