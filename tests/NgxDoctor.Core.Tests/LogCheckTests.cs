@@ -9,14 +9,16 @@ namespace NgxDoctor.Core.Tests;
 
 public class LogCheckTests
 {
+    private static ICheck Check(string id) => CheckRegistry.All.Single(c => c.Id == id);
+
     private static DiagnosisFacts Node() => FactsBuilder.FromConfig(UpstreamDownFixtures.NodeSite);
 
     [Fact]
     public void Errors_that_go_on_are_critical_and_errors_that_stopped_are_a_warning_about_the_past()
     {
-        var now = new UpstreamTimeoutCheck().Run(Node().Log(NgxDoctor.Core.Logs.FailureKind.ReadTimeout, Cause.UpstreamTimeout, "127.0.0.1:3000", minutesAgo: 0.5));
+        var now = Check("upstream-timeout").Run(Node().Log(NgxDoctor.Core.Logs.FailureKind.ReadTimeout, Cause.UpstreamTimeout, "127.0.0.1:3000", minutesAgo: 0.5));
         Assert.Equal(Severity.Critical, Assert.Single(now.Findings).Severity);
-        var past = new UpstreamTimeoutCheck().Run(Node().Log(NgxDoctor.Core.Logs.FailureKind.ReadTimeout, Cause.UpstreamTimeout, "127.0.0.1:3000", minutesAgo: 10));
+        var past = Check("upstream-timeout").Run(Node().Log(NgxDoctor.Core.Logs.FailureKind.ReadTimeout, Cause.UpstreamTimeout, "127.0.0.1:3000", minutesAgo: 10));
         var f = Assert.Single(past.Findings);
         Assert.Equal(Severity.Warning, f.Severity);
         Assert.Contains("none since 2026-11-28 02:50:00", f.Title, StringComparison.Ordinal);
@@ -25,7 +27,7 @@ public class LogCheckTests
     [Fact]
     public void A_timeout_finding_quotes_the_timeout_in_force_and_the_log_lines()
     {
-        var f = Assert.Single(new UpstreamTimeoutCheck().Run(Node().Log(NgxDoctor.Core.Logs.FailureKind.ReadTimeout, Cause.UpstreamTimeout, "127.0.0.1:3000", count: 7)).Findings);
+        var f = Assert.Single(Check("upstream-timeout").Run(Node().Log(NgxDoctor.Core.Logs.FailureKind.ReadTimeout, Cause.UpstreamTimeout, "127.0.0.1:3000", count: 7)).Findings);
         Assert.Contains(f.Evidence, e => e.Kind == EvidenceKind.Config && e.Text == "proxy_read_timeout 60s (nginx's default)");
         Assert.Contains(f.Evidence, e => e.Kind == EvidenceKind.Log && e.Text.StartsWith("7 \"read-timeout\" entries (502) from", StringComparison.Ordinal));
         Assert.Contains(f.Evidence, e => e.Kind == EvidenceKind.Log && e.Source == "/var/log/nginx/error.log:42");
@@ -34,7 +36,7 @@ public class LogCheckTests
     [Fact]
     public void Without_log_facts_log_checks_say_skipped()
     {
-        var outcome = new UpstreamCrashCheck().Run(Node() with { Logs = null, NotCollected = [new NotCollected(Fact.ErrorLog, "permission denied")] });
+        var outcome = Check("upstream-crash").Run(Node() with { Logs = null, NotCollected = [new NotCollected(Fact.ErrorLog, "permission denied")] });
         Assert.Equal(CheckStatus.Skipped, outcome.Status);
         Assert.Equal("permission denied", outcome.Reason);
     }

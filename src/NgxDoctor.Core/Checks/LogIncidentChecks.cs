@@ -1,0 +1,118 @@
+using NgxDoctor.Config.Upstreams;
+using NgxDoctor.Core.Analysis;
+using NgxDoctor.Core.Diagnosis;
+using NgxDoctor.Core.Facts;
+using NgxDoctor.Core.Logs;
+
+namespace NgxDoctor.Core.Checks;
+
+/// <summary>The checks fed by log incidents, one row each: the kinds they count, how they say it, what to do.</summary>
+public static class LogIncidentChecks
+{
+    public static IReadOnlyList<LogIncidentCheck> All { get; } = Rows().Select(r => new LogIncidentCheck(r)).ToList();
+
+    private static bool Any(IReadOnlyList<LogIncident> incidents, FailureKind kind) => incidents.Any(i => i.Kind == kind);
+
+    private static IEnumerable<LogCheckRow> Rows() =>
+    [
+        new("BackendError", Cause.BackendError.Code(), "5xx responses are not produced by the backend itself", Cause.BackendError, [FailureKind.Backend5xx],
+            (upstream, incidents, count) => $"{upstream} itself answered {count} request(s) with {string.Join("/", incidents.Select(i => i.Status).Distinct().Order())}; nginx only passed them on",
+            (_, _, _) => new("The error is in the application, not between nginx and it: read the backend's own log at these times. (If that backend is itself a proxy, diagnose the next hop.)", []))
+        {
+            Source = logs => logs.Access is { Attributed: true } access ? access.BackendErrors : null,
+            Log = Fact.AccessLog,
+        },
+        new("BacklogFull", "backlog-full", "Upstream sockets have room in their accept backlog", Cause.PoolExhausted, [FailureKind.BacklogFull],
+            (upstream, _, count) => $"{upstream} refused {count} connection(s) with a full accept backlog: every worker is busy (502)",
+            (_, _, _) => new("The pool is saturated: raise PHP-FPM pm.max_children (as memory allows) or the backend's worker count, find the slow requests that hold workers, and raise listen.backlog.", [])),
+        new("BadResponse", Cause.BadResponse.Code(), "Upstreams answer in the protocol nginx expects", Cause.BadResponse, [FailureKind.InvalidResponse, FailureKind.Http09, FailureKind.TlsError],
+            (upstream, incidents, count) => Any(incidents, FailureKind.Http09) ? $"{upstream} does not answer HTTP: nginx passed {count} raw non-HTTP response(s) through as HTTP/0.9"
+                : Any(incidents, FailureKind.TlsError) ? $"TLS to {upstream} failed {count} time(s) (502)"
+                : $"{upstream} sent {count} invalid response(s) (502)",
+            (_, _, incidents) => Any(incidents, FailureKind.TlsError)
+                ? new("Match the scheme to the port (https:// only to TLS ports), set proxy_ssl_server_name on (SNI) and proxy_ssl_name, and trust the backend's CA (proxy_ssl_trusted_certificate) when proxy_ssl_verify is on.", [])
+                : new("Check that nginx points at the right port and protocol (http vs https vs fastcgi_pass vs another service such as redis or gRPC), and fix the backend's response headers.", [])),
+        new("HeaderTooBig", Cause.HeaderTooBig.Code(), "Response headers fit nginx's buffer", Cause.HeaderTooBig, [FailureKind.HeaderTooBig],
+            (upstream, _, count) => $"{upstream} sent response headers too big for nginx's buffer {count} time(s) (502)",
+            (_, target, _) => new($"Raise {Module(target)}_buffer_size (e.g. 16k or 32k) in the location that serves it, with {Module(target)}_buffers and {Module(target)}_busy_buffers_size large enough to match, then nginx -t and reload; or make the backend send smaller headers (cookies).", ["nginx -t", "nginx -s reload"]))
+        {
+            Extra = (_, target, _) => LogIncidentCheck.Settings(target, "_buffer_size"),
+        },
+        new("NoLiveUpstreams", Cause.NoLiveUpstreams.Code(), "Upstream groups keep a live server", Cause.NoLiveUpstreams, [FailureKind.NoLiveUpstreams],
+            (upstream, _, count) => $"Every server of upstream {upstream} was marked failed: {count} request(s) got 502 without a try",
+            (_, _, _) => new("This follows from the servers' own failures (see the findings before it). Once they work again nginx retries each after fail_timeout (default 10s); a reload clears the failure state at once.", ["nginx -s reload"]))
+        {
+            Extra = (facts, target, _) => LogEvidence.For(facts.Logs!.Incidents.Where(i => i.Kind == FailureKind.ServerDisabled && i.Upstream is not null
+                && facts.Inventory.Targets.Any(t => t.Group is not null && t.Group == target?.Group && t.Address.Text == i.Upstream))),
+        },
+        new("PhpFpmSaturation", "php-fpm-saturation", "PHP-FPM pools have free children", Cause.PoolExhausted, [FailureKind.FpmMaxChildren, FailureKind.FpmBusy],
+            (upstream, _, count) => $"The PHP-FPM pool on {upstream} ran out of children ({count} warning(s) from PHP-FPM): requests wait for a free one",
+            (facts, _, incidents) => FpmPoolEvidence.SaturationRemedy(facts, incidents[0].Upstream))
+        {
+            Extra = (facts, _, incidents) => PoolEvidence(facts, incidents[0].Upstream),
+        },
+        new("ResourceExhaustion", Cause.ResourceExhaustion.Code(), "nginx has the descriptors, connections and ports it needs", Cause.ResourceExhaustion, [FailureKind.FdExhausted, FailureKind.PortsExhausted],
+            (upstream, incidents, count) => Any(incidents, FailureKind.PortsExhausted)
+                ? $"Local ports ran out connecting to {upstream} ({count} time(s))"
+                : $"nginx ran out of file descriptors or worker_connections ({count} time(s))",
+            (_, _, incidents) => Any(incidents, FailureKind.PortsExhausted)
+                ? new("Reuse connections: add `keepalive N;` to the upstream group with proxy_http_version 1.1 and proxy_set_header Connection \"\"; widen net.ipv4.ip_local_port_range.", ["sysctl net.ipv4.ip_local_port_range", "ss -tan state time-wait | wc -l"])
+                : new("Raise worker_rlimit_nofile and worker_connections (each proxied request holds two connections), and the service's LimitNOFILE.", ["grep 'open files' /proc/$(pgrep -o nginx)/limits"])),
+        new("RuntimeDnsFailure", "dns-failure-runtime", "Upstream names resolve at request time", Cause.DnsFailure, [FailureKind.Dns],
+            (_, _, count) => $"Run-time name resolution failed {count} time(s) (502)",
+            (_, _, _) => new("Define a `resolver` that answers (a variable in proxy_pass needs one; /etc/hosts is not used), check the name exists, and raise resolver_timeout if the DNS server is slow.", [])),
+        new("UpstreamCrash", Cause.UpstreamCrash.Code(), "Upstreams answer before closing the connection", Cause.UpstreamCrash, [FailureKind.PrematureClose, FailureKind.FpmTerminated, FailureKind.FpmKilled, FailureKind.FpmSignal],
+            (upstream, _, count) => $"{upstream} closed or reset {count} connection(s) before answering (502)",
+            (_, _, incidents) => CrashRemedy(incidents))
+        {
+            // OOM kills in the window, and a backend timeout shorter than nginx's, stand beside a crash as its likely reasons.
+            Extra = (facts, target, _) => (facts.OomKills ?? []).TakeLast(3).Select(k => new Evidence(EvidenceKind.Log, "kernel", k.Line)).Concat(BackendTimeouts.Shorter(facts, target)),
+        },
+        new("UpstreamTimeout", Cause.UpstreamTimeout.Code(), "Upstreams answer within nginx's timeouts", Cause.UpstreamTimeout, [FailureKind.ReadTimeout, FailureKind.ConnectTimeout],
+            (upstream, incidents, count) => incidents.All(i => i.Kind == FailureKind.ConnectTimeout)
+                ? $"{count} connect(s) to {upstream} timed out (504)"
+                : $"{upstream} answered too slowly: {count} request(s) timed out waiting for it (504)",
+            (_, target, incidents) => incidents.All(i => i.Kind == FailureKind.ConnectTimeout)
+                ? new($"Connects get no answer: the backend's accept queue is full, or a firewall drops the packets, or the host is down. Check the backend is alive and not saturated; {Module(target)}_connect_timeout bounds the wait.", ["ss -ltn"])
+                : new($"Find why the backend is slow (its own log, slow-request log, database); if the slow requests are legitimate, raise {Module(target)}_read_timeout in the location that serves them, and the backend's own timeout (PHP-FPM request_terminate_timeout, gunicorn --timeout) with it.", []))
+        {
+            Extra = TimeoutEvidence,
+        },
+    ];
+
+    private static string Module(UpstreamTarget? target) => target?.Sites[0].Directive.Split('_')[0] ?? "proxy";
+
+    private static Remedy CrashRemedy(IReadOnlyList<LogIncident> incidents) =>
+        Any(incidents, FailureKind.FpmTerminated)
+            ? new("PHP-FPM killed children that ran past request_terminate_timeout: make those scripts faster, or raise request_terminate_timeout together with fastcgi_read_timeout.", [])
+            : Any(incidents, FailureKind.FpmKilled)
+            ? new("PHP-FPM children were killed by SIGKILL, usually the kernel's OOM killer: check dmesg, lower pm.max_children or memory_limit, or add memory.", ["dmesg -T | grep -i -E 'killed process|out of memory'"])
+            : new("The backend's worker died or gave up mid-request: look in its own log at these times (a crash, a worker killed by its timeout such as PHP-FPM request_terminate_timeout or gunicorn WORKER TIMEOUT, or by the OOM killer: dmesg). With upstream keepalive, make the backend's idle timeout longer than nginx's.", ["dmesg -T | grep -i -E 'killed process|out of memory'"]);
+
+    /// <summary>The pool's settings and slow scripts, and what the saturation explains on nginx's side for the same address.</summary>
+    private static IEnumerable<Evidence> PoolEvidence(DiagnosisFacts facts, string? address)
+    {
+        var pool = FpmPoolEvidence.Settings(facts, address, "pm", "pm.max_children", "listen.backlog", "request_terminate_timeout", "request_slowlog_timeout");
+        var nginx = LogEvidence.For(facts.Logs!.Incidents.Where(i => i.Upstream == address && i.Kind is FailureKind.ReadTimeout or FailureKind.BacklogFull).Select(i => i with { Samples = i.Samples.Take(1).ToList() }));
+        return [.. pool, .. FpmPoolEvidence.SlowScripts(facts, address), .. nginx];
+    }
+
+    /// <summary>The timeout in force, the latency the access log saw, and the backend's own limit.</summary>
+    private static IEnumerable<Evidence> TimeoutEvidence(DiagnosisFacts facts, UpstreamTarget? target, IReadOnlyList<LogIncident> incidents)
+    {
+        var evidence = LogIncidentCheck.Settings(target, Any(incidents, FailureKind.ReadTimeout) ? "_read_timeout" : "_connect_timeout").ToList();
+        var upstream = incidents[0].Upstream;
+        if (facts.Logs?.Access?.Upstreams.FirstOrDefault(u => u.Upstream == upstream) is { P50: not null } traffic)
+        {
+            var files = string.Join(", ", facts.Logs.Access.Files.Select(f => f.Path));
+            evidence.Add(new Evidence(EvidenceKind.Log, files, $"$upstream_response_time of {traffic.Requests} request(s) to {upstream}: p50 {traffic.P50:0.###} s, p90 {traffic.P90:0.###} s, p99 {traffic.P99:0.###} s, max {traffic.Max:0.###} s"));
+        }
+
+        if (target is not null && BackendTimeouts.For(facts, target) is { } backend)
+        {
+            evidence.Add(new Evidence(EvidenceKind.Process, backend.Source, $"the backend's own limit: {backend.Setting} {backend.Value.TotalSeconds:0.#}s (raise it with nginx's read timeout, or it ends those requests first)"));
+        }
+
+        return evidence;
+    }
+}
