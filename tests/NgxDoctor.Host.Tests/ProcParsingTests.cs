@@ -17,11 +17,11 @@ public class ProcParsingTests
             """;
         var rows = ListenerTable.ParseTcp(tcp, "tcp").ToList();
         Assert.Equal(2, rows.Count);
-        Assert.Equal(("tcp", "127.0.0.1", 3000, (string?)null, 12345UL, 0, 0), rows[0]);
-        Assert.Equal(17, rows[1].Item6);
-        Assert.Equal(4096, rows[1].Item7);
-        Assert.Equal("0.0.0.0", rows[1].Item2);
-        Assert.Equal(8080, rows[1].Item3);
+        Assert.Equal(new ListeningSocket("tcp", "127.0.0.1", 3000, null, 12345UL, 0, 0), rows[0]);
+        Assert.Equal(17, rows[1].Queue);
+        Assert.Equal(4096, rows[1].Backlog);
+        Assert.Equal("0.0.0.0", rows[1].Address);
+        Assert.Equal(8080, rows[1].Port);
     }
 
     [Fact]
@@ -65,8 +65,8 @@ public class ProcParsingTests
             0000000000000000: 00000002 00000000 00000000 0002 01 20004
             """;
         var rows = ListenerTable.ParseUnix(unix).ToList();
-        Assert.Equal(["/run/php/php8.2-fpm.sock", "/tmp/with space.sock"], rows.Select(r => r.Item4));
-        Assert.Equal(20001UL, rows[0].Item5);
+        Assert.Equal(["/run/php/php8.2-fpm.sock", "/tmp/with space.sock"], rows.Select(r => r.Path));
+        Assert.Equal(20001UL, rows[0].Inode);
     }
 
     [Fact]

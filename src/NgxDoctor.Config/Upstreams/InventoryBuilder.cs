@@ -5,7 +5,6 @@ public static class InventoryBuilder
 {
     private static readonly HashSet<string> ServerFlags = ["backup", "down", "resolve", "drain"];
 
-    /// <param name="pageSize">The diagnosed host's memory page size (a fact of that host: buffer defaults are one page).</param>
     public static UpstreamInventory Build(NginxConfig config, int pageSize = ModuleSettings.DefaultPageSize)
     {
         var groups = new Dictionary<string, UpstreamGroup>(StringComparer.Ordinal);

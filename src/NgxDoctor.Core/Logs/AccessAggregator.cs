@@ -8,13 +8,13 @@ namespace NgxDoctor.Core.Logs;
 /// <summary>Folds access lines into per-minute buckets, per-upstream traffic and latency, top failing paths and backend 5xx.</summary>
 public sealed class AccessAggregator(FailureKeys? failures)
 {
-    private readonly Dictionary<DateTime, int[]> _minutes = [];
-    private readonly Dictionary<string, (int[] Counts, LatencyHistogram Latency)> _upstreams = new(StringComparer.Ordinal);
+    private readonly Dictionary<DateTime, MinuteCounts> _minutes = [];
+    private readonly Dictionary<string, UpstreamCounts> _upstreams = new(StringComparer.Ordinal);
     private readonly SpaceSaving _paths = new(256);
     private readonly IncidentAggregator _backend = new();
-    private readonly Dictionary<string, int[]> _locations = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, LocationCounts> _locations = new(StringComparer.Ordinal);
     private DateTime _lastMinute = DateTime.MinValue;
-    private int[]? _lastBucket;
+    private MinuteCounts? _lastBucket;
 
     /// <summary>Names the location of a failed request from its path and logged host (null: unknown); without it no per-location counts.</summary>
     public Func<string, string?, string?>? Locate { get; init; }
@@ -37,19 +37,13 @@ public sealed class AccessAggregator(FailureKeys? failures)
             {
                 if (!_minutes.TryGetValue(minute, out _lastBucket))
                 {
-                    _minutes[minute] = _lastBucket = new int[7];
+                    _minutes[minute] = _lastBucket = new MinuteCounts();
                 }
 
                 _lastMinute = minute;
             }
 
-            _lastBucket[0]++;
-            if (Slot(f.Status) is var slot and > 0)
-            {
-                _lastBucket[slot]++;
-            }
-
-            _lastBucket[6] += backend ? 1 : 0;
+            _lastBucket.Count(f.Status, backend);
         }
 
         if (!addr.IsEmpty)
@@ -57,16 +51,16 @@ public sealed class AccessAggregator(FailureKeys? failures)
             var lookup = _upstreams.GetAlternateLookup<ReadOnlySpan<char>>();
             if (!lookup.TryGetValue(addr, out var u))
             {
-                u = (new int[4], new LatencyHistogram());
+                u = new UpstreamCounts();
                 lookup[addr] = u;
             }
 
-            u.Counts[0]++;
+            u.Requests++;
             if (is5xx)
             {
-                u.Counts[1]++;
-                u.Counts[2] += !backend && f.Status is 502 or 504 ? 1 : 0;
-                u.Counts[3] += backend ? 1 : 0;
+                u.Errors++;
+                u.NginxErrors += !backend && f.Status is 502 or 504 ? 1 : 0;
+                u.BackendErrors += backend ? 1 : 0;
             }
 
             var rt = Last(line, f.UpstreamResponseTime);
@@ -99,36 +93,25 @@ public sealed class AccessAggregator(FailureKeys? failures)
         {
             if (!_minutes.TryGetValue(minute, out var mine))
             {
-                _minutes[minute] = mine = new int[7];
+                _minutes[minute] = mine = new MinuteCounts();
             }
 
-            for (var i = 0; i < mine.Length; i++)
-            {
-                mine[i] += counts[i];
-            }
+            mine.Add(counts);
         }
 
         foreach (var (addr, u) in later._upstreams)
         {
             if (!_upstreams.TryGetValue(addr, out var mine))
             {
-                _upstreams[addr] = mine = (new int[4], new LatencyHistogram());
+                _upstreams[addr] = mine = new UpstreamCounts();
             }
 
-            for (var i = 0; i < mine.Counts.Length; i++)
-            {
-                mine.Counts[i] += u.Counts[i];
-            }
-
-            mine.Latency.Merge(u.Latency);
+            mine.Add(u);
         }
 
         foreach (var (location, counts) in later._locations)
         {
-            for (var i = 0; i < counts.Length; i++)
-            {
-                Location(location)[i] += counts[i];
-            }
+            Location(location).Add(counts);
         }
 
         _paths.Merge(later._paths);
@@ -138,33 +121,30 @@ public sealed class AccessAggregator(FailureKeys? failures)
 
     public AccessFacts Build(IReadOnlyList<LogScan> files) => new(
         files,
-        _minutes.OrderBy(kv => kv.Key).Select(kv => new MinuteBucket(kv.Key, kv.Value[0], kv.Value[1], kv.Value[2], kv.Value[3], kv.Value[4], kv.Value[5], kv.Value[6])).ToList(),
-        _upstreams.OrderByDescending(kv => kv.Value.Counts[1]).ThenBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => new UpstreamTraffic(
-            kv.Key, kv.Value.Counts[0], kv.Value.Counts[1], kv.Value.Counts[2], kv.Value.Counts[3],
+        _minutes.OrderBy(kv => kv.Key).Select(kv => kv.Value.Bucket(kv.Key)).ToList(),
+        _upstreams.OrderByDescending(kv => kv.Value.Errors).ThenBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => new UpstreamTraffic(
+            kv.Key, kv.Value.Requests, kv.Value.Errors, kv.Value.NginxErrors, kv.Value.BackendErrors,
             kv.Value.Latency.Quantile(0.5), kv.Value.Latency.Quantile(0.9), kv.Value.Latency.Quantile(0.99), kv.Value.Latency.Max)).ToList(),
         _paths.Top(10).Select(p => new PathCount(p.Key, (int)p.Count)).ToList(),
         _backend.Incidents())
     {
         Attributed = failures is not null,
-        Locations = _locations.OrderByDescending(kv => kv.Value[0] + kv.Value[1]).ThenBy(kv => kv.Key, StringComparer.Ordinal).Take(50)
-            .Select(kv => new LocationCount(SafeText.Escape(kv.Key, 512), kv.Value[0], kv.Value[1], kv.Value[2], kv.Value[3])).ToList(),
+        Locations = _locations.OrderByDescending(kv => kv.Value.Errors + kv.Value.ClientClosed).ThenBy(kv => kv.Key, StringComparer.Ordinal).Take(50)
+            .Select(kv => new LocationCount(SafeText.Escape(kv.Key, 512), kv.Value.Errors, kv.Value.ClientClosed, kv.Value.Status502, kv.Value.Status504)).ToList(),
     };
 
     private void CountLocation(string location, int status)
     {
         // Bounded: past 10,000 distinct locations (a config cannot have that many) the rest are pooled.
         var counts = _locations.Count < 10_000 || _locations.ContainsKey(location) ? Location(location) : Location("(other)");
-        counts[0] += status is >= 500 and < 600 ? 1 : 0;
-        counts[1] += status == 499 ? 1 : 0;
-        counts[2] += status == 502 ? 1 : 0;
-        counts[3] += status == 504 ? 1 : 0;
+        counts.Count(status);
     }
 
-    private int[] Location(string location)
+    private LocationCounts Location(string location)
     {
         if (!_locations.TryGetValue(location, out var counts))
         {
-            _locations[location] = counts = new int[4];
+            _locations[location] = counts = new LocationCounts();
         }
 
         return counts;
@@ -243,14 +223,4 @@ public sealed class AccessAggregator(FailureKeys? failures)
         var q = uri.IndexOf('?');
         return q < 0 ? uri : uri[..q];
     }
-
-    private static int Slot(int status) => status switch
-    {
-        499 => 1,
-        500 => 2,
-        502 => 3,
-        503 => 4,
-        504 => 5,
-        _ => -1,
-    };
 }

@@ -15,6 +15,9 @@ public sealed record TcpTables(string Tcp, string Tcp6)
         new(ListenerTable.ReadOrEmpty(Path.Combine(procRoot, "net/tcp")), ListenerTable.ReadOrEmpty(Path.Combine(procRoot, "net/tcp6")));
 }
 
+/// <summary>One listening socket as /proc/net/tcp, tcp6 or unix list it (its owners are found by its inode).</summary>
+public sealed record ListeningSocket(string Transport, string? Address, int? Port, string? Path, ulong Inode, int Queue, int Backlog);
+
 public static class ListenerTable
 {
     private const string TcpListen = "0A";
@@ -23,7 +26,7 @@ public static class ListenerTable
     public static IReadOnlyList<Listener> Read(IReadOnlyList<ProcessInfo> processes, string procRoot = "/proc", TcpTables? tables = null)
     {
         tables ??= TcpTables.Read(procRoot);
-        var raw = new List<(string Transport, string? Address, int? Port, string? Path, ulong Inode, int Queue, int Backlog)>();
+        var raw = new List<ListeningSocket>();
         raw.AddRange(ParseTcp(tables.Tcp, "tcp"));
         raw.AddRange(ParseTcp(tables.Tcp6, "tcp6"));
         raw.AddRange(ParseUnix(ReadOrEmpty(Path.Combine(procRoot, "net/unix"))));
@@ -32,7 +35,7 @@ public static class ListenerTable
     }
 
     /// <summary>For a listening socket, /proc/net/tcp's tx_queue is its backlog and rx_queue the connections waiting in it.</summary>
-    public static IEnumerable<(string, string?, int?, string?, ulong, int, int)> ParseTcp(string text, string transport)
+    public static IEnumerable<ListeningSocket> ParseTcp(string text, string transport)
     {
         foreach (var line in text.Split('\n').Skip(1))
         {
@@ -48,11 +51,11 @@ public static class ListenerTable
             var sep = f[4].IndexOf(':', StringComparison.Ordinal);
             var backlog = int.Parse(f[4].AsSpan(0, sep), NumberStyles.HexNumber, CultureInfo.InvariantCulture);
             var queue = int.Parse(f[4].AsSpan(sep + 1), NumberStyles.HexNumber, CultureInfo.InvariantCulture);
-            yield return (transport, address, port, null, ulong.Parse(f[9], CultureInfo.InvariantCulture), queue, backlog);
+            yield return new(transport, address, port, null, ulong.Parse(f[9], CultureInfo.InvariantCulture), queue, backlog);
         }
     }
 
-    public static IEnumerable<(string, string?, int?, string?, ulong, int, int)> ParseUnix(string text)
+    public static IEnumerable<ListeningSocket> ParseUnix(string text)
     {
         foreach (var line in text.Split('\n').Skip(1))
         {
@@ -62,7 +65,7 @@ public static class ListenerTable
                 continue;
             }
 
-            yield return ("unix", null, null, f[7].Trim(), ulong.Parse(f[6], CultureInfo.InvariantCulture), 0, 0);
+            yield return new("unix", null, null, f[7].Trim(), ulong.Parse(f[6], CultureInfo.InvariantCulture), 0, 0);
         }
     }
 
