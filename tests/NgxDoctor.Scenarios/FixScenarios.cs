@@ -43,18 +43,30 @@ public sealed class FixScenarios : IDisposable
         Assert.True(dry.ExitCode == 0, dry.ToString());
         Assert.Contains("+            proxy_read_timeout 5s;", dry.Stdout, StringComparison.Ordinal);
         Assert.Equal(before, File.ReadAllText(lab.Nginx.ConfigFile));
+        var plan = Fix(lab, "--json");
+        Assert.True(plan.ExitCode == 0, plan.ToString());
+        Assert.Equal("critical", plan.Json.GetProperty("status").GetString());
+        Assert.Contains("+            proxy_read_timeout 5s;", plan.Json.GetProperty("diffs")[0].GetProperty("diff").GetString(), StringComparison.Ordinal);
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, plan.Json.GetProperty("result").ValueKind);
 
-        var run = Fix(lab, "--apply", "--yes");
+        var run = Fix(lab, "--apply", "--yes", "--json");
         Assert.True(run.ExitCode == 0, run.ToString());
-        Assert.True(run.Stdout.Contains("APPLIED", StringComparison.Ordinal), run.ToString());
+        Assert.True(run.Json.GetProperty("result").GetProperty("applied").GetBoolean(), run.ToString());
         Assert.Equal(200, (await lab.GetAsync("/"))[0]);
         Assert.Equal(["            proxy_read_timeout 5s;"], Changed(before, File.ReadAllText(lab.Nginx.ConfigFile)));
         Assert.Contains("applied", Fix(lab, "--history").Stdout, StringComparison.Ordinal);
+        var history = Fix(lab, "--history", "--json");
+        Assert.Equal("applied", history.Json.GetProperty("applies")[0].GetProperty("step").GetString());
 
         var undo = Fix(lab, "--rollback");
         Assert.True(undo.ExitCode == 0, undo.ToString());
         Assert.Equal(before, File.ReadAllText(lab.Nginx.ConfigFile));
         Assert.Equal(504, (await lab.GetAsync("/"))[0]);
+        // Nothing applied is left to roll back: said as such, not as "no applied fix last".
+        var again = Fix(lab, "--rollback");
+        Assert.True(again.ExitCode == 3, again.ToString());
+        Assert.Contains("no fix in", again.Stderr, StringComparison.Ordinal);
+        Assert.Contains("is applied and not rolled back", again.Stderr, StringComparison.Ordinal);
     }
 
     [SkippableFact]
