@@ -90,7 +90,7 @@ public static class FactsCollector
     private sealed record HostPhase(
         UpstreamInventory Inventory,
         IReadOnlyList<ProcessInfo> Processes,
-        IReadOnlyList<Listener> Listeners,
+        IReadOnlyList<Listener>? Listeners,
         WorkerIdentity? Worker,
         IReadOnlyList<SocketPathFacts> SocketPaths,
         IReadOnlyList<ConnectionCount> Connections,
@@ -105,8 +105,18 @@ public static class FactsCollector
             var worker = WorkerIdentityResolver.Of(located.Instance, inventory, users, options.ProcRoot, notes);
             var tcp = TcpTables.Read(options.ProcRoot);
             // ngxdoctor's own sockets (the .NET runtime's diagnostics socket) are not the host's.
-            var listeners = ListenerTable.Read(processes, options.ProcRoot, tcp)
-                .Where(l => l.Processes.Count == 0 || l.Processes.Any(p => p.Pid != Environment.ProcessId)).ToList();
+            List<Listener>? listeners = null;
+            if (tcp.Readable)
+            {
+                listeners = ListenerTable.Read(processes, options.ProcRoot, tcp)
+                    .Where(l => l.Processes.Count == 0 || l.Processes.Any(p => p.Pid != Environment.ProcessId)).ToList();
+            }
+            else
+            {
+                // An empty table would read as "nothing listens": every upstream down.
+                notes.Add(new NotCollected(Fact.Listeners, $"{Path.Combine(options.ProcRoot, "net/tcp")} could not be read: which sockets listen is not known"));
+            }
+
             if (!IsRoot)
             {
                 notes.Add(new NotCollected(Fact.ListenerOwners, "not root: the processes behind other users' sockets cannot be seen"));

@@ -4,13 +4,12 @@ using NgxDoctor.Core.Facts;
 
 namespace NgxDoctor.Host.Proc;
 
-/// <summary>
-/// Listening sockets from /proc/net/tcp, tcp6 and unix, with the processes that hold them found through
-/// /proc/PID/fd: what `ss -tlnpx` shows, without running it.
-/// </summary>
 /// <summary>/proc/net/tcp and tcp6 as read once, for the listener table and the connection counts alike.</summary>
 public sealed record TcpTables(string Tcp, string Tcp6)
 {
+    /// <summary>Whether /proc/net/tcp could be read (it always has its header line): otherwise nothing is known of listeners.</summary>
+    public bool Readable => Tcp.Length > 0;
+
     public static TcpTables Read(string procRoot = "/proc") =>
         new(ListenerTable.ReadOrEmpty(Path.Combine(procRoot, "net/tcp")), ListenerTable.ReadOrEmpty(Path.Combine(procRoot, "net/tcp6")));
 }
@@ -18,6 +17,10 @@ public sealed record TcpTables(string Tcp, string Tcp6)
 /// <summary>One listening socket as /proc/net/tcp, tcp6 or unix list it (its owners are found by its inode).</summary>
 public sealed record ListeningSocket(string Transport, string? Address, int? Port, string? Path, ulong Inode, int Queue, int Backlog);
 
+/// <summary>
+/// Listening sockets from /proc/net/tcp, tcp6 and unix, with the processes that hold them found through
+/// /proc/PID/fd: what `ss -tlnpx` shows, without running it.
+/// </summary>
 public static class ListenerTable
 {
     private const string TcpListen = "0A";
