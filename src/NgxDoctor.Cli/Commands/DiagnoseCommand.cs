@@ -15,20 +15,25 @@ public static class DiagnoseCommand
 {
     private static readonly OutputFormat[] Formats = [OutputFormat.Text, OutputFormat.Json, OutputFormat.Markdown];
 
+    private sealed record Options(
+        Option<string?> Config, Option<string?> Url, Option<string> Since, Option<bool> Json, Option<string?> Format, Option<double> Timeout,
+        Option<double> ProbeTimeout, Option<bool> Verbose, Option<string?> SaveFacts, Option<string?> Facts, Option<string?> From, Option<string?> HealthPath);
+
     public static Command Create()
     {
-        var config = SharedOptions.Config();
-        var url = new Option<string?>("--url") { Description = "diagnose the request path of this URL: problems of upstreams it does not reach are never critical" };
-        var since = SharedOptions.Since();
-        var json = SharedOptions.Json();
-        var format = SharedOptions.Format(Formats);
-        var timeout = SharedOptions.Timeout("the whole diagnosis");
-        var probeTimeout = SharedOptions.ProbeTimeout();
-        var verbose = new Option<bool>("--verbose", "-v") { Description = "also list every check with its outcome and time" };
-        var saveFacts = new Option<string?>("--save-facts") { Description = "also write the gathered facts (JSON) to this file, to diagnose elsewhere" };
-        var facts = new Option<string?>("--facts") { Description = "diagnose a facts file written by --save-facts instead of this host" };
-        var from = new Option<string?>("--from") { Description = "diagnose a bundle written by `ngxdoctor collect` (tar.gz) instead of this host, without probing" };
-        var healthPath = new Option<string?>("--health-path") { Description = "the path HTTP probes ask upstreams for (default: what each location would send)" };
+        var o = new Options(
+            SharedOptions.Config(),
+            new Option<string?>("--url") { Description = "diagnose the request path of this URL: problems of upstreams it does not reach are never critical" },
+            SharedOptions.Since(),
+            SharedOptions.Json(),
+            SharedOptions.Format(Formats),
+            SharedOptions.Timeout("the whole diagnosis"),
+            SharedOptions.ProbeTimeout(),
+            new Option<bool>("--verbose", "-v") { Description = "also list every check with its outcome and time" },
+            new Option<string?>("--save-facts") { Description = "also write the gathered facts (JSON) to this file, to diagnose elsewhere" },
+            new Option<string?>("--facts") { Description = "diagnose a facts file written by --save-facts instead of this host" },
+            new Option<string?>("--from") { Description = "diagnose a bundle written by `ngxdoctor collect` (tar.gz) instead of this host, without probing" },
+            new Option<string?>("--health-path") { Description = "the path HTTP probes ask upstreams for (default: what each location would send)" });
         var cmd = new Command("diagnose", """
             Find why nginx answers 502/504: check every upstream nginx points at, as nginx's workers would.
 
@@ -43,60 +48,62 @@ public static class DiagnoseCommand
             Exit codes: 0 ok, 1 warning, 2 critical, 3 unknown (ngxdoctor could not run).
             """)
         {
-            config, url, since, json, format, timeout, probeTimeout, verbose, saveFacts, facts, from, healthPath,
+            o.Config, o.Url, o.Since, o.Json, o.Format, o.Timeout, o.ProbeTimeout, o.Verbose, o.SaveFacts, o.Facts, o.From, o.HealthPath,
         };
-        cmd.SetAction((r, ct) => CliErrors.GuardAsync(async () =>
-        {
-            var window = UsageException.Duration("--since", r.GetValue(since));
-            var output = SharedOptions.Output(r, json, format, Formats);
-            if (r.GetValue(url) is { } given && !RouteCommand.IsHttpUrl(given))
-            {
-                throw new UsageException($"--url: not an http(s) URL: {given}");
-            }
-
-            var seconds = UsageException.Seconds("--timeout", r.GetValue(timeout), 3600);
-            var probeSeconds = UsageException.Seconds("--probe-timeout", r.GetValue(probeTimeout), 600);
-
-            var bundle = r.GetValue(from) is { } bundleFile ? LoadBundle(bundleFile) : null;
-            var diagnosisFacts = bundle is not null ? bundle.Facts
-                : r.GetValue(facts) is { } factsFile ? LoadFacts(factsFile)
-                : (await DiagnosisService.GatherAsync(await DiagnosisService.LocateAsync(r.GetValue(config), ct), new CollectOptions
-                {
-                    Deadline = TimeSpan.FromSeconds(seconds),
-                    ProbeTimeout = TimeSpan.FromSeconds(probeSeconds),
-                    Since = window,
-                    HealthPath = r.GetValue(healthPath) is { } hp && hp.StartsWith('/') ? hp : r.GetValue(healthPath) is null ? null : throw new UsageException("--health-path must start with /"),
-                }, ct)).Facts;
-            if (r.GetValue(saveFacts) is { } target)
-            {
-                // Redacted as a bundle is, 0600, never written through a planted symlink.
-                PrivateFile.Write(target, NgxJson.Serialize(NgxDoctor.Core.Text.FactsRedaction.Apply(diagnosisFacts, keepQuery: false)));
-            }
-
-            var report = DiagnosisService.Decide(diagnosisFacts);
-            if (r.GetValue(url) is { } urlValue)
-            {
-                var routed = bundle is { ConfigDump: { } dump } ? ConfigLoader.LoadDump(dump, "the bundle's nginx-T.conf") : LoadConfig(diagnosisFacts.ConfigFile);
-                report = UrlScope.Apply(report, RouteCommand.Build(routed, urlValue, null, diagnosisFacts.System?.PageSize ?? NgxDoctor.Config.Upstreams.ModuleSettings.DefaultPageSize));
-            }
-
-            switch (output)
-            {
-                case OutputFormat.Json:
-                    Console.Out.WriteLine(NgxJson.Serialize(report));
-                    break;
-                case OutputFormat.Markdown:
-                    Console.Out.Write(MarkdownRenderer.Render(report));
-                    break;
-                default:
-                    ReportRenderer.Render(Terminal.Create(), report, r.GetValue(verbose));
-                    break;
-            }
-
-            return report.ExitCode;
-        }));
+        cmd.SetAction((r, ct) => CliErrors.GuardAsync(() => RunAsync(r, o, ct)));
         return cmd;
     }
+
+    private static async Task<int> RunAsync(ParseResult r, Options o, CancellationToken ct)
+    {
+        var collect = Collect(r, o);
+        var output = SharedOptions.Output(r, o.Json, o.Format, Formats);
+        if (r.GetValue(o.Url) is { } given && !RouteCommand.IsHttpUrl(given))
+        {
+            throw new UsageException($"--url: not an http(s) URL: {given}");
+        }
+
+        var bundle = r.GetValue(o.From) is { } bundleFile ? LoadBundle(bundleFile) : null;
+        var facts = bundle is not null ? bundle.Facts
+            : r.GetValue(o.Facts) is { } factsFile ? LoadFacts(factsFile)
+            : (await DiagnosisService.GatherAsync(await DiagnosisService.LocateAsync(r.GetValue(o.Config), ct), collect, ct)).Facts;
+        if (r.GetValue(o.SaveFacts) is { } target)
+        {
+            // Redacted as a bundle is, 0600, never written through a planted symlink.
+            PrivateFile.Write(target, NgxJson.Serialize(NgxDoctor.Core.Text.FactsRedaction.Apply(facts, keepQuery: false)));
+        }
+
+        var report = DiagnosisService.Decide(facts);
+        if (r.GetValue(o.Url) is { } url)
+        {
+            var routed = bundle is { ConfigDump: { } dump } ? ConfigLoader.LoadDump(dump, "the bundle's nginx-T.conf") : LoadConfig(facts.ConfigFile);
+            report = UrlScope.Apply(report, RouteCommand.Build(routed, url, null, facts.System?.PageSize ?? NgxDoctor.Config.Upstreams.ModuleSettings.DefaultPageSize));
+        }
+
+        switch (output)
+        {
+            case OutputFormat.Json:
+                Console.Out.WriteLine(NgxJson.Serialize(report));
+                break;
+            case OutputFormat.Markdown:
+                Console.Out.Write(MarkdownRenderer.Render(report));
+                break;
+            default:
+                ReportRenderer.Render(Terminal.Create(), report, r.GetValue(o.Verbose));
+                break;
+        }
+
+        return report.ExitCode;
+    }
+
+    /// <summary>The collection's bounds from the options, each checked (a usage error names the option).</summary>
+    private static CollectOptions Collect(ParseResult r, Options o) => new()
+    {
+        Deadline = TimeSpan.FromSeconds(UsageException.Seconds("--timeout", r.GetValue(o.Timeout), 3600)),
+        ProbeTimeout = TimeSpan.FromSeconds(UsageException.Seconds("--probe-timeout", r.GetValue(o.ProbeTimeout), 600)),
+        Since = UsageException.Duration("--since", r.GetValue(o.Since)),
+        HealthPath = r.GetValue(o.HealthPath) is not { } path ? null : path.StartsWith('/') ? path : throw new UsageException("--health-path must start with /"),
+    };
 
     /// <summary>The configuration the facts were gathered from, for routing (with --facts it must still be readable here).</summary>
     private static NginxConfig LoadConfig(string file)

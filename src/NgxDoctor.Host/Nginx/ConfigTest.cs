@@ -9,13 +9,40 @@ public static class ConfigTest
     /// <summary>`nginx -t` with the instance's binary, -c, -p and -g, in a sandbox where what it writes does not stay (<see cref="ConfigTestSandbox"/>).</summary>
     public static async Task<ConfigTestResult?> RunAsync(LocatedInstance located, NginxConfig config, bool isRoot, List<NotCollected> notes, CancellationToken ct)
     {
-        if (located.Binary is not { } binary)
+        if (WhyNotRun(located.Binary, isRoot) is { } notRun)
         {
-            notes.Add(new NotCollected(Fact.ConfigTest, "no nginx binary found to run nginx -t"));
-
+            notes.Add(new NotCollected(Fact.ConfigTest, notRun));
             return null;
         }
 
+        var binary = located.Binary!;
+        var args = Arguments(located, binary);
+        var (r, failed) = await SandboxedAsync(located, config, binary, args, ct).ConfigureAwait(false);
+        if (r is null)
+        {
+            notes.Add(new NotCollected(Fact.ConfigTest, failed!));
+            return null;
+        }
+
+        var line = binary.Path + " " + string.Join(' ', args.Select(a => a.Contains(' ', StringComparison.Ordinal) ? $"'{a}'" : a));
+        if (r.TimedOut)
+        {
+            notes.Add(new NotCollected(Fact.ConfigTest, $"{line} did not finish in time"));
+            return null;
+        }
+
+        return new ConfigTestResult(line, r.ExitCode, r.Output);
+    }
+
+    private static string? WhyNotRun(NginxBinary? binary, bool isRoot) =>
+        binary is null ? "no nginx binary found to run nginx -t"
+        : FileTrust.WhyNotRunnable(binary.Path) is { } refused ? $"nginx -t not run: {refused}"
+        : !isRoot ? "nginx -t not run: it would create nginx's logs, pid file and temp directories; as root ngxdoctor runs it in a private mount namespace where nothing it writes stays"
+        : null;
+
+    /// <summary>-t -c, and the instance's -p and -g as its master was started with; errors to stderr where the binary can.</summary>
+    private static List<string> Arguments(LocatedInstance located, NginxBinary binary)
+    {
         var args = new List<string> { "-t", "-c", located.ConfigFile };
         if (located.Instance?.Prefix is { } prefix)
         {
@@ -32,63 +59,30 @@ public static class ConfigTest
             args.AddRange(["-e", "stderr"]);
         }
 
-        if (FileTrust.WhyNotRunnable(binary.Path) is { } refused)
-        {
-            notes.Add(new NotCollected(Fact.ConfigTest, $"nginx -t not run: {refused}"));
+        return args;
+    }
 
-            return null;
-        }
-
-        if (!isRoot)
-        {
-            notes.Add(new NotCollected(Fact.ConfigTest, "nginx -t not run: it would create nginx's logs, pid file and temp directories; as root ngxdoctor runs it in a private mount namespace where nothing it writes stays"));
-
-            return null;
-        }
-
+    /// <summary>The run in its private mount namespace, or why it could not be had (then nginx -t is not run at all: it would write nginx's files).</summary>
+    private static async Task<(CommandResult? Result, string? Why)> SandboxedAsync(LocatedInstance located, NginxConfig config, NginxBinary binary, List<string> args, CancellationToken ct)
+    {
         var scratch = Directory.CreateTempSubdirectory("ngxdoctor-nginx-t-");
-        CommandResult r;
         try
         {
             var root = located.Instance?.Prefix ?? binary.Prefix ?? Path.GetDirectoryName(located.ConfigFile) ?? "/";
             var (file, sandboxed, why) = ConfigTestSandbox.Command(config, binary, root, scratch.FullName, binary.Path, args);
             if (file is null)
             {
-                notes.Add(new NotCollected(Fact.ConfigTest, $"nginx -t not run: it would write nginx's files and no private mount namespace could keep them: {why}"));
-
-                return null;
+                return (null, $"nginx -t not run: it would write nginx's files and no private mount namespace could keep them: {why}");
             }
 
-            r = await CommandRunner.RunAsync(file, sandboxed, TimeSpan.FromSeconds(10), ct).ConfigureAwait(false);
+            var r = await CommandRunner.RunAsync(file, sandboxed, TimeSpan.FromSeconds(10), ct).ConfigureAwait(false);
+            return ConfigTestSandbox.Failure(r) is { } failed
+                ? (null, $"nginx -t not run: no private mount namespace for it ({failed}), and run as is it would write nginx's files")
+                : (r, null);
         }
         finally
         {
             scratch.Delete(recursive: true);
         }
-
-        if (ConfigTestSandbox.Failure(r) is { } failed)
-        {
-            notes.Add(new NotCollected(Fact.ConfigTest, $"nginx -t not run: no private mount namespace for it ({failed}), and run as is it would write nginx's files"));
-
-            return null;
-        }
-
-        r = r with { CommandLine = binary.Path + " " + string.Join(' ', args.Select(a => a.Contains(' ', StringComparison.Ordinal) ? $"'{a}'" : a)) };
-
-        if (r.TimedOut)
-        {
-            notes.Add(new NotCollected(Fact.ConfigTest, $"{r.CommandLine} did not finish in time"));
-
-            return null;
-        }
-
-        if (r.ExitCode != 0 && !isRoot && r.Output.Contains("Permission denied", StringComparison.Ordinal))
-        {
-            notes.Add(new NotCollected(Fact.ConfigTest, "nginx -t needs root here (it opens logs and the pid file): run ngxdoctor as root"));
-
-            return null;
-        }
-
-        return new ConfigTestResult(r.CommandLine, r.ExitCode, r.Output);
     }
 }
