@@ -3,8 +3,6 @@ namespace NgxDoctor.Config.Upstreams;
 /// <summary>Builds the upstream inventory of a loaded configuration: groups, pass sites and the addresses behind them.</summary>
 public static class InventoryBuilder
 {
-    private static readonly HashSet<string> ServerFlags = ["backup", "down", "resolve", "drain"];
-
     public static UpstreamInventory Build(NginxConfig config, int pageSize = ModuleSettings.DefaultPageSize)
     {
         var groups = new Dictionary<string, UpstreamGroup>(StringComparer.Ordinal);
@@ -27,7 +25,7 @@ public static class InventoryBuilder
             {
                 if (ancestors[^1].Name == "http")
                 {
-                    groups.TryAdd(d.Arg(0), BuildGroup(d));
+                    groups.TryAdd(d.Arg(0), UpstreamGroups.Build(d));
                 }
             }
             else if (PassDirective.Find(d.Name) is { } pass && d.Block is null && d.Args.Count >= 1 && InHttp(ancestors))
@@ -71,48 +69,6 @@ public static class InventoryBuilder
         var close = address.LastIndexOf(']');
         var colon = address.LastIndexOf(':');
         return colon > close;
-    }
-
-    private static UpstreamGroup BuildGroup(Directive upstream)
-    {
-        var servers = new List<GroupServer>();
-        int? keepalive = null;
-        var balancer = "round_robin";
-        var others = new List<string>();
-        foreach (var d in upstream.Block!)
-        {
-            switch (d.Name)
-            {
-                case "server" when d.Args.Count >= 1:
-                    var parameters = new Dictionary<string, string>(StringComparer.Ordinal);
-                    foreach (var arg in d.Args.Skip(1))
-                    {
-                        var eq = arg.Value.IndexOf('=', StringComparison.Ordinal);
-                        if (eq > 0)
-                        {
-                            parameters[arg.Value[..eq]] = arg.Value[(eq + 1)..];
-                        }
-                        else if (ServerFlags.Contains(arg.Value))
-                        {
-                            parameters[arg.Value] = "";
-                        }
-                    }
-
-                    servers.Add(new GroupServer(UpstreamAddress.Parse(d.Arg(0), 80), parameters, d.Pos, d.ToEvidenceText()));
-                    break;
-                case "keepalive" when int.TryParse(d.Arg(0), out var k):
-                    keepalive = k;
-                    break;
-                case "least_conn" or "ip_hash" or "hash" or "random" or "least_time":
-                    balancer = d.Args.Count > 0 ? $"{d.Name} {string.Join(' ', d.Args.Select(a => a.Value))}" : d.Name;
-                    break;
-                default:
-                    others.Add(d.ToEvidenceText());
-                    break;
-            }
-        }
-
-        return new UpstreamGroup(upstream.Arg(0), upstream.Pos, servers, keepalive, balancer, others);
     }
 
     private static PassSite BuildSite(Directive d, PassDirective pass, string protocol, string? uri, IReadOnlyList<Directive> ancestors, SettingsIndex index, int pageSize)

@@ -27,7 +27,7 @@ public sealed class AccessAggregator(FailureKeys? failures)
     public void Add(ReadOnlySpan<char> line, in AccessFields f, string file, long lineNumber)
     {
         var is5xx = f.Status is >= 500 and < 600;
-        var addr = Last(line, f.UpstreamAddr);
+        var addr = AccessSpans.Last(line, f.UpstreamAddr);
         var backend = is5xx && failures is not null && IsBackendAnswer(line, f, addr);
 
         if (f.Time is { } t)
@@ -63,14 +63,14 @@ public sealed class AccessAggregator(FailureKeys? failures)
                 u.BackendErrors += backend ? 1 : 0;
             }
 
-            var rt = Last(line, f.UpstreamResponseTime);
-            if (!rt.IsEmpty && Seconds(rt) is { } seconds)
+            var rt = AccessSpans.Last(line, f.UpstreamResponseTime);
+            if (!rt.IsEmpty && AccessSpans.Seconds(rt) is { } seconds)
             {
                 u.Latency.Add(seconds);
             }
         }
 
-        if ((is5xx || f.Status == 499) && f.Request is { } req && PathOf(line[req]) is { IsEmpty: false } path)
+        if ((is5xx || f.Status == 499) && f.Request is { } req && AccessSpans.PathOf(line[req]) is { IsEmpty: false } path)
         {
             var text = path.ToString();
             _paths.Add(SafeText.Escape(text, 512));
@@ -152,75 +152,7 @@ public sealed class AccessAggregator(FailureKeys? failures)
 
     /// <summary>A backend's own answer: its last status is the one sent, it has a real address, and nginx logged no failure for it.</summary>
     private bool IsBackendAnswer(ReadOnlySpan<char> line, in AccessFields f, ReadOnlySpan<char> addr) =>
-        Last(line, f.UpstreamStatus).SequenceEqual(f.Status.ToString(CultureInfo.InvariantCulture))
+        AccessSpans.Last(line, f.UpstreamStatus).SequenceEqual(f.Status.ToString(CultureInfo.InvariantCulture))
         && addr.Contains(':')
         && !failures!.Contains(AccessLineParser.Text(line, f.Client), AccessLineParser.Text(line, f.Request), f.Time);
-
-    /// <summary>The last of several values ("502, 200", "502 : 200") of a field, as a span; empty for "-".</summary>
-    private static ReadOnlySpan<char> Last(ReadOnlySpan<char> line, Range? range)
-    {
-        if (range is not { } r)
-        {
-            return default;
-        }
-
-        var v = line[r];
-        if (v.Contains(' '))
-        {
-            // A list ("502, 200", "10.0.0.1:80 : 10.0.0.2:80"): the last value is the one that answered.
-            var comma = v.LastIndexOf(", ");
-            var colon = v.LastIndexOf(" : ");
-            var i = Math.Max(comma < 0 ? -1 : comma + 2, colon < 0 ? -1 : colon + 3);
-            v = (i < 0 ? v : v[i..]).Trim();
-        }
-
-        return v.Length == 1 && v[0] == '-' ? default : v;
-    }
-
-    /// <summary>"0.123" the quick way (every line has one); anything else through double.TryParse.</summary>
-    private static double? Seconds(ReadOnlySpan<char> s)
-    {
-        long whole = 0, frac = 0, scale = 1;
-        var dot = false;
-        foreach (var c in s)
-        {
-            if (c == '.' && !dot)
-            {
-                dot = true;
-            }
-            else if ((uint)(c - '0') <= 9 && scale < 1_000_000_000)
-            {
-                if (dot)
-                {
-                    frac = (frac * 10) + (c - '0');
-                    scale *= 10;
-                }
-                else
-                {
-                    whole = (whole * 10) + (c - '0');
-                }
-            }
-            else
-            {
-                return double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) ? d : null;
-            }
-        }
-
-        return whole + ((double)frac / scale);
-    }
-
-    private static ReadOnlySpan<char> PathOf(ReadOnlySpan<char> request)
-    {
-        var sp = request.IndexOf(' ');
-        if (sp < 0)
-        {
-            return default;
-        }
-
-        var uri = request[(sp + 1)..];
-        var end = uri.IndexOf(' ');
-        uri = end < 0 ? uri : uri[..end];
-        var q = uri.IndexOf('?');
-        return q < 0 ? uri : uri[..q];
-    }
 }
