@@ -62,8 +62,10 @@ run_project() {
   local project=$1 wrap=() filter=()
   [ "$2" = isolated ] && wrap=("${isolate[@]}")
   [ -n "$3" ] && filter=(--filter "$3")
-  "${wrap[@]}" dotnet test "$project" --no-build -nologo "${filter[@]}" 2>&1 | tee "$log" | grep -E "^(Passed!|Failed!|Skipped!)|^\s+Failed |Error Message|^\s+Assert" || true
-  if [ "${PIPESTATUS[0]}" != 0 ]; then
+  # No `|| true` after the pipeline: with pipefail it would run and leave PIPESTATUS as its own.
+  "${wrap[@]}" dotnet test "$project" --no-build -nologo "${filter[@]}" 2>&1 | tee "$log" | grep -E "^(Passed!|Failed!|Skipped!)|^\s+Failed |Error Message|^\s+Assert"
+  local rc=${PIPESTATUS[0]}
+  if [ "$rc" != 0 ]; then
     status=1
     # The whole message of each failure (a scenario's message is the run it diagnosed), for CI logs.
     sed -n '/Error Message:/,/Stack Trace:/p' "$log" | head -200
