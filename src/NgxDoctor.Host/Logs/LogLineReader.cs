@@ -15,7 +15,7 @@ public readonly record struct LogLine(long Number, long Offset, string Text, boo
 /// `.gz` is decompressed up to a cap (and stopped early when it expands like a bomb). NUL bytes where a line would
 /// start (the padding a crash or a copytruncate race leaves) are skipped, holes of a sparse file without reading them.
 /// </summary>
-public sealed class LogLineReader : IDisposable
+public sealed partial class LogLineReader : IDisposable
 {
     public const int MaxLineBytes = 64 * 1024;
     public const long MaxDecompressedBytes = 1L << 30;
@@ -63,45 +63,6 @@ public sealed class LogLineReader : IDisposable
 
     /// <summary>NUL bytes skipped where lines would start (padding, holes).</summary>
     public long NulBytesSkipped { get; private set; }
-
-    /// <summary>Throws <see cref="IOException"/> with the reason for anything that is not a regular file (never opening a FIFO or device).</summary>
-    public static void EnsureRegular(string path)
-    {
-        var status = UnixFileStatus.Of(path);
-        if (status.Kind != UnixFileKind.Regular)
-        {
-            throw new IOException(status.Kind == UnixFileKind.Missing
-                ? $"{path}: {ConfigText.ErrnoText(status.Errno)}"
-                : $"{path}: is a {status.Kind.ToString().ToLowerInvariant()}, not a regular file; not read");
-        }
-    }
-
-    /// <summary>Opens a log; throws <see cref="IOException"/> with the reason for anything that is not a readable regular file.</summary>
-    public static LogLineReader Open(string path, long offset = 0, long firstLine = 1, long end = long.MaxValue)
-    {
-        EnsureRegular(path);
-        var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1, FileOptions.SequentialScan);
-        var rotated = path.EndsWith(".gz", StringComparison.Ordinal);
-        var compression = LogFileBytes.CompressionOf(file);
-        if (compression is not null and not LogFileBytes.Gzip)
-        {
-            file.Dispose();
-            throw new IOException($"{path}: {compression}-compressed; ngxdoctor reads plain and gzip logs (read it after `{compression} -dk {Path.GetFileName(path)}`)");
-        }
-
-        if (rotated || compression == LogFileBytes.Gzip)
-        {
-            // The trailer's size checks a logrotate .gz (one member); nginx's own gzip logs are many members.
-            return new LogLineReader(path, new GZipStream(file, CompressionMode.Decompress), 0, MaxDecompressedBytes, firstLine)
-            {
-                GzipSize = rotated ? LogFileBytes.GzipTrailerSize(file) : null,
-                Compressed = file,
-            };
-        }
-
-        file.Seek(offset, SeekOrigin.Begin);
-        return new LogLineReader(path, file, offset, Math.Min(end, file.Length), firstLine);
-    }
 
     /// <summary>Like <see cref="TryRead"/>, without allocating: the text is valid until the next call.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -215,66 +176,4 @@ public sealed class LogLineReader : IDisposable
         _start += n;
         _position += n;
     }
-
-    /// <summary>Skips the NULs at the start of <paramref name="span"/>; a buffer of nothing else jumps over the file's hole, if it is one.</summary>
-    private void SkipNuls(ReadOnlySpan<byte> span)
-    {
-        var data = span.IndexOfAnyExcept((byte)0);
-        var skip = data < 0 ? span.Length : data;
-        Consume(skip);
-        NulBytesSkipped += skip;
-        if (data < 0 && _stream is FileStream file && LogFileBytes.NextData(file, _position) is { } next && next > _position)
-        {
-            // A sparse file (a 20 GB hole is read in no time): continue where data starts again, or at the end.
-            NulBytesSkipped += Math.Min(next, _limit) - _position;
-            _position = Math.Min(next, _limit);
-            file.Seek(_position, SeekOrigin.Begin);
-            _start = _end = 0;
-        }
-    }
-
-    private bool Fill()
-    {
-        if (_position >= _limit)
-        {
-            CapReached = _stream is GZipStream;
-            return false;
-        }
-
-        if (Compressed is { } compressed && _position > RatioCheckAfter && _position > MaxGzipRatio * Math.Max(1, compressed.Position))
-        {
-            Problem = $"{_path}: decompresses to more than {MaxGzipRatio} times its size ({_position >> 20} MiB from {compressed.Position >> 10} KiB read): a gzip bomb, not a log; stopped";
-            return false;
-        }
-
-        var want = (int)Math.Min(_buffer.Length, _limit - _position);
-        int n;
-        try
-        {
-            n = _stream.Read(_buffer, 0, want);
-        }
-        catch (InvalidDataException e) when (Compressed is not null)
-        {
-            throw new InvalidDataException($"{_path}: corrupt gzip data after {_position} decompressed bytes; the rest of the file is not read", e);
-        }
-
-        Interlocked.Add(ref s_bytesRead, n);
-        _start = 0;
-        _end = n;
-        if (n == 0 && _stream is FileStream && _position < _limit)
-        {
-            Problem = $"the file shrank while it was read (truncated or rotated with copytruncate at byte {_position} of {_limit}): entries may be missing";
-        }
-
-        if (n == 0 && GzipSize is { } size && size != (uint)_position && !LogFileBytes.HasSecondMember(Compressed!))
-        {
-            // .NET ends a truncated gzip stream quietly; the trailer's ISIZE (size mod 2^32) tells.
-            Problem = $"{_path}: gzip data ends early or is corrupt: {_position} bytes decompressed, the trailer says {size}";
-        }
-
-        return n > 0;
-    }
-
-    /// <summary>A gzip file, by name or by its magic bytes (<see cref="LogFileBytes.IsCompressed"/>).</summary>
-    public static bool IsCompressed(string path) => LogFileBytes.IsCompressed(path);
 }
