@@ -25,7 +25,7 @@ public static class FactsCollector
         var now = DateTime.Now;
         var kernelNotes = new List<NotCollected>();
         var oomKills = Logs.KernelLogReader.OomKillsAsync(now - options.Since, now, kernelNotes, deadline.Token);
-        var upstreams = UpstreamPhase.StartAsync(host, located, options, deadline.Token);
+        var upstreams = UpstreamPhase.Start(host, located, options, deadline.Token);
         var logNotes = new List<NotCollected>();
         var logs = Logs.LogCollector.Collect(config, located, now, options.Since, logNotes, host.Processes, host.Inventory, out var phpFpm);
         var probed = await upstreams.FinishAsync(phpFpm).ConfigureAwait(false);
@@ -148,7 +148,7 @@ public static class FactsCollector
             _dns = NetworkFactsCollector.DnsAsync(host.Inventory, _budget, ct);
         }
 
-        public static UpstreamPhase StartAsync(HostPhase host, LocatedInstance located, CollectOptions options, CancellationToken ct) => new(host, located, options, ct);
+        public static UpstreamPhase Start(HostPhase host, LocatedInstance located, CollectOptions options, CancellationToken ct) => new(host, located, options, ct);
 
         public async Task<Probed> FinishAsync(IReadOnlyList<FpmInstance> phpFpm)
         {

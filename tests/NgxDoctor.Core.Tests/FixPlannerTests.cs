@@ -100,4 +100,12 @@ public class FixPlannerTests
         var facts = FactsBuilder.FromConfig(UpstreamDownFixtures.NodeSite).Log(NgxDoctor.Core.Logs.FailureKind.PrematureClose, Cause.UpstreamCrash, "127.0.0.1:3000");
         Assert.Contains("no safe automatic fix for upstream-crash", Only(facts, UpstreamDownFixtures.NodeSite, Cause.UpstreamCrash).Summary, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void The_query_kept_for_replay_is_never_printed()
+    {
+        var json = System.Text.Json.JsonSerializer.Serialize(new VerifyRequest("shop.test", 80, "/checkout") { Query = "?session=s3cr3t", Origin = "the logged request, without its query" });
+        Assert.DoesNotContain("s3cr3t", json, StringComparison.Ordinal);
+        Assert.Contains("/checkout", json, StringComparison.Ordinal);
+    }
 }

@@ -38,8 +38,8 @@ public static class SharedOptions
     {
         var given = format is null ? null : r.GetValue(format);
         var chosen = given is null ? OutputFormat.Text
-            : allowed.FirstOrDefault(f => Name(f) == given) is var f && Name(f) == given ? f
-            : throw new UsageException($"--format: \"{given}\" is not one of {string.Join(", ", allowed.Select(Name))}");
+            : allowed.Where(f => Name(f) == given).Cast<OutputFormat?>().FirstOrDefault()
+              ?? throw new UsageException($"--format: \"{given}\" is not one of {string.Join(", ", allowed.Select(Name))}");
         if (r.GetValue(json) && given is not null && chosen != OutputFormat.Json)
         {
             throw new UsageException($"--json and --format {given} ask for two outputs: give one");

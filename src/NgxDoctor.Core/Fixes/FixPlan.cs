@@ -18,7 +18,8 @@ public sealed record PlannedEdit(string Kind, SourcePos At, string Directive, st
 /// <summary>The request to replay through nginx once a fix is applied: it failed before, it must not fail after.</summary>
 public sealed record VerifyRequest(string Host, int Port, string Path)
 {
-    /// <summary>The logged request's query ("?a=b"), replayed only with --replay-query.</summary>
+    /// <summary>The logged request's query ("?a=b"), replayed only with --replay-query; never printed, `fix --json` included.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
     public string Query { get; init; } = "";
 
     /// <summary>Where the request comes from, said when it is replayed ("the logged request, without its query").</summary>
