@@ -2,19 +2,20 @@ using System.Text.Json.Serialization;
 
 namespace NgxDoctor.Core.Diagnosis;
 
+/// <summary>The report's status; each value is its Nagios exit code.</summary>
 public enum Status
 {
     [JsonStringEnumMemberName("ok")]
-    Ok,
+    Ok = 0,
 
     [JsonStringEnumMemberName("warning")]
-    Warning,
+    Warning = 1,
 
     [JsonStringEnumMemberName("critical")]
-    Critical,
+    Critical = 2,
 
     [JsonStringEnumMemberName("unknown")]
-    Unknown,
+    Unknown = 3,
 }
 
 public sealed record SkippedCheck(string Check, string Reason);
