@@ -20,7 +20,7 @@ public static class FactsCollector
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
         deadline.CancelAfter(options.Deadline);
-        var config = ConfigLoader.LoadFile(located.ConfigFile);
+        var config = located.From.Root.IsHost ? ConfigLoader.LoadFile(located.ConfigFile) : new ConfigLoader(located.ConfigSource).Load(located.ConfigFile);
         var host = HostPhase.Read(located, config, options);
         var now = DateTime.Now;
         var kernelNotes = new List<NotCollected>();
@@ -38,6 +38,7 @@ public static class FactsCollector
             Hostname = Environment.MachineName,
             ConfigFile = located.ConfigFile,
             Instance = located.Instance,
+            Identity = located.Identity,
             Worker = host.Worker,
             Inventory = host.Inventory,
             ConfigDiagnostics = config.Diagnostics,
@@ -55,8 +56,10 @@ public static class FactsCollector
             System = SystemLimits.Read(options.ProcRoot),
             Services = ServiceDiscovery.Find(host.Inventory),
         };
-        var firewall = await NetworkFactsCollector.FirewallAsync(facts, deadline.Token).ConfigureAwait(false);
-        List<NotCollected> firewallNotes = firewall?.Problem is { } why ? [new NotCollected(Fact.Firewall, why)] : [];
+        // The rules read are the host's: those of another network namespace would need its own iptables-save.
+        var firewall = located.From.Network.IsOwn ? await NetworkFactsCollector.FirewallAsync(facts, deadline.Token).ConfigureAwait(false) : null;
+        List<NotCollected> firewallNotes = firewall?.Problem is { } why ? [new NotCollected(Fact.Firewall, why)]
+            : located.From.Network.IsOwn ? [] : [new NotCollected(Fact.Firewall, $"the packet filter of {located.Identity?.Where} was not read")];
         return new Gathered(facts with
         {
             Firewall = firewall,
@@ -70,6 +73,13 @@ public static class FactsCollector
         if (!options.RunConfigTest)
         {
             notes.Add(new NotCollected(Fact.ConfigTest, "nginx -t not requested"));
+            return (null, notes);
+        }
+
+        if (!located.From.Root.IsHost)
+        {
+            // Its binary would have to run as root on the host; inside its namespaces it is the runtime's job (docker exec).
+            notes.Add(new NotCollected(Fact.ConfigTest, $"nginx -t not run: the binary of {located.Identity?.Where} is not run from the host (run `nginx -t` in the container)"));
             return (null, notes);
         }
 
@@ -100,21 +110,23 @@ public static class FactsCollector
         {
             var notes = new List<NotCollected>();
             var inventory = InventoryBuilder.Build(config, DiagnosisService.PageSize);
-            var users = UserDatabase.Load();
+            var root = located.From.Root;
+            var users = UserDatabase.Load(root.Map("/etc/passwd"), root.Map("/etc/group"));
             var processes = ProcessTable.Read(options.ProcRoot);
             var worker = WorkerIdentityResolver.Of(located.Instance, inventory, users, options.ProcRoot, notes);
-            var tcp = TcpTables.Read(options.ProcRoot);
+            var netRoot = NetRoot(located, options.ProcRoot);
+            var tcp = TcpTables.Read(netRoot);
             // ngxdoctor's own sockets (the .NET runtime's diagnostics socket) are not the host's.
             List<Listener>? listeners = null;
             if (tcp.Readable)
             {
-                listeners = ListenerTable.Read(processes, options.ProcRoot, tcp)
+                listeners = ListenerTable.Read(processes, options.ProcRoot, tcp, netRoot)
                     .Where(l => l.Processes.Count == 0 || l.Processes.Any(p => p.Pid != Environment.ProcessId)).ToList();
             }
             else
             {
                 // An empty table would read as "nothing listens": every upstream down.
-                notes.Add(new NotCollected(Fact.Listeners, $"{Path.Combine(options.ProcRoot, "net/tcp")} could not be read: which sockets listen is not known"));
+                notes.Add(new NotCollected(Fact.Listeners, $"{Path.Combine(netRoot, "net/tcp")} could not be read: which sockets listen is not known"));
             }
 
             if (!IsRoot)
@@ -123,10 +135,14 @@ public static class FactsCollector
             }
 
             var socketPaths = inventory.Targets.Where(t => t.Address.Kind == UpstreamAddressKind.Unix)
-                .Select(t => t.Address.SocketPath!).Distinct().Select(p => SocketPathInspector.Inspect(p, users)).ToList();
+                .Select(t => t.Address.SocketPath!).Distinct().Select(p => SocketPathInspector.Inspect(root.Map(p), users) with { Path = p }).ToList();
             var connections = NetworkFactsCollector.Connections(inventory, located.Instance, processes, tcp, options.ProcRoot);
             return new HostPhase(inventory, processes, listeners, worker, socketPaths, connections, notes);
         }
+
+        /// <summary>Where the instance's network tables are read: its master's /proc/PID/net when it has a network namespace of its own.</summary>
+        private static string NetRoot(LocatedInstance located, string procRoot) =>
+            located.Identity is { OwnNetwork: true, MasterPid: { } pid } ? Path.Combine(procRoot, pid.ToString(System.Globalization.CultureInfo.InvariantCulture)) : procRoot;
     }
 
     /// <summary>What the upstreams answer: connects and DNS started at once, then a request in each one's protocol to those that accepted.</summary>
@@ -144,8 +160,8 @@ public static class FactsCollector
         {
             (_host, _located, _options, _ct) = (host, located, options, ct);
             _budget = options.ProbeTimeout < options.Deadline ? options.ProbeTimeout : options.Deadline;
-            _probes = ProbeRunner.RunAsync(host.Inventory.Targets, _budget, ct);
-            _dns = NetworkFactsCollector.DnsAsync(host.Inventory, _budget, ct);
+            _probes = ProbeRunner.RunAsync(host.Inventory.Targets, _budget, ct, located.From);
+            _dns = NetworkFactsCollector.DnsAsync(host.Inventory, _budget, ct, located.From);
         }
 
         public static UpstreamPhase Start(HostPhase host, LocatedInstance located, CollectOptions options, CancellationToken ct) => new(host, located, options, ct);
@@ -153,10 +169,10 @@ public static class FactsCollector
         public async Task<Probed> FinishAsync(IReadOnlyList<FpmInstance> phpFpm)
         {
             var probed = await _probes.ConfigureAwait(false);
-            var http = ProtocolProbes.HttpAsync(_host.Inventory, probed, _budget, _options.HealthPath, Path.GetDirectoryName(_located.ConfigFile), _ct);
-            var fastCgi = ProtocolProbes.FastCgiAsync(_host.Inventory, probed, phpFpm, _budget, _ct);
+            var http = ProtocolProbes.HttpAsync(_host.Inventory, probed, _budget, _options.HealthPath, Path.GetDirectoryName(_located.From.Root.Map(_located.ConfigFile)), _ct, _located.From);
+            var fastCgi = ProtocolProbes.FastCgiAsync(_host.Inventory, probed, phpFpm, _budget, _ct, _located.From);
             var lookups = await _dns.ConfigureAwait(false);
-            var resolved = await NetworkFactsCollector.ResolvedVariableHostsAsync(_host.Inventory, lookups, _budget, _ct).ConfigureAwait(false);
+            var resolved = await NetworkFactsCollector.ResolvedVariableHostsAsync(_host.Inventory, lookups, _budget, _ct, _located.From).ConfigureAwait(false);
             return new Probed([.. probed, .. resolved], await http.ConfigureAwait(false), await fastCgi.ConfigureAwait(false), lookups);
         }
     }

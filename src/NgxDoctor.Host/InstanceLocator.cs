@@ -4,7 +4,17 @@ using NgxDoctor.Host.Nginx;
 namespace NgxDoctor.Host;
 
 /// <summary>The nginx to diagnose: its configuration file, its running master (if any) and its binary.</summary>
-public sealed record LocatedInstance(string ConfigFile, NginxInstance? Instance, NginxBinary? Binary, IReadOnlyList<NotCollected> Notes);
+public sealed record LocatedInstance(string ConfigFile, NginxInstance? Instance, NginxBinary? Binary, IReadOnlyList<NotCollected> Notes)
+{
+    /// <summary>Which instance of the host it is and where it stands; null for a --config outside any running master.</summary>
+    public InstanceIdentity? Identity { get; init; }
+
+    /// <summary>Where its sockets are made and its files read (the host's view unless it runs in other namespaces).</summary>
+    public Namespaces.Vantage From { get; init; } = Namespaces.Vantage.Host;
+
+    /// <summary>Its configuration files, as it reads them.</summary>
+    public NgxDoctor.Config.IConfigSource ConfigSource => From.Root.IsHost ? NgxDoctor.Config.DiskConfigSource.Instance : new Namespaces.RootedConfigSource(From.Root);
+}
 
 /// <summary>
 /// Follows the diagnose contract: --config if given (and the master running it, if any); else the running
@@ -14,12 +24,18 @@ public static class InstanceLocator
 {
     public const string DefaultConfig = "/etc/nginx/nginx.conf";
 
-    public static async Task<LocatedInstance> LocateAsync(string? configFile, IReadOnlyList<NginxInstance> masters, CancellationToken ct)
+    public static async Task<LocatedInstance> LocateAsync(string? configFile, IReadOnlyList<NginxInstance> masters, CancellationToken ct, Namespaces.InstanceRoot? root = null)
     {
         var notes = new List<NotCollected>();
         var binaries = new Dictionary<string, NginxBinary?>(StringComparer.Ordinal);
         async Task<NginxBinary?> Inspect(string? path)
         {
+            if (root is { IsHost: false })
+            {
+                // Another root's binary is read, never run: root would run a program whoever builds the image controls.
+                return path is null ? null : NginxBinary.Read(root.Map(path), path);
+            }
+
             var located = NginxBinary.Locate(path);
             if (located is null)
             {

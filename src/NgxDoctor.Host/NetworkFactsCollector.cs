@@ -13,15 +13,15 @@ namespace NgxDoctor.Host;
 /// </summary>
 public static class NetworkFactsCollector
 {
-    public static Task<IReadOnlyList<DnsLookup>> DnsAsync(UpstreamInventory inventory, TimeSpan timeout, CancellationToken ct) =>
-        DnsProbe.RunAsync(inventory, timeout, ct);
+    public static Task<IReadOnlyList<DnsLookup>> DnsAsync(UpstreamInventory inventory, TimeSpan timeout, CancellationToken ct, Namespaces.Vantage? from = null) =>
+        DnsProbe.RunAsync(inventory, timeout, ct, from);
 
     /// <summary>
     /// The addresses nginx's resolver gives the names of variable passes now, probed as nginx would connect (the
     /// variable pass itself cannot be probed: its address exists only per request).
     /// </summary>
-    public static Task<IReadOnlyList<ProbeResult>> ResolvedVariableHostsAsync(UpstreamInventory inventory, IReadOnlyList<DnsLookup> lookups, TimeSpan timeout, CancellationToken ct) =>
-        ProbeRunner.RunAsync(VariableHosts.ResolvedTargets(inventory, lookups).Select(r => r.Target), timeout, ct);
+    public static Task<IReadOnlyList<ProbeResult>> ResolvedVariableHostsAsync(UpstreamInventory inventory, IReadOnlyList<DnsLookup> lookups, TimeSpan timeout, CancellationToken ct, Namespaces.Vantage? from = null) =>
+        ProbeRunner.RunAsync(VariableHosts.ResolvedTargets(inventory, lookups).Select(r => r.Target), timeout, ct, from);
 
     public static IReadOnlyList<ConnectionCount> Connections(UpstreamInventory inventory, NginxInstance? instance, IReadOnlyList<ProcessInfo> processes, TcpTables tables, string procRoot)
     {

@@ -6,6 +6,7 @@ using NgxDoctor.Core.Diagnosis;
 using NgxDoctor.Core.Facts;
 using NgxDoctor.Host;
 using NgxDoctor.Host.Diagnosis;
+using NgxDoctor.Host.Namespaces;
 using NgxDoctor.Host.Security;
 
 namespace NgxDoctor.Cli.Commands;
@@ -17,7 +18,7 @@ public static class DiagnoseCommand
 
     private sealed record Options(
         Option<string?> Config, Option<string?> Url, Option<string> Since, Option<bool> Json, Option<string?> Format, Option<double> Timeout,
-        Option<double> ProbeTimeout, Option<bool> Verbose, Option<string?> SaveFacts, Option<string?> Facts, Option<string?> From, Option<string?> HealthPath);
+        Option<double> ProbeTimeout, Option<bool> Verbose, Option<string?> SaveFacts, Option<string?> Facts, Option<string?> From, Option<string?> HealthPath, Option<int?> Pid, Option<string?> Container);
 
     public static Command Create()
     {
@@ -33,12 +34,15 @@ public static class DiagnoseCommand
             new Option<string?>("--save-facts") { Description = "also write the gathered facts (JSON) to this file, to diagnose elsewhere" },
             new Option<string?>("--facts") { Description = "diagnose a facts file written by --save-facts instead of this host" },
             new Option<string?>("--from") { Description = "diagnose a bundle written by `ngxdoctor collect` (tar.gz) instead of this host, without probing" },
-            new Option<string?>("--health-path") { Description = "the path HTTP probes ask upstreams for (default: what each location would send)" });
+            new Option<string?>("--health-path") { Description = "the path HTTP probes ask upstreams for (default: what each location would send)" },
+            SharedOptions.Pid(),
+            SharedOptions.Container());
         var cmd = new Command("diagnose", """
             Find why nginx answers 502/504: check every upstream nginx points at, as nginx's workers would.
 
             Examples:
-              ngxdoctor diagnose                          # the running nginx
+              ngxdoctor diagnose                          # every running nginx: host, containers, namespaces
+              ngxdoctor diagnose --container app-nginx-1  # only the nginx in that container
               ngxdoctor diagnose --config /etc/nginx/nginx.conf --json
               ngxdoctor diagnose --url https://shop.example.com/checkout
               ngxdoctor diagnose --format markdown > ticket.md
@@ -48,7 +52,7 @@ public static class DiagnoseCommand
             Exit codes: 0 ok, 1 warning, 2 critical, 3 unknown (ngxdoctor could not run).
             """)
         {
-            o.Config, o.Url, o.Since, o.Json, o.Format, o.Timeout, o.ProbeTimeout, o.Verbose, o.SaveFacts, o.Facts, o.From, o.HealthPath,
+            o.Config, o.Url, o.Since, o.Json, o.Format, o.Timeout, o.ProbeTimeout, o.Verbose, o.SaveFacts, o.Facts, o.From, o.HealthPath, o.Pid, o.Container,
         };
         cmd.SetAction((r, ct) => CliErrors.GuardAsync(() => RunAsync(r, o, ct)));
         return cmd;
@@ -64,16 +68,31 @@ public static class DiagnoseCommand
         }
 
         var bundle = r.GetValue(o.From) is { } bundleFile ? LoadBundle(bundleFile) : null;
-        var facts = bundle is not null ? bundle.Facts
-            : r.GetValue(o.Facts) is { } factsFile ? LoadFacts(factsFile)
-            : (await DiagnosisService.GatherAsync(await DiagnosisService.LocateAsync(r.GetValue(o.Config), ct), collect, ct)).Facts;
+        DiagnosisFacts facts;
+        DiagnosisReport report;
+        if (bundle is not null || r.GetValue(o.Facts) is not null)
+        {
+            facts = bundle?.Facts ?? LoadFacts(r.GetValue(o.Facts)!);
+            report = DiagnosisService.Decide(facts);
+        }
+        else
+        {
+            var instances = await DiagnosisService.LocateAllAsync(r.GetValue(o.Config), new InstanceSelector(r.GetValue(o.Pid), r.GetValue(o.Container)), ct);
+            if (instances.Count > 1 && (r.GetValue(o.SaveFacts) is not null || r.GetValue(o.Url) is not null))
+            {
+                throw new UsageException($"{(r.GetValue(o.Url) is not null ? "--url" : "--save-facts")} needs one instance, and {instances.Count} run here: pick one with --pid or --container");
+            }
+
+            var (all, gathered) = await DiagnosisService.DiagnoseAllAsync(instances, collect, ct);
+            (facts, report) = (gathered[0].Facts, all);
+        }
+
         if (r.GetValue(o.SaveFacts) is { } target)
         {
             // Redacted as a bundle is, 0600, never written through a planted symlink.
             PrivateFile.Write(target, NgxJson.Serialize(NgxDoctor.Core.Text.FactsRedaction.Apply(facts, keepQuery: false)));
         }
 
-        var report = DiagnosisService.Decide(facts);
         if (r.GetValue(o.Url) is { } url)
         {
             var routed = bundle is { ConfigDump: { } dump } ? ConfigLoader.LoadDump(dump, "the bundle's nginx-T.conf") : LoadConfig(facts.ConfigFile);

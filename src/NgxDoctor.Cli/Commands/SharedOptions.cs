@@ -17,6 +17,10 @@ public static class SharedOptions
 {
     public static Option<string?> Config() => new("--config") { Description = "main nginx.conf of the instance (default: the running nginx master's, else /etc/nginx/nginx.conf)" };
 
+    public static Option<int?> Pid() => new("--pid") { Description = "diagnose only the nginx whose master has this pid (default: every running nginx)" };
+
+    public static Option<string?> Container() => new("--container") { Description = "diagnose only the nginx in this container (name or id prefix)" };
+
     public static Option<bool> Json() => new("--json") { Description = "print exactly one JSON document on stdout (same as --format json), also when exit is 3" };
 
     /// <summary>--format: the output format, among those the command can print.</summary>

@@ -9,8 +9,22 @@ public static class MarkdownRenderer
 {
     public static string Render(DiagnosisReport report)
     {
-        var c = report.Context;
         var md = new StringBuilder();
+        if (report.Sections is { } sections)
+        {
+            md.AppendLine($"# ngxdoctor on {Text(report.Context.Hostname)}: **{report.Status.Code().ToUpperInvariant()}**, {Text(ReportRenderer.InstancesLine(sections))}");
+            foreach (var s in sections)
+            {
+                md.AppendLine();
+                md.AppendLine($"## {Text(ReportRenderer.Title(s.Instance))}");
+                md.AppendLine();
+                md.Append(Render(s.Report with { Sections = null }));
+            }
+
+            return md.ToString();
+        }
+
+        var c = report.Context;
         md.AppendLine($"## ngxdoctor: **{report.Status.Code().ToUpperInvariant()}**, {Text(report.Verdict.Text)}");
         md.AppendLine();
         md.AppendLine($"`{Code(c.ConfigFile)}` on {Text(c.Hostname)} at {Text(c.CollectedAt)}" + (c.MasterPid is { } pid ? $", nginx pid {pid}" : ", nginx not running")

@@ -9,6 +9,19 @@ public static class ReportRenderer
 {
     public static void Render(IAnsiConsole console, DiagnosisReport report, bool verbose)
     {
+        if (report.Sections is { } sections)
+        {
+            console.MarkupLine($"[bold {StatusColor(report.Status)}]{report.Status.Code().ToUpperInvariant()}[/]  {Terminal.Safe(InstancesLine(sections))}");
+            foreach (var s in sections)
+            {
+                console.WriteLine();
+                console.MarkupLine($"[bold]== {Terminal.Safe(Title(s.Instance))}[/]");
+                Render(console, s.Report with { Sections = null }, verbose);
+            }
+
+            return;
+        }
+
         var c = report.Context;
         var what = $"{Terminal.Safe(c.ConfigFile)}" + (c.MasterPid is { } pid ? $" (nginx pid {pid}" : " (nginx not running") +
                    (c.WorkerUser is { } u ? $", workers as {Terminal.Safe(u)}" : "") + $", {c.Upstreams} upstream address(es))";
@@ -64,6 +77,13 @@ public static class ReportRenderer
             }
         }
     }
+
+    /// <summary>"3 instance(s): 1 critical, 2 ok".</summary>
+    public static string InstancesLine(IReadOnlyList<InstanceSection> sections) =>
+        $"{sections.Count} instance(s): " + string.Join(", ", sections.GroupBy(s => s.Report.Status).OrderByDescending(g => InstanceReports.Badness(g.Key)).Select(g => $"{g.Count()} {g.Key.Code()}"));
+
+    /// <summary>"instance app-nginx-1: container app-nginx-1 (compose service web), pid 4242".</summary>
+    public static string Title(InstanceSummary i) => $"instance {i.Id}: {i.Where}" + (i.MasterPid is { } pid ? $", pid {pid}" : "");
 
     private static string StatusColor(NgxDoctor.Core.Diagnosis.Status status) => status switch
     {

@@ -46,6 +46,14 @@ public sealed record DiagnosisReport(
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public Analysis.RouteReport? Route { get; init; }
 
+    /// <summary>When the host's instances were diagnosed: each one, worst first (every finding names its own in <see cref="Finding.Instance"/>).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<InstanceSummary>? Instances { get; init; }
+
+    /// <summary>Each instance's own report, for one section per instance.</summary>
+    [JsonIgnore]
+    public IReadOnlyList<InstanceSection>? Sections { get; init; }
+
     [JsonIgnore]
     public int ExitCode => (int)Status;
 }

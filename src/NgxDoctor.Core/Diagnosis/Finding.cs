@@ -71,6 +71,10 @@ public sealed record Finding(
     /// <summary>The check that produced it.</summary>
     public string Check { get; init; } = "";
 
+    /// <summary>The id of the instance it is about (one of the report's instances), when the host's instances were diagnosed.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Instance { get; init; }
+
     /// <summary>How directly the evidence shows it (<see cref="ConfidenceWhy"/> says why).</summary>
     public Confidence Confidence { get; init; } = Confidence.Medium;
 

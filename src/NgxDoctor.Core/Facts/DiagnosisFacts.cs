@@ -29,6 +29,9 @@ public sealed record DiagnosisFacts
 
     public NginxInstance? Instance { get; init; }
 
+    /// <summary>Which instance of the host this is and where it stands (container, namespaces); null in facts from before format 2's instances.</summary>
+    public InstanceIdentity? Identity { get; init; }
+
     public WorkerIdentity? Worker { get; init; }
 
     public UpstreamInventory Inventory { get; init; } = new([], [], [], null);

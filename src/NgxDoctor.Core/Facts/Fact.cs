@@ -58,6 +58,9 @@ public enum Fact
 
     [JsonStringEnumMemberName("running-master")]
     RunningMaster,
+
+    [JsonStringEnumMemberName("containers")]
+    Containers,
 }
 
 public static class FactText

@@ -2,6 +2,7 @@ using NgxDoctor.Config;
 using NgxDoctor.Core.Diagnosis;
 using NgxDoctor.Core.Facts;
 using NgxDoctor.Core.Text;
+using NgxDoctor.Host.Namespaces;
 using NgxDoctor.Host.Nginx;
 using NgxDoctor.Host.Proc;
 
@@ -23,6 +24,51 @@ public static class DiagnosisService
     /// <summary>The instance for a --config (or none: the running master(s), else the default path).</summary>
     public static Task<LocatedInstance> LocateAsync(string? configFile, CancellationToken ct, string procRoot = "/proc") =>
         InstanceLocator.LocateAsync(configFile, NginxProcesses.Find(ProcessTable.Read(procRoot), procRoot), ct);
+
+    /// <summary>
+    /// The instances to diagnose: the --config one; else every running master (or the one --pid/--container picks),
+    /// each with its namespaces and container; else the configuration on disk.
+    /// </summary>
+    public static async Task<IReadOnlyList<LocatedInstance>> LocateAllAsync(string? configFile, InstanceSelector selector, CancellationToken ct, string procRoot = "/proc")
+    {
+        var picked = selector.Pid is not null || selector.Container is not null;
+        if (configFile is not null && !picked)
+        {
+            return [await LocateAsync(configFile, ct, procRoot).ConfigureAwait(false)];
+        }
+
+        if (!picked && NginxProcesses.Find(ProcessTable.Read(procRoot), procRoot).Count == 0)
+        {
+            return [await LocateAsync(null, ct, procRoot).ConfigureAwait(false)];
+        }
+
+        return await InstanceFinder.LocateAsync(selector, ct, procRoot).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Every instance diagnosed at once within the one budget; one report (an instance's own when it is the only one
+    /// and has no identity, else <see cref="InstanceReports.Combine"/>). The instances' namespace threads end here.
+    /// </summary>
+    public static async Task<(DiagnosisReport Report, IReadOnlyList<Gathered> Gathered)> DiagnoseAllAsync(IReadOnlyList<LocatedInstance> instances, CollectOptions options, CancellationToken ct)
+    {
+        try
+        {
+            var gathered = await Task.WhenAll(instances.Select(i => GatherAsync(i, options, ct))).ConfigureAwait(false);
+            if (gathered.Length == 1 && instances[0].Identity is null)
+            {
+                return (Decide(gathered[0].Facts), gathered);
+            }
+
+            return (InstanceReports.Combine(instances.Zip(gathered, (i, g) => (i.Identity!, Decide(g.Facts))).ToList()), gathered);
+        }
+        finally
+        {
+            foreach (var i in instances)
+            {
+                i.From.Dispose();
+            }
+        }
+    }
 
     /// <summary>This host's memory page size, which nginx's buffer defaults follow (recorded in the facts as <see cref="SystemFacts.PageSize"/>).</summary>
     public static int PageSize => Environment.SystemPageSize;

@@ -51,13 +51,45 @@ public sealed partial record NginxBinary(string Path, string? Version, string? C
             return new NginxBinary(path, null, null, null) { Refused = r.Refused };
         }
 
-        return new NginxBinary(path, Match(VersionPattern(), r.Output), Match(ConfPathPattern(), r.Output), Match(PrefixPattern(), r.Output))
-        {
-            ErrorLogPath = Match(ErrorLogPattern(), r.Output),
-            HttpLogPath = Match(HttpLogPattern(), r.Output),
-            WrittenPaths = WrittenPathPattern().Matches(r.Output).Select(m => m.Groups[1].Value).ToList(),
-        };
+        return Parse(path, r.Output);
     }
+
+    /// <summary>
+    /// What `nginx -V` would print, read from the binary's bytes (its version and configure arguments are string
+    /// constants in it), for a binary that must not be run; <paramref name="name"/> is how it is shown.
+    /// </summary>
+    public static NginxBinary? Read(string file, string name)
+    {
+        const int MaxBytes = 64 << 20;
+        try
+        {
+            var info = new FileInfo(file);
+            if (!info.Exists || info.Length > MaxBytes)
+            {
+                return null;
+            }
+
+            var text = System.Text.Encoding.Latin1.GetString(File.ReadAllBytes(file));
+            var configure = ConfigureArguments().Match(text);
+            var version = VersionPattern().Match(text);
+            return Parse(name, (version.Success ? version.Value + "\n" : "") + (configure.Success ? configure.Value : ""));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
+    private static NginxBinary Parse(string path, string output) =>
+        new(path, Match(VersionPattern(), output), Match(ConfPathPattern(), output), Match(PrefixPattern(), output))
+        {
+            ErrorLogPath = Match(ErrorLogPattern(), output),
+            HttpLogPath = Match(HttpLogPattern(), output),
+            WrittenPaths = WrittenPathPattern().Matches(output).Select(m => m.Groups[1].Value).ToList(),
+        };
+
+    [GeneratedRegex(@"--prefix=[^\x00]*?--conf-path=[^\x00]*")]
+    private static partial Regex ConfigureArguments();
 
     /// <summary>nginx 1.19.5 and later take -e to send start-up errors somewhere other than the built-in error log.</summary>
     public bool SupportsErrorLogFlag => Version is null || System.Version.TryParse(Version, out var v) && v >= new System.Version(1, 19, 5);

@@ -7,6 +7,8 @@ using NgxDoctor.Config.Upstreams;
 using NgxDoctor.Core.Analysis;
 using NgxDoctor.Core.Facts;
 
+using NgxDoctor.Host.Namespaces;
+
 namespace NgxDoctor.Host.Probes;
 
 /// <summary>
@@ -16,13 +18,14 @@ namespace NgxDoctor.Host.Probes;
 /// </summary>
 public static class DnsProbe
 {
-    public static async Task<IReadOnlyList<DnsLookup>> RunAsync(UpstreamInventory inventory, TimeSpan timeout, CancellationToken ct)
+    public static async Task<IReadOnlyList<DnsLookup>> RunAsync(UpstreamInventory inventory, TimeSpan timeout, CancellationToken ct, Vantage? from = null)
     {
+        from ??= Vantage.Host;
         var tasks = new List<Task<DnsLookup>>();
         foreach (var name in inventory.Targets.Where(t => t.Address.Kind == UpstreamAddressKind.Hostname && inventory.Groups.All(g => g.Name != t.Address.Host))
                      .Select(t => t.Address.Host!).Distinct(StringComparer.OrdinalIgnoreCase))
         {
-            tasks.Add(SystemAsync(name, timeout, ct));
+            tasks.Add(from.LookupAsync(name, timeout, ct));
         }
 
         var asked = new HashSet<(string, string)>();
@@ -34,7 +37,7 @@ public static class DnsProbe
                 var server = host.Contains(':', StringComparison.Ordinal) ? $"[{host}]:{port}" : $"{host}:{port}";
                 if (asked.Add((v.Host, server)))
                 {
-                    tasks.Add(ResolverAsync(v.Host, host, port, server, limit, ct));
+                    tasks.Add(ResolverAsync(v.Host, host, port, server, limit, from, ct));
                 }
             }
         }
@@ -68,16 +71,21 @@ public static class DnsProbe
             : new DnsLookup(name, DnsLookup.System, DnsLookup.Ok, addresses, ms, string.Join(", ", addresses));
     }
 
-    private static async Task<DnsLookup> ResolverAsync(string name, string host, int port, string server, TimeSpan timeout, CancellationToken ct)
+    private static async Task<DnsLookup> ResolverAsync(string name, string host, int port, string server, TimeSpan timeout, Vantage from, CancellationToken ct)
     {
         var clock = Stopwatch.StartNew();
         if (!IPAddress.TryParse(host, out var ip))
         {
-            var system = await SystemAsync(host, timeout, ct).ConfigureAwait(false);
+            var system = await from.LookupAsync(host, timeout, ct).ConfigureAwait(false);
             if (system.Addresses.Count == 0 || !IPAddress.TryParse(system.Addresses[0], out ip))
             {
                 return new DnsLookup(name, server, DnsLookup.Failed, [], clock.Elapsed.TotalMilliseconds, $"the resolver's own name {host} does not resolve");
             }
+        }
+
+        if (from.AskAsync(name, ip, port, server, timeout, ct) is { } inNamespace)
+        {
+            return await inNamespace.ConfigureAwait(false);
         }
 
         var client = new LookupClient(new LookupClientOptions(new NameServer(ip, port))

@@ -8,6 +8,8 @@ using NgxDoctor.Config.Upstreams;
 using NgxDoctor.Core.Facts;
 using NgxDoctor.Core.Text;
 
+using NgxDoctor.Host.Namespaces;
+
 namespace NgxDoctor.Host.Probes;
 
 /// <summary>
@@ -25,7 +27,7 @@ public static class FastCgiProbe
     private const byte Stderr = 7;
 
     /// <summary>Asks for <paramref name="scriptName"/> (a status or ping path is matched on SCRIPT_NAME by PHP-FPM).</summary>
-    public static async Task<FastCgiProbeResult> RunAsync(UpstreamTarget target, string scriptName, string query, TimeSpan timeout, CancellationToken ct = default)
+    public static async Task<FastCgiProbeResult> RunAsync(UpstreamTarget target, string scriptName, string query, TimeSpan timeout, CancellationToken ct = default, Vantage? from = null)
     {
         var request = query.Length == 0 ? scriptName : $"{scriptName}?{query}";
         var clock = Stopwatch.StartNew();
@@ -33,7 +35,7 @@ public static class FastCgiProbe
         cts.CancelAfter(timeout);
         try
         {
-            using var socket = await UpstreamConnection.ConnectAsync(target.Address, cts.Token).ConfigureAwait(false);
+            using var socket = await UpstreamConnection.ConnectAsync(target.Address, cts.Token, from).ConfigureAwait(false);
             await using var stream = new NetworkStream(socket, ownsSocket: false);
             await stream.WriteAsync(Request(scriptName, query), cts.Token).ConfigureAwait(false);
             var (stdout, stderr, ended) = await ReadAsync(stream, cts.Token).ConfigureAwait(false);

@@ -5,6 +5,8 @@ using NgxDoctor.Core.Analysis;
 using NgxDoctor.Core.Facts;
 using NgxDoctor.Core.Text;
 
+using NgxDoctor.Host.Namespaces;
+
 namespace NgxDoctor.Host.Probes;
 
 /// <summary>
@@ -15,11 +17,11 @@ public static class GrpcProbe
 {
     private static readonly byte[] Preface = [.. "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"u8, 0, 0, 0, 4, 0, 0, 0, 0, 0];
 
-    public static Task<HttpProbeResult> RunAsync(UpstreamTarget target, HttpRequestPlan plan, TimeSpan timeout, CancellationToken ct = default, string? configDir = null)
+    public static Task<HttpProbeResult> RunAsync(UpstreamTarget target, HttpRequestPlan plan, TimeSpan timeout, CancellationToken ct = default, string? configDir = null, Vantage? from = null)
     {
         const string request = "HTTP/2 preface + SETTINGS";
         return ProbeExchange.RunAsync(target, plan, request, Preface, bytes => bytes.Length >= 9 ? 9 : -1, reply => Describe(target, request, reply),
-            timeout, ct, configDir, SslApplicationProtocol.Http2);
+            timeout, ct, configDir, SslApplicationProtocol.Http2, from);
     }
 
     private static HttpProbeResult Describe(UpstreamTarget target, string request, ProbeReply reply)

@@ -4,6 +4,8 @@ using NgxDoctor.Core.Analysis;
 using NgxDoctor.Core.Facts;
 using NgxDoctor.Core.Text;
 
+using NgxDoctor.Host.Namespaces;
+
 namespace NgxDoctor.Host.Probes;
 
 /// <summary>
@@ -14,11 +16,11 @@ public static class HttpProbe
 {
     public const int MaxHeaderBytes = ProbeExchange.MaxReplyBytes;
 
-    public static Task<HttpProbeResult> RunAsync(UpstreamTarget target, HttpRequestPlan plan, TimeSpan timeout, CancellationToken ct = default, string? configDir = null)
+    public static Task<HttpProbeResult> RunAsync(UpstreamTarget target, HttpRequestPlan plan, TimeSpan timeout, CancellationToken ct = default, string? configDir = null, Vantage? from = null)
     {
         var request = $"GET {plan.Path} HTTP/1.0";
         var payload = Encoding.ASCII.GetBytes($"{request}\r\nHost: {plan.Host}\r\nConnection: close\r\nUser-Agent: ngxdoctor\r\n\r\n");
-        return ProbeExchange.RunAsync(target, plan, request, payload, ProbeExchange.HeaderEnd, reply => Describe(target, request, reply), timeout, ct, configDir);
+        return ProbeExchange.RunAsync(target, plan, request, payload, ProbeExchange.HeaderEnd, reply => Describe(target, request, reply), timeout, ct, configDir, from: from);
     }
 
     /// <summary>What an HTTP response header says (also for uwsgi, whose backends answer with HTTP).</summary>

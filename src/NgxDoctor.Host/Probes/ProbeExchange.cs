@@ -6,6 +6,8 @@ using NgxDoctor.Core.Analysis;
 using NgxDoctor.Core.Facts;
 using NgxDoctor.Core.Text;
 
+using NgxDoctor.Host.Namespaces;
+
 namespace NgxDoctor.Host.Probes;
 
 /// <summary>What came back for a request: the bytes (up to the cap), whether the reply was complete, and the timings.</summary>
@@ -21,7 +23,7 @@ public static class ProbeExchange
 
     /// <summary>Runs the exchange; <paramref name="completeAt"/> says where a reply ends (negative: not yet).</summary>
     public static async Task<HttpProbeResult> RunAsync(UpstreamTarget target, HttpRequestPlan plan, string request, byte[] payload, Func<ReadOnlyMemory<byte>, int> completeAt,
-        Func<ProbeReply, HttpProbeResult> describe, TimeSpan timeout, CancellationToken ct, string? configDir = null, SslApplicationProtocol? alpn = null)
+        Func<ProbeReply, HttpProbeResult> describe, TimeSpan timeout, CancellationToken ct, string? configDir = null, SslApplicationProtocol? alpn = null, Vantage? from = null)
     {
         var clock = Stopwatch.StartNew();
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
@@ -29,7 +31,7 @@ public static class ProbeExchange
         double connectMs = 0;
         try
         {
-            using var socket = await UpstreamConnection.ConnectAsync(target.Address, cts.Token).ConfigureAwait(false);
+            using var socket = await UpstreamConnection.ConnectAsync(target.Address, cts.Token, from).ConfigureAwait(false);
             connectMs = clock.Elapsed.TotalMilliseconds;
             Stream stream = new NetworkStream(socket, ownsSocket: false);
             string? certificate = null;

@@ -1,22 +1,24 @@
 using NgxDoctor.Config.Upstreams;
 using NgxDoctor.Core.Facts;
 
+using NgxDoctor.Host.Namespaces;
+
 namespace NgxDoctor.Host.Probes;
 
 /// <summary>Probes every upstream address at once; the whole run takes about one probe timeout.</summary>
 public static class ProbeRunner
 {
-    public static async Task<IReadOnlyList<ProbeResult>> RunAsync(IEnumerable<UpstreamTarget> targets, TimeSpan timeout, CancellationToken ct = default)
+    public static async Task<IReadOnlyList<ProbeResult>> RunAsync(IEnumerable<UpstreamTarget> targets, TimeSpan timeout, CancellationToken ct = default, Vantage? from = null)
     {
         var distinct = targets.GroupBy(t => t.Address.Text).Select(g => g.First().Address).ToList();
-        var tasks = distinct.Select(a => ProbeAsync(a, timeout, ct));
+        var tasks = distinct.Select(a => ProbeAsync(a, timeout, ct, from));
         return await Task.WhenAll(tasks).ConfigureAwait(false);
     }
 
-    public static Task<ProbeResult> ProbeAsync(UpstreamAddress address, TimeSpan timeout, CancellationToken ct = default) => address.Kind switch
+    public static Task<ProbeResult> ProbeAsync(UpstreamAddress address, TimeSpan timeout, CancellationToken ct = default, Vantage? from = null) => address.Kind switch
     {
-        UpstreamAddressKind.Unix => UnixSocketProbe.RunAsync(address.Text, address.SocketPath!, timeout, ct),
-        UpstreamAddressKind.Ip or UpstreamAddressKind.Hostname when address.Port is { } port => TcpProbe.RunAsync(address.Text, address.Host!, port, timeout, ct),
+        UpstreamAddressKind.Unix => UnixSocketProbe.RunAsync(address.Text, address.SocketPath!, timeout, ct, from),
+        UpstreamAddressKind.Ip or UpstreamAddressKind.Hostname when address.Port is { } port => TcpProbe.RunAsync(address.Text, address.Host!, port, timeout, ct, from),
         UpstreamAddressKind.Variable => Task.FromResult(new ProbeResult(address.Text, "none", ProbeOutcome.Skipped, 0, "address is built from variables at request time; not probed")),
         _ => Task.FromResult(new ProbeResult(address.Text, "none", ProbeOutcome.Skipped, 0, "no port to probe")),
     };

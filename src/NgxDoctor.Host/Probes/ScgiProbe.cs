@@ -4,6 +4,8 @@ using NgxDoctor.Core.Analysis;
 using NgxDoctor.Core.Facts;
 using NgxDoctor.Core.Text;
 
+using NgxDoctor.Host.Namespaces;
+
 namespace NgxDoctor.Host.Probes;
 
 /// <summary>
@@ -12,7 +14,7 @@ namespace NgxDoctor.Host.Probes;
 /// </summary>
 public static class ScgiProbe
 {
-    public static Task<HttpProbeResult> RunAsync(UpstreamTarget target, HttpRequestPlan plan, TimeSpan timeout, CancellationToken ct = default)
+    public static Task<HttpProbeResult> RunAsync(UpstreamTarget target, HttpRequestPlan plan, TimeSpan timeout, CancellationToken ct = default, Vantage? from = null)
     {
         var request = $"scgi GET {plan.Path}";
         var headers = new StringBuilder("CONTENT_LENGTH\u00000\u0000SCGI\u00001\u0000");
@@ -23,7 +25,7 @@ public static class ScgiProbe
 
         var body = Encoding.UTF8.GetBytes(headers.ToString());
         var payload = Encoding.ASCII.GetBytes($"{body.Length}:").Concat(body).Append((byte)',').ToArray();
-        return ProbeExchange.RunAsync(target, plan, request, payload, ProbeExchange.HeaderEnd, reply => Describe(target, request, reply), timeout, ct);
+        return ProbeExchange.RunAsync(target, plan, request, payload, ProbeExchange.HeaderEnd, reply => Describe(target, request, reply), timeout, ct, from: from);
     }
 
     private static HttpProbeResult Describe(UpstreamTarget target, string request, ProbeReply reply)

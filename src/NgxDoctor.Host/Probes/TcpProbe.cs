@@ -3,13 +3,16 @@ using System.Net;
 using System.Net.Sockets;
 using NgxDoctor.Core.Facts;
 
+using NgxDoctor.Host.Namespaces;
+
 namespace NgxDoctor.Host.Probes;
 
 /// <summary>A TCP connect to host:port, name resolution included, that never outlives its timeout.</summary>
 public static class TcpProbe
 {
-    public static async Task<ProbeResult> RunAsync(string target, string host, int port, TimeSpan timeout, CancellationToken ct = default)
+    public static async Task<ProbeResult> RunAsync(string target, string host, int port, TimeSpan timeout, CancellationToken ct = default, Vantage? from = null)
     {
+        from ??= Vantage.Host;
         var clock = Stopwatch.StartNew();
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
         cts.CancelAfter(timeout);
@@ -20,7 +23,7 @@ public static class TcpProbe
         }
         else
         {
-            var lookup = await DnsProbe.SystemAsync(host, timeout, ct).ConfigureAwait(false);
+            var lookup = await from.LookupAsync(host, timeout, ct).ConfigureAwait(false);
             if (lookup.Outcome != DnsLookup.Ok)
             {
                 return new ProbeResult(target, "tcp", ProbeOutcome.DnsFailure, clock.Elapsed.TotalMilliseconds, $"name resolution: {lookup.Detail}");
@@ -34,7 +37,7 @@ public static class TcpProbe
         ProbeResult? first = null;
         foreach (var address in addresses.Distinct())
         {
-            var r = await ConnectAsync(target, address, port, literal is null, timeout, clock, cts.Token).ConfigureAwait(false);
+            var r = await ConnectAsync(target, address, port, literal is null, timeout, clock, from, cts.Token).ConfigureAwait(false);
             if (r.Outcome == ProbeOutcome.Connected)
             {
                 var also = failures.Count > 0 ? $"; {string.Join("; ", failures)}" : "";
@@ -52,9 +55,9 @@ public static class TcpProbe
         return addresses.Length > 1 ? first! with { Detail = string.Join("; ", failures) } : first!;
     }
 
-    private static async Task<ProbeResult> ConnectAsync(string target, IPAddress address, int port, bool named, TimeSpan timeout, Stopwatch clock, CancellationToken ct)
+    private static async Task<ProbeResult> ConnectAsync(string target, IPAddress address, int port, bool named, TimeSpan timeout, Stopwatch clock, Vantage from, CancellationToken ct)
     {
-        using var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        using var socket = from.Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
         try
         {
             await socket.ConnectAsync(new IPEndPoint(address, port), ct).ConfigureAwait(false);

@@ -3,6 +3,8 @@ using System.Net.Sockets;
 using System.Text;
 using NgxDoctor.Core.Facts;
 
+using NgxDoctor.Host.Namespaces;
+
 namespace NgxDoctor.Host.Probes;
 
 /// <summary>A connect to a unix domain socket, as ngxdoctor's own user, bounded by its timeout.</summary>
@@ -11,8 +13,10 @@ public static class UnixSocketProbe
     /// <summary>sun_path holds 108 bytes including the terminating NUL.</summary>
     public const int MaxPathBytes = 107;
 
-    public static async Task<ProbeResult> RunAsync(string target, string path, TimeSpan timeout, CancellationToken ct = default)
+    public static async Task<ProbeResult> RunAsync(string target, string path, TimeSpan timeout, CancellationToken ct = default, Vantage? from = null)
     {
+        from ??= Vantage.Host;
+        path = from.SocketPath(path);
         var clock = Stopwatch.StartNew();
         if (Encoding.UTF8.GetByteCount(path) > MaxPathBytes)
         {
@@ -21,7 +25,7 @@ public static class UnixSocketProbe
 
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
         cts.CancelAfter(timeout);
-        using var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        using var socket = from.Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
         try
         {
             await socket.ConnectAsync(new UnixDomainSocketEndPoint(path), cts.Token).ConfigureAwait(false);

@@ -4,6 +4,8 @@ using NgxDoctor.Config.Upstreams;
 using NgxDoctor.Core.Analysis;
 using NgxDoctor.Core.Facts;
 
+using NgxDoctor.Host.Namespaces;
+
 namespace NgxDoctor.Host.Probes;
 
 /// <summary>
@@ -12,7 +14,7 @@ namespace NgxDoctor.Host.Probes;
 /// </summary>
 public static class UwsgiProbe
 {
-    public static Task<HttpProbeResult> RunAsync(UpstreamTarget target, HttpRequestPlan plan, TimeSpan timeout, CancellationToken ct = default, string? configDir = null)
+    public static Task<HttpProbeResult> RunAsync(UpstreamTarget target, HttpRequestPlan plan, TimeSpan timeout, CancellationToken ct = default, string? configDir = null, Vantage? from = null)
     {
         var request = $"uwsgi GET {plan.Path}";
         var vars = new MemoryStream();
@@ -25,7 +27,7 @@ public static class UwsgiProbe
         var packet = new byte[4 + vars.Length];
         BinaryPrimitives.WriteUInt16LittleEndian(packet.AsSpan(1), (ushort)vars.Length);
         vars.ToArray().CopyTo(packet, 4);
-        return ProbeExchange.RunAsync(target, plan, request, packet, ProbeExchange.HeaderEnd, reply => HttpProbe.Describe(target, request, reply), timeout, ct, configDir);
+        return ProbeExchange.RunAsync(target, plan, request, packet, ProbeExchange.HeaderEnd, reply => HttpProbe.Describe(target, request, reply), timeout, ct, configDir, from: from);
     }
 
     public static IEnumerable<(string, string)> Variables(HttpRequestPlan plan) =>

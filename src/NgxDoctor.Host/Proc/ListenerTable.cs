@@ -26,13 +26,15 @@ public static class ListenerTable
     private const string TcpListen = "0A";
     private const int AcceptConnections = 0x10000;
 
-    public static IReadOnlyList<Listener> Read(IReadOnlyList<ProcessInfo> processes, string procRoot = "/proc", TcpTables? tables = null)
+    /// <summary><paramref name="netRoot"/> is where net/tcp and net/unix are read: /proc, or /proc/PID of a process in another network namespace.</summary>
+    public static IReadOnlyList<Listener> Read(IReadOnlyList<ProcessInfo> processes, string procRoot = "/proc", TcpTables? tables = null, string? netRoot = null)
     {
-        tables ??= TcpTables.Read(procRoot);
+        netRoot ??= procRoot;
+        tables ??= TcpTables.Read(netRoot);
         var raw = new List<ListeningSocket>();
         raw.AddRange(ParseTcp(tables.Tcp, "tcp"));
         raw.AddRange(ParseTcp(tables.Tcp6, "tcp6"));
-        raw.AddRange(ParseUnix(ReadOrEmpty(Path.Combine(procRoot, "net/unix"))));
+        raw.AddRange(ParseUnix(ReadOrEmpty(Path.Combine(netRoot, "net/unix"))));
         var owners = SocketOwners(processes, raw.Select(r => r.Inode).ToHashSet(), procRoot);
         return raw.Select(r => new Listener(r.Transport, r.Address, r.Port, r.Path, r.Inode, owners.TryGetValue(r.Inode, out var p) ? p : []) { AcceptQueue = r.Queue, Backlog = r.Backlog }).ToList();
     }

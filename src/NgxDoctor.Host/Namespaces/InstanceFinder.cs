@@ -1,0 +1,96 @@
+using System.Globalization;
+using NgxDoctor.Core.Facts;
+using NgxDoctor.Host.Nginx;
+using NgxDoctor.Host.Proc;
+
+namespace NgxDoctor.Host.Namespaces;
+
+/// <summary>Which instances to diagnose: all (the default), the master with <see cref="Pid"/>, or the one in <see cref="Container"/> (name or id prefix).</summary>
+public sealed record InstanceSelector(int? Pid = null, string? Container = null);
+
+/// <summary>
+/// Every nginx master in /proc as an instance: its namespaces (by inode), its container (cgroup, then the Docker
+/// Engine API for its name, image and compose/pod labels), its root and where its sockets must be made.
+/// </summary>
+public static class InstanceFinder
+{
+    public static async Task<IReadOnlyList<LocatedInstance>> LocateAsync(InstanceSelector selector, CancellationToken ct, string procRoot = "/proc")
+    {
+        var masters = NginxProcesses.Find(ProcessTable.Read(procRoot), procRoot);
+        var own = ProcNamespaces.Own(procRoot);
+        var notes = new List<NotCollected>();
+        var containers = await ContainerNames.ResolveAsync(masters.Select(m => (m.MasterPid, CgroupContainer.Of(procRoot, m.MasterPid))), notes, ct).ConfigureAwait(false);
+        var chosen = masters.Where(m => Matches(selector, m, containers.GetValueOrDefault(m.MasterPid))).ToList();
+        if (chosen.Count == 0)
+        {
+            throw new NoNginxException(selector.Pid is { } pid ? $"no nginx master process with pid {pid}"
+                : selector.Container is { } c ? $"no nginx master runs in a container named or with an id starting {c}"
+                : "no running nginx master found");
+        }
+
+        var located = new List<LocatedInstance>();
+        foreach (var m in chosen)
+        {
+            located.Add(await OneAsync(m, own, containers.GetValueOrDefault(m.MasterPid), procRoot, ct).ConfigureAwait(false));
+        }
+
+        return Named(located, notes);
+    }
+
+    private static bool Matches(InstanceSelector s, NginxInstance m, ContainerIdentity? c) =>
+        (s.Pid is null || s.Pid == m.MasterPid)
+        && (s.Container is null || (c is not null && (c.Name == s.Container || c.Id.StartsWith(s.Container, StringComparison.Ordinal))));
+
+    private static async Task<LocatedInstance> OneAsync(NginxInstance m, NamespaceIds own, ContainerIdentity? container, string procRoot, CancellationToken ct)
+    {
+        var ns = ProcNamespaces.Of(procRoot, m.MasterPid);
+        var pidDir = Path.Combine(procRoot, m.MasterPid.ToString(CultureInfo.InvariantCulture));
+        var root = ns.Mnt is not null && own.Mnt is not null && ns.Mnt != own.Mnt ? new InstanceRoot(Path.Combine(pidDir, "root")) : InstanceRoot.Host;
+        var ownNetwork = ns.Net is not null && own.Net is not null && ns.Net != own.Net;
+        var notes = new List<NotCollected>();
+        var network = NetworkNamespace.Own;
+        if (ownNetwork)
+        {
+            try
+            {
+                network = NetworkNamespace.Enter(Path.Combine(pidDir, "ns/net"), ns.Net!.Value);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                notes.Add(new NotCollected(Fact.Probes, $"{e.Message}: probes and lookups are made from ngxdoctor's own namespace"));
+            }
+        }
+
+        var single = await InstanceLocator.LocateAsync(null, [m], ct, root).ConfigureAwait(false);
+        var identity = new InstanceIdentity("", m.MasterPid, single.ConfigFile)
+        {
+            Namespaces = ns,
+            Container = container,
+            Root = root.Directory,
+            OwnNetwork = ownNetwork,
+        };
+        return single with { Identity = identity, From = new Vantage(network, root), Notes = [.. single.Notes, .. notes] };
+    }
+
+    /// <summary>Ids a person can type back: the container's name, "host", else "pid:N".</summary>
+    private static List<LocatedInstance> Named(List<LocatedInstance> located, List<NotCollected> notes)
+    {
+        var hosts = located.Count(l => l.Identity!.Container is null && !l.Identity.OwnNetwork && l.Identity.Root == "/");
+        var result = new List<LocatedInstance>();
+        var taken = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var l in located)
+        {
+            var i = l.Identity!;
+            var id = i.Container?.Name ?? (i.Container is { } c ? c.ShortId : hosts == 1 && !i.OwnNetwork && i.Root == "/" ? "host" : $"pid:{i.MasterPid}");
+            if (!taken.Add(id))
+            {
+                id = $"{id}:pid:{i.MasterPid}";
+                taken.Add(id);
+            }
+
+            result.Add(l with { Identity = i with { Id = id }, Notes = [.. l.Notes, .. notes] });
+        }
+
+        return result;
+    }
+}

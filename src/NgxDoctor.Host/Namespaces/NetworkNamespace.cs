@@ -1,0 +1,113 @@
+using System.Collections.Concurrent;
+using System.Net.Sockets;
+using System.Runtime.InteropServices;
+
+namespace NgxDoctor.Host.Namespaces;
+
+/// <summary>
+/// Where ngxdoctor's sockets are made. <see cref="Own"/> is ngxdoctor's namespace; <see cref="Enter"/> starts one
+/// thread that enters another network namespace (setns on that thread only) and makes every socket (and every
+/// synchronous name lookup) asked of it there. A socket keeps the namespace it was created in, so connecting,
+/// reading and writing happen anywhere afterwards. The thread never runs anything else and ends on Dispose: no
+/// thread of the pool, and no later socket of ngxdoctor, is ever in the wrong namespace.
+/// </summary>
+public sealed class NetworkNamespace : IDisposable
+{
+    public static readonly NetworkNamespace Own = new();
+
+    private readonly BlockingCollection<Action>? _work;
+    private readonly Thread? _thread;
+
+    private NetworkNamespace()
+    {
+    }
+
+    private NetworkNamespace(string nsPath, ulong inode)
+    {
+        Inode = inode;
+        using var ns = File.OpenHandle(nsPath, FileMode.Open, FileAccess.Read);
+        var entered = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _work = new BlockingCollection<Action>();
+        var fd = (int)ns.DangerousGetHandle();
+        _thread = new Thread(() => Serve(fd, entered)) { IsBackground = true, Name = $"netns {inode}" };
+        _thread.Start();
+        var errno = entered.Task.GetAwaiter().GetResult();
+        if (errno != 0)
+        {
+            _work.CompleteAdding();
+            throw new IOException($"cannot enter network namespace {inode} ({nsPath}): {Marshal.GetPInvokeErrorMessage(errno)}");
+        }
+    }
+
+    /// <summary>The namespace's inode; null for ngxdoctor's own.</summary>
+    public ulong? Inode { get; }
+
+    public bool IsOwn => _work is null;
+
+    /// <summary>A thread inside the network namespace at <paramref name="nsPath"/> (/proc/PID/ns/net); throws IOException when it cannot enter.</summary>
+    public static NetworkNamespace Enter(string nsPath, ulong inode) => new(nsPath, inode);
+
+    public Socket Socket(AddressFamily family, SocketType type, ProtocolType protocol) =>
+        IsOwn ? new Socket(family, type, protocol) : Run(() => new Socket(family, type, protocol));
+
+    /// <summary>Runs synchronous work (which creates its sockets as it runs) inside the namespace.</summary>
+    public T Run<T>(Func<T> work)
+    {
+        if (IsOwn)
+        {
+            return work();
+        }
+
+        var done = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
+        try
+        {
+            _work!.Add(() =>
+            {
+                try
+                {
+                    done.SetResult(work());
+                }
+                catch (Exception e)
+                {
+                    done.SetException(e);
+                }
+            });
+        }
+        catch (InvalidOperationException)
+        {
+            throw new ObjectDisposedException(nameof(NetworkNamespace));
+        }
+
+        return done.Task.GetAwaiter().GetResult();
+    }
+
+    /// <summary>The same, without holding the caller's thread while it runs.</summary>
+    public Task<T> RunAsync<T>(Func<T> work) => IsOwn ? Task.Run(work) : Task.Run(() => Run(work));
+
+    public void Dispose()
+    {
+        if (_work is null)
+        {
+            return;
+        }
+
+        _work.CompleteAdding();
+        _thread!.Join();
+        _work.Dispose();
+    }
+
+    private void Serve(int nsFd, TaskCompletionSource<int> entered)
+    {
+        if (NamespaceNative.SetNs(nsFd, NamespaceNative.CloneNewNet) != 0)
+        {
+            entered.SetResult(Marshal.GetLastPInvokeError());
+            return;
+        }
+
+        entered.SetResult(0);
+        foreach (var item in _work!.GetConsumingEnumerable())
+        {
+            item();
+        }
+    }
+}
