@@ -2,6 +2,7 @@ using NgxDoctor.Config;
 using NgxDoctor.Config.Upstreams;
 using NgxDoctor.Core.Facts;
 using NgxDoctor.Host.Diagnosis;
+using NgxDoctor.Host.Namespaces;
 using NgxDoctor.Host.Nginx;
 using NgxDoctor.Host.Probes;
 using NgxDoctor.Host.Proc;
@@ -29,6 +30,8 @@ public static class FactsCollector
         var logNotes = new List<NotCollected>();
         var logs = Logs.LogCollector.Collect(config, located, now, options.Since, logNotes, host.Processes, host.Inventory, out var phpFpm);
         var probed = await upstreams.FinishAsync(phpFpm).ConfigureAwait(false);
+        var peerNotes = new List<NotCollected>();
+        var peers = await PeerCollector.CollectAsync(host.Processes, located.Identity?.Namespaces?.Net ?? Namespaces.ProcNamespaces.Own(options.ProcRoot).Net, peerNotes, deadline.Token, options.ProcRoot).ConfigureAwait(false);
         var (test, testNotes) = await ConfigTestPhaseAsync(located, config, options, deadline.Token).ConfigureAwait(false);
         var kills = await oomKills.ConfigureAwait(false);
 
@@ -55,6 +58,7 @@ public static class FactsCollector
             Connections = host.Connections,
             System = SystemLimits.Read(options.ProcRoot),
             Services = ServiceDiscovery.Find(host.Inventory),
+            Peers = peers,
         };
         // The rules read are the host's: those of another network namespace would need its own iptables-save.
         var firewall = located.From.Network.IsOwn ? await NetworkFactsCollector.FirewallAsync(facts, deadline.Token).ConfigureAwait(false) : null;
@@ -63,7 +67,7 @@ public static class FactsCollector
         return new Gathered(facts with
         {
             Firewall = firewall,
-            NotCollected = [.. located.Notes, .. host.Notes, .. logNotes, .. testNotes, .. kernelNotes, .. firewallNotes],
+            NotCollected = [.. located.Notes, .. host.Notes, .. logNotes, .. peerNotes, .. testNotes, .. kernelNotes, .. firewallNotes],
         }, config);
     }
 

@@ -10,7 +10,7 @@ public static class MarkdownRenderer
     public static string Render(DiagnosisReport report)
     {
         var md = new StringBuilder();
-        if (report.Sections is { } sections)
+        if (InstanceReports.HasSections(report) && report.Sections is { } sections)
         {
             md.AppendLine($"# ngxdoctor on {Text(report.Context.Hostname)}: **{report.Status.Code().ToUpperInvariant()}**, {Text(ReportRenderer.InstancesLine(sections))}");
             foreach (var s in sections)

@@ -9,7 +9,7 @@ public static class ReportRenderer
 {
     public static void Render(IAnsiConsole console, DiagnosisReport report, bool verbose)
     {
-        if (report.Sections is { } sections)
+        if (InstanceReports.HasSections(report) && report.Sections is { } sections)
         {
             console.MarkupLine($"[bold {StatusColor(report.Status)}]{report.Status.Code().ToUpperInvariant()}[/]  {Terminal.Safe(InstancesLine(sections))}");
             foreach (var s in sections)

@@ -8,6 +8,10 @@ public sealed record InstanceSummary(string Id, int? MasterPid, string ConfigFil
     public ContainerIdentity? Container { get; init; }
 
     public ulong? NetworkNamespace { get; init; }
+
+    /// <summary>Neither in a container nor in a network namespace of its own.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool OnHost => Container is null && NetworkNamespace is null;
 }
 
 /// <summary>An instance's identity and its own report, for renderers that print one section per instance.</summary>
@@ -19,6 +23,9 @@ public sealed record InstanceSection(InstanceSummary Instance, DiagnosisReport R
 /// </summary>
 public static class InstanceReports
 {
+    /// <summary>Whether a report is worth one section per instance: several, or one that is not simply the host's nginx.</summary>
+    public static bool HasSections(DiagnosisReport r) => r.Sections is { } s && (s.Count > 1 || !s[0].Instance.OnHost);
+
     public static DiagnosisReport Combine(IReadOnlyList<(InstanceIdentity Identity, DiagnosisReport Report)> parts)
     {
         var sections = parts
@@ -34,7 +41,7 @@ public static class InstanceReports
         return new DiagnosisReport(
             sections.Select(s => s.Report.Status).MaxBy(Badness),
             sections.SelectMany(s => s.Report.Findings).ToList(),
-            sections.SelectMany(s => s.Report.Skipped.Select(k => k with { Check = $"{s.Instance.Id}: {k.Check}" })).ToList(),
+            sections.Count == 1 ? first.Skipped : sections.SelectMany(s => s.Report.Skipped.Select(k => k with { Check = $"{s.Instance.Id}: {k.Check}" })).ToList(),
             sections.SelectMany(s => s.Report.Checks).ToList(),
             context)
         {

@@ -72,6 +72,9 @@ public sealed record DiagnosisFacts
     /// <summary>Services known to serve upstream addresses (installed PHP-FPM units); empty when none or no systemd.</summary>
     public IReadOnlyList<KnownService> Services { get; init; } = [];
 
+    /// <summary>The host's other network namespaces and its containers (running or stopped): where a backend may have gone.</summary>
+    public IReadOnlyList<Peer>? Peers { get; init; }
+
     /// <summary>Log evidence; null when no log was read.</summary>
     public LogFacts? Logs { get; init; }
 

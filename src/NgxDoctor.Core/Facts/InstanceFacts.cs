@@ -24,12 +24,22 @@ public sealed record ContainerIdentity(string Runtime, string Id)
     /// <summary>The container whose network namespace this one joined (`--network container:X`, a pod's sandbox).</summary>
     public string? NetworkOf { get; init; }
 
+    /// <summary>The runtime's networks it is attached to (names answer only on a network both containers share).</summary>
+    public IReadOnlyList<string> Networks { get; init; } = [];
+
+    /// <summary>Where the runtime keeps what the container writes to stdout and stderr (Docker's json-file), and its log driver.</summary>
+    public string? LogPath { get; init; }
+
+    public string? LogDriver { get; init; }
+
     /// <summary>"cgroup" (only the id is known), "docker-api" (the Engine API answered), "cri-labels".</summary>
     public string Source { get; init; } = "cgroup";
 
+    [System.Text.Json.Serialization.JsonIgnore]
     public string ShortId => Id.Length > 12 ? Id[..12] : Id;
 
     /// <summary>How a person names it: "container app-php-1 (compose service php)" or "docker container 3f2a9c0d1e2b".</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
     public string Describe => (Name is null ? $"{Runtime} container {ShortId}" : $"container {Name}")
         + (ComposeService is not null ? $" (compose service {ComposeService})" : PodName is not null ? $" (pod {PodNamespace}/{PodName})" : "");
 }
@@ -51,5 +61,6 @@ public sealed record InstanceIdentity(string Id, int? MasterPid, string ConfigFi
     public bool OwnNetwork { get; init; }
 
     /// <summary>"container app-nginx-1", "network namespace 4026532301", or "the host".</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
     public string Where => Container?.Describe ?? (OwnNetwork && Namespaces?.Net is { } net ? $"network namespace {net}" : "the host");
 }

@@ -31,10 +31,25 @@ public static class DiagnosisService
     /// </summary>
     public static async Task<IReadOnlyList<LocatedInstance>> LocateAllAsync(string? configFile, InstanceSelector selector, CancellationToken ct, string procRoot = "/proc")
     {
+        if (configFile is not null && ThroughRoot(configFile) is { } inside)
+        {
+            // A container's file named from the host: that container's master, its file as it names it.
+            var theirs = await InstanceFinder.LocateAsync(selector with { Pid = inside.Pid }, ct, procRoot).ConfigureAwait(false);
+            return [theirs[0] with { ConfigFile = inside.Path, Identity = theirs[0].Identity! with { ConfigFile = inside.Path } }];
+        }
+
         var picked = selector.Pid is not null || selector.Container is not null;
         if (configFile is not null && !picked)
         {
-            return [await LocateAsync(configFile, ct, procRoot).ConfigureAwait(false)];
+            var located = await LocateAsync(configFile, ct, procRoot).ConfigureAwait(false);
+            if (located.Instance is not { } master)
+            {
+                return [located];
+            }
+
+            // The running master of that file: seen from where it stands, as without --config.
+            var same = await InstanceFinder.LocateAsync(new InstanceSelector(master.MasterPid), ct, procRoot).ConfigureAwait(false);
+            return [same[0] with { ConfigFile = located.ConfigFile, Identity = same[0].Identity! with { ConfigFile = located.ConfigFile } }];
         }
 
         if (!picked && NginxProcesses.Find(ProcessTable.Read(procRoot), procRoot).Count == 0)
@@ -43,6 +58,13 @@ public static class DiagnosisService
         }
 
         return await InstanceFinder.LocateAsync(selector, ct, procRoot).ConfigureAwait(false);
+    }
+
+    /// <summary>"/proc/PID/root/etc/nginx/nginx.conf": the pid and the path inside.</summary>
+    private static (int Pid, string Path)? ThroughRoot(string file)
+    {
+        var parts = Path.GetFullPath(file).Split('/', 5, StringSplitOptions.None);
+        return parts.Length == 5 && parts[1] == "proc" && int.TryParse(parts[2], out var pid) && parts[3] == "root" ? (pid, "/" + parts[4]) : null;
     }
 
     /// <summary>

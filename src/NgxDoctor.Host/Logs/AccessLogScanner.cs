@@ -11,7 +11,7 @@ namespace NgxDoctor.Host.Logs;
 /// </summary>
 public static class AccessLogScanner
 {
-    public static LogScan Scan(string path, AccessLineParser parser, DateTime since, DateTime until, AccessAggregator aggregator, FailureKeys? failures = null, long parallelAbove = ChunkedFile.ParallelAbove)
+    public static LogScan Scan(string path, AccessLineParser parser, DateTime since, DateTime until, AccessAggregator aggregator, FailureKeys? failures = null, long parallelAbove = ChunkedFile.ParallelAbove, string? shownAs = null)
     {
         var total = new ScanCounters();
         var problems = new List<string>();
@@ -28,7 +28,7 @@ public static class AccessLogScanner
                 var (offset, firstLine) = LogLineReader.IsCompressed(file) ? (0L, 1L) : TimeWindowSeeker.Seek(file, since, l => parser.Parse(l)?.Time);
                 var chunks = ChunkedFile.Read(file, ChunkedFile.Plan(file, offset, firstLine, null, parallelAbove),
                     new Chunk { Aggregator = aggregator }, () => new Chunk { Aggregator = aggregator.Fresh() },
-                    (chunk, reader) => chunk.Read(file, new AccessLineParser(parser.Format), reader, since, until));
+                    (chunk, reader) => chunk.Read(shownAs ?? file, new AccessLineParser(parser.Format), reader, since, until));
 
                 total.AddChunks(file, chunks, firstLine, problems, (chunk, lineOffset) => aggregator.Merge(chunk.Aggregator!, lineOffset));
             }
@@ -38,7 +38,7 @@ public static class AccessLogScanner
             }
         }
 
-        return total.ToScan(path, "access", problems);
+        return total.ToScan(shownAs ?? path, "access", problems);
     }
 
     private sealed class Chunk : ScanCounters

@@ -13,7 +13,7 @@ namespace NgxDoctor.Host.Logs;
 /// </summary>
 public static class ErrorLogScanner
 {
-    public static LogScan Scan(string path, DateTime since, DateTime until, IncidentAggregator incidents, FailureKeys? failures = null, long parallelAbove = ChunkedFile.ParallelAbove)
+    public static LogScan Scan(string path, DateTime since, DateTime until, IncidentAggregator incidents, FailureKeys? failures = null, long parallelAbove = ChunkedFile.ParallelAbove, string? shownAs = null)
     {
         var total = new ScanCounters();
         var problems = new List<string>();
@@ -25,7 +25,7 @@ public static class ErrorLogScanner
                 var (offset, firstLine) = LogLineReader.IsCompressed(file) ? (0L, 1L) : TimeWindowSeeker.Seek(file, since);
                 var plan = ChunkedFile.Plan(file, offset, firstLine, StartsEntry, parallelAbove);
                 var chunks = ChunkedFile.Read(file, plan, new Chunk(incidents, failures), () => new Chunk(new IncidentAggregator(), failures is null ? null : new FailureKeys()),
-                    (chunk, reader) => chunk.Read(file, reader, since, until));
+                    (chunk, reader) => chunk.Read(shownAs ?? file, reader, since, until));
                 total.AddChunks(file, chunks, firstLine, problems, (chunk, lineOffset) =>
                 {
                     incidents.Merge(chunk.Incidents, lineOffset);
@@ -41,7 +41,7 @@ public static class ErrorLogScanner
             }
         }
 
-        return total.ToScan(path, "error", problems);
+        return total.ToScan(shownAs ?? path, "error", problems);
     }
 
     private static bool StartsEntry(ReadOnlySpan<byte> bytes)

@@ -21,24 +21,32 @@ public static class LogCollector
         var errorLogs = targets.ErrorLogs.ToList();
         if (!errorLogs.Any(e => e.Context == "main") && located.Binary?.ErrorLogPath is { } builtIn)
         {
-            errorLogs.Insert(0, new ErrorLogTarget(Path.IsPathRooted(builtIn) ? builtIn : Path.Combine(prefix, builtIn), "error", "main (compiled-in default)", null));
+            // Debian's nginx is built with --error-log-path=stderr: nginx's own stderr, not a file named so.
+            var path = builtIn == "stderr" || Path.IsPathRooted(builtIn) ? builtIn : Path.Combine(prefix, builtIn);
+            errorLogs.Insert(0, new ErrorLogTarget(path, "error", "main (compiled-in default)", null));
         }
 
         var reader = Reader(located);
-        errorLogs.RemoveAll(t => t.IsFile && Undisclosable(t.Path, t.Context, reader, Fact.ErrorLog, notes));
-        targets = targets with { AccessLogs = targets.AccessLogs.Where(t => !t.IsFile || !Undisclosable(t.Path, t.Context, reader, Fact.AccessLog, notes)).ToList() };
+        using var places = new LogPlaces(located);
+        LogPlace? Place(string path, string context, Fact key) =>
+            places.Of(path, key, notes) is { } p && !Undisclosable(p.File, $"{p.ShownAs}, {context}", reader, key, notes) ? p : null;
         var incidents = new IncidentAggregator();
         var failures = targets.AccessLogs.Count > 0 ? new FailureKeys() : null;
         var scans = new List<LogScan>();
         foreach (var target in errorLogs)
         {
-            if (!target.IsFile)
+            if (!target.IsFile && target.Path != "stderr")
             {
                 notes.Add(new NotCollected(Fact.ErrorLog, $"{target.Path} ({target.Context}) is not a file and cannot be read back"));
                 continue;
             }
 
-            var scan = ErrorLogScanner.Scan(target.Path, now - since, now, incidents, failures);
+            if (Place(target.Path, target.Context, Fact.ErrorLog) is not { } place)
+            {
+                continue;
+            }
+
+            var scan = ErrorLogScanner.Scan(place.File, now - since, now, incidents, failures, shownAs: place.ShownAs);
             scans.Add(scan);
             if (scan.Problem is not null)
             {
@@ -55,7 +63,7 @@ public static class LogCollector
         phpFpm = inventory is null ? [] : PhpFpmCollector.Collect(processes, inventory, now - since, now, incidents, scans, notes);
         return new LogFacts(now, since, scans, incidents.Incidents())
         {
-            Access = CollectAccess(WithDefaultAccessLog(targets, located, prefix), now, since, readable ? failures : null, notes, config),
+            Access = CollectAccess(WithDefaultAccessLog(targets, located, prefix), now, since, readable ? failures : null, notes, config, (path, context) => Place(path, context, Fact.AccessLog)),
         };
     }
 
@@ -88,7 +96,9 @@ public static class LogCollector
 
     /// <summary>Reads every file access log with a format that logs $status; 5xx are attributed only when the error log was read.</summary>
     /// <summary>With <paramref name="config"/>, failed requests are also counted by the location that served them.</summary>
-    public static AccessFacts? CollectAccess(LogTargets targets, DateTime now, TimeSpan since, FailureKeys? failures, List<NotCollected> notes, NginxConfig? config = null)
+    /// <summary><paramref name="place"/> says where a log really is (null: not to be read, a note says why); by default its own path.</summary>
+    public static AccessFacts? CollectAccess(LogTargets targets, DateTime now, TimeSpan since, FailureKeys? failures, List<NotCollected> notes, NginxConfig? config = null,
+        Func<string, string, LogPlace?>? place = null)
     {
         var aggregator = new AccessAggregator(failures);
         var scans = new List<LogScan>();
@@ -112,9 +122,15 @@ public static class LogCollector
                 continue;
             }
 
+            var where = place is null ? new LogPlace(target.Path, target.Path) : place(target.Path, target.Context);
+            if (where is null)
+            {
+                continue;
+            }
+
             var locator = config is null ? null : new LogLineLocator(config, target.Path);
             var own = new AccessAggregator(failures) { Locate = locator is { Servers: > 0 } l ? l.Locate : null };
-            var scan = AccessLogScanner.Scan(target.Path, parser, now - since, now, own, failures);
+            var scan = AccessLogScanner.Scan(where.File, parser, now - since, now, own, failures, shownAs: where.ShownAs);
             aggregator.Merge(own, 0);
             scans.Add(scan);
             if (scan.Problem is not null)

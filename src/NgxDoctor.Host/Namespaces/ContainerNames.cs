@@ -48,6 +48,9 @@ public static class ContainerNames
         PodName = d.Label("io.kubernetes.pod.name"),
         PodNamespace = d.Label("io.kubernetes.pod.namespace"),
         NetworkOf = d.NetworkMode is { } mode && mode.StartsWith("container:", StringComparison.Ordinal) ? mode["container:".Length..] : null,
+        Networks = d.Addresses.Select(a => a.Network).Distinct().ToList(),
+        LogPath = d.LogPath,
+        LogDriver = d.LogDriver,
         Source = "docker-api",
     };
 }

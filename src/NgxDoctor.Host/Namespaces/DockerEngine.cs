@@ -22,6 +22,9 @@ public sealed record DockerContainer(string Id, string Name, string? Image, IRea
 
     public IReadOnlyList<DockerAddress> Addresses { get; init; } = [];
 
+    /// <summary>"running", "exited", "created"...</summary>
+    public string? State { get; init; }
+
     public string? Label(string key) => Labels.TryGetValue(key, out var v) ? v : null;
 }
 
@@ -89,10 +92,10 @@ public sealed class DockerEngine : IDisposable
         return doc is null ? null : DockerJson.Container(doc.RootElement);
     }
 
-    /// <summary>Every running container, inspected (at most <paramref name="limit"/>).</summary>
-    public async Task<IReadOnlyList<DockerContainer>> ListAsync(CancellationToken ct, int limit = 500)
+    /// <summary>Every container (stopped ones too), inspected (at most <paramref name="limit"/>).</summary>
+    public async Task<IReadOnlyList<DockerContainer>> ListAsync(CancellationToken ct, int limit = 200)
     {
-        using var doc = await GetAsync("containers/json", ct).ConfigureAwait(false);
+        using var doc = await GetAsync("containers/json?all=1", ct).ConfigureAwait(false);
         if (doc is null)
         {
             return [];

@@ -30,6 +30,7 @@ internal static class DockerJson
             NetworkMode = host is { } hc ? Text(hc, "NetworkMode") : null,
             Mounts = Child(c, "Mounts") is { ValueKind: JsonValueKind.Array } mounts ? mounts.EnumerateArray().Select(Mount).ToList() : [],
             Addresses = Addresses(c),
+            State = Child(c, "State") is { } st ? Text(st, "Status") : null,
         };
     }
 
@@ -55,10 +56,8 @@ internal static class DockerJson
                 }
             }
 
-            if (Text(n.Value, "IPAddress") is { Length: > 0 } ip)
-            {
-                list.Add(new DockerAddress(n.Name, ip, names.Distinct().ToList()));
-            }
+            // A stopped container keeps its names on the network, without an address.
+            list.Add(new DockerAddress(n.Name, Text(n.Value, "IPAddress") ?? "", names.Distinct().ToList()));
         }
 
         return list;

@@ -20,13 +20,16 @@ public sealed class InstanceRoot
     public bool IsHost => Directory == "/";
 
     /// <summary>The host path of the instance's <paramref name="path"/>, its symlinks resolved inside the root.</summary>
-    public string Map(string path)
-    {
-        if (IsHost || !path.StartsWith('/'))
-        {
-            return path;
-        }
+    public string Map(string path) => IsHost || !path.StartsWith('/') ? path : Join(Resolve(path, stopAtStdio: false).Parts);
 
+    /// <summary>
+    /// 1 or 2 when <paramref name="path"/> is, or links to, the process's own stdout or stderr (/dev/stdout,
+    /// /dev/stderr, /proc/self/fd/N, /dev/fd/N): what the writer's descriptor points at, never the reader's.
+    /// </summary>
+    public int? StdioOf(string path) => path == "stderr" ? 2 : path.StartsWith('/') ? Resolve(path, stopAtStdio: true).Stdio : null;
+
+    private (List<string> Parts, int? Stdio) Resolve(string path, bool stopAtStdio)
+    {
         var resolved = new List<string>();
         var pending = new Stack<string>(Parts(path).Reverse());
         var links = 0;
@@ -47,8 +50,19 @@ public sealed class InstanceRoot
                 continue;
             }
 
-            var candidate = Join(resolved.Append(part));
-            var target = LinkTarget(candidate);
+            if (stopAtStdio && Stdio(resolved, part) is { } fd)
+            {
+                return (resolved, fd);
+            }
+
+            if (stopAtStdio && part == "self" && resolved is ["proc"])
+            {
+                // /proc/self is the reader's own; it is kept as written, so that /proc/self/fd/N is recognised.
+                resolved.Add(part);
+                continue;
+            }
+
+            var target = LinkTarget(Join(resolved.Append(part)));
             if (target is null)
             {
                 resolved.Add(part);
@@ -57,7 +71,7 @@ public sealed class InstanceRoot
 
             if (++links > MaxLinks)
             {
-                return Join(resolved.Append(part).Concat(pending));
+                return ([.. resolved, part, .. pending], null);
             }
 
             if (target.StartsWith('/'))
@@ -71,7 +85,18 @@ public sealed class InstanceRoot
             }
         }
 
-        return Join(resolved);
+        return (resolved, null);
+    }
+
+    private static int? Stdio(List<string> resolved, string part)
+    {
+        var parent = "/" + string.Join('/', resolved);
+        return (parent, part) switch
+        {
+            ("/dev", "stdout") or ("/proc/self/fd", "1") or ("/dev/fd", "1") => 1,
+            ("/dev", "stderr") or ("/proc/self/fd", "2") or ("/dev/fd", "2") => 2,
+            _ => null,
+        };
     }
 
     /// <summary>The instance's own name of a host path under the root (the inverse of <see cref="Map"/> for display).</summary>

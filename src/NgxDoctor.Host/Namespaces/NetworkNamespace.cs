@@ -84,6 +84,9 @@ public sealed class NetworkNamespace : IDisposable
     /// <summary>The same, without holding the caller's thread while it runs.</summary>
     public Task<T> RunAsync<T>(Func<T> work) => IsOwn ? Task.Run(work) : Task.Run(() => Run(work));
 
+    /// <summary>The inode of the network namespace <paramref name="socket"/> was created in (SIOCGSKNS); null when the kernel will not say.</summary>
+    public static ulong? Of(Socket socket) => NamespaceNative.SocketNamespace(socket);
+
     public void Dispose()
     {
         if (_work is null)

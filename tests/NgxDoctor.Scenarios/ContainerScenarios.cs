@@ -1,0 +1,191 @@
+using System.Text.Json;
+using NgxDoctor.TestSupport;
+
+namespace NgxDoctor.Scenarios;
+
+/// <summary>
+/// nginx and its backends in real Docker containers on a network the test creates (explicit subnet), diagnosed from
+/// the host as a user would on a Docker host: every container is an instance with its own network namespace, its
+/// own root and Docker's embedded DNS. These run in the host's PID namespace (test.sh runs them outside the
+/// isolation of the other scenarios), where dockerd's containers are.
+/// </summary>
+[Trait("Category", "Docker")]
+public class ContainerScenarios
+{
+    private const string Proxy = """
+        worker_processes 1;
+        events {}
+        http {
+            server { listen 80; location / { proxy_pass http://app:8000; proxy_connect_timeout 2s; } }
+        }
+        """;
+
+    [SkippableFact]
+    public void A_compose_like_setup_is_healthy_from_the_host_and_names_the_container_and_its_service()
+    {
+        using var docker = new DockerLab();
+        docker.StartOnNetwork("app", "app", [], "python3", "-m", "http.server", "8000", "--directory", "/srv");
+        var web = docker.Nginx("web", Proxy, ["--label", "com.docker.compose.project=shop", "--label", "com.docker.compose.service=web"]);
+        Assert.Equal(200, docker.Get(web, "http://127.0.0.1/index.html"));
+
+        var run = Diagnose("--container", docker.Name("web"));
+        Assert.True(run.ExitCode == 0, run.ToString());
+        var instance = Assert.Single(run.Json.GetProperty("instances").EnumerateArray());
+        Assert.Equal(docker.Name("web"), instance.GetProperty("id").GetString());
+        var container = instance.GetProperty("container");
+        Assert.Equal("docker", container.GetProperty("runtime").GetString());
+        Assert.Equal("web", container.GetProperty("composeService").GetString());
+        Assert.Equal("docker-api", container.GetProperty("source").GetString());
+        Assert.StartsWith(container.GetProperty("id").GetString()!, web, StringComparison.Ordinal);
+    }
+
+    [SkippableFact]
+    public void The_app_container_stopped_is_a_critical_finding_about_app_8000()
+    {
+        using var docker = new DockerLab();
+        var app = docker.StartOnNetwork("app", "app", [], "python3", "-m", "http.server", "8000", "--directory", "/srv");
+        var web = docker.Nginx("web", Proxy);
+        Assert.Equal(200, docker.Get(web, "http://127.0.0.1/index.html"));
+        docker.Docker("stop", "-t", "1", app);
+        // Nothing answers at the stopped container's address: no route (502) or a connect timeout (504).
+        Assert.Contains(docker.Get(web, "http://127.0.0.1/index.html"), new[] { 502, 504 });
+
+        var run = Diagnose("--container", docker.Name("web"));
+        Assert.True(run.ExitCode == 2, run.ToString());
+        var first = ScenarioLab.Findings(run)[0];
+        Assert.Equal(docker.Name("web"), first.GetProperty("instance").GetString());
+        // The name nginx can no longer resolve: the finding about it names the stopped container that had it.
+        var about = Assert.Single(ScenarioLab.Findings(run), f => f.GetProperty("upstream").GetString() is "app" or "app:8000");
+        Assert.Contains($"container {docker.Name("app")} | answers to app; it is exited", ScenarioLab.Evidence(about), StringComparison.Ordinal);
+        Assert.Contains(about.GetProperty("remedy").GetProperty("commands").EnumerateArray(), c => c.GetString() == $"docker start {docker.Name("app")}");
+    }
+
+    [SkippableFact]
+    public void The_app_listening_on_another_port_is_named_with_the_port_it_listens_on()
+    {
+        using var docker = new DockerLab();
+        docker.StartOnNetwork("app", "app", [], "python3", "-m", "http.server", "8001", "--directory", "/srv");
+        var web = docker.Nginx("web", Proxy);
+        Assert.Equal(502, docker.Get(web, "http://127.0.0.1/index.html"));
+
+        var run = Diagnose("--container", docker.Name("web"));
+        Assert.True(run.ExitCode == 2, run.ToString());
+        var first = ScenarioLab.Findings(run)[0];
+        Assert.Equal("upstream-down", first.GetProperty("cause").GetString());
+        Assert.Contains($"container {docker.Name("app")} | answers to app ({docker.Ip(docker.Name("app"))}); it listens on *:8001, not on port 8000", ScenarioLab.Evidence(first), StringComparison.Ordinal);
+    }
+
+    [SkippableFact]
+    public void The_app_recreated_with_a_new_address_while_nginx_keeps_the_old_one_is_dns_stale()
+    {
+        using var docker = new DockerLab();
+        var app = docker.StartOnNetwork("app", "app", [], "python3", "-m", "http.server", "8000", "--directory", "/srv");
+        var web = docker.Nginx("web", Proxy);
+        Assert.Equal(200, docker.Get(web, "http://127.0.0.1/index.html"));
+        var old = docker.Ip(app);
+        docker.Docker("rm", "-f", app);
+        // Something else takes the old address, so the new app gets another one (as on a busy network).
+        docker.StartOnNetwork("filler", "filler", ["--ip", old], "sleep", "300");
+        var recreated = docker.StartOnNetwork("app2", "app", [], "python3", "-m", "http.server", "8000", "--directory", "/srv");
+        Assert.NotEqual(old, docker.Ip(recreated));
+        Assert.Contains(docker.Get(web, "http://127.0.0.1/index.html"), new[] { 502, 504 });
+
+        var run = Diagnose("--container", docker.Name("web"));
+        var stale = Assert.Single(ScenarioLab.Findings(run), f => f.GetProperty("cause").GetString() == "dns-stale");
+        Assert.Contains(old, stale.GetProperty("title").GetString(), StringComparison.Ordinal);
+        Assert.Contains(docker.Ip(recreated), stale.GetProperty("title").GetString(), StringComparison.Ordinal);
+        Assert.Contains(stale.GetProperty("remedy").GetProperty("commands").EnumerateArray(), c => c.GetString() == $"docker exec {docker.Name("web")} nginx -s reload");
+    }
+
+    [SkippableFact]
+    public void nginx_logging_to_stdout_is_read_from_docker_s_json_log()
+    {
+        using var docker = new DockerLab();
+        var app = docker.StartOnNetwork("app", "app", [], "python3", "-m", "http.server", "8000", "--directory", "/srv");
+        // The image's /var/log/nginx/error.log and access.log link to /dev/stderr and /dev/stdout, as the official image's do.
+        var web = docker.Nginx("web", Proxy.Replace("http {", "http {\n    access_log /var/log/nginx/access.log;", StringComparison.Ordinal).Replace("events {}", "error_log /var/log/nginx/error.log;\nevents {}", StringComparison.Ordinal));
+        Assert.Equal(200, docker.Get(web, "http://127.0.0.1/index.html"));
+        docker.Docker("stop", "-t", "1", app);
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Contains(docker.Get(web, "http://127.0.0.1/index.html"), new[] { 502, 504 });
+        }
+
+        var run = Diagnose("--container", docker.Name("web"));
+        var evidence = string.Join("\n", ScenarioLab.Findings(run).Select(ScenarioLab.Evidence));
+        Assert.Contains("-json.log (stderr of container", evidence, StringComparison.Ordinal);
+        Assert.Contains("while connecting to upstream", evidence, StringComparison.Ordinal);
+        Assert.DoesNotContain(run.Json.GetProperty("skipped").EnumerateArray(), s => s.GetProperty("check").GetString() == "error-log");
+    }
+
+    [SkippableFact]
+    public void A_pod_shaped_pair_sharing_one_network_namespace_is_healthy_on_127_0_0_1()
+    {
+        using var docker = new DockerLab();
+        var web = docker.Nginx("web", Proxy.Replace("http://app:8000", "http://127.0.0.1:8000", StringComparison.Ordinal));
+        docker.Start("sidecar", ["--network", $"container:{web}"], "python3", "-m", "http.server", "8000", "--bind", "127.0.0.1", "--directory", "/srv");
+        Assert.Equal(200, docker.Get(web, "http://127.0.0.1/index.html"));
+
+        var run = Diagnose("--container", docker.Name("web"));
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Equal(JsonValueKind.Number, run.Json.GetProperty("instances")[0].GetProperty("networkNamespace").ValueKind);
+    }
+
+    [SkippableFact]
+    public async Task A_host_nginx_a_container_and_a_bare_namespace_get_three_verdicts()
+    {
+        using var docker = new DockerLab();
+        docker.StartOnNetwork("app", "app", [], "python3", "-m", "http.server", "8000", "--directory", "/srv");
+        var web = docker.Nginx("web", Proxy);
+        using var host = new ScenarioLab();
+        await host.StartNginxAsync(host.Server($"location / {{ proxy_pass http://127.0.0.1:{ScenarioLab.Str(ScenarioLab.FreePort())}; }}"));
+        using var ns = Namespaces.CreateNetwork();
+        using var isolated = new ScenarioLab();
+        isolated.Nginx.Wrapper = ns.Wrapper;
+        var backend = ScenarioLab.FreePort();
+        await isolated.StartPythonAsync(backend);
+        await isolated.StartNginxAsync(isolated.Server($"location / {{ proxy_pass http://127.0.0.1:{ScenarioLab.Str(backend)}; }}"));
+        Assert.Equal(200, docker.Get(web, "http://127.0.0.1/index.html"));
+
+        var run = Diagnose();
+        var instances = run.Json.GetProperty("instances").EnumerateArray().ToDictionary(i => i.GetProperty("masterPid").GetInt32());
+        Assert.Equal("critical", instances[host.Nginx.Nginx!.Pid].GetProperty("status").GetString());
+        Assert.Equal("ok", instances[isolated.Nginx.Nginx!.Pid].GetProperty("status").GetString());
+        Assert.Equal("ok", instances[docker.Pid(web)].GetProperty("status").GetString());
+        Assert.Equal(docker.Name("web"), instances[docker.Pid(web)].GetProperty("id").GetString());
+        Assert.Equal(2, run.ExitCode);
+    }
+
+    [SkippableFact]
+    public void ngxdoctor_run_inside_the_nginx_container_gives_the_verdict_it_gives_from_the_host()
+    {
+        Skip.If(Environment.GetEnvironmentVariable("NGXDOCTOR_CLI") is not { Length: > 0 }, "the in-container run needs the native binary (test.sh sets NGXDOCTOR_CLI)");
+        using var docker = new DockerLab();
+        var app = docker.StartOnNetwork("app", "app", [], "python3", "-m", "http.server", "8000", "--directory", "/srv");
+        var web = docker.Nginx("web", Proxy);
+        docker.Docker("cp", Environment.GetEnvironmentVariable("NGXDOCTOR_CLI")!, $"{web}:/ngxdoctor");
+        foreach (var broken in new[] { false, true })
+        {
+            if (broken)
+            {
+                docker.Docker("stop", "-t", "1", app);
+            }
+
+            var fromHost = Diagnose("--container", docker.Name("web"));
+            var inside = docker.DockerExit(out var stdout, "exec", web, "/ngxdoctor", "diagnose", "--json");
+            using var doc = JsonDocument.Parse(stdout);
+            Assert.True(inside == fromHost.ExitCode, $"inside: exit {inside}\n{stdout}\nfrom the host:\n{fromHost}");
+            Assert.Equal(Causes(fromHost.Json), Causes(doc.RootElement));
+        }
+    }
+
+    private static string Causes(JsonElement report) => string.Join(",", report.GetProperty("findings").EnumerateArray().Select(f => $"{f.GetProperty("cause").GetString()}@{f.GetProperty("upstream").GetString()}"));
+
+    private static CliRun Diagnose(params string[] extra)
+    {
+        var run = NgxDoctorCli.Run(TimeSpan.FromSeconds(60), ["diagnose", "--json", .. extra]);
+        Assert.True(run.Json.TryGetProperty("status", out _), run.ToString());
+        Assert.True(ReportSchema.Problems(run.Stdout) is null, $"{ReportSchema.Problems(run.Stdout)}\n{run}");
+        return run;
+    }
+}
