@@ -16,6 +16,8 @@ command -v node >/dev/null 2>&1 || command -v nodejs >/dev/null 2>&1 || need+=(n
 command -v ip >/dev/null 2>&1 || need+=(iproute2)
 command -v unshare >/dev/null 2>&1 || need+=(util-linux)
 [ -x /usr/bin/gunicorn ] || need+=(gunicorn)
+# Container scenarios: a Docker engine test.sh starts itself when none runs (its images are built from local files).
+command -v dockerd >/dev/null 2>&1 || need+=(docker.io)
 # ./ngxdoctor builds a native binary with a C toolchain; the tests run that binary.
 command -v gcc >/dev/null 2>&1 || command -v clang >/dev/null 2>&1 || need+=(gcc libc6-dev)
 if [ ${#need[@]} -gt 0 ]; then
@@ -43,6 +45,26 @@ if [ "$(cat .build/cli/.built)" = ngxdoctor ]; then
   echo "test.sh: testing the native binary $NGXDOCTOR_CLI"
 else
   echo "test.sh: no native build (see .build.log); testing ngxdoctor.dll under dotnet"
+fi
+
+# A Docker engine for the container scenarios: the one running, else one started here (and stopped at the end, by
+# its pid). Where it cannot start (no cgroups, no overlay), those scenarios are skipped with the reason.
+dockerd_pid=""
+stop_dockerd() {
+  [ -n "$dockerd_pid" ] || return 0
+  kill "$dockerd_pid" 2>/dev/null
+  for _ in $(seq 1 100); do kill -0 "$dockerd_pid" 2>/dev/null || break; sleep 0.2; done
+  dockerd_pid=""
+}
+trap stop_dockerd EXIT
+if [ "$(id -u)" = 0 ] && command -v dockerd >/dev/null 2>&1 && ! docker info >/dev/null 2>&1; then
+  dockerd >"$here/.build/dockerd.log" 2>&1 &
+  dockerd_pid=$!
+  for _ in $(seq 1 60); do docker info >/dev/null 2>&1 && break; sleep 0.5; done
+  docker info >/dev/null 2>&1 || echo "test.sh: dockerd did not start (see .build/dockerd.log); container scenarios will be skipped"
+fi
+if docker info >/dev/null 2>&1; then
+  tests/containers/build-image.sh >/dev/null || echo "test.sh: the test image could not be built; container scenarios will be skipped"
 fi
 
 # The projects that start nginx and backends, and look for masters in /proc, run in a network and PID namespace of
@@ -91,6 +113,10 @@ for project in tests/*/*.csproj; do
     *Cli.Tests*)
       run_project "$project" isolated "FullyQualifiedName!~LauncherTests"
       run_project "$project" host "FullyQualifiedName~LauncherTests" ;;
+    *Scenarios*)
+      run_project "$project" isolated "Category!=Docker"
+      # dockerd's containers live in the host's PID namespace: these scenarios look for their masters there.
+      run_project "$project" host "Category=Docker" ;;
     *) run_project "$project" isolated "" ;;
   esac
 done

@@ -21,7 +21,7 @@ public static class FactsCollector
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
         deadline.CancelAfter(options.Deadline);
-        var config = located.From.Root.IsHost ? ConfigLoader.LoadFile(located.ConfigFile) : new ConfigLoader(located.ConfigSource).Load(located.ConfigFile);
+        var config = located.LoadConfig();
         var host = HostPhase.Read(located, config, options);
         var now = DateTime.Now;
         var kernelNotes = new List<NotCollected>();

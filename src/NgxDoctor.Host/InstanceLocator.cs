@@ -12,6 +12,11 @@ public sealed record LocatedInstance(string ConfigFile, NginxInstance? Instance,
     /// <summary>Where its sockets are made and its files read (the host's view unless it runs in other namespaces).</summary>
     public Namespaces.Vantage From { get; init; } = Namespaces.Vantage.Host;
 
+    /// <summary>Its configuration, read as it reads it (through its root).</summary>
+    public NgxDoctor.Config.NginxConfig LoadConfig() => From.Root.IsHost
+        ? NgxDoctor.Config.ConfigLoader.LoadFile(ConfigFile)
+        : new NgxDoctor.Config.ConfigLoader(ConfigSource).Load(ConfigFile);
+
     /// <summary>Its configuration files, as it reads them.</summary>
     public NgxDoctor.Config.IConfigSource ConfigSource => From.Root.IsHost ? NgxDoctor.Config.DiskConfigSource.Instance : new Namespaces.RootedConfigSource(From.Root);
 }

@@ -26,7 +26,7 @@ public class ContainerScenarios
         using var docker = new DockerLab();
         docker.StartOnNetwork("app", "app", [], "python3", "-m", "http.server", "8000", "--directory", "/srv");
         var web = docker.Nginx("web", Proxy, ["--label", "com.docker.compose.project=shop", "--label", "com.docker.compose.service=web"]);
-        Assert.Equal(200, docker.Get(web, "http://127.0.0.1/index.html"));
+        Assert.Equal(200, docker.Get(web, "http://127.0.0.1/index.html", until: 200));
 
         var run = Diagnose("--container", docker.Name("web"));
         Assert.True(run.ExitCode == 0, run.ToString());
@@ -45,7 +45,7 @@ public class ContainerScenarios
         using var docker = new DockerLab();
         var app = docker.StartOnNetwork("app", "app", [], "python3", "-m", "http.server", "8000", "--directory", "/srv");
         var web = docker.Nginx("web", Proxy);
-        Assert.Equal(200, docker.Get(web, "http://127.0.0.1/index.html"));
+        Assert.Equal(200, docker.Get(web, "http://127.0.0.1/index.html", until: 200));
         docker.Docker("stop", "-t", "1", app);
         // Nothing answers at the stopped container's address: no route (502) or a connect timeout (504).
         Assert.Contains(docker.Get(web, "http://127.0.0.1/index.html"), new[] { 502, 504 });
@@ -81,7 +81,7 @@ public class ContainerScenarios
         using var docker = new DockerLab();
         var app = docker.StartOnNetwork("app", "app", [], "python3", "-m", "http.server", "8000", "--directory", "/srv");
         var web = docker.Nginx("web", Proxy);
-        Assert.Equal(200, docker.Get(web, "http://127.0.0.1/index.html"));
+        Assert.Equal(200, docker.Get(web, "http://127.0.0.1/index.html", until: 200));
         var old = docker.Ip(app);
         docker.Docker("rm", "-f", app);
         // Something else takes the old address, so the new app gets another one (as on a busy network).
@@ -104,7 +104,7 @@ public class ContainerScenarios
         var app = docker.StartOnNetwork("app", "app", [], "python3", "-m", "http.server", "8000", "--directory", "/srv");
         // The image's /var/log/nginx/error.log and access.log link to /dev/stderr and /dev/stdout, as the official image's do.
         var web = docker.Nginx("web", Proxy.Replace("http {", "http {\n    access_log /var/log/nginx/access.log;", StringComparison.Ordinal).Replace("events {}", "error_log /var/log/nginx/error.log;\nevents {}", StringComparison.Ordinal));
-        Assert.Equal(200, docker.Get(web, "http://127.0.0.1/index.html"));
+        Assert.Equal(200, docker.Get(web, "http://127.0.0.1/index.html", until: 200));
         docker.Docker("stop", "-t", "1", app);
         for (var i = 0; i < 3; i++)
         {
@@ -119,12 +119,39 @@ public class ContainerScenarios
     }
 
     [SkippableFact]
+    public void logs_reads_a_container_s_stdout_and_fix_does_not_edit_the_container_s_file_but_names_the_host_s()
+    {
+        using var docker = new DockerLab();
+        const string Slow = "import http.server, time\nclass H(http.server.BaseHTTPRequestHandler):\n    def do_GET(self):\n        time.sleep(3); self.send_response(200); self.end_headers(); self.wfile.write(b'ok')\nhttp.server.ThreadingHTTPServer(('', 8000), H).serve_forever()";
+        docker.StartOnNetwork("app", "app", [], "python3", "-c", Slow);
+        var web = docker.Nginx("web", Proxy.Replace("proxy_connect_timeout 2s;", "proxy_read_timeout 1s;", StringComparison.Ordinal)
+            .Replace("events {}", "error_log /var/log/nginx/error.log;\nevents {}", StringComparison.Ordinal));
+        Assert.Equal(504, docker.Get(web, "http://127.0.0.1/", until: 504));
+
+        var logs = NgxDoctorCli.Run(TimeSpan.FromSeconds(60), "logs", "--container", docker.Name("web"), "--json");
+        var scans = logs.Json.GetProperty("logs").GetProperty("files").EnumerateArray().ToList();
+        Assert.Contains(scans, f => f.GetProperty("path").GetString()!.EndsWith($"-json.log (stderr of container {docker.Name("web")})", StringComparison.Ordinal));
+        Assert.Contains("read-timeout", logs.Stdout, StringComparison.Ordinal);
+
+        var conf = Path.Combine(docker.Directory, "web.conf");
+        var before = File.ReadAllText(conf);
+        var plan = NgxDoctorCli.Run(TimeSpan.FromSeconds(90), "fix", "--container", docker.Name("web"));
+        Assert.Contains("proxy_read_timeout", plan.Stdout, StringComparison.Ordinal);
+        var fix = NgxDoctorCli.Run(TimeSpan.FromSeconds(90), "fix", "--container", docker.Name("web"), "--apply", "--yes");
+        Assert.NotEqual(0, fix.ExitCode);
+        Assert.Contains($"is the host's {conf} (a bind mount)", fix.Stderr, StringComparison.Ordinal);
+        Assert.Contains($"docker exec {docker.Name("web")} nginx -s reload", fix.Stderr, StringComparison.Ordinal);
+        Assert.Equal(before, File.ReadAllText(conf));
+    }
+
+    [SkippableFact]
     public void A_pod_shaped_pair_sharing_one_network_namespace_is_healthy_on_127_0_0_1()
     {
         using var docker = new DockerLab();
         var web = docker.Nginx("web", Proxy.Replace("http://app:8000", "http://127.0.0.1:8000", StringComparison.Ordinal));
         docker.Start("sidecar", ["--network", $"container:{web}"], "python3", "-m", "http.server", "8000", "--bind", "127.0.0.1", "--directory", "/srv");
-        Assert.Equal(200, docker.Get(web, "http://127.0.0.1/index.html"));
+        docker.WaitForPort(web, 8000);
+        Assert.Equal(200, docker.Get(web, "http://127.0.0.1/index.html", until: 200));
 
         var run = Diagnose("--container", docker.Name("web"));
         Assert.True(run.ExitCode == 0, run.ToString());
@@ -145,7 +172,7 @@ public class ContainerScenarios
         var backend = ScenarioLab.FreePort();
         await isolated.StartPythonAsync(backend);
         await isolated.StartNginxAsync(isolated.Server($"location / {{ proxy_pass http://127.0.0.1:{ScenarioLab.Str(backend)}; }}"));
-        Assert.Equal(200, docker.Get(web, "http://127.0.0.1/index.html"));
+        Assert.Equal(200, docker.Get(web, "http://127.0.0.1/index.html", until: 200));
 
         var run = Diagnose();
         var instances = run.Json.GetProperty("instances").EnumerateArray().ToDictionary(i => i.GetProperty("masterPid").GetInt32());

@@ -79,18 +79,28 @@ public sealed class DockerLab : IDisposable
 
     public string Ip(string id) => Docker("inspect", "-f", "{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}", id).Trim();
 
-    /// <summary>A GET from inside a container (its python), retried until it answers or 15 s pass; returns the status.</summary>
-    public int Get(string id, string url)
+    /// <summary>A GET from inside a container (its python), retried until it answers (with <paramref name="until"/>: that status) or 15 s pass; returns the status.</summary>
+    public int Get(string id, string url, int? until = null)
     {
         const string Script = "import sys, urllib.request, urllib.error\ntry:\n    print(urllib.request.urlopen(sys.argv[1], timeout=10).status)\nexcept urllib.error.HTTPError as e:\n    print(e.code)\nexcept Exception as e:\n    print(0)";
         var deadline = DateTime.UtcNow.AddSeconds(15);
-        var status = 0;
-        while (DateTime.UtcNow < deadline && (status = int.Parse(Docker("exec", id, "python3", "-c", Script, url).Trim(), CultureInfo.InvariantCulture)) == 0)
+        while (true)
         {
+            var status = int.Parse(Docker("exec", id, "python3", "-c", Script, url).Trim(), CultureInfo.InvariantCulture);
+            if ((status != 0 && (until is null || status == until)) || DateTime.UtcNow > deadline)
+            {
+                return status;
+            }
+
             Thread.Sleep(200);
         }
+    }
 
-        return status;
+    /// <summary>Waits until something accepts on 127.0.0.1:<paramref name="port"/> inside the container's network namespace.</summary>
+    public void WaitForPort(string id, int port)
+    {
+        var script = $"import socket, time\nfor _ in range(150):\n    try:\n        socket.create_connection(('127.0.0.1', {port}), 1).close(); break\n    except OSError:\n        time.sleep(0.1)";
+        Docker("exec", id, "python3", "-c", script);
     }
 
     public string Docker(params string[] args) => Run("docker", TimeSpan.FromSeconds(60), args);

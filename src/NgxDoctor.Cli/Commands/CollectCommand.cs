@@ -1,4 +1,5 @@
 using System.CommandLine;
+using NgxDoctor.Host.Namespaces;
 using NgxDoctor.Host;
 using NgxDoctor.Host.Diagnosis;
 using NgxDoctor.Host.Bundles;
@@ -12,6 +13,8 @@ public static class CollectCommand
     {
         var output = new Option<string>("--output", "-o") { Description = "the bundle to write (tar.gz)", Required = true };
         var config = SharedOptions.Config();
+        var pid = SharedOptions.Pid();
+        var container = SharedOptions.Container();
         var since = SharedOptions.Since();
         var timeout = SharedOptions.Timeout("the collection");
         var keepQuery = new Option<bool>("--keep-query") { Description = "keep query strings in log lines (values of secret-looking parameters are still removed)" };
@@ -26,7 +29,7 @@ public static class CollectCommand
               ngxdoctor diagnose --from web1.tar.gz        # anywhere, no probing
             """)
         {
-            output, config, since, timeout, keepQuery,
+            output, config, pid, container, since, timeout, keepQuery,
         };
         cmd.SetAction((r, ct) => CliErrors.GuardAsync(async () =>
         {
@@ -38,7 +41,7 @@ public static class CollectCommand
                 throw new UsageException($"--output: {target}: the bundle is a gzip-compressed tar; name it *.tar.gz");
             }
 
-            var located = await DiagnosisService.LocateAsync(r.GetValue(config), ct);
+            var located = await DiagnosisService.LocateOneAsync(r.GetValue(config), new InstanceSelector(r.GetValue(pid), r.GetValue(container)), ct);
             var (facts, nginx) = await DiagnosisService.GatherAsync(located, new CollectOptions
             {
                 Deadline = TimeSpan.FromSeconds(seconds),

@@ -2,6 +2,7 @@ using System.CommandLine;
 using NgxDoctor.Cli.Rendering;
 using NgxDoctor.Core.Diagnosis;
 using NgxDoctor.Core.Fixes;
+using NgxDoctor.Host.Namespaces;
 using NgxDoctor.Host;
 using NgxDoctor.Host.Diagnosis;
 using NgxDoctor.Host.Fixes;
@@ -14,7 +15,7 @@ public static class FixCommand
 {
     private sealed record Options(
         Option<string?> Config, Option<bool> Apply, Option<string?> Only, Option<bool> Yes, Option<string?> Rollback, Option<bool> History,
-        Option<bool> ReplayQuery, Option<double> ProbeTimeout, Option<bool> Json);
+        Option<bool> ReplayQuery, Option<double> ProbeTimeout, Option<bool> Json, Option<int?> Pid, Option<string?> Container);
 
     public static Command Create()
     {
@@ -27,7 +28,9 @@ public static class FixCommand
             new Option<bool>("--history") { Description = "list earlier applies with their ids, files and outcome" },
             new Option<bool>("--replay-query") { Description = "replay the failing request with its query string (by default only its path is replayed, and only a GET or HEAD ever is)" },
             SharedOptions.ProbeTimeout(10, " (longer than diagnose's 2: the plan for a timeout needs the slow backend's answer)"),
-            SharedOptions.Json());
+            SharedOptions.Json(),
+            SharedOptions.Pid(),
+            SharedOptions.Container());
         var cmd = new Command("fix", """
             Repair what can be repaired safely. Without --apply, print the plan: each finding's edit as a unified diff
             (file:line) or the command it would run, and why; findings without a safe fixer keep their manual remedy.
@@ -45,7 +48,7 @@ public static class FixCommand
             Exit codes: 0 planned or applied (or nothing to do), 2 an apply failed and was rolled back, 3 could not run.
             """)
         {
-            o.Config, o.Apply, o.Only, o.Yes, o.Rollback, o.History, o.ReplayQuery, o.ProbeTimeout, o.Json,
+            o.Config, o.Apply, o.Only, o.Yes, o.Rollback, o.History, o.ReplayQuery, o.ProbeTimeout, o.Json, o.Pid, o.Container,
         };
         cmd.SetAction((r, ct) => CliErrors.GuardAsync(() => RunAsync(r, o, ct)));
         return cmd;
@@ -67,8 +70,8 @@ public static class FixCommand
             return 0;
         }
 
-        var located = await DiagnosisService.LocateAsync(r.GetValue(o.Config), ct);
-        var nginx = NgxDoctor.Config.ConfigLoader.LoadFile(located.ConfigFile);
+        var located = await DiagnosisService.LocateOneAsync(r.GetValue(o.Config), new InstanceSelector(r.GetValue(o.Pid), r.GetValue(o.Container)), ct);
+        var nginx = located.LoadConfig();
         var transaction = new FixTransaction(state, located, nginx);
         var rollingBack = r.GetResult(o.Rollback) is not null;
         // One transaction per host at a time, from recovery to the end of the apply or rollback; taken only when
@@ -99,7 +102,7 @@ public static class FixCommand
         var diagnosed = await DiagnosisService.DiagnoseAsync(located, options, ct);
         var plan = FixPlanner.Plan(diagnosed.Report, diagnosed.Facts, nginx, only);
         var safe = plan.Safe.ToList();
-        var changes = FileChanges.Build(safe);
+        var changes = FileChanges.Build(safe, located.From.Root);
         var console = Terminal.Create();
         if (!json)
         {
@@ -108,6 +111,11 @@ public static class FixCommand
         }
 
         ApplyResult? result = null;
+        if (r.GetValue(o.Apply) && safe.Count > 0 && ContainerFiles.WhyNotApplied(located) is { } notHere)
+        {
+            throw new UsageException(notHere);
+        }
+
         if (r.GetValue(o.Apply) && safe.Count > 0)
         {
             safe = Confirmed(console, safe, r.GetValue(o.Yes));

@@ -4,6 +4,7 @@ using NgxDoctor.Config;
 using NgxDoctor.Core;
 using NgxDoctor.Core.Diagnosis;
 using NgxDoctor.Core.Facts;
+using NgxDoctor.Host.Namespaces;
 using NgxDoctor.Host;
 using NgxDoctor.Host.Logs;
 using NgxDoctor.Host.Diagnosis;
@@ -18,6 +19,8 @@ public static class LogsCommand
     public static Command Create()
     {
         var config = SharedOptions.Config();
+        var pid = SharedOptions.Pid();
+        var container = SharedOptions.Container();
         var files = new Option<string[]>("--file") { Description = "a log file copied from elsewhere (repeatable); error or access log is told from its content", AllowMultipleArgumentsPerToken = false };
         var logFormat = new Option<string?>("--log-format") { Description = "log_format string of the --file access logs (default: combined)" };
         var since = SharedOptions.Since("1h", "how far back to read; longer than diagnose's 15m, which counts only current evidence: this is the log's story (with --file, back from the newest entry)");
@@ -29,10 +32,11 @@ public static class LogsCommand
 
             Examples:
               ngxdoctor logs --since 1h
+              ngxdoctor logs --container shop-web-1       # nginx in a container, its stdout/stderr from the runtime's log
               ngxdoctor logs --file error.log --file access.log --log-format '$remote_addr [$time_local] "$request" $status $upstream_status'
             """)
         {
-            config, files, logFormat, since, json, format,
+            config, pid, container, files, logFormat, since, json, format,
         };
         cmd.SetAction((r, ct) => CliErrors.GuardAsync(async () =>
         {
@@ -41,10 +45,10 @@ public static class LogsCommand
 
             var notes = new List<NotCollected>();
             var given = r.GetValue(files) ?? [];
-            LocatedInstance? located = given.Length > 0 ? null : await DiagnosisService.LocateAsync(r.GetValue(config), ct);
+            LocatedInstance? located = given.Length > 0 ? null : await DiagnosisService.LocateOneAsync(r.GetValue(config), new InstanceSelector(r.GetValue(pid), r.GetValue(container)), ct);
             var scan = Task.Run(() => located is null
                 ? LogFileSet.Collect(given, r.GetValue(logFormat), window, notes)
-                : LogCollector.Collect(ConfigLoader.LoadFile(located.ConfigFile), located, DateTime.Now, window, notes), ct);
+                : LogCollector.Collect(located.LoadConfig(), located, DateTime.Now, window, notes), ct);
             var totalBytes = given.Sum(f => File.Exists(f) ? new FileInfo(f).Length : 0);
             var logs = asJson ? await scan : await ScanProgressDisplay.ShowAsync(scan, totalBytes);
 

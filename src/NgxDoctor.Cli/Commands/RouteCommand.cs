@@ -9,6 +9,8 @@ using NgxDoctor.Host;
 using NgxDoctor.Host.Nginx;
 using NgxDoctor.Host.Proc;
 
+using NgxDoctor.Host.Namespaces;
+
 namespace NgxDoctor.Cli.Commands;
 
 /// <summary>`route URL`: which server and location nginx picks for a URL, why, and the upstreams the request ends at.</summary>
@@ -18,6 +20,8 @@ public static class RouteCommand
     {
         var url = new Argument<string>("url") { Description = "the URL as a client asks for it, e.g. http://example.com/api/users?id=1" };
         var config = SharedOptions.Config();
+        var pid = SharedOptions.Pid();
+        var container = SharedOptions.Container();
         var address = new Option<string?>("--address") { Description = "the local IP the connection arrives at, when servers listen on specific addresses" };
         var json = SharedOptions.Json();
         var format = SharedOptions.Format(OutputFormat.Text, OutputFormat.Json);
@@ -31,7 +35,7 @@ public static class RouteCommand
               ngxdoctor route https://shop.example.com:8443/img/logo.png --config /etc/nginx/nginx.conf --json
             """)
         {
-            url, config, address, json, format,
+            url, config, pid, container, address, json, format,
         };
         cmd.SetAction((r, ct) => CliErrors.GuardAsync(async () =>
         {
@@ -41,8 +45,8 @@ public static class RouteCommand
                 throw new UsageException($"not an http(s) URL: {r.GetValue(url)}");
             }
 
-            var located = await Host.Diagnosis.DiagnosisService.LocateAsync(r.GetValue(config), ct);
-            var nginx = ConfigLoader.LoadFile(located.ConfigFile);
+            var located = await Host.Diagnosis.DiagnosisService.LocateOneAsync(r.GetValue(config), new InstanceSelector(r.GetValue(pid), r.GetValue(container)), ct);
+            var nginx = located.LoadConfig();
             var report = Build(nginx, r.GetValue(url)!, r.GetValue(address), Host.Diagnosis.DiagnosisService.PageSize);
             if (asJson)
             {

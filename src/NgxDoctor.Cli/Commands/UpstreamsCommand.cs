@@ -7,6 +7,8 @@ using NgxDoctor.Host;
 using NgxDoctor.Host.Nginx;
 using NgxDoctor.Host.Proc;
 
+using NgxDoctor.Host.Namespaces;
+
 namespace NgxDoctor.Cli.Commands;
 
 /// <summary>`upstreams`: the inventory of every address nginx passes requests to, read from the configuration only.</summary>
@@ -15,6 +17,8 @@ public static class UpstreamsCommand
     public static Command Create()
     {
         var config = SharedOptions.Config();
+        var pid = SharedOptions.Pid();
+        var container = SharedOptions.Container();
         var json = SharedOptions.Json();
         var format = SharedOptions.Format(OutputFormat.Text, OutputFormat.Json);
         var cmd = new Command("upstreams", """
@@ -25,13 +29,13 @@ public static class UpstreamsCommand
               ngxdoctor upstreams --config /etc/nginx/nginx.conf --json
             """)
         {
-            config, json, format,
+            config, pid, container, json, format,
         };
         cmd.SetAction((r, ct) => CliErrors.GuardAsync(async () =>
         {
             var asJson = SharedOptions.Output(r, json, format, OutputFormat.Text, OutputFormat.Json) == OutputFormat.Json;
-            var located = await Host.Diagnosis.DiagnosisService.LocateAsync(r.GetValue(config), ct);
-            var inventory = InventoryBuilder.Build(ConfigLoader.LoadFile(located.ConfigFile), Host.Diagnosis.DiagnosisService.PageSize);
+            var located = await Host.Diagnosis.DiagnosisService.LocateOneAsync(r.GetValue(config), new InstanceSelector(r.GetValue(pid), r.GetValue(container)), ct);
+            var inventory = InventoryBuilder.Build(located.LoadConfig(), Host.Diagnosis.DiagnosisService.PageSize);
             if (asJson)
             {
                 Console.Out.WriteLine(NgxJson.Serialize(inventory));

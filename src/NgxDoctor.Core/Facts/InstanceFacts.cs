@@ -3,6 +3,9 @@ namespace NgxDoctor.Core.Facts;
 /// <summary>The namespaces of a process, by the inode of /proc/PID/ns/*; null where it could not be read.</summary>
 public sealed record NamespaceIds(ulong? Net, ulong? Mnt, ulong? Pid, ulong? User);
 
+/// <summary>A bind mount or volume of a container: <see cref="Source"/> on the host appears at <see cref="Destination"/> inside.</summary>
+public sealed record ContainerMount(string Type, string? Source, string Destination, bool Writable);
+
 /// <summary>
 /// The container a process runs in, as its cgroup names it (runtime and id) and, where the runtime could be asked,
 /// its name, image and compose/pod labels. <see cref="Source"/> says where the names came from.
@@ -23,6 +26,9 @@ public sealed record ContainerIdentity(string Runtime, string Id)
 
     /// <summary>The container whose network namespace this one joined (`--network container:X`, a pod's sandbox).</summary>
     public string? NetworkOf { get; init; }
+
+    /// <summary>Host directories or files mounted into it: a file under one is the host's file.</summary>
+    public IReadOnlyList<ContainerMount> Mounts { get; init; } = [];
 
     /// <summary>The runtime's networks it is attached to (names answer only on a network both containers share).</summary>
     public IReadOnlyList<string> Networks { get; init; } = [];

@@ -11,7 +11,26 @@ namespace NgxDoctor.Core.Fixes;
 public static partial class FixContext
 {
     public static UpstreamTarget? Target(DiagnosisFacts facts, Finding f) =>
-        facts.Inventory.Targets.FirstOrDefault(t => t.Address.Text == f.Upstream) ?? facts.Inventory.Targets.FirstOrDefault(t => t.Group == f.Upstream);
+        facts.Inventory.Targets.FirstOrDefault(t => t.Address.Text == f.Upstream) ?? facts.Inventory.Targets.FirstOrDefault(t => t.Group == f.Upstream)
+        ?? Resolved(facts, f.Upstream);
+
+    /// <summary>
+    /// The one named target whose name resolves now to the address nginx logged (a log names "10.0.0.5:8000" for
+    /// `proxy_pass http://app:8000`); none when no name, or more than one, does.
+    /// </summary>
+    private static UpstreamTarget? Resolved(DiagnosisFacts facts, string? upstream)
+    {
+        var colon = upstream?.LastIndexOf(':') ?? -1;
+        if (colon < 0 || facts.Dns is not { } dns)
+        {
+            return null;
+        }
+
+        var (ip, port) = (upstream![..colon].Trim('[', ']'), upstream[(colon + 1)..]);
+        var named = facts.Inventory.Targets.Where(t => t.Address.Kind == UpstreamAddressKind.Hostname && t.Address.Port?.ToString(System.Globalization.CultureInfo.InvariantCulture) == port
+            && dns.Any(d => d.Server == DnsLookup.System && string.Equals(d.Name, t.Address.Host, StringComparison.OrdinalIgnoreCase) && d.Addresses.Contains(ip))).ToList();
+        return named.Count == 1 ? named[0] : null;
+    }
 
     public static Directive? At(NginxConfig config, SourcePos? pos) =>
         pos is null ? null : config.Walk().Select(x => x.Directive).FirstOrDefault(d => d.Pos == pos);

@@ -60,6 +60,24 @@ public static class DiagnosisService
         return await InstanceFinder.LocateAsync(selector, ct, procRoot).ConfigureAwait(false);
     }
 
+    /// <summary>The one instance a command that acts on one (fix, logs, collect, route, upstreams) works on; several are an error that names them.</summary>
+    public static async Task<LocatedInstance> LocateOneAsync(string? configFile, InstanceSelector selector, CancellationToken ct, string procRoot = "/proc")
+    {
+        var all = await LocateAllAsync(configFile, selector, ct, procRoot).ConfigureAwait(false);
+        if (all.Count == 1)
+        {
+            return all[0];
+        }
+
+        foreach (var other in all)
+        {
+            other.From.Dispose();
+        }
+
+        var ids = string.Join(", ", all.Select(l => $"{l.Identity?.Id} ({l.ConfigFile})"));
+        throw new NoNginxException($"{all.Count} nginx instances run here: {ids}; pick one with --pid or --container");
+    }
+
     /// <summary>"/proc/PID/root/etc/nginx/nginx.conf": the pid and the path inside.</summary>
     private static (int Pid, string Path)? ThroughRoot(string file)
     {

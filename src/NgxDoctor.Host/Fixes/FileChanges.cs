@@ -12,12 +12,14 @@ public static class FileChanges
 {
     private static readonly UTF8Encoding StrictUtf8 = new(false, true);
 
-    public static IReadOnlyList<FileChange> Build(IEnumerable<FixAction> actions)
+    /// <summary>With <paramref name="root"/> (an instance in another mount namespace) the files are read through it; the diff names them as the instance does.</summary>
+    public static IReadOnlyList<FileChange> Build(IEnumerable<FixAction> actions, Namespaces.InstanceRoot? root = null)
     {
         var changes = new List<FileChange>();
         foreach (var group in actions.SelectMany(a => a.Edits).GroupBy(e => e.At.File))
         {
-            var real = RealPath(group.Key);
+            var real = root is { IsHost: false } ? root.Map(group.Key) : RealPath(group.Key);
+            var shown = root?.Unmap(real) ?? real;
             var before = File.ReadAllBytes(real);
             var (text, encoding) = Decode(before);
             var edits = group.Distinct().Select(e => e.Kind switch
@@ -31,7 +33,7 @@ public static class FileChanges
                 .Select(g => g.Count() == 1 ? g.First() : g.First() with { Text = string.Concat(g.Select(x => x.Text)) })
                 .ToList();
             var after = ConfigEditor.Apply(text, edits);
-            var path = real == group.Key ? real : $"{group.Key} -> {real}";
+            var path = shown == group.Key ? shown : $"{group.Key} -> {shown}";
             changes.Add(new FileChange(group.Key, real, before, Encode(after, encoding, before), UnifiedDiff.Render(path, text, edits)));
         }
 

@@ -48,6 +48,7 @@ public static class ContainerNames
         PodName = d.Label("io.kubernetes.pod.name"),
         PodNamespace = d.Label("io.kubernetes.pod.namespace"),
         NetworkOf = d.NetworkMode is { } mode && mode.StartsWith("container:", StringComparison.Ordinal) ? mode["container:".Length..] : null,
+        Mounts = d.Mounts.Select(m => new ContainerMount(m.Type, m.Source, m.Destination, m.Writable)).ToList(),
         Networks = d.Addresses.Select(a => a.Network).Distinct().ToList(),
         LogPath = d.LogPath,
         LogDriver = d.LogDriver,
