@@ -17,4 +17,7 @@ public sealed record CollectOptions
 
     /// <summary>The path HTTP probes ask for; null: what the location would send.</summary>
     public string? HealthPath { get; init; }
+
+    /// <summary>The host's namespaces and containers, read once for all the instances of one run (else each instance reads them).</summary>
+    public Task<Namespaces.PeerScan>? Peers { get; init; }
 }

@@ -30,8 +30,9 @@ public static class FactsCollector
         var logNotes = new List<NotCollected>();
         var logs = Logs.LogCollector.Collect(config, located, now, options.Since, logNotes, host.Processes, host.Inventory, out var phpFpm);
         var probed = await upstreams.FinishAsync(phpFpm).ConfigureAwait(false);
-        var peerNotes = new List<NotCollected>();
-        var peers = await PeerCollector.CollectAsync(host.Processes, located.Identity?.Namespaces?.Net ?? Namespaces.ProcNamespaces.Own(options.ProcRoot).Net, peerNotes, deadline.Token, options.ProcRoot).ConfigureAwait(false);
+        var scan = await (options.Peers ?? PeerCollector.ScanAsync(deadline.Token, options.ProcRoot)).ConfigureAwait(false);
+        var peers = scan.Besides(located.Identity?.Namespaces?.Net ?? ProcNamespaces.Own(options.ProcRoot).Net);
+        var peerNotes = scan.Notes;
         var (test, testNotes) = await ConfigTestPhaseAsync(located, config, options, deadline.Token).ConfigureAwait(false);
         var kills = await oomKills.ConfigureAwait(false);
 

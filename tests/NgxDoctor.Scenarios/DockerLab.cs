@@ -157,23 +157,5 @@ public sealed class DockerLab : IDisposable
         }
     }
 
-    private static string Run(string file, TimeSpan timeout, params string[] args)
-    {
-        var psi = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in args)
-        {
-            psi.ArgumentList.Add(a);
-        }
-
-        using var p = Process.Start(psi)!;
-        var output = p.StandardOutput.ReadToEndAsync();
-        var errors = p.StandardError.ReadToEndAsync();
-        if (!p.WaitForExit(timeout))
-        {
-            p.Kill(entireProcessTree: true);
-            throw new TimeoutException($"{file} {string.Join(' ', args)} did not finish");
-        }
-
-        return p.ExitCode == 0 ? output.Result : throw new InvalidOperationException($"{file} {string.Join(' ', args)} failed ({p.ExitCode}): {errors.Result}");
-    }
+    private static string Run(string file, TimeSpan timeout, params string[] args) => Namespaces.Run(file, timeout, args);
 }

@@ -21,7 +21,9 @@ public static class Namespaces
     public static IReadOnlyList<string> WithHosts(string hostsFile) =>
         ["unshare", "--mount", "--propagation", "private", "sh", "-c", $"mount --bind '{hostsFile}' /etc/hosts && exec \"$0\" \"$@\""];
 
-    public static string Run(string file, params string[] args)
+    public static string Run(string file, params string[] args) => Run(file, TimeSpan.FromSeconds(20), args);
+
+    public static string Run(string file, TimeSpan timeout, params string[] args)
     {
         var psi = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var a in args)
@@ -32,7 +34,7 @@ public static class Namespaces
         using var p = Process.Start(psi)!;
         var output = p.StandardOutput.ReadToEndAsync();
         var errors = p.StandardError.ReadToEndAsync();
-        if (!p.WaitForExit(TimeSpan.FromSeconds(20)))
+        if (!p.WaitForExit(timeout))
         {
             p.Kill(entireProcessTree: true);
             throw new TimeoutException($"{file} {string.Join(' ', args)} did not finish");

@@ -93,7 +93,8 @@ public static class DiagnosisService
     {
         try
         {
-            var gathered = await Task.WhenAll(instances.Select(i => GatherAsync(i, options, ct))).ConfigureAwait(false);
+            var shared = instances.Count > 1 ? options with { Peers = options.Peers ?? PeerCollector.ScanAsync(ct, options.ProcRoot) } : options;
+            var gathered = await Task.WhenAll(instances.Select(i => GatherAsync(i, shared, ct))).ConfigureAwait(false);
             if (gathered.Length == 1 && instances[0].Identity is null)
             {
                 return (Decide(gathered[0].Facts), gathered);

@@ -8,13 +8,22 @@ namespace NgxDoctor.Host.Namespaces;
 /// The host's other network namespaces (one process of each: its TCP listeners from /proc/PID/net) and its Docker
 /// containers, stopped ones included (names, aliases, addresses, state), for <see cref="Core.Diagnosis.PeerEvidence"/>.
 /// </summary>
+/// <summary>Every namespace and container of the host, and what could not be read of them.</summary>
+public sealed record PeerScan(IReadOnlyList<Peer> Peers, IReadOnlyList<NotCollected> Notes)
+{
+    /// <summary>Those that are not <paramref name="net"/> itself (an instance's own namespace is not a peer of it).</summary>
+    public IReadOnlyList<Peer> Besides(ulong? net) => Peers.Where(p => p.NetworkNamespace is null || p.NetworkNamespace != net).ToList();
+}
+
 public static class PeerCollector
 {
     private const int MaxNamespaces = 200;
     private const string DockerDns = "127.0.0.11";
 
-    public static async Task<IReadOnlyList<Peer>> CollectAsync(IReadOnlyList<ProcessInfo> processes, ulong? nginxNet, List<NotCollected> notes, CancellationToken ct, string procRoot = "/proc")
+    public static async Task<PeerScan> ScanAsync(CancellationToken ct, string procRoot = "/proc")
     {
+        var notes = new List<NotCollected>();
+        var processes = ProcessTable.Read(procRoot);
         var byNamespace = new Dictionary<ulong, ProcessInfo>();
         foreach (var p in processes)
         {
@@ -23,7 +32,7 @@ public static class PeerCollector
                 break;
             }
 
-            if (ProcNamespaces.InodeOf(Path.Combine(procRoot, Pid(p), "ns/net")) is { } net && net != nginxNet)
+            if (ProcNamespaces.InodeOf(Path.Combine(procRoot, Pid(p), "ns/net")) is { } net)
             {
                 byNamespace.TryAdd(net, p);
             }
@@ -32,7 +41,7 @@ public static class PeerCollector
         var own = ProcNamespaces.Own(procRoot).Net;
         var peers = byNamespace.Select(kv => Namespace(kv.Key, kv.Value, procRoot) with { Host = kv.Key == own }).ToList();
         var containers = await ContainersAsync(notes, ct).ConfigureAwait(false);
-        return Join(peers, containers, procRoot);
+        return new PeerScan(Join(peers, containers, procRoot), notes);
     }
 
     private static Peer Namespace(ulong net, ProcessInfo p, string procRoot)

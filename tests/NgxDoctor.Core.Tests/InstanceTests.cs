@@ -1,0 +1,88 @@
+using NgxDoctor.Core.Diagnosis;
+using NgxDoctor.Core.Facts;
+
+namespace NgxDoctor.Core.Tests;
+
+/// <summary>Several instances in one report; evidence about where a backend went; remedies run where nginx is.</summary>
+public class InstanceTests
+{
+    private static readonly ContainerIdentity Web = new("docker", new string('a', 64)) { Name = "shop-web-1", Networks = ["shop_default"] };
+
+    private static DiagnosisFacts Down() =>
+        FactsBuilder.FromConfig("server { listen 80; location / { proxy_pass http://app:8000; } }")
+            .Probe("app:8000", ProbeOutcome.Refused, "connection refused (111)");
+
+    private static Peer App(string state, params string[] listening) =>
+        new(4026532999, listening)
+        {
+            Container = new ContainerIdentity("docker", new string('b', 64)) { Name = "shop-app-1", ComposeService = "app", Networks = ["shop_default"] },
+            State = state,
+            Names = ["shop-app-1", "app"],
+            Addresses = state == "running" ? ["172.20.0.3"] : [],
+        };
+
+    [Fact]
+    public void The_container_that_answers_to_the_upstream_s_name_is_named_with_the_port_it_really_listens_on()
+    {
+        var facts = Down() with { Identity = new InstanceIdentity("shop-web-1", 10, "/etc/nginx/nginx.conf") { Container = Web, OwnNetwork = true }, Peers = [App("running", "*:8001")] };
+        var f = Assert.Single(DiagnosisEngine.Diagnose(facts).Findings, x => x.Cause == Cause.UpstreamDown);
+        Assert.Contains(f.Evidence, e => e.Source == "container shop-app-1 (compose service app)" && e.Text == "answers to app (172.20.0.3); it listens on *:8001, not on port 8000");
+    }
+
+    [Fact]
+    public void A_stopped_container_is_named_and_its_start_is_the_remedy()
+    {
+        var facts = Down() with { Identity = new InstanceIdentity("shop-web-1", 10, "/etc/nginx/nginx.conf") { Container = Web, OwnNetwork = true }, Peers = [App("exited")] };
+        var f = Assert.Single(DiagnosisEngine.Diagnose(facts).Findings, x => x.Cause == Cause.UpstreamDown);
+        Assert.Contains(f.Evidence, e => e.Text == "answers to app; it is exited");
+        Assert.Contains("docker start shop-app-1", f.Remedy.Commands);
+    }
+
+    [Fact]
+    public void A_name_on_a_network_nginx_is_not_on_is_not_evidence()
+    {
+        var elsewhere = Web with { Networks = ["billing_default"] };
+        var facts = Down() with { Identity = new InstanceIdentity("shop-web-1", 10, "/etc/nginx/nginx.conf") { Container = elsewhere, OwnNetwork = true }, Peers = [App("exited")] };
+        var f = Assert.Single(DiagnosisEngine.Diagnose(facts).Findings, x => x.Cause == Cause.UpstreamDown);
+        Assert.DoesNotContain(f.Evidence, e => e.Kind == EvidenceKind.Process);
+        Assert.DoesNotContain("docker start shop-app-1", f.Remedy.Commands);
+    }
+
+    [Fact]
+    public void Probes_from_another_namespace_say_so_and_socket_commands_run_there()
+    {
+        var facts = Down() with { Identity = new InstanceIdentity("pid:10", 10, "/etc/nginx/nginx.conf") { OwnNetwork = true, Namespaces = new NamespaceIds(4026532111, null, null, null) } };
+        var f = Assert.Single(DiagnosisEngine.Diagnose(facts).Findings, x => x.Cause == Cause.UpstreamDown);
+        Assert.Contains(f.Evidence, e => e.Kind == EvidenceKind.Probe && e.Text.EndsWith("(from network namespace 4026532111)", StringComparison.Ordinal));
+        Assert.Contains(f.Remedy.Commands, c => c.StartsWith("nsenter -t 10 -n ss ", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void On_the_host_nothing_is_added()
+    {
+        var plain = DiagnosisEngine.Diagnose(Down());
+        var host = DiagnosisEngine.Diagnose(Down() with { Identity = new InstanceIdentity("host", 10, "/etc/nginx/nginx.conf") });
+        Assert.Equal(plain.Findings.Select(f => (f.Title, f.Evidence.Count, f.Remedy.Commands.Count)), host.Findings.Select(f => (f.Title, f.Evidence.Count, f.Remedy.Commands.Count)));
+    }
+
+    [Fact]
+    public void Several_instances_give_the_worst_status_the_worst_instance_first_and_each_finding_its_instance()
+    {
+        var ok = DiagnosisEngine.Diagnose(FactsBuilder.FromConfig("server { listen 80; location / { proxy_pass http://127.0.0.1:9000; } }").Probe("127.0.0.1:9000", ProbeOutcome.Connected));
+        var down = DiagnosisEngine.Diagnose(Down() with { NotCollected = [new NotCollected(Fact.Firewall, "not read")] });
+        var report = InstanceReports.Combine([(new InstanceIdentity("host", 1, "/etc/nginx/nginx.conf"), ok), (new InstanceIdentity("shop-web-1", 2, "/etc/nginx/nginx.conf") { Container = Web }, down)]);
+        Assert.Equal(Status.Critical, report.Status);
+        Assert.Equal(["shop-web-1", "host"], report.Instances!.Select(i => i.Id));
+        Assert.All(report.Findings, f => Assert.Equal("shop-web-1", f.Instance));
+        Assert.True(InstanceReports.HasSections(report));
+        Assert.Contains(report.Skipped, s => s.Check == "shop-web-1: firewall" && s.Reason == "not read");
+    }
+
+    [Fact]
+    public void One_host_instance_is_one_plain_section()
+    {
+        var report = InstanceReports.Combine([(new InstanceIdentity("host", 1, "/etc/nginx/nginx.conf"), DiagnosisEngine.Diagnose(Down()))]);
+        Assert.False(InstanceReports.HasSections(report));
+        Assert.Equal("host", Assert.Single(report.Instances!).Id);
+    }
+}
