@@ -22,11 +22,34 @@ public class InstanceTests
         };
 
     [Fact]
-    public void The_container_that_answers_to_the_upstream_s_name_is_named_with_the_port_it_really_listens_on()
+    public void The_container_that_answers_to_the_upstream_s_name_is_named_with_the_ports_it_really_listens_on()
+    {
+        var facts = Down() with { Identity = new InstanceIdentity("shop-web-1", 10, "/etc/nginx/nginx.conf") { Container = Web, OwnNetwork = true }, Peers = [App("running", "*:8001", "*:9000")] };
+        var f = Assert.Single(DiagnosisEngine.Diagnose(facts).Findings, x => x.Cause == Cause.UpstreamDown);
+        Assert.Contains(f.Evidence, e => e.Source == "container shop-app-1 (compose service app)" && e.Text == "answers to app (172.20.0.3); it listens on *:8001, *:9000, not on port 8000");
+    }
+
+    [Fact]
+    public void The_container_of_the_name_listening_on_one_other_port_is_the_wrong_address_and_its_port_the_fix()
     {
         var facts = Down() with { Identity = new InstanceIdentity("shop-web-1", 10, "/etc/nginx/nginx.conf") { Container = Web, OwnNetwork = true }, Peers = [App("running", "*:8001")] };
-        var f = Assert.Single(DiagnosisEngine.Diagnose(facts).Findings, x => x.Cause == Cause.UpstreamDown);
-        Assert.Contains(f.Evidence, e => e.Source == "container shop-app-1 (compose service app)" && e.Text == "answers to app (172.20.0.3); it listens on *:8001, not on port 8000");
+        var report = DiagnosisEngine.Diagnose(facts);
+        var f = Assert.Single(report.Findings);
+        Assert.Equal(Cause.WrongAddress, f.Cause);
+        Assert.Equal("Nothing listens on app:8000, but container shop-app-1 (compose service app) listens on *:8001", f.Title);
+        Assert.Contains("to `proxy_pass http://app:8001;`", f.Remedy.Summary, StringComparison.Ordinal);
+        var plan = Fixes.FixPlanner.Plan(report, facts, FactsBuilder.Config("server { listen 80; location / { proxy_pass http://app:8000; } }"), null);
+        Assert.Contains(plan.Safe.SelectMany(a => a.Edits), e => e.Args == "http://app:8001");
+    }
+
+    [Fact]
+    public void A_container_listening_on_several_ports_or_a_stopped_one_is_no_candidate()
+    {
+        foreach (var peer in new[] { App("running", "*:8001", "*:9000"), App("exited") })
+        {
+            var facts = Down() with { Identity = new InstanceIdentity("shop-web-1", 10, "/etc/nginx/nginx.conf") { Container = Web, OwnNetwork = true }, Peers = [peer] };
+            Assert.DoesNotContain(DiagnosisEngine.Diagnose(facts).Findings, x => x.Cause == Cause.WrongAddress);
+        }
     }
 
     [Fact]

@@ -61,7 +61,7 @@ public class ContainerScenarios
     }
 
     [SkippableFact]
-    public void The_app_listening_on_another_port_is_named_with_the_port_it_listens_on()
+    public void The_app_listening_on_another_port_is_wrong_address_naming_the_container_and_its_port()
     {
         using var docker = new DockerLab();
         docker.StartOnNetwork("app", "app", [], "python3", "-m", "http.server", "8001", "--directory", "/srv");
@@ -71,8 +71,11 @@ public class ContainerScenarios
         var run = Diagnose("--container", docker.Name("web"));
         Assert.True(run.ExitCode == 2, run.ToString());
         var first = ScenarioLab.Findings(run)[0];
-        Assert.Equal("upstream-down", first.GetProperty("cause").GetString());
+        Assert.Equal("wrong-address", first.GetProperty("cause").GetString());
+        Assert.Equal($"Nothing listens on app:8000, but container {docker.Name("app")} listens on *:8001", first.GetProperty("title").GetString());
+        Assert.Contains("change `proxy_pass http://app:8000;` to `proxy_pass http://app:8001;`", first.GetProperty("remedy").GetProperty("summary").GetString(), StringComparison.Ordinal);
         Assert.Contains($"container {docker.Name("app")} | answers to app ({docker.Ip(docker.Name("app"))}); it listens on *:8001, not on port 8000", ScenarioLab.Evidence(first), StringComparison.Ordinal);
+        Assert.DoesNotContain(ScenarioLab.Findings(run), f => f.GetProperty("cause").GetString() == "upstream-down");
     }
 
     [SkippableFact]

@@ -102,7 +102,7 @@ public static class FixCommand
         var diagnosed = await DiagnosisService.DiagnoseAsync(located, options, ct);
         var plan = FixPlanner.Plan(diagnosed.Report, diagnosed.Facts, nginx, only);
         var safe = plan.Safe.ToList();
-        var changes = FileChanges.Build(safe, located.From.Root);
+        var changes = FileChanges.Build(safe, located.Identity?.Container is null ? null : located.From.Root);
         var console = Terminal.Create();
         if (!json)
         {
@@ -111,7 +111,7 @@ public static class FixCommand
         }
 
         ApplyResult? result = null;
-        if (r.GetValue(o.Apply) && safe.Count > 0 && ContainerFiles.WhyNotApplied(located) is { } notHere)
+        if (r.GetValue(o.Apply) && safe.Count > 0 && ContainerFiles.WhyNotApplied(located, changes) is { } notHere)
         {
             throw new UsageException(notHere);
         }

@@ -4,7 +4,11 @@ using NgxDoctor.Core.Facts;
 namespace NgxDoctor.Core.Analysis;
 
 /// <summary>A running backend that nginx might have been meant to reach, and why it is plausible.</summary>
-public sealed record Candidate(Listener Listener, string Reason, int Score);
+public sealed record Candidate(Listener Listener, string Reason, int Score)
+{
+    /// <summary>Who listens, when it is not a process of nginx's namespace ("container shop-app-1 (compose service app)").</summary>
+    public string? Owner { get; init; }
+}
 
 /// <summary>
 /// Finds running backends near a dead upstream address: listeners not owned by nginx nor by a system
@@ -17,6 +21,11 @@ public static class BackendCandidates
 
     public static IReadOnlyList<Candidate> Find(DiagnosisFacts facts, UpstreamTarget target)
     {
+        if (InPeer(facts, target) is { } peer)
+        {
+            return [peer];
+        }
+
         if (facts.Listeners is null || target.Address.Kind is UpstreamAddressKind.Variable or UpstreamAddressKind.Group)
         {
             return [];
@@ -80,6 +89,31 @@ public static class BackendCandidates
         }
 
         return result.OrderByDescending(c => c.Score).ThenBy(c => c.Listener.Display, StringComparer.Ordinal).ToList();
+    }
+
+    /// <summary>
+    /// The one running container that answers to the upstream's name (on a network nginx shares) or has its address,
+    /// when it listens on exactly one TCP port and that is not the upstream's: nginx names the right backend, on the
+    /// wrong port.
+    /// </summary>
+    private static Candidate? InPeer(DiagnosisFacts facts, UpstreamTarget target)
+    {
+        if (facts.Peers is not { Count: > 0 } peers || target.Address is not { Host: { } host, Port: { } port } || target.Address.Kind == UpstreamAddressKind.Unix)
+        {
+            return null;
+        }
+
+        var networks = facts.Identity?.Container?.Networks ?? [];
+        var named = peers.Where(p => p.State == "running" && (p.AnswersTo(host, networks) || p.Addresses.Contains(host, StringComparer.OrdinalIgnoreCase))).ToList();
+        if (named.Count != 1 || named[0].Ports().Select(x => x.Port).Distinct().ToList() is not [var only] || only == port)
+        {
+            return null;
+        }
+
+        var peer = named[0];
+        var (address, listening) = peer.Ports().OrderBy(x => x.Address == "0.0.0.0" ? 0 : 1).First();
+        var how = peer.AnswersTo(host, networks) ? $"which {host} names" : $"which has the address {host}";
+        return new Candidate(new Listener("tcp", address, listening, null, 0, []), $"{peer.Describe}, {how}, listens on port {listening} only", 200) { Owner = peer.Describe };
     }
 
     private static bool IsUsed(Listener l, HashSet<string> used)

@@ -25,8 +25,7 @@ public static class PeerEvidence
     }
 
     /// <summary>A name is the peer's only where nginx could look it up: a container network both are attached to.</summary>
-    private static bool AnswersTo(Peer p, string host, IReadOnlyList<string> networks) =>
-        p.Names.Contains(host, StringComparer.OrdinalIgnoreCase) && p.Container is { } c && c.Networks.Intersect(networks, StringComparer.Ordinal).Any();
+    private static bool AnswersTo(Peer p, string host, IReadOnlyList<string> networks) => p.AnswersTo(host, networks);
 
     /// <summary>For a stopped container that answers to the upstream's name: the command that starts it again.</summary>
     private static IEnumerable<string> Starts(IReadOnlyList<Peer> peers, string upstream, IReadOnlyList<string> networks) =>

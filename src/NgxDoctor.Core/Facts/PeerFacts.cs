@@ -22,6 +22,16 @@ public sealed record Peer(ulong? NetworkNamespace, IReadOnlyList<string> Listeni
     /// <summary>ngxdoctor's own network namespace (the host's, as a rule).</summary>
     public bool Host { get; init; }
 
+    /// <summary>Whether nginx, attached to <paramref name="networks"/>, reaches it by the name <paramref name="host"/>: a network both share.</summary>
+    public bool AnswersTo(string host, IReadOnlyList<string> networks) =>
+        Names.Contains(host, StringComparer.OrdinalIgnoreCase) && Container is { } c && c.Networks.Intersect(networks, StringComparer.Ordinal).Any();
+
+    /// <summary>Its TCP listeners as (address, port): "*:8001" is ("0.0.0.0", 8001).</summary>
+    public IEnumerable<(string Address, int Port)> Ports() =>
+        Listening.Select(l => (Colon: l.LastIndexOf(':'), Text: l))
+            .Where(x => x.Colon > 0 && int.TryParse(x.Text.AsSpan(x.Colon + 1), out _))
+            .Select(x => (x.Text[..x.Colon].Trim('[', ']') is "*" ? "0.0.0.0" : x.Text[..x.Colon].Trim('[', ']'), int.Parse(x.Text.AsSpan(x.Colon + 1), System.Globalization.CultureInfo.InvariantCulture)));
+
     [System.Text.Json.Serialization.JsonIgnore]
     public string Describe => Container?.Describe ?? (Host ? "the host" : $"{Process ?? "a process"} in network namespace {NetworkNamespace}");
 }

@@ -3,15 +3,16 @@ using NgxDoctor.Core.Facts;
 namespace NgxDoctor.Host.Fixes;
 
 /// <summary>
-/// Why `fix --apply` does not edit a container's configuration, and where the change belongs: the host file a bind
+/// Why `fix --apply` does not edit a container's configuration (a reload alone it does: the master's SIGHUP), and where the change belongs: the host file a bind
 /// mount shows there (edit it on the host, then reload inside), or the image (a change in the container's own layer
 /// is lost when it is recreated).
 /// </summary>
 public static class ContainerFiles
 {
-    public static string? WhyNotApplied(LocatedInstance located)
+    public static string? WhyNotApplied(LocatedInstance located, IReadOnlyList<FileChange> changes)
     {
-        if (located.From.Root.IsHost)
+        // A private mount namespace on the host (a unit's PrivateTmp, an unshare) shares the host's files.
+        if (located.From.Root.IsHost || located.Identity?.Container is null || changes.Count == 0)
         {
             return null;
         }

@@ -24,7 +24,7 @@ public sealed class WrongAddressFixer : IFixer
         }
 
         var listener = candidates[0].Listener;
-        var owner = listener.Owner;
+        var owner = candidates[0].Owner ?? listener.Owner;
 
         // A wildcard listener is reached on the host nginx already names (loopback stays loopback).
         var to = listener.IsWildcard ? $"{(target.Address.IsLoopback ? "127.0.0.1" : target.Address.Host)}:{listener.Port}" : listener.Display;
