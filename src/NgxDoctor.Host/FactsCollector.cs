@@ -62,6 +62,13 @@ public static class FactsCollector
             Peers = peers,
         };
         // The rules read are the host's: those of another network namespace would need its own iptables-save.
+        if (located.From.Blind is { } blind)
+        {
+            // Nothing was asked from where nginx stands: no probe result stands for nginx's view.
+            facts = facts with { Probes = null, HttpProbes = null, FastCgiProbes = null, Dns = null };
+            kernelNotes.AddRange(new[] { Fact.Probes, Fact.Dns }.Select(f => new NotCollected(f, $"not asked from nginx's network namespace: {blind}")));
+        }
+
         var firewall = located.From.Network.IsOwn ? await NetworkFactsCollector.FirewallAsync(facts, deadline.Token).ConfigureAwait(false) : null;
         List<NotCollected> firewallNotes = firewall?.Problem is { } why ? [new NotCollected(Fact.Firewall, why)]
             : located.From.Network.IsOwn ? [] : [new NotCollected(Fact.Firewall, $"the packet filter of {located.Identity?.Where} was not read")];
@@ -165,8 +172,9 @@ public static class FactsCollector
         {
             (_host, _located, _options, _ct) = (host, located, options, ct);
             _budget = options.ProbeTimeout < options.Deadline ? options.ProbeTimeout : options.Deadline;
-            _probes = ProbeRunner.RunAsync(host.Inventory.Targets, _budget, ct, located.From);
-            _dns = NetworkFactsCollector.DnsAsync(host.Inventory, _budget, ct, located.From);
+            var blind = located.From.Blind is not null;
+            _probes = blind ? Task.FromResult<IReadOnlyList<ProbeResult>>([]) : ProbeRunner.RunAsync(host.Inventory.Targets, _budget, ct, located.From);
+            _dns = blind ? Task.FromResult<IReadOnlyList<DnsLookup>>([]) : NetworkFactsCollector.DnsAsync(host.Inventory, _budget, ct, located.From);
         }
 
         public static UpstreamPhase Start(HostPhase host, LocatedInstance located, CollectOptions options, CancellationToken ct) => new(host, located, options, ct);

@@ -46,6 +46,39 @@ public class InstanceScenarios
     }
 
     [SkippableFact]
+    public async Task Without_root_nothing_is_probed_from_the_wrong_namespace_and_the_report_says_what_was_not_checked()
+    {
+        ScenarioLab.Need("setpriv", "util-linux");
+        using var ns = Namespaces.CreateNetwork();
+        using var lab = new ScenarioLab();
+        var port = ScenarioLab.FreePort();
+        // The host has something on the port; nginx's namespace has nothing there.
+        using var unrelated = await lab.StartPythonAsync(port);
+        lab.Nginx.Wrapper = ns.Wrapper;
+        await lab.StartNginxAsync(lab.Server($"location / {{ proxy_pass http://127.0.0.1:{port}; }}"));
+
+        var run = NgxDoctor.TestSupport.NgxDoctorCli.RunUnder(["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"], TimeSpan.FromSeconds(60),
+            new Dictionary<string, string>(), "diagnose", "--json", "--pid", ScenarioLab.Str(lab.Nginx.Nginx!.Pid));
+        Assert.True(run.Json.TryGetProperty("status", out _), run.ToString());
+        Assert.DoesNotContain(ScenarioLab.Findings(run), f => f.GetProperty("severity").GetString() == "critical" || f.GetProperty("title").GetString()!.Contains("accepts connections now", StringComparison.Ordinal));
+        Assert.Contains(run.Json.GetProperty("skipped").EnumerateArray(), s => s.GetProperty("check").GetString() == "probes"
+            && s.GetProperty("reason").GetString()!.StartsWith("not asked from nginx's network namespace: ", StringComparison.Ordinal));
+        Assert.True(NgxDoctor.TestSupport.ReportSchema.Problems(run.Stdout) is null, run.ToString());
+    }
+
+    [SkippableFact]
+    public async Task Without_root_an_nginx_of_ngxdoctor_s_own_network_is_still_probed()
+    {
+        ScenarioLab.Need("setpriv", "util-linux");
+        using var lab = new ScenarioLab();
+        await lab.StartNginxAsync(lab.Server($"location / {{ proxy_pass http://127.0.0.1:{ScenarioLab.Str(ScenarioLab.FreePort())}; }}"));
+        var run = NgxDoctor.TestSupport.NgxDoctorCli.RunUnder(["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"], TimeSpan.FromSeconds(60),
+            new Dictionary<string, string>(), "diagnose", "--json", "--pid", ScenarioLab.Str(lab.Nginx.Nginx!.Pid));
+        Assert.True(run.ExitCode == 2, run.ToString());
+        Assert.Equal("upstream-down", ScenarioLab.Findings(run)[0].GetProperty("cause").GetString());
+    }
+
+    [SkippableFact]
     public async Task Without_arguments_every_master_gets_its_own_verdict_in_its_own_section()
     {
         using var ns = Namespaces.CreateNetwork();

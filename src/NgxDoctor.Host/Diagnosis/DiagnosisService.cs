@@ -94,13 +94,18 @@ public static class DiagnosisService
         try
         {
             var shared = instances.Count > 1 ? options with { Peers = options.Peers ?? PeerCollector.ScanAsync(ct, options.ProcRoot) } : options;
-            var gathered = await Task.WhenAll(instances.Select(i => GatherAsync(i, shared, ct))).ConfigureAwait(false);
-            if (gathered.Length == 1 && instances[0].Identity is null)
+            if (instances.Count == 1)
             {
-                return (Decide(gathered[0].Facts), gathered);
+                var one = await GatherAsync(instances[0], shared, ct).ConfigureAwait(false);
+                var report = Decide(one.Facts);
+                return (instances[0].Identity is { } id ? InstanceReports.Combine([(id, report)]) : report, [one]);
             }
 
-            return (InstanceReports.Combine(instances.Zip(gathered, (i, g) => (i.Identity!, Decide(g.Facts))).ToList()), gathered);
+            // One instance that cannot be read (its root unreadable without root) is that instance's unknown, not the run's.
+            var tasks = instances.Select(i => GatherOrWhyAsync(i, shared, ct)).ToList();
+            var results = await Task.WhenAll(tasks).ConfigureAwait(false);
+            var parts = instances.Zip(results, (i, r) => (i.Identity!, r.Gathered is { } g ? Decide(g.Facts) : Unreadable(i, r.Why!))).ToList();
+            return (InstanceReports.Combine(parts), results.Select(r => r.Gathered).OfType<Gathered>().ToList());
         }
         finally
         {
@@ -110,6 +115,23 @@ public static class DiagnosisService
             }
         }
     }
+
+    private static async Task<(Gathered? Gathered, string? Why)> GatherOrWhyAsync(LocatedInstance instance, CollectOptions options, CancellationToken ct)
+    {
+        try
+        {
+            return (await GatherAsync(instance, options, ct).ConfigureAwait(false), null);
+        }
+        catch (Exception e) when (e is ConfigParseException or IOException or UnauthorizedAccessException)
+        {
+            return (null, SafeText.Escape(e.Message));
+        }
+    }
+
+    /// <summary>The report of an instance whose configuration could not be read: nothing checked, and why.</summary>
+    private static DiagnosisReport Unreadable(LocatedInstance instance, string why) =>
+        new(Status.Unknown, [], [new SkippedCheck("config", why)], [],
+            new ReportContext(instance.ConfigFile, instance.Instance?.MasterPid, null, 0, DateTimeOffset.Now.ToString("O"), Environment.MachineName));
 
     /// <summary>This host's memory page size, which nginx's buffer defaults follow (recorded in the facts as <see cref="SystemFacts.PageSize"/>).</summary>
     public static int PageSize => Environment.SystemPageSize;

@@ -45,10 +45,15 @@ public static class InstanceFinder
     {
         var ns = ProcNamespaces.Of(procRoot, m.MasterPid);
         var pidDir = Path.Combine(procRoot, m.MasterPid.ToString(CultureInfo.InvariantCulture));
-        var root = ns.Mnt is not null && own.Mnt is not null && ns.Mnt != own.Mnt ? new InstanceRoot(Path.Combine(pidDir, "root")) : InstanceRoot.Host;
+        // Without root another user's namespaces cannot be read: a container is still read through its root, and
+        // nothing is probed from a namespace that may not be nginx's.
+        var otherMounts = ns.Mnt is null ? container is not null : own.Mnt is not null && ns.Mnt != own.Mnt;
+        var root = otherMounts ? new InstanceRoot(Path.Combine(pidDir, "root")) : InstanceRoot.Host;
         var ownNetwork = ns.Net is not null && own.Net is not null && ns.Net != own.Net;
-        var notes = new List<NotCollected>();
         var network = NetworkNamespace.Own;
+        string? blind = ns.Net is null && ProcNamespaces.SameNetwork(procRoot, m.MasterPid) != true
+            ? $"the network namespace of pid {m.MasterPid} cannot be read (/proc/{m.MasterPid}/ns/net: not root?) and its sockets are not ngxdoctor's"
+            : null;
         if (ownNetwork)
         {
             try
@@ -57,7 +62,7 @@ public static class InstanceFinder
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                notes.Add(new NotCollected(Fact.Probes, $"{e.Message}: probes and lookups are made from ngxdoctor's own namespace"));
+                blind = $"{e.Message} (entering another process's namespace needs root)";
             }
         }
 
@@ -69,7 +74,7 @@ public static class InstanceFinder
             Root = root.Directory,
             OwnNetwork = ownNetwork,
         };
-        return single with { Identity = identity, From = new Vantage(network, root), Notes = [.. single.Notes, .. notes] };
+        return single with { Identity = identity, From = new Vantage(network, root) { Blind = blind } };
     }
 
     /// <summary>Ids a person can type back: the container's name, "host", else "pid:N".</summary>

@@ -27,6 +27,12 @@ public sealed class Vantage : IDisposable
 
     public bool IsHost => _resolver is null;
 
+    /// <summary>
+    /// Why nothing can be reached as nginx would (its network namespace could not be entered: not root); null when it can.
+    /// Probing from ngxdoctor's own namespace instead would report another network's state as nginx's.
+    /// </summary>
+    public string? Blind { get; init; }
+
     public Socket Socket(AddressFamily family, SocketType type, ProtocolType protocol) => Network.Socket(family, type, protocol);
 
     /// <summary>A name as nginx would resolve it at start-up (getaddrinfo with its files).</summary>
