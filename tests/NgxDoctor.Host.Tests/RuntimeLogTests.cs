@@ -26,6 +26,24 @@ public sealed class RuntimeLogTests : IDisposable
     }
 
     [Fact]
+    public void Rotated_json_files_are_decoded_as_siblings_the_scanner_follows()
+    {
+        var file = Path.Combine(_dir, "y-json.log");
+        File.WriteAllText(file, "{\"log\":\"new\\n\",\"stream\":\"stderr\"}\n");
+        File.WriteAllText(file + ".1", "{\"log\":\"older\\n\",\"stream\":\"stderr\"}\n");
+        using (var gz = new System.IO.Compression.GZipStream(File.Create(file + ".2.gz"), System.IO.Compression.CompressionLevel.Fastest))
+        {
+            gz.Write(Encoding.UTF8.GetBytes("{\"log\":\"oldest\\n\",\"stream\":\"stderr\"}\n"));
+        }
+
+        var decoded = RuntimeLogDecoder.Decode(file, RuntimeLogFormat.DockerJson, "stderr", _dir);
+        Assert.Equal(["new"], File.ReadAllLines(decoded));
+        Assert.Equal(["older"], File.ReadAllLines(decoded + ".1"));
+        Assert.Equal(["oldest"], File.ReadAllLines(decoded + ".2"));
+        Assert.Equal([decoded + ".2", decoded + ".1", decoded], RotatedLogs.Window(decoded, DateTime.MinValue));
+    }
+
+    [Fact]
     public void A_cri_log_joins_partial_lines()
     {
         var partial = new StringBuilder();

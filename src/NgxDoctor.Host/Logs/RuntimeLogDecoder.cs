@@ -22,17 +22,39 @@ public static class RuntimeLogDecoder
 {
     public const long MaxBytes = 256L << 20;
 
-    /// <summary>Decodes <paramref name="file"/> into a new file in <paramref name="directory"/> (0700, ngxdoctor's own) and returns its path.</summary>
+    /// <summary>
+    /// Decodes <paramref name="file"/> and its rotated siblings (FILE.1, FILE.2.gz... as Docker's max-file keeps them)
+    /// into files in <paramref name="directory"/> (0700, ngxdoctor's own) named as the log scanners find siblings;
+    /// returns the newest one's path.
+    /// </summary>
     public static string Decode(string file, RuntimeLogFormat format, string stream, string directory)
     {
         var target = Path.Combine(directory, Path.GetFileName(file) + "." + stream);
-        using var input = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-        var skipped = input.Length > MaxBytes;
-        if (skipped)
+        DecodeOne(file, format, stream, target);
+        for (var i = 1; i <= RotatedLogs.MaxSiblings; i++)
         {
-            input.Seek(-MaxBytes, SeekOrigin.End);
+            var sibling = new[] { $"{file}.{i}", $"{file}.{i}.gz" }.FirstOrDefault(File.Exists);
+            if (sibling is null)
+            {
+                break;
+            }
+
+            DecodeOne(sibling, format, stream, $"{target}.{i}");
         }
 
+        return target;
+    }
+
+    private static void DecodeOne(string file, RuntimeLogFormat format, string stream, string target)
+    {
+        using var raw = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        var skipped = !file.EndsWith(".gz", StringComparison.Ordinal) && raw.Length > MaxBytes;
+        if (skipped)
+        {
+            raw.Seek(-MaxBytes, SeekOrigin.End);
+        }
+
+        using Stream input = file.EndsWith(".gz", StringComparison.Ordinal) ? new System.IO.Compression.GZipStream(raw, System.IO.Compression.CompressionMode.Decompress) : raw;
         using var reader = new StreamReader(input, Encoding.UTF8, false, 1 << 16);
         using var output = new StreamWriter(new FileStream(target, FileMode.CreateNew, FileAccess.Write), new UTF8Encoding(false), 1 << 16);
         if (skipped)
@@ -45,8 +67,6 @@ public static class RuntimeLogDecoder
         {
             output.WriteLine(format == RuntimeLogFormat.DockerJson ? DockerLine(line, stream) : CriLine(line, stream, partial));
         }
-
-        return target;
     }
 
     public static string DockerLine(string line, string stream)
