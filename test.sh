@@ -8,7 +8,8 @@ cd "$here"
 need=()
 [ -x /usr/sbin/nginx ] || command -v nginx >/dev/null 2>&1 || need+=(nginx)
 [ -x /usr/sbin/php-fpm8.2 ] || need+=(php8.2-fpm)
-command -v python3 >/dev/null 2>&1 || need+=(python3)
+# Debian's own python3 (not a pyenv one): the container image is built from its files.
+[ -x /usr/bin/python3 ] || need+=(python3)
 command -v node >/dev/null 2>&1 || command -v nodejs >/dev/null 2>&1 || need+=(nodejs)
 # Firewall and DNS scenarios: rules in a network namespace of their own, /etc/hosts in a mount namespace.
 [ -x /usr/sbin/nft ] || need+=(nftables)

@@ -102,6 +102,26 @@ public class InstanceTests
     }
 
     [Fact]
+    public void A_container_s_facts_saved_and_read_back_give_the_same_report()
+    {
+        var facts = Down() with
+        {
+            Identity = new InstanceIdentity("shop-web-1", 10, "/etc/nginx/nginx.conf")
+            {
+                Container = Web with { Mounts = [new ContainerMount("bind", "/srv/shop/nginx.conf", "/etc/nginx/nginx.conf", false)] },
+                OwnNetwork = true,
+                Namespaces = new NamespaceIds(4026532111, 4026532112, null, null),
+                Root = "/proc/10/root",
+            },
+            Peers = [App("running", "*:8001"), App("exited")],
+        };
+        var again = NgxJson.Deserialize<DiagnosisFacts>(NgxJson.Serialize(facts))!;
+        static string Verdict(DiagnosisReport r) => $"{r.Status} " + string.Join("\n", r.Findings.Select(f => $"{f.Cause} {f.Title} {string.Join(" | ", f.Evidence.Select(e => e.Text))} {string.Join(" ; ", f.Remedy.Commands)}"));
+        Assert.Equal(Verdict(DiagnosisEngine.Diagnose(facts)), Verdict(DiagnosisEngine.Diagnose(again)));
+        Assert.Equal("/srv/shop/nginx.conf", again.Identity!.Container!.Mounts[0].Source);
+    }
+
+    [Fact]
     public void One_host_instance_is_one_plain_section()
     {
         var report = InstanceReports.Combine([(new InstanceIdentity("host", 1, "/etc/nginx/nginx.conf"), DiagnosisEngine.Diagnose(Down()))]);
