@@ -55,13 +55,14 @@ public static partial class FileTrust
     }
 
     /// <summary>Whether <paramref name="who"/> may read the file: search (x) on every directory of its real path, read (r) on it.</summary>
-    public static bool ReadableBy(string path, FileAccessor who)
-    {
-        if (RealPath(path) is not { } real)
-        {
-            return false;
-        }
+    public static bool ReadableBy(string path, FileAccessor who) => RealPath(path) is { } real && ReadableAlong(real, who);
 
+    /// <summary>
+    /// The same along a path whose links are already resolved (a container's file through /proc/PID/root, where
+    /// realpath would name the file as the host mounts it, or not at all).
+    /// </summary>
+    public static bool ReadableAlong(string real, FileAccessor who)
+    {
         var dir = Path.GetDirectoryName(real);
         for (; dir is not null; dir = Path.GetDirectoryName(dir))
         {

@@ -148,6 +148,33 @@ public class ContainerScenarios
     }
 
     [SkippableFact]
+    public async Task A_php_fpm_sidecar_s_pool_is_read_through_its_root_and_its_saturation_seen()
+    {
+        Skip.If(!File.Exists(ScenarioLab.PhpFpm), $"{ScenarioLab.PhpFpm} is not on this machine, so not in the image");
+        using var docker = new DockerLab();
+        var www = Path.Combine(docker.Directory, "www");
+        Directory.CreateDirectory(www);
+        File.WriteAllText(Path.Combine(www, "slow.php"), "<?php sleep(5); echo 'ok';");
+        var fpm = Path.Combine(docker.Directory, "fpm.conf");
+        File.WriteAllText(fpm, "[global]\nerror_log = /tmp/fpm.log\ndaemonize = no\n[www]\nuser = nobody\ngroup = nogroup\nlisten = 127.0.0.1:9000\npm = static\npm.max_children = 1\npm.status_path = /status\n");
+        const string Config = "worker_processes 1;\nevents {}\nhttp {\n    server {\n        listen 80;\n        location ~ \\.php$ { include fastcgi_params; fastcgi_pass 127.0.0.1:9000; fastcgi_param SCRIPT_FILENAME /srv/www$fastcgi_script_name; }\n    }\n}\n";
+        var web = docker.Nginx("web", Config, ["-v", $"{www}:/srv/www:ro"]);
+        // The pool's configuration exists only inside the sidecar (/etc/fpm.conf): the host has no such file.
+        docker.Start("fpm", ["--network", $"container:{web}", "-v", $"{fpm}:/etc/fpm.conf:ro", "-v", $"{www}:/srv/www:ro"], ScenarioLab.PhpFpm, "-n", "-y", "/etc/fpm.conf", "-F");
+        docker.WaitForPort(web, 9000);
+        var busy = Task.Run(() => docker.Get(web, "http://127.0.0.1/slow.php"));
+        // docker exec and python take a moment before the request reaches the pool's one child.
+        await Task.Delay(1500);
+
+        var run = Diagnose("--container", docker.Name("web"));
+        var f = ScenarioLab.Findings(run).First(x => x.GetProperty("check").GetString() == "fastcgi-probe");
+        Assert.Equal("pool-exhausted", f.GetProperty("cause").GetString());
+        Assert.Contains("pm.max_children = 1 (pool www", ScenarioLab.Evidence(f), StringComparison.Ordinal);
+        Assert.Contains("/etc/fpm.conf", ScenarioLab.Evidence(f), StringComparison.Ordinal);
+        Assert.Equal(200, await busy);
+    }
+
+    [SkippableFact]
     public void A_pod_shaped_pair_sharing_one_network_namespace_is_healthy_on_127_0_0_1()
     {
         using var docker = new DockerLab();

@@ -16,7 +16,9 @@ copy() {
 }
 
 python=$(readlink -f /usr/bin/python3)
-for bin in /usr/sbin/nginx "$python" /bin/sh /bin/sleep /bin/cat /bin/ls /bin/kill /usr/bin/env; do
+# php-fpm for the sidecar scenarios, when this machine has it (its extensions are not needed: -n runs without php.ini).
+for bin in /usr/sbin/nginx "$python" /usr/sbin/php-fpm8.2 /bin/sh /bin/sleep /bin/cat /bin/ls /bin/kill /usr/bin/env; do
+  [ -e "$bin" ] || continue
   copy "$bin"
   ldd "$bin" 2>/dev/null | awk '/=> \// { print $3 } /^[ \t]*\// { print $1 }' | while read -r lib; do copy "$lib"; done
 done

@@ -7,12 +7,14 @@ namespace NgxDoctor.Host.Logs;
 /// <summary>Reads the window of each pool's slowlog (the `slowlog` setting, $pool expanded) into a tally of slow scripts.</summary>
 public static class FpmSlowlogScanner
 {
-    public static IReadOnlyList<FpmSlowScript> Scan(IReadOnlyList<FpmPool> pools, DateTime since, DateTime until, List<LogScan> scans)
+    /// <summary><paramref name="root"/>: the master's files (its slowlogs) as it sees them; the host's by default.</summary>
+    public static IReadOnlyList<FpmSlowScript> Scan(IReadOnlyList<FpmPool> pools, DateTime since, DateTime until, List<LogScan> scans, Namespaces.InstanceRoot? root = null)
     {
         var tally = new FpmSlowTally();
         foreach (var path in pools.Select(p => p.Get("slowlog")).OfType<string>().Where(p => p.StartsWith('/')).Distinct(StringComparer.Ordinal))
         {
-            scans.Add(ScanOne(path, since, until, tally));
+            var scan = ScanOne(root?.Map(path) ?? path, since, until, tally);
+            scans.Add(scan with { Path = path });
         }
 
         return tally.Top(10);

@@ -18,9 +18,14 @@ public static class PhpFpmCollector
         IncidentAggregator incidents, List<LogScan> scans, List<NotCollected> notes)
     {
         var result = new List<FpmInstance>();
+        var ownMounts = Namespaces.ProcNamespaces.Own().Mnt;
         foreach (var master in processes.Where(PhpFpmMaster.HasTitle))
         {
-            var (conf, _, why) = PhpFpmMaster.Resolve(master);
+            // A master of another mount namespace (a container, a pod's sidecar) is read as it sees its files.
+            var root = Namespaces.ProcNamespaces.Of("/proc", master.Pid).Mnt is { } mnt && ownMounts is not null && mnt != ownMounts
+                ? new Namespaces.InstanceRoot($"/proc/{master.Pid}/root")
+                : Namespaces.InstanceRoot.Host;
+            var (conf, _, why) = PhpFpmMaster.Resolve(master, "/proc", root);
             if (conf is null)
             {
                 notes.Add(new NotCollected(Fact.PhpFpm, SafeText.Escape(why!)));
@@ -30,7 +35,7 @@ public static class PhpFpmCollector
             PhpFpmConfig config;
             try
             {
-                config = PhpFpmConfigParser.Load(conf);
+                config = root.IsHost ? PhpFpmConfigParser.Load(conf) : PhpFpmConfigParser.Load(conf, new Namespaces.RootedConfigSource(root));
                 if (config.Pools.Count == 0)
                 {
                     // php-fpm refuses to start without a pool: a file with none is not what this master runs.
@@ -48,7 +53,7 @@ public static class PhpFpmCollector
             var instance = new FpmInstance(master.Pid, conf, config.Pools, errorLog, null)
             {
                 ChildrenRssKb = processes.Where(p => p.ParentPid == master.Pid).Select(p => RssKb(p.Pid)).OfType<long>().ToList(),
-                SlowScripts = FpmSlowlogScanner.Scan(config.Pools, since, until, scans),
+                SlowScripts = FpmSlowlogScanner.Scan(config.Pools, since, until, scans, root),
             };
             result.Add(instance);
             if (errorLog is null || !errorLog.StartsWith('/') || errorLog.StartsWith("/proc/", StringComparison.Ordinal) || errorLog.StartsWith("/dev/", StringComparison.Ordinal))
@@ -57,7 +62,7 @@ public static class PhpFpmCollector
                 continue;
             }
 
-            scans.Add(Scan(errorLog, instance, inventory, since, until, incidents));
+            scans.Add(Scan(root.Map(errorLog), errorLog, instance, inventory, since, until, incidents));
         }
 
         return result;
@@ -77,7 +82,7 @@ public static class PhpFpmCollector
         }
     }
 
-    private static LogScan Scan(string path, FpmInstance instance, UpstreamInventory inventory, DateTime since, DateTime until, IncidentAggregator incidents)
+    private static LogScan Scan(string path, string shownAs, FpmInstance instance, UpstreamInventory inventory, DateTime since, DateTime until, IncidentAggregator incidents)
     {
         long lines = 0, entries = 0, unrecognized = 0;
         DateTime? first = null, last = null;
@@ -102,10 +107,10 @@ public static class PhpFpmCollector
             // Only pools this nginx passes requests to concern its diagnosis.
             if (FpmLogParser.Classify(e) is { } c && Address(instance, e.Pool, inventory) is { } address)
             {
-                incidents.Add(c, address, e.Time, path, line.Number, line.Text);
+                incidents.Add(c, address, e.Time, shownAs, line.Number, line.Text);
             }
         });
-        return new LogScan(path, "php-fpm", lines, entries, 0, unrecognized, 0, first, last, problem);
+        return new LogScan(shownAs, "php-fpm", lines, entries, 0, unrecognized, 0, first, last, problem);
     }
 
     /// <summary>The pool's listen address as nginx's inventory names it, so both logs' entries meet under one key; null for a pool nginx does not use.</summary>

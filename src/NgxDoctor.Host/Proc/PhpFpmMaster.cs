@@ -18,8 +18,10 @@ public static class PhpFpmMaster
     public static bool HasTitle(ProcessInfo p) => p.CommandLine.StartsWith(Title, StringComparison.Ordinal);
 
     /// <summary>The master's configuration file and its binary, or why neither is believed.</summary>
-    public static (string? Config, string? Binary, string? Why) Resolve(ProcessInfo master, string procRoot = "/proc")
+    /// <summary>With <paramref name="root"/> (a master of another mount namespace) its binary and file are checked as it sees them.</summary>
+    public static (string? Config, string? Binary, string? Why) Resolve(ProcessInfo master, string procRoot = "/proc", Namespaces.InstanceRoot? root = null)
     {
+        root ??= Namespaces.InstanceRoot.Host;
         var conf = master.CommandLine[Title.Length..].TrimEnd().TrimEnd(')');
         var pid = master.Pid.ToString(CultureInfo.InvariantCulture);
         string? exe;
@@ -37,13 +39,13 @@ public static class PhpFpmMaster
             return (null, null, $"pid {master.Pid} is titled as a php-fpm master but runs {exe ?? "an unknown binary"}, not php-fpm; its title is not believed");
         }
 
-        if (FileTrust.WhyNotRunnable(exe) is { } untrusted)
+        if (FileTrust.WhyNotRunnable(root.Map(exe)) is { } untrusted)
         {
             return (null, null, $"pid {master.Pid} runs {exe}, which is not root's: {untrusted}; its configuration is not read");
         }
 
         var who = WorkerIdentityResolver.FromProcess(master.Pid, UserDatabase.Parse("", ""), procRoot);
-        if (!Path.IsPathRooted(conf) || who is null || !FileTrust.ReadableBy(conf, new FileAccessor(who.Uid, who.Gid, who.Groups)))
+        if (!Path.IsPathRooted(conf) || who is null || !(root.IsHost ? FileTrust.ReadableBy(conf, new FileAccessor(who.Uid, who.Gid, who.Groups)) : FileTrust.ReadableAlong(root.Map(conf), new FileAccessor(who.Uid, who.Gid, who.Groups))))
         {
             return (null, null, $"pid {master.Pid}'s title names {conf}, which its user (uid {who?.Uid.ToString(CultureInfo.InvariantCulture) ?? "unknown"}) cannot read; not read");
         }
