@@ -175,6 +175,30 @@ public class ContainerScenarios
     }
 
     [SkippableFact]
+    public void collect_and_url_of_a_container_use_its_own_configuration_never_the_host_s_file_of_that_name()
+    {
+        using var docker = new DockerLab();
+        var app = docker.StartOnNetwork("app", "app", [], "python3", "-m", "http.server", "8000", "--directory", "/srv");
+        var web = docker.Nginx("web", Proxy.Replace("listen 80;", "listen 80; server_name shop.test;", StringComparison.Ordinal)
+            .Replace("events {}", "error_log /var/log/nginx/error.log;\nevents {}", StringComparison.Ordinal));
+        Assert.Equal(200, docker.Get(web, "http://127.0.0.1/index.html", until: 200));
+        docker.Docker("stop", "-t", "1", app);
+
+        var bundle = Path.Combine(docker.Directory, "web.tar.gz");
+        var collect = NgxDoctorCli.Run(TimeSpan.FromSeconds(90), "collect", "--container", docker.Name("web"), "-o", bundle);
+        Assert.True(collect.ExitCode == 0, collect.ToString());
+        var dump = Namespaces.Run("tar", "-xzOf", bundle, "nginx-T.conf");
+        Assert.Contains("# configuration file /etc/nginx/nginx.conf:", dump, StringComparison.Ordinal);
+        Assert.Contains("proxy_pass http://app:8000;", dump, StringComparison.Ordinal);
+        Assert.Contains("server_name shop.test;", dump, StringComparison.Ordinal);
+        var offline = NgxDoctorCli.Run(TimeSpan.FromSeconds(60), "diagnose", "--from", bundle, "--json");
+        Assert.Equal(Causes(Diagnose("--container", docker.Name("web")).Json), Causes(offline.Json));
+
+        var url = Diagnose("--container", docker.Name("web"), "--url", "http://shop.test/x");
+        Assert.Equal("location /", url.Json.GetProperty("route").GetProperty("locations")[0].GetProperty("what").GetString());
+    }
+
+    [SkippableFact]
     public void A_pod_shaped_pair_sharing_one_network_namespace_is_healthy_on_127_0_0_1()
     {
         using var docker = new DockerLab();

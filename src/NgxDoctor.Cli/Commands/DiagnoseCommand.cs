@@ -70,6 +70,7 @@ public static class DiagnoseCommand
         var bundle = r.GetValue(o.From) is { } bundleFile ? LoadBundle(bundleFile) : null;
         DiagnosisFacts facts;
         DiagnosisReport report;
+        NginxConfig? live = null;
         if (bundle is not null || r.GetValue(o.Facts) is not null)
         {
             facts = bundle?.Facts ?? LoadFacts(r.GetValue(o.Facts)!);
@@ -84,7 +85,7 @@ public static class DiagnoseCommand
             }
 
             var (all, gathered) = await DiagnosisService.DiagnoseAllAsync(instances, collect, ct);
-            (facts, report) = (gathered[0].Facts, all);
+            (facts, report, live) = (gathered[0].Facts, all, gathered[0].Config);
         }
 
         if (r.GetValue(o.SaveFacts) is { } target)
@@ -95,7 +96,8 @@ public static class DiagnoseCommand
 
         if (r.GetValue(o.Url) is { } url)
         {
-            var routed = bundle is { ConfigDump: { } dump } ? ConfigLoader.LoadDump(dump, "the bundle's nginx-T.conf") : LoadConfig(facts.ConfigFile);
+            // The configuration the facts were read from (a container's, through its root), else the bundle's or the file's.
+            var routed = live ?? (bundle is { ConfigDump: { } dump } ? ConfigLoader.LoadDump(dump, "the bundle's nginx-T.conf") : LoadConfig(facts.ConfigFile));
             report = UrlScope.Apply(report, RouteCommand.Build(routed, url, null, facts.System?.PageSize ?? NgxDoctor.Config.Upstreams.ModuleSettings.DefaultPageSize));
         }
 

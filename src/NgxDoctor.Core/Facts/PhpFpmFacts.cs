@@ -5,6 +5,9 @@ namespace NgxDoctor.Core.Facts;
 /// <summary>A running PHP-FPM master: its configuration file, pools and error log.</summary>
 public sealed record FpmInstance(int Pid, string ConfigFile, IReadOnlyList<FpmPool> Pools, string? ErrorLog, string? Problem)
 {
+    /// <summary>Where its files were read: "/" or the /proc/PID/root of a master in another mount namespace.</summary>
+    public string Root { get; init; } = "/";
+
     /// <summary>Resident memory (VmRSS, kB) of each child the master runs now; null when not read.</summary>
     public IReadOnlyList<long>? ChildrenRssKb { get; init; }
 

@@ -38,7 +38,9 @@ public static class BundleWriter
 
             Add(ManifestEntry, $$"""{"format": "ngxdoctor-bundle", "version": 1, "created": "{{DateTimeOffset.UtcNow:O}}", "hostname": "{{System.Text.Encodings.Web.JavaScriptEncoder.Default.Encode(facts.Hostname)}}", "queryStringsKept": {{(keepQuery ? "true" : "false")}}}""");
             Add(FactsEntry, NgxJson.Serialize(FactsRedaction.Apply(facts, keepQuery)));
-            Add(ConfigEntry, Dump(config));
+            // A container's files are read through its root, never the host's files of the same name.
+            var root = new Namespaces.InstanceRoot(facts.Identity?.Root ?? "/");
+            Add(ConfigEntry, Dump(config, root));
             var n = 0;
             var formats = Config.Logs.LogDiscovery.Find(config, config.Prefix).AccessLogs
                 .ToDictionary(a => a.Path, a => Core.Logs.LogFormat.Compile(a.Format, a.Escape), StringComparer.Ordinal);
@@ -47,16 +49,17 @@ public static class BundleWriter
             {
                 var format = formats.GetValueOrDefault(log);
                 Func<string, string> redact = format is null ? line => Redactor.Line(line, keepQuery) : line => Redactor.AccessLine(line, format, keepQuery);
-                if (FileTrust.WhyNotDisclosable(log, reader) is null && Tail(log, redact) is { } tail)
+                var where = root.Map(log);
+                if (FileTrust.WhyNotDisclosable(where, reader) is null && Tail(where, redact) is { } tail)
                 {
                     Add($"logs/{++n:00}-{Path.GetFileName(log)}", tail);
                 }
             }
 
             // Only the files of a master whose configuration was believed and read (PhpFpmMaster), each still disclosable.
-            foreach (var fpm in facts.PhpFpm.Where(m => m.Problem is null).SelectMany(m => m.Pools.Select(p => p.Pos.File).Prepend(m.ConfigFile)).Distinct())
+            foreach (var (fpm, fpmRoot) in facts.PhpFpm.Where(m => m.Problem is null).SelectMany(m => m.Pools.Select(p => p.Pos.File).Prepend(m.ConfigFile).Select(f => (f, m.Root))).Distinct())
             {
-                if (TryRead(fpm) is { } text)
+                if (TryRead(new Namespaces.InstanceRoot(fpmRoot).Map(fpm)) is { } text)
                 {
                     Add($"php-fpm/{++n:00}-{Path.GetFileName(fpm)}", Redactor.Config(text));
                 }
@@ -66,13 +69,13 @@ public static class BundleWriter
     }
 
     /// <summary>Every file of the configuration as `nginx -T` prints it, each redacted.</summary>
-    public static string Dump(NginxConfig config)
+    public static string Dump(NginxConfig config, Namespaces.InstanceRoot? root = null)
     {
         var sb = new StringBuilder();
         foreach (var file in config.FileOrder)
         {
             sb.Append("# configuration file ").Append(file).Append(":\n");
-            var text = TryRead(file) ?? ConfigWriter.Write(config.Files[file]);
+            var text = TryRead(root?.Map(file) ?? file) ?? ConfigWriter.Write(config.Files[file]);
             sb.Append(Redactor.Config(text));
             if (!text.EndsWith('\n'))
             {

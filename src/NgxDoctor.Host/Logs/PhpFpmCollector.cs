@@ -52,6 +52,7 @@ public static class PhpFpmCollector
             var errorLog = config.Global.TryGetValue("error_log", out var el) ? el.Value : null;
             var instance = new FpmInstance(master.Pid, conf, config.Pools, errorLog, null)
             {
+                Root = root.Directory,
                 ChildrenRssKb = processes.Where(p => p.ParentPid == master.Pid).Select(p => RssKb(p.Pid)).OfType<long>().ToList(),
                 SlowScripts = FpmSlowlogScanner.Scan(config.Pools, since, until, scans, root),
             };
