@@ -48,7 +48,6 @@ public class InstanceScenarios
     [SkippableFact]
     public async Task Without_root_nothing_is_probed_from_the_wrong_namespace_and_the_report_says_what_was_not_checked()
     {
-        ScenarioLab.Need("setpriv", "util-linux");
         using var ns = Namespaces.CreateNetwork();
         using var lab = new ScenarioLab();
         var port = ScenarioLab.FreePort();
@@ -57,8 +56,7 @@ public class InstanceScenarios
         lab.Nginx.Wrapper = ns.Wrapper;
         await lab.StartNginxAsync(lab.Server($"location / {{ proxy_pass http://127.0.0.1:{port}; }}"));
 
-        var run = NgxDoctor.TestSupport.NgxDoctorCli.RunUnder(["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"], TimeSpan.FromSeconds(60),
-            new Dictionary<string, string>(), "diagnose", "--json", "--pid", ScenarioLab.Str(lab.Nginx.Nginx!.Pid));
+        var run = DiagnoseAsNobody(lab.Nginx.Nginx!.Pid);
         Assert.True(run.Json.TryGetProperty("status", out _), run.ToString());
         Assert.DoesNotContain(ScenarioLab.Findings(run), f => f.GetProperty("severity").GetString() == "critical" || f.GetProperty("title").GetString()!.Contains("accepts connections now", StringComparison.Ordinal));
         Assert.Contains(run.Json.GetProperty("skipped").EnumerateArray(), s => s.GetProperty("check").GetString() == "probes"
@@ -69,11 +67,9 @@ public class InstanceScenarios
     [SkippableFact]
     public async Task Without_root_an_nginx_of_ngxdoctor_s_own_network_is_still_probed()
     {
-        ScenarioLab.Need("setpriv", "util-linux");
         using var lab = new ScenarioLab();
         await lab.StartNginxAsync(lab.Server($"location / {{ proxy_pass http://127.0.0.1:{ScenarioLab.Str(ScenarioLab.FreePort())}; }}"));
-        var run = NgxDoctor.TestSupport.NgxDoctorCli.RunUnder(["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"], TimeSpan.FromSeconds(60),
-            new Dictionary<string, string>(), "diagnose", "--json", "--pid", ScenarioLab.Str(lab.Nginx.Nginx!.Pid));
+        var run = DiagnoseAsNobody(lab.Nginx.Nginx!.Pid);
         Assert.True(run.ExitCode == 2, run.ToString());
         Assert.Equal("upstream-down", ScenarioLab.Findings(run)[0].GetProperty("cause").GetString());
     }
@@ -103,6 +99,14 @@ public class InstanceScenarios
         var text = NgxDoctor.TestSupport.NgxDoctorCli.Run(TimeSpan.FromSeconds(60), "diagnose");
         Assert.Contains($"== instance {ok.GetProperty("id").GetString()}: network namespace", text.Stdout, StringComparison.Ordinal);
         Assert.True(text.Stdout.IndexOf("CRITICAL  1 problem", StringComparison.Ordinal) < text.Stdout.IndexOf("OK  no problems", StringComparison.Ordinal), text.ToString());
+    }
+
+    /// <summary>diagnose --json --pid as nobody (uid and gid 65534, no groups).</summary>
+    private static NgxDoctor.TestSupport.CliRun DiagnoseAsNobody(int pid)
+    {
+        ScenarioLab.Need("setpriv", "util-linux");
+        return NgxDoctor.TestSupport.NgxDoctorCli.RunUnder(["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"], TimeSpan.FromSeconds(60),
+            new Dictionary<string, string>(), "diagnose", "--json", "--pid", ScenarioLab.Str(pid));
     }
 
     /// <summary>diagnose --json run in the test's own namespace (not nginx's), the contract's invariants checked.</summary>
