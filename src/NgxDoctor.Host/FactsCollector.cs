@@ -69,9 +69,10 @@ public static class FactsCollector
             kernelNotes.AddRange(new[] { Fact.Probes, Fact.Dns }.Select(f => new NotCollected(f, $"not asked from nginx's network namespace: {blind}")));
         }
 
-        var firewall = located.From.Network.IsOwn ? await NetworkFactsCollector.FirewallAsync(facts, deadline.Token).ConfigureAwait(false) : null;
-        List<NotCollected> firewallNotes = firewall?.Problem is { } why ? [new NotCollected(Fact.Firewall, why)]
-            : located.From.Network.IsOwn ? [] : [new NotCollected(Fact.Firewall, $"the packet filter of {located.Identity?.Where} was not read")];
+        // The rules of nginx's own network namespace; a container's traffic also crosses the host's (DOCKER-USER), read with the host's instance.
+        var netns = located.From.Network.IsOwn || located.Identity?.MasterPid is not { } pid ? null : $"{options.ProcRoot}/{pid.ToString(System.Globalization.CultureInfo.InvariantCulture)}/ns/net";
+        var firewall = located.From.Blind is null ? await NetworkFactsCollector.FirewallAsync(facts, deadline.Token, netns).ConfigureAwait(false) : null;
+        List<NotCollected> firewallNotes = firewall?.Problem is { } why ? [new NotCollected(Fact.Firewall, why)] : [];
         return new Gathered(facts with
         {
             Firewall = firewall,

@@ -32,10 +32,11 @@ public static class NetworkFactsCollector
     }
 
     /// <summary>The rules, when some upstream that listens (or is remote) timed out or refused nginx's connection; else null.</summary>
-    public static async Task<FirewallFacts?> FirewallAsync(DiagnosisFacts facts, CancellationToken ct)
+    /// <summary><paramref name="netns"/>: nginx's network namespace (/proc/PID/ns/net) when it is not ngxdoctor's.</summary>
+    public static async Task<FirewallFacts?> FirewallAsync(DiagnosisFacts facts, CancellationToken ct, string? netns = null)
     {
         var contradicted = facts.Inventory.Targets.Any(t => facts.ProbeFor(t) is { Outcome: ProbeOutcome.TimedOut or ProbeOutcome.Refused } p
             && (TargetListeners.Find(facts, t) is not null || (p.Outcome == ProbeOutcome.TimedOut && !t.Address.IsLoopback)));
-        return contradicted ? await FirewallReader.ReadAsync(ct).ConfigureAwait(false) : null;
+        return contradicted ? await FirewallReader.ReadAsync(ct, netns).ConfigureAwait(false) : null;
     }
 }

@@ -46,6 +46,25 @@ public class InstanceScenarios
     }
 
     [SkippableFact]
+    public async Task A_drop_rule_inside_nginx_s_namespace_is_read_from_there_and_quoted()
+    {
+        using var ns = Namespaces.CreateNetwork();
+        using var lab = new ScenarioLab();
+        lab.Nginx.Wrapper = ns.Wrapper;
+        var port = ScenarioLab.FreePort();
+        await lab.StartFakeAsync(port, "ok");
+        await lab.StartNginxAsync(lab.Server($"location / {{ proxy_pass http://127.0.0.1:{port}; proxy_connect_timeout 2s; }}"));
+        ns.Nft("add table inet ngxdtest");
+        ns.Nft("add chain inet ngxdtest input { type filter hook input priority 0 ; }");
+        ns.Nft($"add rule inet ngxdtest input tcp dport {ScenarioLab.Str(port)} drop");
+
+        var run = DiagnoseFromOutside("--pid", ScenarioLab.Str(lab.Nginx.Nginx!.Pid));
+        var f = ScenarioLab.Findings(run).FirstOrDefault(x => x.GetProperty("cause").GetString() == "firewall-blocked");
+        Assert.True(f.ValueKind == JsonValueKind.Object, run.ToString());
+        Assert.Contains($"tcp dport {ScenarioLab.Str(port)}", ScenarioLab.Evidence(f), StringComparison.Ordinal);
+    }
+
+    [SkippableFact]
     public async Task Without_root_nothing_is_probed_from_the_wrong_namespace_and_the_report_says_what_was_not_checked()
     {
         using var ns = Namespaces.CreateNetwork();
