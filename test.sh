@@ -19,6 +19,8 @@ command -v unshare >/dev/null 2>&1 || need+=(util-linux)
 [ -x /usr/bin/gunicorn ] || need+=(gunicorn)
 # Container scenarios: a Docker engine test.sh starts itself when none runs (its images are built from local files).
 command -v dockerd >/dev/null 2>&1 || need+=(docker.io)
+# The journal scenario runs its own systemd-journald in a mount namespace of its own.
+[ -x /lib/systemd/systemd-journald ] || need+=(systemd)
 # ./ngxdoctor builds a native binary with a C toolchain; the tests run that binary.
 command -v gcc >/dev/null 2>&1 || command -v clang >/dev/null 2>&1 || need+=(gcc libc6-dev)
 if [ ${#need[@]} -gt 0 ]; then

@@ -44,6 +44,16 @@ public sealed class RuntimeLogTests : IDisposable
     }
 
     [Fact]
+    public void A_journal_message_of_nginx_s_tag_is_its_error_log_line_and_another_tag_s_is_not()
+    {
+        const string Line = "2026/12/01 16:46:54 [error] 27782#27782: *1 connect() failed (111: Connection refused) while connecting to upstream";
+        Assert.Equal(Line, LogPlaces.EntryOf("vm ngxlab: " + Line, "ngxlab"));
+        Assert.Equal(Line, LogPlaces.EntryOf(Line, "nginx"));
+        Assert.Null(LogPlaces.EntryOf("vm other: " + Line, "ngxlab"));
+        Assert.Null(LogPlaces.EntryOf("vm ngxlab: worker process 12 exited", "ngxlab"));
+    }
+
+    [Fact]
     public void A_cri_log_joins_partial_lines()
     {
         var partial = new StringBuilder();

@@ -35,6 +35,16 @@ public static class LogCollector
         var scans = new List<LogScan>();
         foreach (var target in errorLogs)
         {
+            if (target.Path.StartsWith("syslog:", StringComparison.Ordinal))
+            {
+                if (places.OfSyslog(target.Path, now - since, Fact.ErrorLog, notes) is { } journal)
+                {
+                    scans.Add(ErrorLogScanner.Scan(journal.File, now - since, now, incidents, failures, shownAs: journal.ShownAs));
+                }
+
+                continue;
+            }
+
             if (!target.IsFile && target.Path != "stderr")
             {
                 notes.Add(new NotCollected(Fact.ErrorLog, $"{target.Path} ({target.Context}) is not a file and cannot be read back"));

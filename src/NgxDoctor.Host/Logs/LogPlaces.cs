@@ -13,7 +13,7 @@ public sealed record LogPlace(string File, string ShownAs);
 /// json-file, a CRI log under /var/log/containers; never ngxdoctor's own stdout or stderr. Decoded runtime logs are
 /// written to a private directory that <see cref="Dispose"/> removes.
 /// </summary>
-public sealed class LogPlaces(LocatedInstance located, string procRoot = "/proc") : IDisposable
+public sealed partial class LogPlaces(LocatedInstance located, string procRoot = "/proc") : IDisposable
 {
     private string? _scratch;
 
@@ -41,6 +41,52 @@ public sealed class LogPlaces(LocatedInstance located, string procRoot = "/proc"
 
         return FromRuntime(path, stream, link, key, notes);
     }
+
+    /// <summary>
+    /// `error_log syslog:server=unix:/dev/log` (or journald's own dev-log): the journal's entries of nginx's tag since
+    /// <paramref name="since"/>, read with journalctl; a remote or other syslog server is named, not read.
+    /// </summary>
+    public LogPlace? OfSyslog(string target, DateTime since, Fact key, List<NotCollected> notes)
+    {
+        var options = target["syslog:".Length..].Split(',').Select(o => o.Split('=', 2)).Where(o => o.Length == 2).ToDictionary(o => o[0], o => o[1], StringComparer.Ordinal);
+        var server = options.GetValueOrDefault("server") ?? "";
+        var tag = options.GetValueOrDefault("tag") ?? "nginx";
+        if (!server.StartsWith("unix:", StringComparison.Ordinal) || !located.From.Root.IsHost || !IsJournal(server["unix:".Length..]))
+        {
+            notes.Add(new NotCollected(key, $"{target}: sent to the syslog server {server}, {(located.From.Root.IsHost ? "which is not this host's journal" : "inside the container")}; not read"));
+            return null;
+        }
+
+        // journald takes nginx's "HOSTNAME TAG: " header into the message (nginx writes RFC 3164 with a hostname), so
+        // entries are chosen by the sending program and the tag before nginx's own timestamp.
+        var r = CommandRunner.RunAsync("journalctl", ["-o", "cat", "-q", "--no-pager", "-n", "200000", "--since", since.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture), "_COMM=nginx"], TimeSpan.FromSeconds(10)).GetAwaiter().GetResult();
+        if (r.ExitCode != 0 || r.TimedOut)
+        {
+            notes.Add(new NotCollected(key, $"{target}: {r.CommandLine}: {(r.TimedOut ? "timed out" : r.Output.Split('\n')[0])}"));
+            return null;
+        }
+
+        _scratch ??= Directory.CreateTempSubdirectory("ngxdoctor-logs-").FullName;
+        var file = Path.Combine(_scratch, $"journal-{tag}");
+        File.WriteAllLines(file, r.Output.Split('\n').Select(l => EntryOf(l, tag)).OfType<string>());
+        return new LogPlace(file, $"the journal ({tag})");
+    }
+
+    /// <summary>nginx's error-log line in a journal message "web1 nginx: 2026/12/01 10:00:00 [error] ...", when the tag is <paramref name="tag"/>.</summary>
+    public static string? EntryOf(string message, string tag)
+    {
+        var m = ErrorLogStart().Match(message);
+        return m.Success && (m.Index == 0 || message[..m.Index].EndsWith($" {tag}: ", StringComparison.Ordinal) || message[..m.Index] == $"{tag}: ") ? message[m.Index..] : null;
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"\d{4}/\d{2}/\d{2} \d{2}:\d{2}:\d{2} \[")]
+    private static partial System.Text.RegularExpressions.Regex ErrorLogStart();
+
+    /// <summary>journald's syslog socket, directly or through /dev/log's link.</summary>
+    private static bool IsJournal(string socket) =>
+        socket == JournalSocket || (LinkOf(socket) is { } target && Path.GetFullPath(target, Path.GetDirectoryName(socket) ?? "/") == JournalSocket);
+
+    private const string JournalSocket = "/run/systemd/journal/dev-log";
 
     public void Dispose()
     {
