@@ -81,6 +81,20 @@ public class InstanceTests
     }
 
     [Fact]
+    public void Remedy_commands_name_the_instance_s_binary_prefix_and_configuration()
+    {
+        var master = new NginxInstance(812, "/srv/x/sbin/nginx", "nginx: master process /srv/x/sbin/nginx -p /srv/x -c conf/nginx.conf", "conf/nginx.conf", "/srv/x", [], [813], null);
+        var facts = FactsBuilder.FromConfig("server { listen 80; location / { proxy_pass http://127.0.0.1:3000; } }")
+            .Probe("127.0.0.1:3000", ProbeOutcome.Refused, "connection refused (111)").Listen("127.0.0.1:3001", "node") with { Instance = master };
+        var commands = DiagnosisEngine.Diagnose(facts).Findings.SelectMany(f => f.Remedy.Commands).Where(c => c.Contains("nginx -", StringComparison.Ordinal) || c.Contains("/nginx ", StringComparison.Ordinal)).ToList();
+        Assert.NotEmpty(commands);
+        Assert.All(commands, c => Assert.StartsWith("/srv/x/sbin/nginx -p /srv/x -c conf/nginx.conf ", c, StringComparison.Ordinal));
+        Assert.Contains("`/srv/x/sbin/nginx -p /srv/x -c conf/nginx.conf -t && /srv/x/sbin/nginx -p /srv/x -c conf/nginx.conf -s reload`", DiagnosisEngine.Diagnose(facts).Findings[0].Remedy.Summary, StringComparison.Ordinal);
+        Assert.Equal("nginx", InstanceVantage.NginxCommand(master with { Executable = "/usr/sbin/nginx", ConfigFile = null, Prefix = null }));
+        Assert.Equal("nginx -c '/srv/my site/nginx.conf'", InstanceVantage.NginxCommand(master with { Executable = "/usr/sbin/nginx", ConfigFile = "/srv/my site/nginx.conf", Prefix = null }));
+    }
+
+    [Fact]
     public void On_the_host_nothing_is_added()
     {
         var plain = DiagnosisEngine.Diagnose(Down());

@@ -106,6 +106,8 @@ public class DnsScenarios
         Assert.Contains($"127.0.0.2:{ScenarioLab.Str(port)}", evidence, StringComparison.Ordinal);
         Assert.Contains("the answer's TTL", f.GetProperty("remedy").GetProperty("summary").GetString(), StringComparison.Ordinal);
         Assert.Contains($"dig @127.0.0.1 -p {ScenarioLab.Str(dns)} api.test", f.GetProperty("remedy").GetProperty("commands").EnumerateArray().Select(c => c.GetString()));
+        // The lab's master runs with -p and -c: a bare `nginx -s reload` would signal another nginx.
+        Assert.Contains($"nginx -p {lab.Root} -c {lab.Nginx.ConfigFile} -s reload", f.GetProperty("remedy").GetProperty("commands").EnumerateArray().Select(c => c.GetString()));
 
         Assert.Contains($"probe | tcp 127.0.0.3:{ScenarioLab.Str(port)} | connected", evidence, StringComparison.Ordinal);
 
