@@ -31,6 +31,25 @@ public sealed class InstanceRootTests : IDisposable
     }
 
     [Fact]
+    public void Only_root_s_engine_socket_is_believed()
+    {
+        var path = Path.Combine(_root, "docker.sock");
+        using var socket = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.Unix, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Unspecified);
+        socket.Bind(new System.Net.Sockets.UnixDomainSocketEndPoint(path));
+        using (var ours = DockerEngine.FromEnvironment(out var none, $"unix://{path}"))
+        {
+            Assert.True(ours is not null, none);
+        }
+
+        var link = Path.Combine(_root, "link.sock");
+        File.CreateSymbolicLink(link, path);
+        Assert.Null(DockerEngine.FromEnvironment(out var why, $"unix://{link}"));
+        Assert.Contains("not a socket of root's", why, StringComparison.Ordinal);
+        Assert.Null(DockerEngine.FromEnvironment(out var remote, "tcp://10.0.0.1:2375"));
+        Assert.Contains("not a unix socket", remote, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_symlink_loop_ends()
     {
         File.CreateSymbolicLink(Path.Combine(_root, "a"), "/b");

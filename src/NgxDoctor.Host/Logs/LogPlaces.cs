@@ -107,10 +107,16 @@ public sealed partial class LogPlaces(LocatedInstance located, string procRoot =
                 return null;
             }
 
+            if (WhyNotRuntimeLog(file, $"{container.Id}-json.log") is { } refused)
+            {
+                notes.Add(new NotCollected(key, $"{path} goes to {container.Describe}'s {stream}: {refused}"));
+                return null;
+            }
+
             return Decoded(file, RuntimeLogFormat.DockerJson, stream, $"{file} ({stream} of {container.Describe})", key, notes);
         }
 
-        if (container is not null && CriLog(container.Id) is { } cri)
+        if (container is not null && CriLog(container.Id) is { } cri && Config.FileTrust.WhyNotDisclosable(cri) is null)
         {
             return Decoded(cri, RuntimeLogFormat.Cri, stream, $"{cri} ({stream} of {container.Describe})", key, notes);
         }
@@ -131,6 +137,15 @@ public sealed partial class LogPlaces(LocatedInstance located, string procRoot =
             notes.Add(new NotCollected(key, $"{shownAs}: {e.Message}"));
             return null;
         }
+    }
+
+    /// <summary>The engine's log file of a container is root's regular file of that container's name, never a link elsewhere.</summary>
+    private static string? WhyNotRuntimeLog(string file, string name)
+    {
+        var status = Config.UnixFileStatus.Of(file, followSymlinks: false);
+        return Path.GetFileName(file) != name ? $"the engine names {file} as its log, not a file named {name}; not read"
+            : status.Kind != Config.UnixFileKind.Regular || status.Uid != 0 ? $"{file} is not a regular file of root's; not read"
+            : null;
     }
 
     /// <summary>The kubelet's link to a CRI container's log: /var/log/containers/POD_NAMESPACE_CONTAINER-ID.log.</summary>

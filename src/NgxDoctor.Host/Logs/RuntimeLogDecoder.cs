@@ -33,7 +33,10 @@ public static class RuntimeLogDecoder
         DecodeOne(file, format, stream, target);
         for (var i = 1; i <= RotatedLogs.MaxSiblings; i++)
         {
-            var sibling = new[] { $"{file}.{i}", $"{file}.{i}.gz" }.FirstOrDefault(File.Exists);
+            // A sibling is a regular file of the log's owner, never a link: the same rule as a plain log's siblings.
+            var owner = Config.UnixFileStatus.Of(file).Uid;
+            var sibling = new[] { $"{file}.{i}", $"{file}.{i}.gz" }
+                .FirstOrDefault(f => Config.UnixFileStatus.Of(f, followSymlinks: false) is { Kind: Config.UnixFileKind.Regular } s && s.Uid == owner);
             if (sibling is null)
             {
                 break;

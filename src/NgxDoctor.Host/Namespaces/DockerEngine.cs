@@ -82,6 +82,13 @@ public sealed class DockerEngine : IDisposable
             return null;
         }
 
+        // What the engine says (a container's log path among it) is read as root: only root's engine is believed.
+        if (Config.UnixFileStatus.Of(path, followSymlinks: false) is { Kind: not Config.UnixFileKind.Socket } or { Uid: not 0 })
+        {
+            why = $"{path} is not a socket of root's (a symlink, or another user's): its answers are not believed";
+            return null;
+        }
+
         why = null;
         return new DockerEngine(path);
     }
