@@ -85,9 +85,7 @@ public sealed class ErrorCatalogScenarios
             location /dropped { proxy_pass http://127.0.0.1:{{dropped}}; proxy_connect_timeout 1s; }
             location /ports { proxy_pass http://127.0.0.1:{{slow}}; }
             """));
-        ns.Nft("add table inet ngxdtest");
-        ns.Nft("add chain inet ngxdtest input { type filter hook input priority 0 ; }");
-        ns.Nft($"add rule inet ngxdtest input tcp dport {ScenarioLab.Str(dropped)} drop");
+        ns.FilterPort(dropped);
 
         // The client's own connections take fixed source ports, so that nginx's connects alone share the two.
         const string Client = """

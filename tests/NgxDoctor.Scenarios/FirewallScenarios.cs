@@ -17,9 +17,7 @@ public class FirewallScenarios
         var port = ScenarioLab.FreePort();
         await lab.StartFakeAsync(port, "ok");
         var snapshot = await lab.StartNginxAsync(lab.Server($"location / {{ proxy_pass http://127.0.0.1:{port}; proxy_connect_timeout 2s; }}"));
-        ns.Nft("add table inet ngxdtest");
-        ns.Nft("add chain inet ngxdtest input { type filter hook input priority 0 ; }");
-        ns.Nft($"add rule inet ngxdtest input tcp dport {ScenarioLab.Str(port)} {verdict}");
+        ns.FilterPort(port, verdict);
 
         var f = ScenarioLab.Only(lab.Diagnose(snapshot), "firewall-blocked");
         var evidence = ScenarioLab.Evidence(f);
@@ -36,9 +34,7 @@ public class FirewallScenarios
         var port = ScenarioLab.FreePort();
         await lab.StartFakeAsync(port, "ok");
         var snapshot = await lab.StartNginxAsync(lab.Server($"location / {{ proxy_pass http://127.0.0.1:{port}; proxy_connect_timeout 1s; }}"));
-        ns.Nft("add table inet ngxdtest");
-        ns.Nft("add chain inet ngxdtest input { type filter hook input priority 0 ; }");
-        ns.Nft($"add rule inet ngxdtest input tcp dport {ScenarioLab.Str(port)} drop");
+        ns.FilterPort(port);
         Assert.Equal(504, ns.Get($"http://127.0.0.1:{lab.Port}/"));
 
         var run = lab.Diagnose(snapshot);

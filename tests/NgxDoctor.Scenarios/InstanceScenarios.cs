@@ -31,10 +31,7 @@ public class InstanceScenarios
     {
         using var ns = Namespaces.CreateNetwork();
         using var lab = new ScenarioLab();
-        var port = ScenarioLab.FreePort();
-        using var unrelated = await lab.StartPythonAsync(port);
-        lab.Nginx.Wrapper = ns.Wrapper;
-        await lab.StartNginxAsync(lab.Server($"location / {{ proxy_pass http://127.0.0.1:{port}; }}"));
+        using var unrelated = await NginxInNamespaceBesideAHostListenerAsync(ns, lab);
 
         var run = DiagnoseFromOutside("--pid", ScenarioLab.Str(lab.Nginx.Nginx!.Pid));
         var f = ScenarioLab.Findings(run).First();
@@ -54,9 +51,7 @@ public class InstanceScenarios
         var port = ScenarioLab.FreePort();
         await lab.StartFakeAsync(port, "ok");
         await lab.StartNginxAsync(lab.Server($"location / {{ proxy_pass http://127.0.0.1:{port}; proxy_connect_timeout 2s; }}"));
-        ns.Nft("add table inet ngxdtest");
-        ns.Nft("add chain inet ngxdtest input { type filter hook input priority 0 ; }");
-        ns.Nft($"add rule inet ngxdtest input tcp dport {ScenarioLab.Str(port)} drop");
+        ns.FilterPort(port);
 
         var run = DiagnoseFromOutside("--pid", ScenarioLab.Str(lab.Nginx.Nginx!.Pid));
         var f = ScenarioLab.Findings(run).FirstOrDefault(x => x.GetProperty("cause").GetString() == "firewall-blocked");
@@ -69,11 +64,7 @@ public class InstanceScenarios
     {
         using var ns = Namespaces.CreateNetwork();
         using var lab = new ScenarioLab();
-        var port = ScenarioLab.FreePort();
-        // The host has something on the port; nginx's namespace has nothing there.
-        using var unrelated = await lab.StartPythonAsync(port);
-        lab.Nginx.Wrapper = ns.Wrapper;
-        await lab.StartNginxAsync(lab.Server($"location / {{ proxy_pass http://127.0.0.1:{port}; }}"));
+        using var unrelated = await NginxInNamespaceBesideAHostListenerAsync(ns, lab);
 
         var run = DiagnoseAsNobody(lab.Nginx.Nginx!.Pid);
         Assert.True(run.Json.TryGetProperty("status", out _), run.ToString());
@@ -118,6 +109,16 @@ public class InstanceScenarios
         var text = NgxDoctor.TestSupport.NgxDoctorCli.Run(TimeSpan.FromSeconds(60), "diagnose");
         Assert.Contains($"== instance {ok.GetProperty("id").GetString()}: network namespace", text.Stdout, StringComparison.Ordinal);
         Assert.True(text.Stdout.IndexOf("CRITICAL  1 problem", StringComparison.Ordinal) < text.Stdout.IndexOf("OK  no problems", StringComparison.Ordinal), text.ToString());
+    }
+
+    /// <summary>nginx in <paramref name="ns"/> proxying to a port where nothing listens in its namespace, while the host has something there.</summary>
+    private static async Task<NgxDoctor.Host.Lab.LabProcess> NginxInNamespaceBesideAHostListenerAsync(NetworkNamespace ns, ScenarioLab lab)
+    {
+        var port = ScenarioLab.FreePort();
+        var unrelated = await lab.StartPythonAsync(port);
+        lab.Nginx.Wrapper = ns.Wrapper;
+        await lab.StartNginxAsync(lab.Server($"location / {{ proxy_pass http://127.0.0.1:{port}; }}"));
+        return unrelated;
     }
 
     /// <summary>diagnose --json --pid as nobody (uid and gid 65534, no groups).</summary>

@@ -53,6 +53,14 @@ public sealed class NetworkNamespace(string name) : IDisposable
     /// <summary>Runs an nft command (arguments as one would type them) inside the namespace.</summary>
     public void Nft(string command) => Namespaces.Run("ip", "netns", "exec", Name, "nft", command);
 
+    /// <summary>An input rule inside the namespace for TCP to <paramref name="port"/>: "drop", "reject with tcp reset"...</summary>
+    public void FilterPort(int port, string verdict = "drop")
+    {
+        Nft("add table inet ngxdtest");
+        Nft("add chain inet ngxdtest input { type filter hook input priority 0 ; }");
+        Nft($"add rule inet ngxdtest input tcp dport {port.ToString(System.Globalization.CultureInfo.InvariantCulture)} {verdict}");
+    }
+
     /// <summary>A GET from inside the namespace (python's urllib); returns the status.</summary>
     public int Get(string url)
     {

@@ -52,12 +52,13 @@ public static class DiagnosisService
             return [same[0] with { ConfigFile = located.ConfigFile, Identity = same[0].Identity! with { ConfigFile = located.ConfigFile } }];
         }
 
-        if (!picked && NginxProcesses.Find(ProcessTable.Read(procRoot), procRoot).Count == 0)
+        var masters = NginxProcesses.Find(ProcessTable.Read(procRoot), procRoot);
+        if (!picked && masters.Count == 0)
         {
-            return [await LocateAsync(null, ct, procRoot).ConfigureAwait(false)];
+            return [await InstanceLocator.LocateAsync(null, masters, ct).ConfigureAwait(false)];
         }
 
-        return await InstanceFinder.LocateAsync(selector, ct, procRoot).ConfigureAwait(false);
+        return await InstanceFinder.LocateAsync(selector, ct, procRoot, masters).ConfigureAwait(false);
     }
 
     /// <summary>The one instance a command that acts on one (fix, logs, collect, route, upstreams) works on; several are an error that names them.</summary>

@@ -33,7 +33,7 @@ public sealed partial class LogPlaces(LocatedInstance located, string procRoot =
         }
 
         var fdPath = Path.Combine(procRoot, master.MasterPid.ToString(CultureInfo.InvariantCulture), "fd", fd.ToString(CultureInfo.InvariantCulture));
-        var link = LinkOf(fdPath);
+        var link = InstanceRoot.LinkTarget(fdPath);
         if (link is not null && link.StartsWith('/') && !link.StartsWith("/dev/", StringComparison.Ordinal))
         {
             return new LogPlace(fdPath, $"{link} (nginx's {stream})");
@@ -84,7 +84,7 @@ public sealed partial class LogPlaces(LocatedInstance located, string procRoot =
 
     /// <summary>journald's syslog socket, directly or through /dev/log's link.</summary>
     private static bool IsJournal(string socket) =>
-        socket == JournalSocket || (LinkOf(socket) is { } target && Path.GetFullPath(target, Path.GetDirectoryName(socket) ?? "/") == JournalSocket);
+        socket == JournalSocket || (InstanceRoot.LinkTarget(socket) is { } target && Path.GetFullPath(target, Path.GetDirectoryName(socket) ?? "/") == JournalSocket);
 
     private const string JournalSocket = "/run/systemd/journal/dev-log";
 
@@ -154,18 +154,6 @@ public sealed partial class LogPlaces(LocatedInstance located, string procRoot =
         try
         {
             return Directory.Exists("/var/log/containers") ? Directory.EnumerateFiles("/var/log/containers", $"*-{id}.log").FirstOrDefault() : null;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return null;
-        }
-    }
-
-    private static string? LinkOf(string path)
-    {
-        try
-        {
-            return new FileInfo(path).LinkTarget;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

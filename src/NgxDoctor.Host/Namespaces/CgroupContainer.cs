@@ -23,7 +23,7 @@ public static partial class CgroupContainer
     public static ContainerIdentity? Of(string procRoot, int pid)
     {
         var dir = Path.Combine(procRoot, pid.ToString(CultureInfo.InvariantCulture));
-        return Parse(ReadOrEmpty(Path.Combine(dir, "cgroup"))) ?? FromMounts(ReadOrEmpty(Path.Combine(dir, "mountinfo")));
+        return Parse(Proc.ListenerTable.ReadOrEmpty(Path.Combine(dir, "cgroup"))) ?? FromMounts(Proc.ListenerTable.ReadOrEmpty(Path.Combine(dir, "mountinfo")));
     }
 
     public static ContainerIdentity? Parse(string cgroup)
@@ -55,16 +55,4 @@ public static partial class CgroupContainer
         "crio" => "cri-o",
         _ => "containerd",
     };
-
-    private static string ReadOrEmpty(string path)
-    {
-        try
-        {
-            return File.ReadAllText(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return "";
-        }
-    }
 }

@@ -14,9 +14,10 @@ public sealed record InstanceSelector(int? Pid = null, string? Container = null)
 /// </summary>
 public static class InstanceFinder
 {
-    public static async Task<IReadOnlyList<LocatedInstance>> LocateAsync(InstanceSelector selector, CancellationToken ct, string procRoot = "/proc")
+    /// <summary><paramref name="masters"/>: the masters already read from /proc, if the caller has them.</summary>
+    public static async Task<IReadOnlyList<LocatedInstance>> LocateAsync(InstanceSelector selector, CancellationToken ct, string procRoot = "/proc", IReadOnlyList<NginxInstance>? masters = null)
     {
-        var masters = NginxProcesses.Find(ProcessTable.Read(procRoot), procRoot);
+        masters ??= NginxProcesses.Find(ProcessTable.Read(procRoot), procRoot);
         var own = ProcNamespaces.Own(procRoot);
         var notes = new List<NotCollected>();
         var containers = await ContainerNames.ResolveAsync(masters.Select(m => (m.MasterPid, CgroupContainer.Of(procRoot, m.MasterPid))), notes, ct).ConfigureAwait(false);

@@ -106,7 +106,8 @@ public sealed class InstanceRoot
 
     private static IEnumerable<string> Parts(string path) => path.Split('/', StringSplitOptions.RemoveEmptyEntries);
 
-    private static string? LinkTarget(string path)
+    /// <summary>A symlink's target, or null when the path is not one (or cannot be read).</summary>
+    public static string? LinkTarget(string path)
     {
         try
         {
