@@ -108,7 +108,7 @@ public class EngineTests
         var facts = FactsBuilder.FromConfig(UpstreamDownFixtures.PhpSite + "upstream g { server 127.0.0.1:3000 max_fails=2; } server { location /x { proxy_pass http://g; } }")
             .Probe("unix:/run/php/php8.2-fpm.sock", ProbeOutcome.Connected).Listen("unix:/run/php/php8.2-fpm.sock", "php-fpm8.2")
             .Socket("/run/php/php8.2-fpm.sock", 0, 0, 0x180, "root", "root")
-            .Probe("127.0.0.1:3000", ProbeOutcome.Refused).Listen("127.0.0.1:3002", "node");
+            .Probe("127.0.0.1:3000", ProbeOutcome.Refused).Listen("[::1]:3000", "node");
         var json = NgxJson.Serialize(facts);
         var back = NgxJson.Deserialize<DiagnosisFacts>(json)!;
         Assert.Equal(json, NgxJson.Serialize(back));

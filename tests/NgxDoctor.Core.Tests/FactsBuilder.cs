@@ -92,6 +92,15 @@ public static class FactsBuilder
         return f with { SocketPaths = [.. f.SocketPaths, new SocketPathFacts(path, null, socket, dirs, null)] };
     }
 
+    /// <summary>A running PHP-FPM master (pid 700) with a pool of this name configured to `listen` here.</summary>
+    public static DiagnosisFacts FpmPool(this DiagnosisFacts f, string pool, string listen)
+    {
+        const string file = "/etc/php/8.3/fpm/pool.d/www.conf";
+        var settings = new Dictionary<string, Config.PhpFpm.FpmSetting> { ["listen"] = new(listen, new SourcePos(file, 41)) };
+        var instance = new FpmInstance(700, "/etc/php/8.3/fpm/php-fpm.conf", [new Config.PhpFpm.FpmPool(pool, settings, new SourcePos(file, 4))], null, null);
+        return f with { PhpFpm = [.. f.PhpFpm, instance] };
+    }
+
     public static DiagnosisFacts MissingSocket(this DiagnosisFacts f, string path) =>
         f with { SocketPaths = [.. f.SocketPaths, new SocketPathFacts(path, null, null, [], "no such file (no such file or directory)")] };
 

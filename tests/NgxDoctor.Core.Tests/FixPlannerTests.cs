@@ -67,14 +67,17 @@ public class FixPlannerTests
     }
 
     [Fact]
-    public void A_wrong_address_is_repointed_only_with_exactly_one_candidate()
+    public void A_wrong_address_is_repointed_only_to_the_one_candidate_of_the_strongest_evidence()
     {
         const string body = "upstream app { server 127.0.0.1:3000 max_fails=2; } server { listen 80; location / { proxy_pass http://app; } }";
-        var one = FactsBuilder.FromConfig(body).Probe("127.0.0.1:3000", ProbeOutcome.Refused, "connection refused").Listen("127.0.0.1:3001", "node");
+        var one = FactsBuilder.FromConfig(body).Probe("127.0.0.1:3000", ProbeOutcome.Refused, "connection refused").Listen("[::1]:3000", "node").Listen("127.0.0.1:3001", "node", pid: 502);
         var edit = Assert.Single(Only(one, body, Cause.WrongAddress).Edits);
-        Assert.Equal(("server", "127.0.0.1:3001 max_fails=2"), (edit.Directive, edit.Args));
-        var two = one.Listen("127.0.0.1:3002", "node", pid: 501);
-        Assert.Contains("2 backends could be the one", Only(two, body, Cause.WrongAddress).Summary, StringComparison.Ordinal);
+        Assert.Equal(("server", "[::1]:3000 max_fails=2"), (edit.Directive, edit.Args));
+        var two = one.Listen("127.0.0.2:3000", "node", pid: 501);
+        Assert.Contains("2 backends could be the one on the same evidence", Only(two, body, Cause.WrongAddress).Summary, StringComparison.Ordinal);
+        var guess = FactsBuilder.FromConfig(body).Probe("127.0.0.1:3000", ProbeOutcome.Refused, "connection refused").Listen("127.0.0.1:3700", "python3");
+        Assert.DoesNotContain(DiagnosisEngine.Diagnose(guess).Findings, f => f.Cause == Cause.WrongAddress);
+        Assert.Contains(DiagnosisEngine.Diagnose(guess).Findings, f => f.Cause == Cause.UpstreamDown);
     }
 
     [Fact]

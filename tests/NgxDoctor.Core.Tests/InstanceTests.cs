@@ -85,7 +85,7 @@ public class InstanceTests
     {
         var master = new NginxInstance(812, "/srv/x/sbin/nginx", "nginx: master process /srv/x/sbin/nginx -p /srv/x -c conf/nginx.conf", "conf/nginx.conf", "/srv/x", [], [813], null);
         var facts = FactsBuilder.FromConfig("server { listen 80; location / { proxy_pass http://127.0.0.1:3000; } }")
-            .Probe("127.0.0.1:3000", ProbeOutcome.Refused, "connection refused (111)").Listen("127.0.0.1:3001", "node") with { Instance = master };
+            .Probe("127.0.0.1:3000", ProbeOutcome.Refused, "connection refused (111)").Listen("[::1]:3000", "node") with { Instance = master };
         var commands = DiagnosisEngine.Diagnose(facts).Findings.SelectMany(f => f.Remedy.Commands).Where(c => c.Contains("nginx -", StringComparison.Ordinal) || c.Contains("/nginx ", StringComparison.Ordinal)).ToList();
         Assert.NotEmpty(commands);
         Assert.All(commands, c => Assert.StartsWith("/srv/x/sbin/nginx -p /srv/x -c conf/nginx.conf ", c, StringComparison.Ordinal));

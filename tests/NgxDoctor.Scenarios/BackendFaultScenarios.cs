@@ -49,19 +49,41 @@ public class BackendFaultScenarios
     }
 
     [SkippableFact]
-    public async Task Backend_on_another_port_is_wrong_address_naming_it()
+    public async Task An_unrelated_service_on_another_port_is_no_candidate_and_root_and_nobody_agree_it_is_down()
     {
         using var lab = new ScenarioLab();
-        var actual = ScenarioLab.FreePort();
+        var unrelated = ScenarioLab.FreePort();
         var configured = ScenarioLab.FreePort();
-        await lab.StartPythonAsync(actual);
+        await lab.StartPythonAsync(unrelated);
         var snapshot = await lab.StartNginxAsync(lab.Server($"location / {{ proxy_pass http://127.0.0.1:{configured}; }}"));
 
-        var run = lab.Diagnose(snapshot);
-        var f = ScenarioLab.Only(run, "wrong-address");
-        Assert.Equal($"127.0.0.1:{configured}", f.GetProperty("upstream").GetString());
-        Assert.Contains($"listens on 127.0.0.1:{actual}", ScenarioLab.Evidence(f), StringComparison.Ordinal);
-        Assert.Contains($"proxy_pass http://127.0.0.1:{actual};", f.GetProperty("remedy").GetProperty("summary").GetString(), StringComparison.Ordinal);
+        foreach (var run in new[] { lab.Diagnose(snapshot), lab.DiagnoseAsNobody(snapshot) })
+        {
+            var f = ScenarioLab.Only(run, "upstream-down");
+            Assert.Equal($"127.0.0.1:{configured}", f.GetProperty("upstream").GetString());
+            Assert.DoesNotContain(ScenarioLab.Str(unrelated), f.GetRawText(), StringComparison.Ordinal);
+        }
+    }
+
+    [SkippableFact]
+    public async Task A_backend_on_the_same_port_of_ipv6_loopback_is_wrong_address_as_root_and_as_nobody()
+    {
+        using var lab = new ScenarioLab();
+        var port = ScenarioLab.FreePort();
+        await lab.StartNodeAsync(port, "::1");
+        var snapshot = await lab.StartNginxAsync(lab.Server($"location / {{ proxy_pass http://127.0.0.1:{port}; }}"));
+        Assert.Equal(new[] { 502 }, await lab.GetAsync("/"));
+
+        var root = ScenarioLab.Only(lab.Diagnose(snapshot), "wrong-address");
+        var nobody = ScenarioLab.Only(lab.DiagnoseAsNobody(snapshot), "wrong-address");
+        foreach (var f in new[] { root, nobody })
+        {
+            Assert.Equal($"127.0.0.1:{port}", f.GetProperty("upstream").GetString());
+            Assert.Contains($"listens on [::1]:{port}: the same port {port}, on ::1 (IPv6) instead of 127.0.0.1", ScenarioLab.Evidence(f), StringComparison.Ordinal);
+            Assert.Contains($"proxy_pass http://[::1]:{port};", f.GetProperty("remedy").GetProperty("summary").GetString(), StringComparison.Ordinal);
+        }
+
+        Assert.Contains("node (pid", root.GetProperty("title").GetString(), StringComparison.Ordinal);
     }
 
     [SkippableFact]
@@ -79,8 +101,7 @@ public class BackendFaultScenarios
         var f = ScenarioLab.Only(run, "wrong-address");
         Assert.Equal("unix:" + configured, f.GetProperty("upstream").GetString());
         var evidence = ScenarioLab.Evidence(f);
-        Assert.Contains("php-fpm", evidence, StringComparison.Ordinal);
-        Assert.Contains("unix:" + actual, evidence, StringComparison.Ordinal);
+        Assert.Contains($"listens on unix:{actual}: PHP-FPM pool www (", evidence, StringComparison.Ordinal);
         Assert.Contains($"fastcgi_pass unix:{actual};", f.GetProperty("remedy").GetProperty("summary").GetString(), StringComparison.Ordinal);
         Assert.Contains($"connect() to unix:{configured} failed (2: No such file or directory)", evidence, StringComparison.Ordinal);
     }

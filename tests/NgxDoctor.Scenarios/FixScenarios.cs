@@ -87,20 +87,20 @@ public sealed class FixScenarios : IDisposable
     }
 
     [SkippableFact]
-    public async Task An_upstream_pointing_next_to_the_running_backend_is_repointed_and_the_request_then_succeeds()
+    public async Task An_upstream_on_ipv4_loopback_while_node_listens_on_ipv6_is_repointed_and_the_request_then_succeeds()
     {
         using var lab = new ScenarioLab();
-        var live = ScenarioLab.FreePort();
-        var dead = ScenarioLab.FreePort();
-        await lab.StartNodeAsync(live);
-        await lab.StartNginxAsync($"upstream app {{\n    server 127.0.0.1:{ScenarioLab.Str(dead)} max_fails=3; # the app\n}}\n" + lab.Server("location / { proxy_pass http://app; }"));
+        var port = ScenarioLab.FreePort();
+        await lab.StartNodeAsync(port, "::1");
+        await lab.StartPythonAsync(ScenarioLab.FreePort()); // an unrelated service: not a candidate
+        await lab.StartNginxAsync($"upstream app {{\n    server 127.0.0.1:{ScenarioLab.Str(port)} max_fails=3; # the app\n}}\n" + lab.Server("location / { proxy_pass http://app; }"));
         Assert.Equal(502, (await lab.GetAsync("/"))[0]);
         var before = File.ReadAllText(lab.Nginx.ConfigFile);
 
         var run = Fix(lab, "--apply", "--yes", "--only", "wrong-address");
         Assert.True(run.ExitCode == 0, run.ToString());
         Assert.Equal(200, (await lab.GetAsync("/"))[0]);
-        Assert.Equal([$"    server 127.0.0.1:{ScenarioLab.Str(live)} max_fails=3; # the app"], Changed(before, File.ReadAllText(lab.Nginx.ConfigFile)));
+        Assert.Equal([$"    server [::1]:{ScenarioLab.Str(port)} max_fails=3; # the app"], Changed(before, File.ReadAllText(lab.Nginx.ConfigFile)));
     }
 
     private static async Task<(ScenarioLab Lab, int Port)> SlowAsync()

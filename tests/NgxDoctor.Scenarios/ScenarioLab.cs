@@ -33,10 +33,10 @@ public sealed class ScenarioLab : IDisposable
 
     public static int FreePort() => LabProcess.FreePort();
 
-    public async Task<LabProcess> StartPythonAsync(int port)
+    public async Task<LabProcess> StartPythonAsync(int port, string address = "127.0.0.1")
     {
         var python = Need("python3", "python3");
-        var p = Nginx.StartProcess(python, ["-m", "http.server", "--bind", "127.0.0.1", "--directory", Nginx.PathOf("www"), Str(port)]);
+        var p = Nginx.StartProcess(python, ["-m", "http.server", "--bind", address, "--directory", Nginx.PathOf("www"), Str(port)]);
         await p.WaitUntilListeningAsync(port, null, TimeSpan.FromSeconds(15));
         return p;
     }
@@ -79,10 +79,10 @@ public sealed class ScenarioLab : IDisposable
         return await Task.WhenAll(tasks);
     }
 
-    public async Task<LabProcess> StartNodeAsync(int port)
+    public async Task<LabProcess> StartNodeAsync(int port, string address = "127.0.0.1")
     {
         var node = DemoScenario.FindOnPath("node") ?? Need("nodejs", "nodejs");
-        var p = Nginx.StartProcess(node, ["-e", $"require('http').createServer((q, r) => r.end('node ok')).listen({port}, '127.0.0.1')"]);
+        var p = Nginx.StartProcess(node, ["-e", $"require('http').createServer((q, r) => r.end('node ok')).listen({port}, '{address}')"]);
         await p.WaitUntilListeningAsync(port, null, TimeSpan.FromSeconds(15));
         return p;
     }
@@ -142,9 +142,18 @@ public sealed class ScenarioLab : IDisposable
         """;
 
     /// <summary>Runs `diagnose --json` on this lab, checks the contract invariants, returns the run.</summary>
-    public CliRun Diagnose(string confSnapshot, params string[] extra)
+    public CliRun Diagnose(string confSnapshot, params string[] extra) => DiagnoseUnder(Nginx.Wrapper, confSnapshot, extra);
+
+    /// <summary>The same, as nobody (uid and gid 65534, no groups): what an unprivileged user sees of the same box.</summary>
+    public CliRun DiagnoseAsNobody(string confSnapshot, params string[] extra)
     {
-        var run = NgxDoctorCli.RunUnder(Nginx.Wrapper, TimeSpan.FromSeconds(60), new Dictionary<string, string>(), ["diagnose", "--config", Nginx.ConfigFile, "--json", .. extra]);
+        Need("setpriv", "util-linux");
+        return DiagnoseUnder(["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", .. Nginx.Wrapper], confSnapshot, extra);
+    }
+
+    private CliRun DiagnoseUnder(IReadOnlyList<string> wrapper, string confSnapshot, string[] extra)
+    {
+        var run = NgxDoctorCli.RunUnder(wrapper, TimeSpan.FromSeconds(60), new Dictionary<string, string>(), ["diagnose", "--config", Nginx.ConfigFile, "--json", .. extra]);
         Assert.True(run.Elapsed < TimeSpan.FromSeconds(20), run.ToString());
         Assert.Equal(confSnapshot, TreeSnapshot.Of(Nginx.PathOf("conf")));
         var status = run.Json.GetProperty("status").GetString();

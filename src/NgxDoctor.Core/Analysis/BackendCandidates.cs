@@ -3,25 +3,40 @@ using NgxDoctor.Core.Facts;
 
 namespace NgxDoctor.Core.Analysis;
 
-/// <summary>A running backend that nginx might have been meant to reach, and why it is plausible.</summary>
-public sealed record Candidate(Listener Listener, string Reason, int Score)
+/// <summary>What ties a running backend to the address nginx names; declared strongest first.</summary>
+public enum CandidateBasis
 {
-    /// <summary>Who listens, when it is not a process of nginx's namespace ("container shop-app-1 (compose service app)").</summary>
+    /// <summary>The container or compose service the upstream's host name names, listening on another port.</summary>
+    ServiceName,
+
+    /// <summary>The same port on another local address or family, or a socket of the same file name elsewhere.</summary>
+    SameEndpoint,
+
+    /// <summary>The backend's own configuration: the PHP-FPM pool a fastcgi_pass expects, listening elsewhere.</summary>
+    BackendConfig,
+}
+
+/// <summary>A running backend that nginx might have been meant to reach, and the evidence that ties it to nginx's address.</summary>
+public sealed record Candidate(Listener Listener, CandidateBasis Basis, string Reason)
+{
+    /// <summary>Who listens, when the evidence names it ("container shop-app-1 (compose service app)", "PHP-FPM pool www").</summary>
     public string? Owner { get; init; }
+
+    public string Who => Owner ?? Listener.Owner;
 }
 
 /// <summary>
-/// Finds running backends near a dead upstream address: listeners not owned by nginx nor by a system
-/// daemon, not already used by another upstream of this nginx, and either of a known backend kind or
-/// on a port close to the configured one (±100) or in the same directory as the configured socket.
+/// Running backends that evidence ties to a dead upstream address, strongest evidence first. A backend is a candidate
+/// only for what a person would accept: the service the name names, the same port or socket name elsewhere, the
+/// backend's own configuration. Being of a known kind or on a nearby port is not evidence (an unrelated python service
+/// 700 ports away is not the backend nginx meant). No basis needs the listener's process, so root and an unprivileged
+/// user, who cannot see other users' sockets' owners, find the same candidates.
 /// </summary>
 public static class BackendCandidates
 {
-    public const int NearPortDistance = 100;
-
     public static IReadOnlyList<Candidate> Find(DiagnosisFacts facts, UpstreamTarget target)
     {
-        if (InPeer(facts, target) is { } peer)
+        if (PeerCandidates.InPeer(facts, target) is { } peer)
         {
             return [peer];
         }
@@ -37,84 +52,96 @@ public static class BackendCandidates
         }
 
         var used = facts.Inventory.Targets.Select(t => t.Address.Text).ToHashSet(StringComparer.Ordinal);
-        var expected = BackendKinds.ExpectedKind(target.Protocol);
-        var result = new List<Candidate>();
-        foreach (var l in facts.Listeners)
-        {
-            if (l.Processes.Count == 0 || l.Processes.Any(BackendKinds.IsNeverBackend) || IsUsed(l, used) || IsIpcSocket(l))
-            {
-                continue;
-            }
-
-            var proc = l.Processes[0];
-            var kind = BackendKinds.KindOf(proc);
-            if (l.Path is not null && target.Address.Kind != UpstreamAddressKind.Unix && !BackendKinds.ServesUnixSockets(kind))
-            {
-                continue; // Runtimes such as .NET or Java keep unix sockets for their own tooling, not for HTTP.
-            }
-
-            var score = 0;
-            var reasons = new List<string>();
-            if (expected is not null && kind == expected)
-            {
-                score += 100;
-                reasons.Add($"a {kind} process, which {target.Sites[0].Directive} expects");
-            }
-            else if (BackendKinds.IsKnownBackend(proc))
-            {
-                score += 40;
-                reasons.Add($"a {kind} process");
-            }
-
-            if (target.Address.SocketPath is { } path && l.Path is not null && Path.GetDirectoryName(l.Path) == Path.GetDirectoryName(path))
-            {
-                score += 50;
-                reasons.Add("a socket in the same directory");
-            }
-
-            if (target.Address.Port is { } port && l.Port is { } lp && l.Path is null && (l.IsWildcard || IsLoopback(l.Address)))
-            {
-                var distance = Math.Abs(lp - port);
-                if (distance <= NearPortDistance && lp >= 1024)
-                {
-                    score += 30 + (NearPortDistance - distance) / 10;
-                    reasons.Add($"port {lp} is {distance} away from {port}");
-                }
-            }
-
-            if (score >= 30)
-            {
-                result.Add(new Candidate(l, string.Join("; ", reasons), score));
-            }
-        }
-
-        return result.OrderByDescending(c => c.Score).ThenBy(c => c.Listener.Display, StringComparer.Ordinal).ToList();
+        var nginxPorts = NginxPorts(facts.Inventory);
+        var live = facts.Listeners
+            .Where(l => !IsUsed(l, used) && !IsIpcSocket(l) && !l.Processes.Any(BackendKinds.IsNeverBackend) && !(l.Port is { } p && nginxPorts.Contains(p)))
+            .ToList();
+        return SameEndpoint(target, live).Concat(FpmPools(facts, target, live))
+            .GroupBy(c => c.Listener.Display, StringComparer.Ordinal)
+            .Select(g => g.MinBy(c => c.Basis)!)
+            .OrderBy(c => c.Basis)
+            .ThenBy(c => c.Listener.Display, StringComparer.Ordinal)
+            .ToList();
     }
 
-    /// <summary>
-    /// The one running container that answers to the upstream's name (on a network nginx shares) or has its address,
-    /// when it listens on exactly one TCP port and that is not the upstream's: nginx names the right backend, on the
-    /// wrong port.
-    /// </summary>
-    private static Candidate? InPeer(DiagnosisFacts facts, UpstreamTarget target)
+    /// <summary>The candidates of the strongest basis found: what `fix` may repoint to when it is exactly one.</summary>
+    public static IReadOnlyList<Candidate> Strongest(IReadOnlyList<Candidate> candidates) =>
+        candidates.Count == 0 ? [] : candidates.Where(c => c.Basis == candidates[0].Basis).ToList();
+
+    /// <summary>The address nginx should name to reach the candidate: a wildcard listener on loopback of its own family.</summary>
+    public static string AddressFor(Candidate c, UpstreamTarget t)
     {
-        if (facts.Peers is not { Count: > 0 } peers || target.Address is not { Host: { } host, Port: { } port } || target.Address.Kind == UpstreamAddressKind.Unix)
+        var l = c.Listener;
+        if (l.Path is not null)
         {
-            return null;
+            return "unix:" + l.Path;
         }
 
-        var networks = facts.Identity?.Container?.Networks ?? [];
-        var named = peers.Where(p => p.State == "running" && (p.AnswersTo(host, networks) || p.Addresses.Contains(host, StringComparer.OrdinalIgnoreCase))).ToList();
-        if (named.Count != 1 || named[0].Ports().Select(x => x.Port).Distinct().ToList() is not [var only] || only == port)
+        if (!l.IsWildcard)
         {
-            return null;
+            return l.Display;
         }
 
-        var peer = named[0];
-        var (address, listening) = peer.Ports().OrderBy(x => x.Address == "0.0.0.0" ? 0 : 1).First();
-        var how = peer.AnswersTo(host, networks) ? $"which {host} names" : $"which has the address {host}";
-        return new Candidate(new Listener("tcp", address, listening, null, 0, []), $"{peer.Describe}, {how}, listens on port {listening} only", 200) { Owner = peer.Describe };
+        var v6 = l.Address == "::";
+        var sameFamilyHost = t.Address.Host is { } h && h.Contains(':', StringComparison.Ordinal) == v6 && !t.Address.IsLoopback && !IsLocalWildcardHost(h);
+        return sameFamilyHost ? $"{(v6 ? $"[{t.Address.Host}]" : t.Address.Host)}:{l.Port}" : v6 ? $"[::1]:{l.Port}" : $"127.0.0.1:{l.Port}";
     }
+
+    private static IEnumerable<Candidate> SameEndpoint(UpstreamTarget target, List<Listener> live)
+    {
+        if (target.Address.SocketPath is { } path)
+        {
+            var name = Path.GetFileName(path);
+            foreach (var l in live.Where(l => l.Path is { } p && p != path && Path.GetFileName(p) == name))
+            {
+                yield return new Candidate(l, CandidateBasis.SameEndpoint, $"a socket of the same name ({name}) in another directory");
+            }
+
+            yield break;
+        }
+
+        if (target.Address.Port is not { } port)
+        {
+            yield break;
+        }
+
+        foreach (var l in live.Where(l => l.Path is null && l.Port == port))
+        {
+            var family = l.Address!.Contains(':', StringComparison.Ordinal) ? "IPv6" : "IPv4";
+            var there = l.IsWildcard ? $"every {family} address" : $"{l.Address} ({family})";
+            yield return new Candidate(l, CandidateBasis.SameEndpoint, $"the same port {port}, on {there} instead of {target.Address.Host}");
+        }
+    }
+
+    /// <summary>For fastcgi_pass: the PHP-FPM pools whose own configuration puts them at a live address nginx does not use.</summary>
+    private static IEnumerable<Candidate> FpmPools(DiagnosisFacts facts, UpstreamTarget target, List<Listener> live)
+    {
+        if (target.Protocol != "fastcgi" || facts.PhpFpm.Any(f => f.PoolAt(target.Address.Text) is not null))
+        {
+            yield break; // A pool configured for nginx's address that does not listen is a backend down, not elsewhere.
+        }
+
+        foreach (var (fpm, pool) in facts.PhpFpm.SelectMany(f => f.Pools.Select(p => (f, p))))
+        {
+            var listener = live.FirstOrDefault(l => pool.ListenAddress is { } a && (a == l.Display || (l.Port is { } lp && FpmInstance.Matches(a, $"127.0.0.1:{lp}"))));
+            if (listener is not null)
+            {
+                yield return new Candidate(listener, CandidateBasis.BackendConfig, $"PHP-FPM pool {pool.Name} ({pool.Pos}) listens there, the FastCGI server fastcgi_pass expects")
+                {
+                    Owner = $"PHP-FPM pool {pool.Name} (master pid {fpm.Pid})",
+                };
+            }
+        }
+    }
+
+    /// <summary>Ports nginx itself listens on (its `listen` directives): known without seeing who owns a socket.</summary>
+    private static HashSet<int> NginxPorts(UpstreamInventory inventory) =>
+        inventory.Sites.SelectMany(s => s.Listens)
+            .Select(l => l.Split(' ')[0])
+            .Select(a => a.LastIndexOf(':') is var i and >= 0 ? a[(i + 1)..] : a)
+            .Select(p => int.TryParse(p, out var n) ? n : -1)
+            .Where(n => n > 0)
+            .ToHashSet();
 
     private static bool IsUsed(Listener l, HashSet<string> used)
     {
@@ -123,13 +150,11 @@ public static class BackendCandidates
             return true;
         }
 
-        return l.Port is { } p && l.IsWildcard && (used.Contains($"127.0.0.1:{p}") || used.Contains($"localhost:{p}") || used.Contains($"[::1]:{p}"));
+        return l.Port is { } p && l.IsWildcard && (used.Contains($"127.0.0.1:{p}") || used.Contains($"localhost:{p}") || (l.Address == "::" && used.Contains($"[::1]:{p}")));
     }
 
     /// <summary>Abstract sockets and runtime diagnostics sockets (.NET's dotnet-diagnostic-*) are never upstreams.</summary>
     private static bool IsIpcSocket(Listener l) => l.Path is { } p && (p.StartsWith('@') || p.Length == 0 || Path.GetFileName(p).StartsWith("dotnet-diagnostic-", StringComparison.Ordinal));
-
-    private static bool IsLoopback(string? address) => address is not null && (address.StartsWith("127.", StringComparison.Ordinal) || address == "::1");
 
     private static bool IsLocalWildcardHost(string? host) => host is "0.0.0.0" or "::";
 }

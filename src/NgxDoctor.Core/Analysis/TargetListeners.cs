@@ -14,8 +14,12 @@ public static class TargetListeners
         }
 
         var addresses = Addresses(facts, target);
-        return facts.Listeners.FirstOrDefault(l => l.Path is null && l.Port == port && (l.IsWildcard || addresses.Contains(l.Address ?? "")));
+        return facts.Listeners.FirstOrDefault(l => l.Path is null && l.Port == port && (addresses.Contains(l.Address ?? "") || addresses.Any(a => Serves(l, a))));
     }
+
+    /// <summary>A wildcard listener takes its own family's addresses; "::" (dual stack unless IPV6_V6ONLY) takes IPv4 too.</summary>
+    private static bool Serves(Listener l, string address) =>
+        l.Address == "::" || (l.Address == "0.0.0.0" && !address.Contains(':', StringComparison.Ordinal));
 
     /// <summary>The IPs a target stands for: its literal address, or what the system resolver says its name is now.</summary>
     public static IReadOnlyList<string> Addresses(DiagnosisFacts facts, UpstreamTarget target)

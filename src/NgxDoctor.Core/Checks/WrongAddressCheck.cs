@@ -4,7 +4,7 @@ using NgxDoctor.Core.Facts;
 
 namespace NgxDoctor.Core.Checks;
 
-/// <summary>Nothing at the configured address, but a running backend listens at another address or socket.</summary>
+/// <summary>Nothing at the configured address, but evidence ties a running backend at another address or socket to it.</summary>
 public sealed class WrongAddressCheck : ICheck
 {
     public string Id => Cause.WrongAddress.Code();
@@ -35,10 +35,10 @@ public sealed class WrongAddressCheck : ICheck
         var evidence = new List<Evidence>(dead.Evidence);
         foreach (var c in candidates.Take(3))
         {
-            evidence.Add(new Evidence(EvidenceKind.Process, c.Listener.Display, $"{c.Owner ?? c.Listener.Owner} listens on {c.Listener.Display} ({c.Reason})"));
+            evidence.Add(new Evidence(EvidenceKind.Process, c.Listener.Display, $"{c.Who} listens on {c.Listener.Display}: {c.Reason}"));
         }
 
-        var newAddress = best.Listener.Path is not null ? "unix:" + best.Listener.Path : Connectable(best.Listener, t);
+        var newAddress = BackendCandidates.AddressFor(best, t);
         var oldText = t.ConfigText;
         var newText = oldText.Replace(t.Address.Text, newAddress, StringComparison.Ordinal);
         if (newText == oldText && t.Address.SocketPath is { } oldPath)
@@ -46,17 +46,14 @@ public sealed class WrongAddressCheck : ICheck
             newText = oldText.Replace(oldPath, best.Listener.Path ?? newAddress, StringComparison.Ordinal);
         }
 
-        var summary = candidates.Count == 1
+        var strongest = BackendCandidates.Strongest(candidates).Count;
+        var summary = strongest == 1
             ? $"At {t.ConfigPos}, change `{oldText}` to `{newText}`, then `nginx -t && nginx -s reload`. Or make the backend listen on {t.Address.Text}."
-            : $"{candidates.Count} running backends could be the one meant; the likeliest is {best.Listener.Display}. At {t.ConfigPos}, change `{oldText}` to `{newText}` if that is it, then `nginx -t && nginx -s reload`.";
-        var title = $"Nothing listens on {DeadTargets.Name(t)}, but {best.Owner ?? best.Listener.Owner} listens on {best.Listener.Display}";
+            : $"{strongest} running backends could be the one meant, on the same evidence ({best.Reason}); choose one. For {best.Listener.Display}: at {t.ConfigPos}, change `{oldText}` to `{newText}`, then `nginx -t && nginx -s reload`.";
+        var title = $"Nothing listens on {DeadTargets.Name(t)}, but {best.Who} listens on {best.Listener.Display}";
         return new Finding(Cause.WrongAddress, dead.Severity, t.Address.Text, title, evidence, new Remedy(summary, ["nginx -t", "nginx -s reload"]))
         {
             Check = Cause.WrongAddress.Code(),
         };
     }
-
-    /// <summary>A wildcard listener is reached on the host nginx already names (loopback stays loopback), as the fixer writes it.</summary>
-    private static string Connectable(Listener l, Config.Upstreams.UpstreamTarget t) =>
-        l.IsWildcard ? $"{(t.Address.IsLoopback || t.Address.Host is "0.0.0.0" or "::" or null ? "127.0.0.1" : t.Address.Host)}:{l.Port}" : l.Display;
 }

@@ -5,7 +5,7 @@ using NgxDoctor.Core.Facts;
 
 namespace NgxDoctor.Core.Fixes.Fixers;
 
-/// <summary>wrong-address: point the `server` line or the pass directive at the one backend found listening elsewhere; with several candidates, no fix.</summary>
+/// <summary>wrong-address: point the `server` line or the pass directive at the one backend found listening elsewhere; only when exactly one candidate has the strongest evidence found.</summary>
 public sealed class WrongAddressFixer : IFixer
 {
     public Cause Cause => Diagnosis.Cause.WrongAddress;
@@ -17,17 +17,14 @@ public sealed class WrongAddressFixer : IFixer
             return FixAction.None(finding, "the upstream is not in the configuration");
         }
 
-        var candidates = BackendCandidates.Find(facts, target);
-        if (candidates.Count != 1)
+        var strongest = BackendCandidates.Strongest(BackendCandidates.Find(facts, target));
+        if (strongest.Count != 1)
         {
-            return FixAction.None(finding, candidates.Count == 0 ? "no running backend was found" : $"{candidates.Count} backends could be the one: choose by hand");
+            return FixAction.None(finding, strongest.Count == 0 ? "no running backend was found" : $"{strongest.Count} backends could be the one on the same evidence: choose by hand");
         }
 
-        var listener = candidates[0].Listener;
-        var owner = candidates[0].Owner ?? listener.Owner;
-
-        // A wildcard listener is reached on the host nginx already names (loopback stays loopback).
-        var to = listener.IsWildcard ? $"{(target.Address.IsLoopback ? "127.0.0.1" : target.Address.Host)}:{listener.Port}" : listener.Display;
+        var owner = strongest[0].Who;
+        var to = BackendCandidates.AddressFor(strongest[0], target);
         var edits = new List<PlannedEdit>();
         if (target.Server is { } server)
         {
