@@ -70,7 +70,10 @@ public class RoutingTests
     public void A_location_with_a_pass_and_a_trailing_slash_redirects_the_bare_path()
     {
         var route = Route("http://example.com/app");
-        Assert.Contains(route.Notes, n => n.Contains("301 redirect to /app/", StringComparison.Ordinal));
+        Assert.Contains(route.Notes, n => n.Contains("301 redirect to /app/", StringComparison.Ordinal) && n.Contains("follows it to /app/", StringComparison.Ordinal));
+        Assert.Equal("/app/", route.Location!.Pattern);
+        Assert.Equal("proxy_pass", Assert.Single(route.Ends).Directive.Name);
+        Assert.StartsWith("auto redirect", route.Steps[0].How, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -44,6 +44,7 @@ public class RedactionCatalogTests
         { "command", "gunicorn app:app --api-key SECRET32", "SECRET32" },
         { "command", "node server.js --db-password=SECRET33", "SECRET33" },
         { "command", "worker --redis redis://default:SECRET34@cache:6379/0", "SECRET34" },
+        { "command", "/usr/local/bin/app --api-token=SECRET35 --port 8000", "SECRET35" },
     };
 
     [Theory]

@@ -199,7 +199,8 @@ public sealed class FixScenarios : IDisposable
         Assert.Matches("writing|written|tested|reloaded", history);
         Assert.DoesNotMatch("applied|rolled-back", history);
         var recovered = Fix(lab, "--apply", "--yes", "--only", "backend-error");
-        Assert.True(recovered.ExitCode == 0, recovered.ToString());
+        Assert.True(recovered.ExitCode == 1, recovered.ToString()); // recovered, but nothing of what was asked applied
+        Assert.StartsWith("ngxdoctor: nothing applied: no backend-error finding to fix", recovered.Stderr, StringComparison.Ordinal);
         Assert.Contains("recovered", recovered.Stdout, StringComparison.Ordinal);
         Assert.Equal(before, Contents(lab.Nginx.PathOf("conf")));
         Assert.False(File.Exists(orphan), recovered.ToString());
@@ -234,14 +235,14 @@ public sealed class FixScenarios : IDisposable
         }
 
         var text = await output;
-        Assert.True(fix.ExitCode == 0, text);
+        Assert.True(fix.ExitCode == (answer == "n" ? 1 : 0), text);
         Assert.Contains("Apply: raise proxy_read_timeout", text, StringComparison.Ordinal);
         Assert.Equal(status, (await lab.GetAsync("/"))[0]);
         if (answer == "n")
         {
             Assert.Equal(before, Contents(lab.Nginx.PathOf("conf")));
             Assert.DoesNotContain("nginx -t", text, StringComparison.Ordinal);
-            Assert.Contains("Nothing applied: every change was declined", text, StringComparison.Ordinal);
+            Assert.Contains("ngxdoctor: nothing applied: every change was declined", text, StringComparison.Ordinal);
             Assert.DoesNotContain("APPLIED", text, StringComparison.Ordinal);
             Assert.Empty(Directory.EnumerateFileSystemEntries(_state));
         }
@@ -381,7 +382,9 @@ public sealed class FixScenarios : IDisposable
         var before = Contents(lab.Nginx.PathOf("conf"));
 
         var run = Fix(lab, "--apply", "--yes");
-        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.True(run.ExitCode == 1, run.ToString());
+        Assert.StartsWith($"ngxdoctor: nothing applied: no safe fix: upstream-down 127.0.0.1:{ScenarioLab.Str(port)}: ", run.Stderr, StringComparison.Ordinal);
+        Assert.Single(run.Stderr.Trim().Split('\n'));
         Assert.Contains("manual", run.Stdout, StringComparison.Ordinal);
         Assert.Contains("does not guess a command line", run.Stdout, StringComparison.Ordinal);
         Assert.Equal(before, Contents(lab.Nginx.PathOf("conf")));

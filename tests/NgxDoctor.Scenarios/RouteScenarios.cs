@@ -63,4 +63,38 @@ public class RouteScenarios
         Assert.Equal(1, text.ExitCode);
         Assert.Contains("no location matches", text.Stdout, StringComparison.Ordinal);
     }
+
+    [SkippableFact]
+    public async Task Diagnose_url_for_a_port_no_server_listens_on_is_unknown_not_a_quieter_verdict()
+    {
+        var (lab, _, _, _) = await TwoLocationsAsync();
+        using var __ = lab;
+        var other = ScenarioLab.FreePort();
+        var run = NgxDoctorCli.Run("diagnose", "--config", lab.Nginx.ConfigFile, "--json", "--url", $"http://scenario.test:{ScenarioLab.Str(other)}/api/v1/users");
+        Assert.True(run.ExitCode == 3, run.ToString());
+        Assert.Equal("unknown", run.Json.GetProperty("status").GetString());
+        Assert.Equal($"ngxdoctor: --url http://scenario.test:{ScenarioLab.Str(other)}/api/v1/users: no server listens on port {ScenarioLab.Str(other)}; this nginx listens on {ScenarioLab.Str(lab.Port)} (a URL of a load balancer in front of nginx needs nginx's own address)", run.Stderr.Trim());
+    }
+
+    [SkippableFact]
+    public async Task Diagnose_url_of_a_prefix_without_its_slash_follows_nginx_s_301_to_the_location_that_fails()
+    {
+        using var lab = new ScenarioLab();
+        var dead = ScenarioLab.FreePort();
+        var snapshot = await lab.StartNginxAsync(lab.Server($"location /api/ {{ proxy_pass http://127.0.0.1:{ScenarioLab.Str(dead)}; }}"));
+        using (var http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }))
+        {
+            using var r = await http.GetAsync(new Uri($"http://127.0.0.1:{lab.Port}/api"));
+            Assert.Equal(301, (int)r.StatusCode);
+        }
+
+        Assert.Equal(new[] { 502 }, await lab.GetAsync("/api")); // a client that follows the redirect gets the 502
+
+        var run = lab.Diagnose(snapshot, "--url", $"http://scenario.test:{lab.Port}/api");
+        Assert.True(run.ExitCode == 2, run.ToString());
+        var first = ScenarioLab.Findings(run)[0];
+        Assert.Equal($"127.0.0.1:{ScenarioLab.Str(dead)}", first.GetProperty("upstream").GetString());
+        Assert.Equal("critical", first.GetProperty("severity").GetString());
+        Assert.Contains("follows it to /api/", run.Json.GetProperty("route").GetRawText(), StringComparison.Ordinal);
+    }
 }

@@ -98,7 +98,14 @@ public static class DiagnoseCommand
         {
             // The configuration the facts were read from (a container's, through its root), else the bundle's or the file's.
             var routed = live ?? (bundle is { ConfigDump: { } dump } ? ConfigLoader.LoadDump(dump, "the bundle's nginx-T.conf") : LoadConfig(facts.ConfigFile));
-            report = UrlScope.Apply(report, RouteCommand.Build(routed, url, null, facts.System?.PageSize ?? NgxDoctor.Config.Upstreams.ModuleSettings.DefaultPageSize));
+            var route = RouteCommand.Build(routed, url, null, facts.System?.PageSize ?? NgxDoctor.Config.Upstreams.ModuleSettings.DefaultPageSize);
+            if (route.Server is null)
+            {
+                // Demoting every finding for a URL nginx never sees would turn a Nagios check green on a typo.
+                throw new UsageException($"--url {url}: {route.Notes.FirstOrDefault() ?? "no server of this nginx takes it"}; this nginx listens on {RouteCommand.ListenPorts(routed)} (a URL of a load balancer in front of nginx needs nginx's own address)");
+            }
+
+            report = UrlScope.Apply(report, route);
         }
 
         switch (output)

@@ -45,7 +45,8 @@ public static class FixCommand
               sudo ngxdoctor fix --history
               sudo ngxdoctor fix --rollback              # the newest applied fix
 
-            Exit codes: 0 planned or applied (or nothing to do), 2 an apply failed and was rolled back, 3 could not run.
+            Exit codes: 0 planned or applied (or nothing to do), 1 --apply changed nothing it was asked to (why on
+            stderr), 2 an apply failed and was rolled back, 3 could not run.
             """)
         {
             o.Config, o.Apply, o.Only, o.Yes, o.Rollback, o.History, o.ReplayQuery, o.ProbeTimeout, o.Json, o.Pid, o.Container,
@@ -129,7 +130,7 @@ public static class FixCommand
                 FixRenderer.Result(c, result);
             }
         });
-        return result is { Applied: false } ? 2 : 0;
+        return FixExit.Of(r.GetValue(o.Apply), only, diagnosed.Report, plan, safe.Count, result);
     }
 
     private static async Task<ApplyResult> ApplyAsync(FixTransaction transaction, HostLock hostLock, LocatedInstance located, CollectOptions options, List<FixAction> safe, bool replayQuery, CancellationToken ct)
@@ -153,13 +154,7 @@ public static class FixCommand
             throw new UsageException("--apply asks before each change: on no terminal, add --yes");
         }
 
-        var chosen = safe.Where(a => console.Confirm($"Apply: {Markup.Escape(a.Summary)}?", false)).ToList();
-        if (chosen.Count == 0)
-        {
-            console.MarkupLine("Nothing applied: every change was declined; nothing was written or reloaded.");
-        }
-
-        return chosen;
+        return safe.Where(a => console.Confirm($"Apply: {Markup.Escape(a.Summary)}?", false)).ToList();
     }
 
     private static FixRecord Rollback(FixState state, string id) =>

@@ -64,6 +64,12 @@ public static class RouteCommand
 
     public static bool IsHttpUrl(string text) => Uri.TryCreate(text, UriKind.Absolute, out var u) && u.Scheme is "http" or "https";
 
+    /// <summary>"80, 443" : the ports the configuration's http servers listen on.</summary>
+    public static string ListenPorts(NginxConfig config) =>
+        string.Join(", ", config.Walk().Where(x => x.Directive.Name == "server" && x.Ancestors.Count > 0 && x.Ancestors[^1].Name == "http")
+            .SelectMany(x => NgxDoctor.Config.Routing.ServerSelector.Listens(x.Directive)).Select(l => l.Port).Distinct().Order()
+            .Select(p => p.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+
     public static RouteReport Build(NginxConfig config, string url, string? address, int pageSize)
     {
         RouteRequest request;

@@ -38,13 +38,18 @@ public static class RequestRouter
             notes.Add($"{d.Pos}: `{d.ToEvidenceText()}` runs in the server block, before any location is chosen");
         }
 
-        if (AutoRedirect(block, request.Path) is { } redirect)
+        var path = request.Path;
+        var steps = new List<LocationStep>();
+        if (AutoRedirect(block, path) is { } redirect)
         {
-            notes.Add($"nginx answers {request.Path} with a 301 redirect to {request.Path}/ (location {redirect.Pattern} passes upstream)");
-            return new RouteResult(request, server, redirect, [new LocationStep(redirect, "auto redirect: the URI is this prefix without its trailing slash")], new Dictionary<string, string>(), [], notes);
+            // The client follows the 301 and lands on the location that passes upstream: that is the route it fails on.
+            notes.Add($"nginx answers {path} with a 301 redirect to {path}/ (location {redirect.Pattern} passes upstream); the client follows it to {path}/");
+            steps.Add(new LocationStep(redirect, $"auto redirect: {path} is this prefix without its trailing slash; followed to {path}/"));
+            path += "/";
         }
 
-        var found = LocationMatcher.Find(block, request.Path);
+        var found = LocationMatcher.Find(block, path);
+        found = found with { Steps = [.. steps, .. found.Steps] };
         if (found.Location is null)
         {
             notes.Add("no location matches: nginx serves the URI from the server's root (404 when there is no such file)");
