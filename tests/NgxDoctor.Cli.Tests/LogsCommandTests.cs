@@ -84,6 +84,40 @@ public sealed class LogsCommandTests : IDisposable
     }
 
     [Fact]
+    public void Since_counts_back_from_the_newest_entry_of_gzipped_files_too()
+    {
+        var (error, access) = Logs();
+        string Gzip(string file)
+        {
+            using (var output = File.Create(file + ".gz"))
+            using (var gz = new GZipStream(output, CompressionLevel.Fastest))
+            {
+                gz.Write(File.ReadAllBytes(file));
+            }
+
+            return file + ".gz";
+        }
+
+        var run = NgxDoctorCli.Run("logs", "--file", Gzip(error), "--file", Gzip(access), "--log-format", Format, "--since", "1m", "--json");
+        Assert.True(run.ExitCode == 0, run.ToString());
+        var incident = run.Json.GetProperty("logs").GetProperty("incidents").EnumerateArray().Single();
+        Assert.Equal(3, incident.GetProperty("count").GetInt32());
+    }
+
+    [Fact]
+    public void Gateway_errors_of_an_access_log_without_its_error_log_are_never_no_upstream_failure()
+    {
+        var (_, access) = Logs();
+        var run = NgxDoctorCli.Run("logs", "--file", access, "--log-format", Format, "--since", "1h");
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.DoesNotContain("No upstream failure", run.Stdout, StringComparison.Ordinal);
+        Assert.Contains("15 502/504 response(s) in the access log, and no error-log entry says why: no error log was read", run.Stdout.ReplaceLineEndings(" "), StringComparison.Ordinal);
+        var json = NgxDoctorCli.Run("logs", "--file", access, "--log-format", Format, "--since", "1h", "--json");
+        Assert.Equal(15, json.Json.GetProperty("unexplainedGatewayErrors").GetInt32());
+        Assert.False(json.Json.GetProperty("errorLogRead").GetBoolean());
+    }
+
+    [Fact]
     public void Unreadable_corrupt_and_foreign_files_are_named_and_the_rest_is_read()
     {
         var (error, _) = Logs();

@@ -30,7 +30,11 @@ public static class LogsRenderer
         console.WriteLine();
         var nothingRead = logs.Files.Count == 0 && logs.Access is null;
         console.MarkupLine(incidents.Count > 0 ? "[bold]Failures by cause[/]"
-            : nothingRead ? "[yellow]No log could be read: nothing is known of the window.[/]" : "[green]No upstream failure in the window.[/]");
+            : nothingRead ? "[yellow]No log could be read: nothing is known of the window.[/]"
+            : report.UnexplainedGatewayErrors > 0 ? $"[yellow]{report.UnexplainedGatewayErrors} 502/504 response(s) in the access log, and no error-log entry says why: {(report.ErrorLogRead
+                ? "the error log read has none in the window (nginx may log elsewhere, or above the error level)"
+                : "no error log was read (give it with --file, or see error_log in the configuration)")}.[/]"
+            : "[green]No upstream failure in the window.[/]");
         foreach (var i in incidents)
         {
             console.MarkupLine($"  {i.Count,7}  {(i.Cause is { } cause ? cause.Code() : "-"),-20} {i.Kind.Code(),-18} {Terminal.Safe(i.Upstream ?? "-"),-28} {i.Status?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-",4}  {i.FirstSeen:HH:mm:ss}..{i.LastSeen:HH:mm:ss}");

@@ -84,7 +84,7 @@ public static class LogFileSet
             LogLineReader.EnsureRegular(file);
             if (LogLineReader.IsCompressed(file))
             {
-                return null;
+                return LastTimeCompressed(file, parser);
             }
 
             using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
@@ -101,9 +101,35 @@ public static class LogFileSet
                 }
             }
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
         {
             return null;
+        }
+
+        return null;
+    }
+
+    /// <summary>A compressed log cannot be read from its end: one pass (bounded as every read is) keeps its last lines.</summary>
+    private static DateTime? LastTimeCompressed(string file, AccessLineParser parser)
+    {
+        const int Keep = 256;
+        var last = new string[Keep];
+        long count = 0;
+        using (var reader = LogLineReader.Open(file))
+        {
+            while (reader.TryRead(out var line))
+            {
+                last[count++ % Keep] = line.Text;
+            }
+        }
+
+        for (var i = count - 1; i >= 0 && i >= count - Keep; i--)
+        {
+            var text = last[i % Keep];
+            if ((ErrorLogParser.TryTime(text, out var et) ? et : parser.Parse(text)?.Time) is { } t)
+            {
+                return t;
+            }
         }
 
         return null;
