@@ -49,6 +49,8 @@ public class ErrorLogParserTests
     [InlineData("[error] 1#1: *3 SSL_do_handshake() failed (SSL: error:0A00010B:SSL routines::wrong version number) while SSL handshaking to upstream" + Tail + ", upstream: \"https://127.0.0.1:9/x\"", "tls-error", "127.0.0.1:9")]
     [InlineData("[error] 1#1: *3 nonexistent.invalid could not be resolved (3: Host not found)" + Tail + ", host: \"127.0.0.1:8080\"", "dns", "nonexistent.invalid")]
     [InlineData("[error] 1#1: *3 no resolver defined to resolve nonexistent.invalid" + Tail, "dns", "nonexistent.invalid")]
+    [InlineData("[emerg] 98#98: host not found in upstream \"backend.invalid\" in /etc/nginx/conf.d/app.conf:20", "dns", "backend.invalid")]
+    [InlineData("[emerg] 98#98: host not found in upstream \"app.internal.test:8080\" in /etc/nginx/nginx.conf:4", "dns", "app.internal.test")]
     [InlineData("[alert] 1#1: *3 socket() failed (24: Too many open files) while connecting to upstream" + Tail + ", upstream: \"http://127.0.0.1:9/x\"", "fd-exhausted", "127.0.0.1:9")]
     [InlineData("[crit] 1#1: *3 connect() to 10.0.0.5:8080 failed (99: Cannot assign requested address) while connecting to upstream" + Tail + ", upstream: \"http://10.0.0.5:8080/x\"", "ports-exhausted", "10.0.0.5:8080")]
     [InlineData("[error] 1#1: *3 upstream prematurely closed connection while reading upstream" + Tail + ", upstream: \"http://127.0.0.1:9/x\"", "body-failure", "127.0.0.1:9")]

@@ -1,3 +1,5 @@
+using NgxDoctor.TestSupport;
+
 namespace NgxDoctor.Scenarios;
 
 /// <summary>
@@ -160,5 +162,54 @@ public class DnsScenarios
         var evidence = ScenarioLab.Evidence(f);
         Assert.Contains($"[::1]:{ScenarioLab.Str(port)}", evidence, StringComparison.Ordinal);
         Assert.Contains("nothing listens here", evidence, StringComparison.Ordinal);
+    }
+
+    [SkippableFact]
+    public async Task A_resolver_failure_logged_and_probed_is_one_finding_naming_the_host()
+    {
+        using var lab = new ScenarioLab();
+        var dns = ScenarioLab.FreePort();
+        await lab.StartDnsAsync(dns, "silent");
+        var snapshot = await lab.StartNginxAsync(lab.Server(
+            $"resolver 127.0.0.1:{ScenarioLab.Str(dns)}; resolver_timeout 1s; location / {{ set $backend api.test; proxy_pass http://$backend:8080; }}"));
+        Assert.Equal(new[] { 502, 502 }, await lab.GetAsync("/", 2));
+        Assert.Contains("api.test could not be resolved", File.ReadAllText(lab.Nginx.ErrorLog), StringComparison.Ordinal);
+
+        var f = ScenarioLab.Only(lab.Diagnose(snapshot), "dns-failure");
+        Assert.Equal("api.test", f.GetProperty("upstream").GetString());
+        var evidence = ScenarioLab.Evidence(f);
+        Assert.Contains($"no answer from 127.0.0.1:{ScenarioLab.Str(dns)}", evidence, StringComparison.Ordinal);
+        Assert.Contains("api.test could not be resolved (110: Operation timed out)", evidence, StringComparison.Ordinal);
+    }
+
+    [SkippableFact]
+    public async Task A_reload_refused_for_a_name_that_does_not_resolve_is_one_dns_finding_naming_the_host_and_the_config_error_it_explains()
+    {
+        using var lab = new ScenarioLab();
+        var port = ScenarioLab.FreePort();
+        await lab.StartFakeAsync(port, "ok");
+        await lab.StartNginxAsync(lab.Server($"location / {{ proxy_pass http://127.0.0.1:{ScenarioLab.Str(port)}; }}"));
+        lab.Nginx.WriteConfig(lab.Server("location / { proxy_pass http://backend.invalid:8080; }"));
+        using (var hup = System.Diagnostics.Process.Start("kill", ["-HUP", ScenarioLab.Str(lab.Nginx.Nginx!.Pid)]))
+        {
+            await hup.WaitForExitAsync();
+        }
+
+        for (var i = 0; i < 100 && !File.ReadAllText(lab.Nginx.ErrorLog).Contains("host not found in upstream", StringComparison.Ordinal); i++)
+        {
+            await Task.Delay(100);
+        }
+
+        Assert.Contains("host not found in upstream \"backend.invalid\"", File.ReadAllText(lab.Nginx.ErrorLog), StringComparison.Ordinal);
+        var run = lab.Diagnose(TreeSnapshot.Of(lab.Nginx.PathOf("conf")));
+        var findings = ScenarioLab.Findings(run);
+        var dns = Assert.Single(findings, f => f.GetProperty("cause").GetString() == "dns-failure");
+        Assert.Equal("backend.invalid", dns.GetProperty("upstream").GetString());
+        var evidence = ScenarioLab.Evidence(dns);
+        Assert.StartsWith("Upstream host \"backend.invalid\" does not resolve: nginx -t fails", dns.GetProperty("title").GetString(), StringComparison.Ordinal);
+        Assert.Contains("command | " + lab.Nginx.ConfigFile, evidence, StringComparison.Ordinal); // nginx -t's own message
+        Assert.Contains("[emerg]", evidence, StringComparison.Ordinal); // and the refused reload in the error log
+        Assert.Equal("dns-failure", findings[0].GetProperty("cause").GetString());
+        Assert.All(findings.Skip(1), f => Assert.NotEqual("dns-failure", f.GetProperty("cause").GetString()));
     }
 }

@@ -13,6 +13,10 @@ public static class LogIncidentChecks
 
     private static bool Any(IReadOnlyList<LogIncident> incidents, FailureKind kind) => incidents.Any(i => i.Kind == kind);
 
+    /// <summary>"host not found in upstream": nginx resolves names of its configuration when it loads it, not per request.</summary>
+    private static bool AtLoad(IReadOnlyList<LogIncident> incidents) =>
+        incidents.SelectMany(i => i.Samples).Any(x => x.Text.Contains("host not found in upstream", StringComparison.Ordinal));
+
     private static IEnumerable<LogCheckRow> Rows() =>
     [
         new("BackendError", Cause.BackendError.Code(), "5xx responses are not produced by the backend itself", Cause.BackendError, [FailureKind.Backend5xx],
@@ -59,8 +63,12 @@ public static class LogIncidentChecks
                 ? new("Reuse connections: add `keepalive N;` to the upstream group with proxy_http_version 1.1 and proxy_set_header Connection \"\"; widen net.ipv4.ip_local_port_range.", ["sysctl net.ipv4.ip_local_port_range", "ss -tan state time-wait | wc -l"])
                 : new("Raise worker_rlimit_nofile and worker_connections (each proxied request holds two connections), and the service's LimitNOFILE.", ["grep 'open files' /proc/$(pgrep -o nginx)/limits"])),
         new("RuntimeDnsFailure", "dns-failure-runtime", "Upstream names resolve at request time", Cause.DnsFailure, [FailureKind.Dns],
-            (_, _, count) => $"Run-time name resolution failed {count} time(s) (502)",
-            (_, _, _) => new("Define a `resolver` that answers (a variable in proxy_pass needs one; /etc/hosts is not used), check the name exists, and raise resolver_timeout if the DNS server is slow.", [])),
+            (upstream, incidents, count) => AtLoad(incidents)
+                ? $"nginx could not resolve {upstream} when loading its configuration ({count} time(s)): the start or reload was refused"
+                : $"Run-time name resolution of {upstream} failed {count} time(s) (502)",
+            (_, _, incidents) => AtLoad(incidents)
+                ? new("Make the name resolvable where nginx runs (DNS or /etc/hosts), or use an IP address; until then nginx keeps its old configuration (or does not start). Then nginx -t and reload.", ["nginx -t"])
+                : new("Define a `resolver` that answers (a variable in proxy_pass needs one; /etc/hosts is not used), check the name exists, and raise resolver_timeout if the DNS server is slow.", [])),
         new("UpstreamCrash", Cause.UpstreamCrash.Code(), "Upstreams answer before closing the connection", Cause.UpstreamCrash, [FailureKind.PrematureClose, FailureKind.FpmTerminated, FailureKind.FpmKilled, FailureKind.FpmSignal],
             (upstream, _, count) => $"{upstream} closed or reset {count} connection(s) before answering (502)",
             (_, _, incidents) => CrashRemedy(incidents))

@@ -20,7 +20,7 @@ public sealed class StartupDnsFailureCheck : ICheck
         var findings = new List<Finding>();
         foreach (var p in ConfigTestOutput.Problems(test.Output).Where(ConfigTestOutput.IsDns))
         {
-            var host = Quoted(p.Message);
+            var host = Logs.ErrorClassifier.HostOf(Quoted(p.Message)).ToString();
             findings.Add(new Finding(
                 Cause.DnsFailure,
                 Severity.Critical,

@@ -63,13 +63,16 @@ public static class DiagnosisEngine
         .ThenBy(f => f.Evidence.FirstOrDefault()?.Source ?? "", StringComparer.Ordinal)
         .ToList();
 
+    private static readonly HashSet<string> LogFed = Checks.LogIncidentChecks.All.Select(c => c.Id).ToHashSet(StringComparer.Ordinal);
+
     /// <summary>One finding per cause and upstream: what a probe and a log say of the same failure is one problem with both as evidence.</summary>
     private static IEnumerable<Finding> Merge(IEnumerable<Finding> findings) => findings
         .Select((f, i) => (Finding: f, Key: (f.Cause, f.Upstream ?? $"#{i}")))
         .GroupBy(x => x.Key, x => x.Finding)
         .Select(g =>
         {
-            var ordered = g.OrderByDescending(f => f.Severity).ToList();
+            // Title and remedy come from what reproduces the failure now (a probe, nginx -t) before what the log says of it.
+            var ordered = g.OrderByDescending(f => f.Severity).ThenBy(f => LogFed.Contains(f.Check ?? "")).ToList();
             return ordered.Count == 1
                 ? ordered[0]
                 : ordered[0] with { Evidence = ordered.SelectMany(f => f.Evidence).Distinct().ToList() };

@@ -139,6 +139,15 @@ public static class ErrorClassifier
             return true;
         }
 
+        // Start-up: host not found in upstream "api.test:8080" in /etc/nginx/conf.d/app.conf:3 (the DNS finding names the host).
+        if (message.StartsWith("host not found in upstream \"", StringComparison.Ordinal))
+        {
+            var quoted = message[28..];
+            var close = quoted.IndexOf('"');
+            peer = HostOf(close > 0 ? quoted[..close] : quoted);
+            return peer.Length > 0;
+        }
+
         var unresolved = message.IndexOf(" could not be resolved", StringComparison.Ordinal);
         if (unresolved > 0 && !hasUpstream)
         {
@@ -163,6 +172,13 @@ public static class ErrorClassifier
 
         peer = PeerFromUrl(upstream);
         return true;
+    }
+
+    /// <summary>"api.test:8080" → "api.test"; a name without a port as it is.</summary>
+    public static ReadOnlySpan<char> HostOf(ReadOnlySpan<char> hostPort)
+    {
+        var colon = hostPort.LastIndexOf(':');
+        return colon > 0 && hostPort.IndexOf(']') < 0 && hostPort[(colon + 1)..].IndexOfAnyExceptInRange('0', '9') < 0 ? hostPort[..colon] : hostPort;
     }
 
     public static string PeerFromUrl(string url) => PeerFromUrl(url.AsSpan()).ToString();
