@@ -50,6 +50,7 @@ public static class FactsCollector
             Listeners = host.Listeners,
             SocketPaths = host.SocketPaths,
             Probes = probed.Probes,
+            WorkerProbes = probed.AsWorker,
             HttpProbes = probed.Http,
             Logs = logs,
             FastCgiProbes = probed.FastCgi,
@@ -65,7 +66,7 @@ public static class FactsCollector
         if (located.From.Blind is { } blind)
         {
             // Nothing was asked from where nginx stands: no probe result stands for nginx's view.
-            facts = facts with { Probes = null, HttpProbes = null, FastCgiProbes = null, Dns = null };
+            facts = facts with { Probes = null, WorkerProbes = null, HttpProbes = null, FastCgiProbes = null, Dns = null };
             kernelNotes.AddRange(new[] { Fact.Probes, Fact.Dns }.Select(f => new NotCollected(f, $"not asked from nginx's network namespace: {blind}")));
         }
 
@@ -76,7 +77,7 @@ public static class FactsCollector
         return new Gathered(facts with
         {
             Firewall = firewall,
-            NotCollected = [.. located.Notes, .. host.Notes, .. logNotes, .. peerNotes, .. testNotes, .. kernelNotes, .. firewallNotes],
+            NotCollected = [.. located.Notes, .. host.Notes, .. logNotes, .. peerNotes, .. testNotes, .. kernelNotes, .. firewallNotes, .. upstreams.WorkerNotes],
         }, config);
     }
 
@@ -183,13 +184,16 @@ public static class FactsCollector
         public async Task<Probed> FinishAsync(IReadOnlyList<FpmInstance> phpFpm)
         {
             var probed = await _probes.ConfigureAwait(false);
+            var asWorker = WorkerProbes.RunAsync(_host.Inventory, probed, _host.Worker, _located, _budget, WorkerNotes, _ct);
             var http = ProtocolProbes.HttpAsync(_host.Inventory, probed, _budget, _options.HealthPath, Path.GetDirectoryName(_located.From.Root.Map(_located.ConfigFile)), _ct, _located.From);
             var fastCgi = ProtocolProbes.FastCgiAsync(_host.Inventory, probed, phpFpm, _budget, _ct, _located.From);
             var lookups = await _dns.ConfigureAwait(false);
             var resolved = await NetworkFactsCollector.ResolvedVariableHostsAsync(_host.Inventory, lookups, _budget, _ct, _located.From).ConfigureAwait(false);
-            return new Probed([.. probed, .. resolved], await http.ConfigureAwait(false), await fastCgi.ConfigureAwait(false), lookups);
+            return new Probed([.. probed, .. resolved], await http.ConfigureAwait(false), await fastCgi.ConfigureAwait(false), lookups, await asWorker.ConfigureAwait(false));
         }
+
+        public List<NotCollected> WorkerNotes { get; } = [];
     }
 
-    private sealed record Probed(IReadOnlyList<ProbeResult> Probes, IReadOnlyList<HttpProbeResult> Http, IReadOnlyList<FastCgiProbeResult> FastCgi, IReadOnlyList<DnsLookup> Dns);
+    private sealed record Probed(IReadOnlyList<ProbeResult> Probes, IReadOnlyList<HttpProbeResult> Http, IReadOnlyList<FastCgiProbeResult> FastCgi, IReadOnlyList<DnsLookup> Dns, IReadOnlyList<ProbeResult>? AsWorker);
 }

@@ -31,12 +31,13 @@ public static class NetworkFactsCollector
         return ConnectionTable.Read(ports, workers, tables, procRoot);
     }
 
-    /// <summary>The rules, when some upstream that listens (or is remote) timed out or refused nginx's connection; else null.</summary>
+    /// <summary>The rules, when some upstream that listens (or is remote) timed out or refused nginx's connection, or refused nginx's worker user only; else null.</summary>
     /// <summary><paramref name="netns"/>: nginx's network namespace (/proc/PID/ns/net) when it is not ngxdoctor's.</summary>
     public static async Task<FirewallFacts?> FirewallAsync(DiagnosisFacts facts, CancellationToken ct, string? netns = null)
     {
         var contradicted = facts.Inventory.Targets.Any(t => facts.ProbeFor(t) is { Outcome: ProbeOutcome.TimedOut or ProbeOutcome.Refused } p
-            && (TargetListeners.Find(facts, t) is not null || (p.Outcome == ProbeOutcome.TimedOut && !t.Address.IsLoopback)));
+            && (TargetListeners.Find(facts, t) is not null || (p.Outcome == ProbeOutcome.TimedOut && !t.Address.IsLoopback)))
+            || facts.WorkerProbes?.Any(p => p.Outcome != ProbeOutcome.Connected) == true;
         return contradicted ? await FirewallReader.ReadAsync(ct, netns).ConfigureAwait(false) : null;
     }
 }

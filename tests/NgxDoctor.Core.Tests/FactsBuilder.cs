@@ -30,6 +30,7 @@ public static class FactsBuilder
             Worker = WwwData,
             Listeners = [],
             Probes = [],
+            WorkerProbes = [],
             ConfigTest = new ConfigTestResult("nginx -t", 0, "nginx: configuration file /etc/nginx/nginx.conf test is successful"),
             Logs = new LogFacts(Now, TimeSpan.FromMinutes(15), [], []) { Access = new AccessFacts([], [], [], [], []) { Attributed = true } },
             OomKills = [],

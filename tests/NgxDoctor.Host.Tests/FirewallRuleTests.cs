@@ -23,6 +23,26 @@ public class FirewallRuleTests
     }
 
     [Fact]
+    public void Owner_matches_of_nft_and_iptables_limit_a_rule_to_some_users_sockets()
+    {
+        var nft = NftRules.Parse(Fixture("nft-owner.json"));
+        Assert.Equal(2, nft.Count);
+        Assert.Equal(["65534"], nft[0].Uids);
+        Assert.True(nft[0].AppliesTo(65534, "nobody", 65534, [65534]) && !nft[0].AppliesTo(0, "root", 0, [0]));
+        Assert.Equal(["65534"], nft[1].Gids);
+        Assert.True(nft[1].Matches("127.0.0.1", 5556) && nft[1].AppliesTo(1000, "app", 1000, [1000, 65534]));
+        Assert.Contains("meta skuid 65534", nft[0].Text, StringComparison.Ordinal);
+
+        var ipt = IptablesRules.Parse(Fixture("iptables-owner.txt"));
+        Assert.Equal(2, ipt.Count);
+        Assert.Equal(["65534"], ipt[0].Uids);
+        Assert.True(ipt[0].Matches("127.0.0.1", 6000) && ipt[0].AppliesTo(65534, "nobody", 65534, []) && !ipt[0].AppliesTo(0, "root", 0, [0]));
+        Assert.Equal(["33"], ipt[1].Gids);
+        Assert.True(ipt[1].AppliesTo(33, "www-data", 33, [33]) && !ipt[1].AppliesTo(65534, "nobody", 65534, [65534]));
+        Assert.True(new NgxDoctor.Core.Facts.FirewallRule("c", "drop", null, [], [], "t").AppliesTo(0, "root", 0, [0]));
+    }
+
+    [Fact]
     public void Iptables_save_rules_and_drop_policies_are_read()
     {
         var rules = IptablesRules.Parse(Fixture("iptables-save.txt"));

@@ -61,6 +61,14 @@ public sealed class NetworkNamespace(string name) : IDisposable
         Nft($"add rule inet ngxdtest input tcp dport {port.ToString(System.Globalization.CultureInfo.InvariantCulture)} {verdict}");
     }
 
+    /// <summary>A rule on the namespace's output hook for sockets of one owner ("meta skuid 65534"), as an operator might have left it.</summary>
+    public void FilterOwner(string owner, int port, string verdict)
+    {
+        Nft("add table inet ngxdtest");
+        Nft("add chain inet ngxdtest output { type filter hook output priority 0 ; }");
+        Nft($"add rule inet ngxdtest output {owner} tcp dport {port.ToString(System.Globalization.CultureInfo.InvariantCulture)} {verdict}");
+    }
+
     /// <summary>A GET from inside the namespace (python's urllib); returns the status.</summary>
     public int Get(string url)
     {

@@ -51,7 +51,8 @@ public sealed class FirewallCheck : ICheck
     {
         var port = target.Address.Port ?? 0;
         var addresses = TargetListeners.Addresses(facts, target);
-        var rules = facts.Firewall?.Rules ?? [];
+        // Root's probe failed: a rule limited to other users' sockets does not explain that.
+        var rules = (facts.Firewall?.Rules ?? []).Where(r => r.AppliesTo(0, "root", 0, [0])).ToList();
         var explicitRules = rules.Where(r => r.Verdict != "policy-drop" && addresses.Any(a => r.Matches(a, port))).ToList();
         return explicitRules.Count > 0 ? explicitRules : rules.Where(r => r.Verdict == "policy-drop").ToList();
     }

@@ -43,7 +43,8 @@ public sealed class UpstreamDownCheck : ICheck
         foreach (var target in facts.Inventory.Targets)
         {
             var incidents = LogEvidence.ForAddress(facts, target.Address.Text, DeadTargets.DeadKinds);
-            if (incidents.Count == 0 || facts.ProbeFor(target) is not { Outcome: ProbeOutcome.Connected } probe)
+            // Refused for nginx's worker and not for root is a rule that matches users (worker-filter), not an ended outage.
+            if (incidents.Count == 0 || facts.ProbeFor(target) is not { Outcome: ProbeOutcome.Connected } probe || WorkerFilterCheck.Blocked(facts, target).Worker is not null)
             {
                 continue;
             }

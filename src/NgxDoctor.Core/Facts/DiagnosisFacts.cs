@@ -82,6 +82,14 @@ public sealed record DiagnosisFacts
 
     public ProbeResult? ProbeFor(UpstreamTarget target) => Probes?.FirstOrDefault(p => p.Target == target.Address.Text);
 
+    /// <summary>
+    /// TCP connects made again from sockets with nginx's worker's uid, gid and groups, to the upstreams root's probe
+    /// reached (a rule that matches users sits between them); null when not tried (not root, or workers run as root).
+    /// </summary>
+    public IReadOnlyList<ProbeResult>? WorkerProbes { get; init; }
+
+    public ProbeResult? WorkerProbeFor(UpstreamTarget target) => WorkerProbes?.FirstOrDefault(p => p.Target == target.Address.Text);
+
     public SocketPathFacts? SocketPathFor(string path) => SocketPaths.FirstOrDefault(s => s.Path == path);
 
     public string? WhyNotCollected(Fact what) => NotCollected.FirstOrDefault(n => n.What == what)?.Reason;
@@ -95,6 +103,7 @@ public sealed record DiagnosisFacts
         Fact.Worker => Worker is not null,
         Fact.Listeners => Listeners is not null,
         Fact.Probes => Probes is not null,
+        Fact.WorkerProbes => WorkerProbes is not null,
         Fact.HttpProbes => HttpProbes is not null,
         Fact.FastCgiProbes => FastCgiProbes is not null,
         Fact.Dns => Dns is not null,

@@ -26,6 +26,9 @@ public enum Fact
     [JsonStringEnumMemberName("fastcgi-probes")]
     FastCgiProbes,
 
+    [JsonStringEnumMemberName("worker-probes")]
+    WorkerProbes,
+
     [JsonStringEnumMemberName("dns")]
     Dns,
 
@@ -74,6 +77,7 @@ public static class FactText
         Fact.Probes => "upstreams were not probed",
         Fact.HttpProbes => "no request was sent to an upstream",
         Fact.FastCgiProbes => "no FastCGI request was sent",
+        Fact.WorkerProbes => "connections were not tried as nginx's worker user",
         Fact.Dns => "names were not looked up",
         Fact.Firewall => "the packet filter's rules were not read",
         Fact.KernelLog => "the kernel log was not read",

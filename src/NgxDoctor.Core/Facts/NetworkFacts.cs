@@ -21,6 +21,24 @@ public sealed record FirewallRule(string Chain, string Verdict, string? Protocol
         (Protocol is null or "tcp") && (Addresses.Count == 0 || Addresses.Any(a => Cidr.Contains(a, address)))
         && (Ports.Count == 0 || Ports.Any(p => PortMatches(p, port)));
 
+    /// <summary>Socket owners the rule is limited to (iptables `-m owner --uid-owner`, nft `meta skuid`): uids or user names.</summary>
+    public IReadOnlyList<string> Uids { get; init; } = [];
+
+    /// <summary>Socket owner groups it is limited to (`--gid-owner`, `meta skgid`).</summary>
+    public IReadOnlyList<string> Gids { get; init; } = [];
+
+    /// <summary>Whether a socket of this user (uid, name, gid and groups) meets the rule's owner matches (a rule without any: every socket).</summary>
+    public bool AppliesTo(uint uid, string? user, uint gid, IReadOnlyList<uint> groups) =>
+        (Uids.Count == 0 || Uids.Any(u => u == uid.ToString(System.Globalization.CultureInfo.InvariantCulture) || u == user || Range(u, uid)))
+        && (Gids.Count == 0 || Gids.Any(g => groups.Append(gid).Any(x => g == x.ToString(System.Globalization.CultureInfo.InvariantCulture) || Range(g, x))));
+
+    /// <summary>Limited to some users or groups: it treats root's sockets and nginx's workers' differently.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool ByOwner => Uids.Count > 0 || Gids.Count > 0;
+
+    private static bool Range(string spec, uint id) => spec.IndexOf('-') is var dash and > 0
+        && uint.TryParse(spec[..dash], out var lo) && uint.TryParse(spec[(dash + 1)..], out var hi) && id >= lo && id <= hi;
+
     private static bool PortMatches(string spec, int port)
     {
         var dash = spec.IndexOfAny(['-', ':']);

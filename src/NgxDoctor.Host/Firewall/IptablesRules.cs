@@ -44,6 +44,8 @@ public static class IptablesRules
         string? verdict = null, protocol = null;
         var addresses = new List<string>();
         var ports = new List<string>();
+        var uids = new List<string>();
+        var gids = new List<string>();
         for (var i = 2; i < words.Length - 1; i++)
         {
             var value = words[i + 1];
@@ -61,9 +63,15 @@ public static class IptablesRules
                 case "--dport" or "--dports" or "--destination-port" or "--destination-ports":
                     ports.AddRange(value.Split(','));
                     break;
+                case "--uid-owner":
+                    uids.Add(value);
+                    break;
+                case "--gid-owner":
+                    gids.Add(value);
+                    break;
             }
         }
 
-        return verdict is null ? null : new FirewallRule($"{table} {words[1]}", verdict, protocol, addresses, ports, line);
+        return verdict is null ? null : new FirewallRule($"{table} {words[1]}", verdict, protocol, addresses, ports, line) { Uids = uids, Gids = gids };
     }
 }

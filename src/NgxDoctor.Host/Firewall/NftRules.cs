@@ -45,6 +45,8 @@ public static class NftRules
         string? verdict = null, protocol = null;
         var addresses = new List<string>();
         var ports = new List<string>();
+        var uids = new List<string>();
+        var gids = new List<string>();
         var text = new List<string>();
         foreach (var e in exprs.EnumerateArray())
         {
@@ -77,6 +79,12 @@ public static class NftRules
                         ports.AddRange(values);
                         protocol ??= what is "tcp" or "udp" ? what : null;
                         break;
+                    case "skuid":
+                        uids.AddRange(values);
+                        break;
+                    case "skgid":
+                        gids.AddRange(values);
+                        break;
                     case "l4proto" or "protocol" or "nexthdr":
                         protocol = values.FirstOrDefault();
                         break;
@@ -90,7 +98,7 @@ public static class NftRules
         }
 
         var chain = $"{Str(rule, "family")} {Str(rule, "table")} {Str(rule, "chain")}";
-        return new FirewallRule(chain, verdict, protocol, addresses, ports, $"{chain}: {string.Join(' ', text)}");
+        return new FirewallRule(chain, verdict, protocol, addresses, ports, $"{chain}: {string.Join(' ', text)}") { Uids = uids, Gids = gids };
     }
 
     private static (string What, string Field) Left(JsonElement left)

@@ -22,20 +22,18 @@ public sealed class NetworkNamespace : IDisposable
     {
     }
 
-    private NetworkNamespace(string nsPath, ulong inode)
+    private NetworkNamespace(string name, ulong? inode, Func<int> enter)
     {
         Inode = inode;
-        using var ns = File.OpenHandle(nsPath, FileMode.Open, FileAccess.Read);
         var entered = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
         _work = new BlockingCollection<Action>();
-        var fd = (int)ns.DangerousGetHandle();
-        _thread = new Thread(() => Serve(fd, entered)) { IsBackground = true, Name = $"netns {inode}" };
+        _thread = new Thread(() => Serve(enter, entered)) { IsBackground = true, Name = name };
         _thread.Start();
         var errno = entered.Task.GetAwaiter().GetResult();
         if (errno != 0)
         {
             _work.CompleteAdding();
-            throw new IOException($"cannot enter network namespace {inode} ({nsPath}): {Marshal.GetPInvokeErrorMessage(errno)}");
+            throw new IOException($"cannot enter {name}: {Marshal.GetPInvokeErrorMessage(errno)}");
         }
     }
 
@@ -45,7 +43,24 @@ public sealed class NetworkNamespace : IDisposable
     public bool IsOwn => _work is null;
 
     /// <summary>A thread inside the network namespace at <paramref name="nsPath"/> (/proc/PID/ns/net); throws IOException when it cannot enter.</summary>
-    public static NetworkNamespace Enter(string nsPath, ulong inode) => new(nsPath, inode);
+    public static NetworkNamespace Enter(string nsPath, ulong inode)
+    {
+        using var ns = File.OpenHandle(nsPath, FileMode.Open, FileAccess.Read);
+        return new($"network namespace {inode} ({nsPath})", inode, () => SetNs(ns));
+    }
+
+    /// <summary>
+    /// A thread (in the network namespace at <paramref name="nsPath"/>, or in ngxdoctor's own) that makes its sockets
+    /// with another user's credentials, as nginx's worker would make them. Needs root; throws IOException otherwise.
+    /// </summary>
+    public static NetworkNamespace AsUser(string? nsPath, ulong? inode, uint uid, uint gid, IReadOnlyList<uint> groups)
+    {
+        using var ns = nsPath is null ? null : File.OpenHandle(nsPath, FileMode.Open, FileAccess.Read);
+        return new($"uid {uid}", inode, () => ns is not null && SetNs(ns) is var e and not 0 ? e : ThreadCredentials.Become(uid, gid, groups));
+    }
+
+    private static int SetNs(Microsoft.Win32.SafeHandles.SafeFileHandle ns) =>
+        NamespaceNative.SetNs((int)ns.DangerousGetHandle(), NamespaceNative.CloneNewNet) == 0 ? 0 : Marshal.GetLastPInvokeError();
 
     public Socket Socket(AddressFamily family, SocketType type, ProtocolType protocol) =>
         IsOwn ? new Socket(family, type, protocol) : Run(() => new Socket(family, type, protocol));
@@ -99,15 +114,15 @@ public sealed class NetworkNamespace : IDisposable
         _work.Dispose();
     }
 
-    private void Serve(int nsFd, TaskCompletionSource<int> entered)
+    private void Serve(Func<int> enter, TaskCompletionSource<int> entered)
     {
-        if (NamespaceNative.SetNs(nsFd, NamespaceNative.CloneNewNet) != 0)
+        var errno = enter();
+        entered.SetResult(errno);
+        if (errno != 0)
         {
-            entered.SetResult(Marshal.GetLastPInvokeError());
             return;
         }
 
-        entered.SetResult(0);
         foreach (var item in _work!.GetConsumingEnumerable())
         {
             item();

@@ -75,6 +75,8 @@ public class CheckFixtureTests
     private static NgxDoctor.Core.Facts.DiagnosisFacts Without(NgxDoctor.Core.Facts.DiagnosisFacts f, NgxDoctor.Core.Facts.Fact fact) => fact switch
     {
         NgxDoctor.Core.Facts.Fact.Probes => f with { Probes = null },
+        NgxDoctor.Core.Facts.Fact.WorkerProbes => f with { WorkerProbes = null },
+        NgxDoctor.Core.Facts.Fact.Worker => f with { Worker = null },
         NgxDoctor.Core.Facts.Fact.Listeners => f with { Listeners = null },
         NgxDoctor.Core.Facts.Fact.Dns => f with { Dns = null },
         NgxDoctor.Core.Facts.Fact.HttpProbes => f with { HttpProbes = null },
