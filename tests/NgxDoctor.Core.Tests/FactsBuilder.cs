@@ -94,10 +94,15 @@ public static class FactsBuilder
     }
 
     /// <summary>A running PHP-FPM master (pid 700) with a pool of this name configured to `listen` here.</summary>
-    public static DiagnosisFacts FpmPool(this DiagnosisFacts f, string pool, string listen)
+    public static DiagnosisFacts FpmPool(this DiagnosisFacts f, string pool, string listen, string? allowedClients = null)
     {
         const string file = "/etc/php/8.3/fpm/pool.d/www.conf";
         var settings = new Dictionary<string, Config.PhpFpm.FpmSetting> { ["listen"] = new(listen, new SourcePos(file, 41)) };
+        if (allowedClients is not null)
+        {
+            settings["listen.allowed_clients"] = new(allowedClients, new SourcePos(file, 42));
+        }
+
         var instance = new FpmInstance(700, "/etc/php/8.3/fpm/php-fpm.conf", [new Config.PhpFpm.FpmPool(pool, settings, new SourcePos(file, 4))], null, null);
         return f with { PhpFpm = [.. f.PhpFpm, instance] };
     }

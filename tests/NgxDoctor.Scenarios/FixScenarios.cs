@@ -390,4 +390,37 @@ public sealed class FixScenarios : IDisposable
         Assert.Equal(before, Contents(lab.Nginx.PathOf("conf")));
         Assert.Empty(Directory.GetDirectories(_state));
     }
+
+    [SkippableFact]
+    public async Task A_php_fpm_access_list_without_nginx_s_address_is_found_and_the_address_added()
+    {
+        using var lab = new ScenarioLab();
+        var port = ScenarioLab.FreePort();
+        File.WriteAllText(lab.Nginx.PathOf("www/x.php"), "<?php echo 'php ok';");
+        await lab.StartPhpFpmAsync($"127.0.0.1:{ScenarioLab.Str(port)}", allowedClients: "127.0.0.2");
+        var snapshot = await lab.StartNginxAsync(lab.Server($$"""
+            location ~ \.php$ {
+                    include /etc/nginx/fastcgi_params;
+                    fastcgi_param SCRIPT_FILENAME {{lab.Nginx.PathOf("www")}}$fastcgi_script_name;
+                    fastcgi_pass 127.0.0.1:{{ScenarioLab.Str(port)}};
+                }
+            """));
+        Assert.Equal(502, (await lab.GetAsync("/x.php"))[0]);
+        Assert.Contains("(104: Connection reset by peer)", File.ReadAllText(lab.Nginx.ErrorLog), StringComparison.Ordinal);
+
+        var run = lab.Diagnose(snapshot);
+        var f = ScenarioLab.Findings(run)[0];
+        Assert.True(f.GetProperty("check").GetString() == "backend-access-list", run.ToString());
+        Assert.Equal("socket-permission", f.GetProperty("cause").GetString());
+        var pool = lab.Nginx.PathOf($"conf/tcp{ScenarioLab.Str(port)}-fpm.conf");
+        Assert.Contains($"{pool}:", ScenarioLab.Evidence(f), StringComparison.Ordinal);
+        Assert.Contains("listen.allowed_clients = 127.0.0.2", ScenarioLab.Evidence(f), StringComparison.Ordinal);
+        Assert.All(ScenarioLab.Findings(run).Skip(1), x => Assert.Contains($"socket-permission 127.0.0.1:{ScenarioLab.Str(port)}", x.GetProperty("explainedBy").GetRawText(), StringComparison.Ordinal));
+
+        var before = File.ReadAllText(pool);
+        var fix = Fix(lab, "--apply", "--yes", "--only", "socket-permission");
+        Assert.True(fix.ExitCode == 0, fix.ToString());
+        Assert.Equal(["listen.allowed_clients = 127.0.0.2,127.0.0.1"], Changed(before, File.ReadAllText(pool)).Select(l => l.Trim()));
+        Assert.Equal(200, (await lab.GetAsync("/x.php"))[0]);
+    }
 }

@@ -87,15 +87,16 @@ public sealed class ScenarioLab : IDisposable
         return p;
     }
 
-    /// <summary>PHP-FPM with one pool on a unix socket; owner, group and mode of the socket as given.</summary>
-    public async Task<LabProcess> StartPhpFpmAsync(string socketPath, string owner = "nobody", string group = "nogroup", string mode = "0660", int maxChildren = 2, int backlog = 511, string processManager = "static", string? statusPath = null, string? pingPath = null, string? slowlogTimeout = null)
+    /// <summary>PHP-FPM with one pool on a unix socket (owner, group and mode as given), or on "127.0.0.1:PORT" (with its listen.allowed_clients, if given).</summary>
+    public async Task<LabProcess> StartPhpFpmAsync(string socketPath, string owner = "nobody", string group = "nogroup", string mode = "0660", int maxChildren = 2, int backlog = 511, string processManager = "static", string? statusPath = null, string? pingPath = null, string? slowlogTimeout = null, string? allowedClients = null)
     {
         if (!File.Exists(PhpFpm))
         {
             throw new SkipException($"{PhpFpm} is not installed (apt-get install -y php8.2-fpm; ./test.sh installs it)");
         }
 
-        var name = Path.GetFileNameWithoutExtension(socketPath);
+        var tcpPort = socketPath.StartsWith('/') ? (int?)null : int.Parse(socketPath[(socketPath.LastIndexOf(':') + 1)..], CultureInfo.InvariantCulture);
+        var name = tcpPort is { } port ? $"tcp{Str(port)}" : Path.GetFileNameWithoutExtension(socketPath);
         var conf = Nginx.PathOf($"conf/{name}-fpm.conf");
         File.WriteAllText(conf, $"""
             [global]
@@ -119,9 +120,10 @@ public sealed class ScenarioLab : IDisposable
             {(statusPath is null ? "" : "pm.status_path = " + statusPath)}
             {(pingPath is null ? "" : "ping.path = " + pingPath)}
             {(slowlogTimeout is null ? "" : $"slowlog = {Nginx.PathOf("logs/$pool.slow.log")}\nrequest_slowlog_timeout = {slowlogTimeout}")}
+            {(allowedClients is null ? "" : "listen.allowed_clients = " + allowedClients)}
             """);
         var p = Nginx.StartProcess(PhpFpm, ["-F", "-y", conf, "-n"]);
-        await p.WaitUntilListeningAsync(null, socketPath, TimeSpan.FromSeconds(15));
+        await p.WaitUntilListeningAsync(tcpPort, tcpPort is null ? socketPath : null, TimeSpan.FromSeconds(15));
         return p;
     }
 

@@ -5,7 +5,7 @@ namespace NgxDoctor.Core.Diagnosis;
 /// <summary>
 /// Which finding explains which, and how sure each is. A cause that accounts for another comes first and lists it:
 /// a dead or blocked server explains its group's no-live-upstreams; a saturated pool explains the timeouts and the
-/// 502s of the same upstream; a firewall explains connect timeouts; a name that does not resolve explains nginx -t
+/// 502s of the same upstream, a backend access list that leaves nginx out its resets; a firewall explains connect timeouts; a name that does not resolve explains nginx -t
 /// failing; an OOM-killed backend explains its crashes. Confidence says what the finding rests on.
 /// </summary>
 public static class FindingRelations
@@ -14,6 +14,8 @@ public static class FindingRelations
     [
         (Cause.PoolExhausted, Cause.UpstreamTimeout),
         (Cause.PoolExhausted, Cause.UpstreamCrash),
+        (Cause.SocketPermission, Cause.UpstreamCrash),
+        (Cause.SocketPermission, Cause.BadResponse),
         (Cause.FirewallBlocked, Cause.UpstreamTimeout),
         (Cause.ResourceExhaustion, Cause.UpstreamCrash),
         (Cause.DnsStale, Cause.UpstreamDown),

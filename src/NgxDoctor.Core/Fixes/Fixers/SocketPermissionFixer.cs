@@ -17,6 +17,11 @@ public sealed class SocketPermissionFixer : IFixer
 
     public FixAction Plan(Finding finding, DiagnosisFacts facts, NginxConfig config)
     {
+        if (finding.Check == "backend-access-list")
+        {
+            return AccessList(finding, facts);
+        }
+
         if (FixContext.Target(facts, finding) is not { Address.SocketPath: { } path } target || facts.Worker is not { } worker)
         {
             return FixAction.None(finding, "the socket or the worker user is not known");
@@ -47,6 +52,27 @@ public sealed class SocketPermissionFixer : IFixer
         {
             ReloadPhpFpmPid = master.Pid,
             Socket = new SocketChange(path, worker.Gid, 0x1b0), // 0660
+        };
+    }
+
+    /// <summary>The pool's listen.allowed_clients gets nginx's address appended (the pool's file edited, php-fpm reloaded).</summary>
+    private static FixAction AccessList(Finding finding, DiagnosisFacts facts)
+    {
+        if (FixContext.Target(facts, finding) is not { } target || PoolEdits.PoolAt(facts, target.Address.Text) is not { } owner
+            || owner.Pool.Get(Checks.BackendAccessListCheck.Setting) is not { } allowed || Checks.BackendAccessListCheck.Source(facts, target) is not { } source)
+        {
+            return FixAction.None(finding, "the pool or nginx's address is not known");
+        }
+
+        var (master, pool) = owner;
+        var value = $"{allowed},{source}";
+        return new FixAction(FindingRelations.Key(finding), finding.Cause, finding.Upstream,
+            $"let nginx's address {source} in: {Checks.BackendAccessListCheck.Setting} = {value} in pool [{pool.Name}], then reload php-fpm",
+            [PoolEdits.Set(pool, Checks.BackendAccessListCheck.Setting, value, $"nginx connects to {target.Address.Text} from {source}")],
+            [$"kill -USR2 {master.Pid}  # php-fpm reloads its pools"],
+            FixContext.Verify(finding, target.Sites[0]))
+        {
+            ReloadPhpFpmPid = master.Pid,
         };
     }
 }
