@@ -47,6 +47,16 @@ public sealed class HttpProbeCheck : ICheck
                         [$"openssl s_client -connect {probe.Target} -showcerts </dev/null"]))
                 { Check = Id });
             }
+            else if (probe is { Outcome: HttpProbeResult.NotHttp, Protocol: { } protocol } && target.Sites[0].Directive != "grpc_pass")
+            {
+                findings.Add(new Finding(Cause.BadResponse, Severity.Critical, probe.Target, $"{probe.Target} speaks {ForeignProtocol.Describe(protocol)}, not the {Protocol(target)} {target.Sites[0].Directive} sends",
+                    evidence,
+                    new Remedy(protocol == ForeignProtocol.Http2
+                        ? $"{target.Sites[0].Directive} speaks HTTP/1.x only: for a gRPC service use `grpc_pass grpc://{probe.Target};` (grpcs:// with TLS); for an HTTP service enable HTTP/1.1 on the backend (or put it behind TLS with ALPN). nginx passes this answer as HTTP/0.9 (\"upstream sent no valid HTTP/1.0 header\"): clients see garbage or 502."
+                        : $"This is not a web backend: point {target.Sites[0].Directive} at the port of the application, not at {ForeignProtocol.Describe(protocol)}.",
+                        [$"ss -ltnp 'sport = :{probe.Target[(probe.Target.LastIndexOf(':') + 1)..]}'"]))
+                { Check = Id });
+            }
             else if (probe.Outcome is HttpProbeResult.NotHttp or HttpProbeResult.Tls)
             {
                 findings.Add(new Finding(Cause.BadResponse, Severity.Critical, probe.Target,

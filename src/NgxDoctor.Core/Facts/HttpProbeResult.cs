@@ -14,6 +14,9 @@ public sealed record HttpProbeResult(
     double FirstByteMs,
     string Detail)
 {
+    /// <summary>The protocol a non-HTTP answer is in, when recognised ("http2", "redis", "ssh"...: <see cref="Analysis.ForeignProtocol"/>).</summary>
+    public string? Protocol { get; init; }
+
     public const string Ok = "ok";
     public const string NotHttp = "not-http";
     public const string Closed = "closed";

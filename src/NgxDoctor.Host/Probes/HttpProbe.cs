@@ -40,8 +40,13 @@ public static class HttpProbe
         if (header.Length < 12 || !header.AsSpan().StartsWith("HTTP/"u8) || !int.TryParse(Encoding.ASCII.GetString(header, 9, 3), out var status))
         {
             var start = SafeText.Escape(Encoding.UTF8.GetString(header, 0, Math.Min(header.Length, 60)), 80);
+            var protocol = Core.Analysis.ForeignProtocol.Of(header);
+            var bytes = Convert.ToHexString(header, 0, Math.Min(header.Length, 24)).ToLowerInvariant();
             return new(target.Address.Text, request, HttpProbeResult.NotHttp, null, header.Length, connectMs, firstByteMs,
-                $"the answer is not HTTP: \"{start}\"");
+                protocol is null ? $"the answer is not HTTP: \"{start}\"" : $"the answer is {Core.Analysis.ForeignProtocol.Describe(protocol)}, not HTTP/1.x: first bytes {bytes}")
+            {
+                Protocol = protocol,
+            };
         }
 
         return complete
