@@ -87,6 +87,37 @@ public class BackendFaultScenarios
     }
 
     [SkippableFact]
+    public async Task A_backend_socket_in_its_own_private_directory_is_named_as_hidden_as_root_and_as_nobody()
+    {
+        using var lab = new ScenarioLab();
+        var python = ScenarioLab.Need("python3", "python3");
+        var dir = lab.Nginx.PathOf("run/private");
+        Directory.CreateDirectory(dir);
+        var sock = Path.Combine(dir, "app.sock");
+        const string Serve = "import socket, sys\ns = socket.socket(socket.AF_UNIX)\ns.bind(sys.argv[1])\ns.listen(8)\nwhile True:\n    c, _ = s.accept()\n    c.recv(65536)\n    c.sendall(b'HTTP/1.0 200 OK\\r\\n\\r\\nok')\n    c.close()\n";
+        // A mount namespace of its own with a tmpfs over the directory, as systemd's PrivateTmp= gives a service its /tmp.
+        lab.Nginx.StartProcess("unshare", ["--mount", "--propagation", "private", "sh", "-c", "mount -t tmpfs tmpfs \"$1\" && exec \"$2\" -c \"$3\" \"$1/app.sock\"", "sh", dir, python, Serve]);
+        for (var i = 0; i < 100 && !File.ReadAllText("/proc/net/unix").Contains(sock, StringComparison.Ordinal); i++)
+        {
+            await Task.Delay(100);
+        }
+
+        Assert.False(File.Exists(sock));
+        var snapshot = await lab.StartNginxAsync(lab.Server($"location / {{ proxy_pass http://unix:{sock}; }}"));
+        Assert.Equal(new[] { 502 }, await lab.GetAsync("/"));
+
+        var root = ScenarioLab.Only(lab.Diagnose(snapshot), "wrong-address");
+        var nobody = ScenarioLab.Only(lab.DiagnoseAsNobody(snapshot), "wrong-address");
+        foreach (var f in new[] { root, nobody })
+        {
+            Assert.Contains($"listens on {sock}, but in another mount namespace", f.GetProperty("title").GetString(), StringComparison.Ordinal);
+            Assert.Contains("PrivateTmp", f.GetProperty("remedy").GetProperty("summary").GetString(), StringComparison.Ordinal);
+        }
+
+        Assert.StartsWith("python3 (pid ", root.GetProperty("title").GetString(), StringComparison.Ordinal);
+    }
+
+    [SkippableFact]
     public async Task Php_fpm_on_a_neighbouring_socket_is_wrong_address_naming_it()
     {
         using var lab = new ScenarioLab();

@@ -14,6 +14,12 @@ public enum CandidateBasis
 
     /// <summary>The backend's own configuration: the PHP-FPM pool a fastcgi_pass expects, listening elsewhere.</summary>
     BackendConfig,
+
+    /// <summary>
+    /// The kernel's socket table has a listener on nginx's very path, yet nginx's mount namespace has no such file:
+    /// the socket is in another mount namespace (systemd PrivateTmp=, a container). Nothing to repoint to.
+    /// </summary>
+    HiddenSocket,
 }
 
 /// <summary>A running backend that nginx might have been meant to reach, and the evidence that ties it to nginx's address.</summary>
@@ -56,7 +62,7 @@ public static class BackendCandidates
         var live = facts.Listeners
             .Where(l => !IsUsed(l, used) && !IsIpcSocket(l) && !l.Processes.Any(BackendKinds.IsNeverBackend) && !(l.Port is { } p && nginxPorts.Contains(p)))
             .ToList();
-        return SameEndpoint(target, live).Concat(FpmPools(facts, target, live))
+        return SameEndpoint(target, live).Concat(FpmPools(facts, target, live)).Concat(Hidden(facts, target))
             .GroupBy(c => c.Listener.Display, StringComparer.Ordinal)
             .Select(g => g.MinBy(c => c.Basis)!)
             .OrderBy(c => c.Basis)
@@ -66,7 +72,7 @@ public static class BackendCandidates
 
     /// <summary>The candidates of the strongest basis found: what `fix` may repoint to when it is exactly one.</summary>
     public static IReadOnlyList<Candidate> Strongest(IReadOnlyList<Candidate> candidates) =>
-        candidates.Count == 0 ? [] : candidates.Where(c => c.Basis == candidates[0].Basis).ToList();
+        candidates.Count == 0 || candidates[0].Basis == CandidateBasis.HiddenSocket ? [] : candidates.Where(c => c.Basis == candidates[0].Basis).ToList();
 
     /// <summary>The address nginx should name to reach the candidate: a wildcard listener on loopback of its own family.</summary>
     public static string AddressFor(Candidate c, UpstreamTarget t)
@@ -112,6 +118,13 @@ public static class BackendCandidates
             yield return new Candidate(l, CandidateBasis.SameEndpoint, $"the same port {port}, on {there} instead of {target.Address.Host}");
         }
     }
+
+    /// <summary>A listener bound to nginx's path while nginx's namespace has no file there.</summary>
+    private static IEnumerable<Candidate> Hidden(DiagnosisFacts facts, UpstreamTarget target) =>
+        target.Address.SocketPath is { } path && facts.SocketPathFor(path) is { Socket: null }
+            ? facts.Listeners!.Where(l => l.Path == path && !l.Processes.Any(BackendKinds.IsNeverBackend)).Take(1).Select(l => new Candidate(l, CandidateBasis.HiddenSocket,
+                "bound to this very path, which nginx's mount namespace does not have: the socket is in another mount namespace (systemd PrivateTmp=, a container)"))
+            : [];
 
     /// <summary>For fastcgi_pass: the PHP-FPM pools whose own configuration puts them at a live address nginx does not use.</summary>
     private static IEnumerable<Candidate> FpmPools(DiagnosisFacts facts, UpstreamTarget target, List<Listener> live)

@@ -20,6 +20,8 @@ public sealed class WrongAddressFixtures : ICheckFixture
         yield return ("the same port, owner unseen (not root)", node.Listen("[::1]:3000", "node") with { Listeners = [new Listener("tcp6", "::1", 3000, null, 1, [])] });
         yield return ("the php-fpm pool's own config on a neighbouring socket", php.Listen("unix:/run/php/php8.3-fpm.sock", "php-fpm8.3").FpmPool("www", "/run/php/php8.3-fpm.sock"));
         yield return ("the php-fpm pool on tcp for a socket config", php.Listen("127.0.0.1:9000", "php-fpm8.2").FpmPool("www", "127.0.0.1:9000"));
+        yield return ("a socket on nginx's path in another mount namespace (PrivateTmp)", FactsBuilder.FromConfig("server { location / { proxy_pass http://unix:/tmp/app.sock; } }")
+            .Probe("unix:/tmp/app.sock", ProbeOutcome.NotFound).MissingSocket("/tmp/app.sock") with { Listeners = [new Listener("unix", null, null, "/tmp/app.sock", 9, [])] });
         yield return ("a socket of the same name in another directory", FactsBuilder.FromConfig("server { location / { proxy_pass http://unix:/tmp/app.sock; } }")
             .Probe("unix:/tmp/app.sock", ProbeOutcome.NotFound).MissingSocket("/tmp/app.sock").Listen("unix:/run/app/app.sock", "gunicorn"));
     }
@@ -38,6 +40,8 @@ public sealed class WrongAddressFixtures : ICheckFixture
         yield return ("backend up", FactsBuilder.FromConfig(UpstreamDownFixtures.NodeSite).Probe("127.0.0.1:3000", ProbeOutcome.Connected).Listen("127.0.0.1:3000", "node").Listen("[::1]:3000", "node", 501));
         yield return ("the same port is already another upstream", FactsBuilder.FromConfig(UpstreamDownFixtures.NodeSite + " server { listen 81; location / { proxy_pass http://[::1]:3000; } }")
             .Probe("127.0.0.1:3000", ProbeOutcome.Refused).Probe("[::1]:3000", ProbeOutcome.Connected).Listen("[::1]:3000", "node"));
+        yield return ("the socket file is there (stale): not hidden", FactsBuilder.FromConfig("server { location / { proxy_pass http://unix:/tmp/app.sock; } }")
+            .Probe("unix:/tmp/app.sock", ProbeOutcome.Refused).Socket("/tmp/app.sock", 0, 0, 0x1b6, "root", "root") with { Listeners = [] });
         yield return ("a .NET diagnostics socket and a java tooling socket", node.Listen("unix:/tmp/dotnet-diagnostic-1-2-socket", "dotnet").Listen("unix:/tmp/.java_pid77", "java"));
         yield return ("a remote upstream", FactsBuilder.FromConfig("server { location / { proxy_pass http://10.1.2.3:3000; } }").Probe("10.1.2.3:3000", ProbeOutcome.Refused).Listen("127.0.0.1:3000", "node"));
         yield return ("a system daemon on the same port", node.Listen("127.0.0.53:3000", "systemd-resolved"));

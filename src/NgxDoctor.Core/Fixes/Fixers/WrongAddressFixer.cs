@@ -17,10 +17,12 @@ public sealed class WrongAddressFixer : IFixer
             return FixAction.None(finding, "the upstream is not in the configuration");
         }
 
-        var strongest = BackendCandidates.Strongest(BackendCandidates.Find(facts, target));
+        var found = BackendCandidates.Find(facts, target);
+        var strongest = BackendCandidates.Strongest(found);
         if (strongest.Count != 1)
         {
-            return FixAction.None(finding, strongest.Count == 0 ? "no running backend was found" : $"{strongest.Count} backends could be the one on the same evidence: choose by hand");
+            return FixAction.None(finding, found is [{ Basis: CandidateBasis.HiddenSocket }, ..] ? "the socket is in the backend's own mount namespace: move it out of the private directory by hand"
+                : strongest.Count == 0 ? "no running backend was found" : $"{strongest.Count} backends could be the one on the same evidence: choose by hand");
         }
 
         var owner = strongest[0].Who;
