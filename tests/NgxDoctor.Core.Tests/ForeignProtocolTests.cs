@@ -25,4 +25,12 @@ public class ForeignProtocolTests
         Assert.Contains("speaks HTTP/2", f.Title, StringComparison.Ordinal);
         Assert.Contains("grpc_pass grpc://127.0.0.1:3000;", f.Remedy.Summary, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("HTTP/1.1 200 OK\r\nContent-Length: 2\r\nTransfer-Encoding: chunked\r\n\r\n", "Content-Length and Transfer-Encoding in one response")]
+    [InlineData("HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\nTransfer-Encoding: chunked\r\n\r\n", "Transfer-Encoding twice")]
+    [InlineData("HTTP/1.1 200 OK\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\n", "Content-Length twice (2, 3)")]
+    [InlineData("HTTP/1.1 200 OK\r\nContent-Length: 2\r\nX-Transfer-Encoding: no\r\n\r\n", null)]
+    public void Ambiguous_body_lengths_are_named(string header, string? problem) =>
+        Assert.Equal(problem, ResponseFraming.Problem(System.Text.Encoding.ASCII.GetBytes(header)));
 }

@@ -73,6 +73,16 @@ public class HttpProbeScenarios
     }
 
     [SkippableFact]
+    public async Task A_response_with_content_length_and_transfer_encoding_is_named_before_nginx_rejects_it()
+    {
+        var (lab, snapshot, port) = await FreshAsync("clte");
+        using var __ = lab;
+        var f = ScenarioLab.Only(lab.Diagnose(snapshot), "bad-response");
+        Assert.Equal("warning", f.GetProperty("severity").GetString());
+        Assert.Contains($"127.0.0.1:{ScenarioLab.Str(port)} answers with Content-Length and Transfer-Encoding in one response", f.GetProperty("title").GetString(), StringComparison.Ordinal);
+    }
+
+    [SkippableFact]
     public async Task A_backend_that_closes_without_answering_is_found_by_the_probe_alone()
     {
         var (lab, snapshot, _) = await FreshAsync("close");

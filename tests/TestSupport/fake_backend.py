@@ -9,6 +9,7 @@
 #   reset       reads the request and resets the connection (RST, not FIN)
 #   badheader   a header line with a bare CR inside, which nginx calls invalid
 #   shortbody   promises 100 bytes of body, sends 10 and closes
+#   clte        a 200 with both Content-Length and Transfer-Encoding: chunked
 # With CERT KEY after the mode's argument, it speaks TLS with that certificate (PEM files).
 import socket, ssl, sys, threading, time
 
@@ -48,6 +49,9 @@ def respond(conn):
         if mode == "shortbody":
             conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n0123456789")
             time.sleep(0.2)
+            return
+        if mode == "clte":
+            conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n2\r\nok\r\n0\r\n\r\n")
             return
         if mode == "garbage":
             conn.sendall(b"+OK this is not http\r\n")

@@ -72,6 +72,14 @@ public sealed class HttpProbeCheck : ICheck
                     new Remedy("The backend accepts and then drops requests: read its own log for a crash or an error at start of request handling.", []))
                 { Check = Id });
             }
+            else if (probe is { Outcome: HttpProbeResult.Ok, Framing: { } framing })
+            {
+                findings.Add(new Finding(Cause.BadResponse, Severity.Warning, probe.Target, $"{probe.Target} answers with {framing}: nginx 1.23 and later turn that into 502",
+                    evidence,
+                    new Remedy("Make the backend send either Content-Length or Transfer-Encoding: chunked, once (a middleware or framework that adds its own is the usual cause); older nginx passes such a response on, which request smuggling feeds on.",
+                        [$"curl -sv http://{probe.Target}/ -o /dev/null 2>&1 | grep -i -E 'content-length|transfer-encoding'"]))
+                { Check = Id });
+            }
             else if (probe.Outcome == HttpProbeResult.Ok && target.Sites[0].Setting("_buffer_size") is { } buffer
                 && ConfigValues.TryParseSize(buffer.Value, out var size) && probe.HeaderBytes > size)
             {

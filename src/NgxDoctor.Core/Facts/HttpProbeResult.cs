@@ -17,6 +17,9 @@ public sealed record HttpProbeResult(
     /// <summary>The protocol a non-HTTP answer is in, when recognised ("http2", "redis", "ssh"...: <see cref="Analysis.ForeignProtocol"/>).</summary>
     public string? Protocol { get; init; }
 
+    /// <summary>What makes the response's body length ambiguous (<see cref="Analysis.ResponseFraming"/>); null when nothing does.</summary>
+    public string? Framing { get; init; }
+
     public const string Ok = "ok";
     public const string NotHttp = "not-http";
     public const string Closed = "closed";

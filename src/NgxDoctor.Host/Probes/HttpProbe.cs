@@ -49,8 +49,10 @@ public static class HttpProbe
             };
         }
 
-        return complete
-            ? new(target.Address.Text, request, HttpProbeResult.Ok, status, header.Length, connectMs, firstByteMs, $"HTTP {status}, header {header.Length} bytes")
-            : new(target.Address.Text, request, HttpProbeResult.Ok, status, header.Length, connectMs, firstByteMs, $"HTTP {status}, header over {header.Length} bytes (not finished within the {MaxHeaderBytes}-byte cap)");
+        var framing = Core.Analysis.ResponseFraming.Problem(header);
+        return (complete
+            ? new HttpProbeResult(target.Address.Text, request, HttpProbeResult.Ok, status, header.Length, connectMs, firstByteMs, $"HTTP {status}, header {header.Length} bytes{(framing is null ? "" : ", " + framing)}")
+            : new HttpProbeResult(target.Address.Text, request, HttpProbeResult.Ok, status, header.Length, connectMs, firstByteMs, $"HTTP {status}, header over {header.Length} bytes (not finished within the {MaxHeaderBytes}-byte cap)"))
+            with { Framing = framing };
     }
 }
