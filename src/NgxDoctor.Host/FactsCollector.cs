@@ -30,6 +30,7 @@ public static class FactsCollector
         var logNotes = new List<NotCollected>();
         var logs = Logs.LogCollector.Collect(config, located, now, options.Since, logNotes, host.Processes, host.Inventory, out var phpFpm);
         var probed = await upstreams.FinishAsync(phpFpm).ConfigureAwait(false);
+        var idle = located.From.Blind is null ? await IdleCloseProbe.ForRacesAsync(host.Inventory, logs, deadline.Token, located.From).ConfigureAwait(false) : [];
         var scan = await (options.Peers ?? PeerCollector.ScanAsync(deadline.Token, options.ProcRoot)).ConfigureAwait(false);
         var peers = scan.Besides(located.Identity?.Namespaces?.Net ?? ProcNamespaces.Own(options.ProcRoot).Net);
         var peerNotes = scan.Notes;
@@ -51,6 +52,7 @@ public static class FactsCollector
             SocketPaths = host.SocketPaths,
             Probes = probed.Probes,
             WorkerProbes = probed.AsWorker,
+            IdleCloses = idle,
             HttpProbes = probed.Http,
             Logs = logs,
             FastCgiProbes = probed.FastCgi,

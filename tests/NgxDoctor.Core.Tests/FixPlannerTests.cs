@@ -99,9 +99,18 @@ public class FixPlannerTests
         Assert.NotEmpty(fixers);
         Assert.Equal(fixers.Count, fixers.Distinct().Count());
         Assert.Equal(typeof(FixPlanner).Assembly.GetTypes().Count(t => t is { IsClass: true, IsAbstract: false } && typeof(IFixer).IsAssignableFrom(t)), fixers.Count);
-        Assert.DoesNotContain(Cause.UpstreamCrash, fixers);
+        Assert.DoesNotContain(Cause.BadResponse, fixers);
+        var bad = Checks.HttpProbeFixtures.With(HttpProbeResult.NotHttp, 20);
+        Assert.Contains("no safe automatic fix for bad-response", Only(bad, "server { listen 80; location / { proxy_pass http://127.0.0.1:3000;  } }", Cause.BadResponse).Summary, StringComparison.Ordinal);
         var facts = FactsBuilder.FromConfig(UpstreamDownFixtures.NodeSite).Log(NgxDoctor.Core.Logs.FailureKind.PrematureClose, Cause.UpstreamCrash, "127.0.0.1:3000");
-        Assert.Contains("no safe automatic fix for upstream-crash", Only(facts, UpstreamDownFixtures.NodeSite, Cause.UpstreamCrash).Summary, StringComparison.Ordinal);
+        Assert.Contains("only a keepalive race has a configuration fix", Only(facts, UpstreamDownFixtures.NodeSite, Cause.UpstreamCrash).Summary, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_keepalive_race_sets_the_group_s_keepalive_timeout_a_second_under_the_backend_s()
+    {
+        var edit = Assert.Single(Only(Checks.KeepaliveRaceFixtures.Measured(5_000), Checks.KeepaliveRaceFixtures.Group, Cause.UpstreamCrash).Edits);
+        Assert.Equal((PlannedEdit.Insert, "keepalive_timeout", "4s"), (edit.Kind, edit.Directive, edit.Args));
     }
 
     [Fact]

@@ -423,4 +423,45 @@ public sealed class FixScenarios : IDisposable
         Assert.Equal(["listen.allowed_clients = 127.0.0.2,127.0.0.1"], Changed(before, File.ReadAllText(pool)).Select(l => l.Trim()));
         Assert.Equal(200, (await lab.GetAsync("/x.php"))[0]);
     }
+
+    /// <summary>
+    /// A backend that closes idle keep-alive connections after 3 s and does not answer a request in its last idle
+    /// second (the race, made wide): a POST 2.5 s after the first one, on nginx's cached connection, gets 502.
+    /// </summary>
+    [SkippableFact]
+    public async Task A_keepalive_race_is_measured_named_and_fixed_by_a_shorter_keepalive_timeout()
+    {
+        using var lab = new ScenarioLab();
+        var port = ScenarioLab.FreePort();
+        await lab.StartFakeAsync(port, "keepalive", 3);
+        await lab.StartNginxAsync($"upstream app {{\n    server 127.0.0.1:{ScenarioLab.Str(port)};\n    keepalive 4;\n}}\n"
+            + lab.Server("location / { proxy_pass http://app; proxy_http_version 1.1; proxy_set_header Connection \"\"; }"));
+        using var http = new HttpClient();
+        async Task<int> PostAsync()
+        {
+            using var r = await http.PostAsync(new Uri($"http://127.0.0.1:{lab.Port}/orders"), new StringContent("x"));
+            return (int)r.StatusCode;
+        }
+
+        var first = await PostAsync();
+        await Task.Delay(TimeSpan.FromSeconds(2.5)); // into the backend's last idle second on nginx's cached connection
+        var second = await PostAsync();
+        Assert.Equal((200, 502), (first, second));
+        Assert.Contains("upstream prematurely closed connection", File.ReadAllText(lab.Nginx.ErrorLog), StringComparison.Ordinal);
+
+        var run = lab.Diagnose(TreeSnapshot.Of(lab.Nginx.PathOf("conf")));
+        var f = ScenarioLab.Findings(run)[0];
+        Assert.True(f.GetProperty("check").GetString() == "keepalive-race", run.ToString());
+        Assert.Equal("upstream-crash", f.GetProperty("cause").GetString());
+        Assert.Matches(@"closes idle connections after [23]\.\d s, nginx reuses them for 60 s \(upstream app\)", f.GetProperty("title").GetString());
+        Assert.Contains("keepalive_timeout 60s (nginx's default)", ScenarioLab.Evidence(f), StringComparison.Ordinal);
+
+        var before = File.ReadAllText(lab.Nginx.ConfigFile);
+        var fix = Fix(lab, "--apply", "--yes", "--only", "upstream-crash");
+        Assert.True(fix.ExitCode == 0, fix.ToString());
+        Assert.Contains(Changed(before, File.ReadAllText(lab.Nginx.ConfigFile)), l => l.Trim() is "keepalive_timeout 1s;" or "keepalive_timeout 2s;");
+        Assert.Equal(200, await PostAsync());
+        await Task.Delay(TimeSpan.FromSeconds(2.5)); // nginx now drops its idle connection before the backend's last second
+        Assert.Equal(200, await PostAsync());
+    }
 }

@@ -10,6 +10,8 @@
 #   badheader   a header line with a bare CR inside, which nginx calls invalid
 #   shortbody   promises 100 bytes of body, sends 10 and closes
 #   clte        a 200 with both Content-Length and Transfer-Encoding: chunked
+#   keepalive S keeps connections alive, closes one after S seconds idle, and a request that comes in its last idle
+#               second gets no answer: the idle-close race nginx's keepalive meets, with a window wide enough to hit
 # With CERT KEY after the mode's argument, it speaks TLS with that certificate (PEM files).
 import socket, ssl, sys, threading, time
 
@@ -36,6 +38,22 @@ def respond(conn):
             if not chunk:
                 return
             data += chunk
+        if mode == "keepalive":
+            while True:
+                conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nKeep-Alive: timeout=%d\r\n\r\nok" % int(arg))
+                idle = time.time()
+                conn.settimeout(arg)
+                try:
+                    data = conn.recv(4096)
+                except socket.timeout:
+                    return
+                if not data or time.time() - idle >= arg - 1:
+                    return  # in its last idle second the backend is closing: a request then gets no answer
+                while b"\r\n\r\n" not in data:
+                    chunk = conn.recv(4096)
+                    if not chunk:
+                        return
+                    data += chunk
         if mode == "slow":
             time.sleep(arg)
         if mode == "close":

@@ -16,7 +16,13 @@ public sealed record UpstreamGroup(
     IReadOnlyList<GroupServer> Servers,
     int? Keepalive,
     string Balancer,
-    IReadOnlyList<string> OtherDirectives);
+    IReadOnlyList<string> OtherDirectives)
+{
+    public SourcePos? KeepalivePos { get; init; }
+
+    /// <summary>How long nginx keeps an idle cached connection to the group's servers (the group's keepalive_timeout; 60s by default).</summary>
+    public EffectiveSetting KeepaliveTimeout { get; init; } = new("keepalive_timeout", "60s", null);
+}
 
 /// <summary>A value in force for a location, and where it was set (null: nginx's default).</summary>
 public sealed record EffectiveSetting(string Name, string Value, SourcePos? Pos)

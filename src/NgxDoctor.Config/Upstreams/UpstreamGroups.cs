@@ -44,6 +44,11 @@ public static class UpstreamGroups
             }
         }
 
-        return new UpstreamGroup(upstream.Arg(0), upstream.Pos, servers, keepalive, balancer, others);
+        var timeout = upstream.Block!.LastOrDefault(d => d.Name == "keepalive_timeout" && d.Args.Count > 0);
+        return new UpstreamGroup(upstream.Arg(0), upstream.Pos, servers, keepalive, balancer, others)
+        {
+            KeepalivePos = upstream.Block!.LastOrDefault(d => d.Name == "keepalive")?.Pos,
+            KeepaliveTimeout = timeout is null ? new EffectiveSetting("keepalive_timeout", "60s", null) : new EffectiveSetting("keepalive_timeout", timeout.Arg(0)!, timeout.Pos),
+        };
     }
 }

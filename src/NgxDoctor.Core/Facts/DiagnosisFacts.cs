@@ -88,7 +88,10 @@ public sealed record DiagnosisFacts
     /// </summary>
     public IReadOnlyList<ProbeResult>? WorkerProbes { get; init; }
 
-    public ProbeResult? WorkerProbeFor(UpstreamTarget target) => WorkerProbes?.FirstOrDefault(p => p.Target == target.Address.Text);
+    /// <summary>Idle keep-alive connections held open to the servers of groups with `keepalive` whose log shows premature closes; empty when none was needed.</summary>
+    public IReadOnlyList<IdleCloseResult> IdleCloses { get; init; } = [];
+
+        public ProbeResult? WorkerProbeFor(UpstreamTarget target) => WorkerProbes?.FirstOrDefault(p => p.Target == target.Address.Text);
 
     public SocketPathFacts? SocketPathFor(string path) => SocketPaths.FirstOrDefault(s => s.Path == path);
 
