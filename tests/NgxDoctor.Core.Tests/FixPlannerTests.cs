@@ -75,6 +75,13 @@ public class FixPlannerTests
         Assert.Equal(("server", "[::1]:3000 max_fails=2"), (edit.Directive, edit.Args));
         var two = one.Listen("127.0.0.2:3000", "node", pid: 501);
         Assert.Contains("2 backends could be the one on the same evidence", Only(two, body, Cause.WrongAddress).Summary, StringComparison.Ordinal);
+        var squatter = FactsBuilder.FromConfig(body).Probe("127.0.0.1:3000", ProbeOutcome.Refused, "connection refused") with
+        {
+            Listeners = [new Listener("tcp6", "::1", 3000, null, 1, [new ProcessInfo(900, "python3", "python3 -m http.server", 1001, 1)])],
+        };
+        Assert.Contains("runs as uid 1001, a login user's account", Only(squatter, body, Cause.WrongAddress).Summary, StringComparison.Ordinal);
+        var unseen = squatter with { Listeners = [new Listener("tcp6", "::1", 3000, null, 1, [])] };
+        Assert.Contains("is not known (run as root to see)", Only(unseen, body, Cause.WrongAddress).Summary, StringComparison.Ordinal);
         var guess = FactsBuilder.FromConfig(body).Probe("127.0.0.1:3000", ProbeOutcome.Refused, "connection refused").Listen("127.0.0.1:3700", "python3");
         Assert.DoesNotContain(DiagnosisEngine.Diagnose(guess).Findings, f => f.Cause == Cause.WrongAddress);
         Assert.Contains(DiagnosisEngine.Diagnose(guess).Findings, f => f.Cause == Cause.UpstreamDown);
@@ -99,9 +106,9 @@ public class FixPlannerTests
         Assert.NotEmpty(fixers);
         Assert.Equal(fixers.Count, fixers.Distinct().Count());
         Assert.Equal(typeof(FixPlanner).Assembly.GetTypes().Count(t => t is { IsClass: true, IsAbstract: false } && typeof(IFixer).IsAssignableFrom(t)), fixers.Count);
-        Assert.DoesNotContain(Cause.BadResponse, fixers);
+        Assert.DoesNotContain(Cause.BackendError, fixers);
         var bad = Checks.HttpProbeFixtures.With(HttpProbeResult.NotHttp, 20);
-        Assert.Contains("no safe automatic fix for bad-response", Only(bad, "server { listen 80; location / { proxy_pass http://127.0.0.1:3000;  } }", Cause.BadResponse).Summary, StringComparison.Ordinal);
+        Assert.Contains("only a backend that needs SNI has a configuration fix", Only(bad, "server { listen 80; location / { proxy_pass http://127.0.0.1:3000;  } }", Cause.BadResponse).Summary, StringComparison.Ordinal);
         var facts = FactsBuilder.FromConfig(UpstreamDownFixtures.NodeSite).Log(NgxDoctor.Core.Logs.FailureKind.PrematureClose, Cause.UpstreamCrash, "127.0.0.1:3000");
         Assert.Contains("only a keepalive race has a configuration fix", Only(facts, UpstreamDownFixtures.NodeSite, Cause.UpstreamCrash).Summary, StringComparison.Ordinal);
     }

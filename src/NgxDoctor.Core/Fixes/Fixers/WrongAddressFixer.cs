@@ -25,6 +25,11 @@ public sealed class WrongAddressFixer : IFixer
                 : strongest.Count == 0 ? "no running backend was found" : $"{strongest.Count} backends could be the one on the same evidence: choose by hand");
         }
 
+        if (WhyNotRepointed(strongest[0]) is { } notHere)
+        {
+            return FixAction.None(finding, notHere);
+        }
+
         var owner = strongest[0].Who;
         var to = BackendCandidates.AddressFor(strongest[0], target);
         var edits = new List<PlannedEdit>();
@@ -44,5 +49,26 @@ public sealed class WrongAddressFixer : IFixer
         return edits.Count == 0
             ? FixAction.None(finding, "the address is built from variables")
             : new FixAction(FindingRelations.Key(finding), finding.Cause, finding.Upstream, $"point nginx at {to} instead of {target.Address.Text}", edits, [], FixContext.Verify(finding, target.Sites[0])) { ReloadNginx = true };
+    }
+
+    /// <summary>
+    /// Any user may listen on a free port or bind a socket path: nginx's traffic (cookies, credentials) is sent only to a
+    /// listener whose owner is seen and is root or a service account, never to a login user's process (uid 1000 and up).
+    /// </summary>
+    private static string? WhyNotRepointed(Candidate c)
+    {
+        if (c.Basis == CandidateBasis.ServiceName)
+        {
+            return null; // a container the engine runs
+        }
+
+        if (c.Listener.Processes.Count == 0)
+        {
+            return $"who listens on {c.Listener.Display} is not known (run as root to see): repoint by hand once you know it is the backend";
+        }
+
+        return c.Listener.Processes.FirstOrDefault(p => p.Uid is >= 1000 and < 65534) is { } user
+            ? $"{user.Name} (pid {user.Pid}) on {c.Listener.Display} runs as uid {user.Uid}, a login user's account: repoint by hand if it is the backend"
+            : null;
     }
 }
