@@ -9,14 +9,20 @@ namespace NgxDoctor.Scenarios;
 /// </summary>
 public class DnsScenarios
 {
+    /// <summary>nginx whose `resolver` is a DNS server of the test's that never answers, for a variable pass to api.test.</summary>
+    private static async Task<(int Dns, string Snapshot)> SilentResolverAsync(ScenarioLab lab)
+    {
+        var dns = ScenarioLab.FreePort();
+        await lab.StartDnsAsync(dns, "silent");
+        return (dns, await lab.StartNginxAsync(lab.Server(
+            $"resolver 127.0.0.1:{ScenarioLab.Str(dns)}; resolver_timeout 1s; location / {{ set $backend api.test; proxy_pass http://$backend:8080; }}")));
+    }
+
     [SkippableFact]
     public async Task A_resolver_that_does_not_answer_is_dns_failure_and_nginx_agrees()
     {
         using var lab = new ScenarioLab();
-        var dns = ScenarioLab.FreePort();
-        await lab.StartDnsAsync(dns, "silent");
-        var snapshot = await lab.StartNginxAsync(lab.Server(
-            $"resolver 127.0.0.1:{ScenarioLab.Str(dns)}; resolver_timeout 1s; location / {{ set $backend api.test; proxy_pass http://$backend:8080; }}"));
+        var (dns, snapshot) = await SilentResolverAsync(lab);
 
         var f = ScenarioLab.Only(lab.Diagnose(snapshot), "dns-failure");
         var evidence = ScenarioLab.Evidence(f);
@@ -168,10 +174,7 @@ public class DnsScenarios
     public async Task A_resolver_failure_logged_and_probed_is_one_finding_naming_the_host()
     {
         using var lab = new ScenarioLab();
-        var dns = ScenarioLab.FreePort();
-        await lab.StartDnsAsync(dns, "silent");
-        var snapshot = await lab.StartNginxAsync(lab.Server(
-            $"resolver 127.0.0.1:{ScenarioLab.Str(dns)}; resolver_timeout 1s; location / {{ set $backend api.test; proxy_pass http://$backend:8080; }}"));
+        var (dns, snapshot) = await SilentResolverAsync(lab);
         Assert.Equal(new[] { 502, 502 }, await lab.GetAsync("/", 2));
         Assert.Contains("api.test could not be resolved", File.ReadAllText(lab.Nginx.ErrorLog), StringComparison.Ordinal);
 

@@ -71,10 +71,41 @@ public class TlsScenarios
         Assert.Equal(200, (await lab.GetAsync("/"))[0]);
     }
 
-    private static async Task<string> StartAsync(ScenarioLab lab, (string Cert, string Key) backend, string tlsDirectives)
+    [SkippableFact]
+    public async Task A_backend_that_needs_sni_is_found_by_a_second_handshake_and_fixed_with_proxy_ssl_name()
+    {
+        using var lab = new ScenarioLab();
+        var backend = WriteCertificate(lab.Root, "backend", "scenario.test", DateTimeOffset.UtcNow.AddDays(30));
+        var snapshot = await StartAsync(lab, backend, "", "needsni");
+        Assert.Equal(502, (await lab.GetAsync("/"))[0]);
+        Assert.Contains("SSL_do_handshake() failed", File.ReadAllText(lab.Nginx.ErrorLog), StringComparison.Ordinal);
+
+        var run = lab.Diagnose(snapshot);
+        var f = ScenarioLab.Findings(run)[0];
+        Assert.True(f.GetProperty("cause").GetString() == "bad-response", run.ToString());
+        Assert.Contains("needs SNI: nginx sends none (proxy_ssl_server_name off), the handshake with scenario.test succeeds", f.GetProperty("title").GetString(), StringComparison.Ordinal);
+
+        var state = Directory.CreateTempSubdirectory("ngxdoctor-state-").FullName;
+        try
+        {
+            var fix = NgxDoctor.TestSupport.NgxDoctorCli.RunUnder([], TimeSpan.FromSeconds(120), new Dictionary<string, string> { ["NGXDOCTOR_STATE_DIR"] = state },
+                "fix", "--config", lab.Nginx.ConfigFile, "--apply", "--yes", "--only", "bad-response");
+            Assert.True(fix.ExitCode == 0, fix.ToString());
+            var config = File.ReadAllText(lab.Nginx.ConfigFile);
+            Assert.Contains("proxy_ssl_server_name on;", config, StringComparison.Ordinal);
+            Assert.Contains("proxy_ssl_name scenario.test;", config, StringComparison.Ordinal);
+            Assert.Equal(200, (await lab.GetAsync("/"))[0]);
+        }
+        finally
+        {
+            Directory.Delete(state, true);
+        }
+    }
+
+    private static async Task<string> StartAsync(ScenarioLab lab, (string Cert, string Key) backend, string tlsDirectives, string mode = "ok")
     {
         var port = ScenarioLab.FreePort();
-        await lab.StartFakeAsync(port, "ok", 0, backend);
+        await lab.StartFakeAsync(port, mode, 0, backend);
         return await lab.StartNginxAsync(lab.Server($"location / {{ proxy_pass https://127.0.0.1:{port}; {tlsDirectives} }}"));
     }
 

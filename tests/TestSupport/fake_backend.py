@@ -10,6 +10,7 @@
 #   badheader   a header line with a bare CR inside, which nginx calls invalid
 #   shortbody   promises 100 bytes of body, sends 10 and closes
 #   clte        a 200 with both Content-Length and Transfer-Encoding: chunked
+#   needsni     answers as ok, but only to a TLS handshake that sends SNI (with CERT KEY)
 #   keepalive S keeps connections alive, closes one after S seconds idle, and a request that comes in its last idle
 #               second gets no answer: the idle-close race nginx's keepalive meets, with a window wide enough to hit
 # With CERT KEY after the mode's argument, it speaks TLS with that certificate (PEM files).
@@ -22,6 +23,8 @@ tls = None
 if len(sys.argv) > 5:
     tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     tls.load_cert_chain(sys.argv[4], sys.argv[5])
+    if mode == "needsni":
+        tls.sni_callback = lambda sock, name, ctx: None if name else ssl.ALERT_DESCRIPTION_HANDSHAKE_FAILURE
 
 def respond(conn):
     try:

@@ -47,6 +47,14 @@ public sealed class HttpProbeCheck : ICheck
                         [$"openssl s_client -connect {probe.Target} -showcerts </dev/null"]))
                 { Check = Id });
             }
+            else if (probe is { Outcome: HttpProbeResult.Tls, SniNeeded: { } sni })
+            {
+                findings.Add(new Finding(Cause.BadResponse, Severity.Critical, probe.Target, $"{probe.Target} needs SNI: nginx sends none (proxy_ssl_server_name off), the handshake with {sni} succeeds",
+                    evidence,
+                    new Remedy($"Where requests reach it, set `proxy_ssl_server_name on;` and `proxy_ssl_name {sni};` (the name the backend expects), then nginx -t and reload.",
+                        [$"openssl s_client -connect {probe.Target} -servername {sni} </dev/null", $"openssl s_client -connect {probe.Target} -noservername </dev/null"]))
+                { Check = Id });
+            }
             else if (probe is { Outcome: HttpProbeResult.NotHttp, Protocol: { } protocol } && target.Sites[0].Directive != "grpc_pass")
             {
                 findings.Add(new Finding(Cause.BadResponse, Severity.Critical, probe.Target, $"{probe.Target} speaks {ForeignProtocol.Describe(protocol)}, not the {Protocol(target)} {target.Sites[0].Directive} sends",

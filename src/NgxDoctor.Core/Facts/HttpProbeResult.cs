@@ -20,6 +20,9 @@ public sealed record HttpProbeResult(
     /// <summary>What makes the response's body length ambiguous (<see cref="Analysis.ResponseFraming"/>); null when nothing does.</summary>
     public string? Framing { get; init; }
 
+    /// <summary>The name a TLS handshake with SNI succeeds with, where nginx's handshake (it sends none) failed.</summary>
+    public string? SniNeeded { get; init; }
+
     public const string Ok = "ok";
     public const string NotHttp = "not-http";
     public const string Closed = "closed";

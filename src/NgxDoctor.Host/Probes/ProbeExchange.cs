@@ -40,7 +40,9 @@ public static class ProbeExchange
                 var (tls, failure, cert) = await TlsHandshake.RunAsync(stream, plan, target, request, connectMs, timeout, configDir, alpn, cts.Token, ct).ConfigureAwait(false);
                 if (failure is not null)
                 {
-                    return failure;
+                    return failure.Outcome == HttpProbeResult.Tls && await TlsHandshake.SniAnswersAsync(target, plan, alpn, cts.Token, from).ConfigureAwait(false) is { } name
+                        ? failure with { Detail = $"{failure.Detail}; with SNI {name} the handshake succeeds", SniNeeded = name }
+                        : failure;
                 }
 
                 stream = tls!;

@@ -65,4 +65,37 @@ public static class TlsHandshake
         return (tls, null, described);
     }
 
+    /// <summary>
+    /// When nginx sends no SNI and its handshake failed: the name a second handshake, on a new connection, succeeds with
+    /// (proxy_ssl_name or the pass's host name, else the site's server_name); null when none does or SNI was sent.
+    /// </summary>
+    public static async Task<string?> SniAnswersAsync(UpstreamTarget target, HttpRequestPlan plan, SslApplicationProtocol? alpn, CancellationToken ct, Namespaces.Vantage? from)
+    {
+        if (plan.Tls is not { ServerName: null } tlsPlan || SniName(target, tlsPlan) is not { } name)
+        {
+            return null;
+        }
+
+        try
+        {
+            using var socket = await UpstreamConnection.ConnectAsync(target.Address, ct, from).ConfigureAwait(false);
+            await using var tls = new SslStream(new System.Net.Sockets.NetworkStream(socket, ownsSocket: false), false, (_, _, _, _) => true);
+            var options = new SslClientAuthenticationOptions { TargetHost = name };
+            if (alpn is not null)
+            {
+                options.ApplicationProtocols = [alpn.Value];
+            }
+
+            await tls.AuthenticateAsClientAsync(options, ct).ConfigureAwait(false);
+            return name;
+        }
+        catch (Exception e) when (e is IOException or System.Security.Authentication.AuthenticationException or System.Net.Sockets.SocketException or OperationCanceledException)
+        {
+            return null;
+        }
+    }
+
+    private static string? SniName(UpstreamTarget target, TlsPlan plan) =>
+        !System.Net.IPAddress.TryParse(plan.VerifyName.Trim('[', ']'), out _) ? plan.VerifyName
+        : target.Sites[0].ServerNames.FirstOrDefault(n => n is not ("_" or "") && !n.StartsWith('~') && !n.Contains('*', StringComparison.Ordinal));
 }
