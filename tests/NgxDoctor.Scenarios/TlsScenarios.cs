@@ -102,6 +102,21 @@ public class TlsScenarios
         }
     }
 
+    [SkippableTheory]
+    [InlineData("tls13", "proxy_ssl_protocols TLSv1.2;", "speaks Tls13, which proxy_ssl_protocols TLSv1.2 does not allow")]
+    [InlineData("needcert", "", "requires a client certificate, and nginx sends none")]
+    public async Task A_tls_version_nginx_does_not_allow_and_a_client_certificate_it_does_not_send_are_told_apart(string mode, string directives, string title)
+    {
+        using var lab = new ScenarioLab();
+        var backend = WriteCertificate(lab.Root, "backend", "scenario.test", DateTimeOffset.UtcNow.AddDays(30));
+        var snapshot = await StartAsync(lab, backend, directives, mode);
+        Assert.Equal(502, (await lab.GetAsync("/"))[0]);
+
+        var run = lab.Diagnose(snapshot);
+        var f = ScenarioLab.Findings(run)[0];
+        Assert.True(f.GetProperty("cause").GetString() == "bad-response" && f.GetProperty("title").GetString()!.Contains(title, StringComparison.Ordinal), run.ToString());
+    }
+
     private static async Task<string> StartAsync(ScenarioLab lab, (string Cert, string Key) backend, string tlsDirectives, string mode = "ok")
     {
         var port = ScenarioLab.FreePort();

@@ -11,6 +11,8 @@
 #   shortbody   promises 100 bytes of body, sends 10 and closes
 #   clte        a 200 with both Content-Length and Transfer-Encoding: chunked
 #   needsni     answers as ok, but only to a TLS handshake that sends SNI (with CERT KEY)
+#   tls13       answers as ok over TLS 1.3 only (with CERT KEY)
+#   needcert    answers as ok only to a client that presents a certificate (with CERT KEY)
 #   keepalive S keeps connections alive, closes one after S seconds idle, and a request that comes in its last idle
 #               second gets no answer: the idle-close race nginx's keepalive meets, with a window wide enough to hit
 # With CERT KEY after the mode's argument, it speaks TLS with that certificate (PEM files).
@@ -23,6 +25,11 @@ tls = None
 if len(sys.argv) > 5:
     tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     tls.load_cert_chain(sys.argv[4], sys.argv[5])
+    if mode == "tls13":
+        tls.minimum_version = ssl.TLSVersion.TLSv1_3
+    if mode == "needcert":
+        tls.verify_mode = ssl.CERT_REQUIRED
+        tls.load_verify_locations(sys.argv[4])
     if mode == "needsni":
         tls.sni_callback = lambda sock, name, ctx: None if name else ssl.ALERT_DESCRIPTION_HANDSHAKE_FAILURE
 

@@ -30,6 +30,8 @@ public static class ModuleSettings
             list.Add(($"{module}_ssl_trusted_certificate", ""));
             list.Add(($"{module}_ssl_name", ""));
             list.Add(($"{module}_ssl_server_name", "off"));
+            list.Add(($"{module}_ssl_protocols", "")); // nginx's default, which its version and OpenSSL decide
+            list.Add(($"{module}_ssl_certificate", ""));
         }
 
         return list;

@@ -4,7 +4,14 @@ using NgxDoctor.Config.Upstreams;
 namespace NgxDoctor.Core.Analysis;
 
 /// <summary>How nginx does TLS to an https:// upstream: the SNI it sends (if any), the name it verifies, whether and against what.</summary>
-public sealed record TlsPlan(string? ServerName, string VerifyName, bool Verify, string? TrustedCertificate, SourcePos? VerifyPos);
+public sealed record TlsPlan(string? ServerName, string VerifyName, bool Verify, string? TrustedCertificate, SourcePos? VerifyPos)
+{
+    /// <summary>proxy_ssl_protocols as written ("TLSv1.2"); null for nginx's default.</summary>
+    public EffectiveSetting? Protocols { get; init; }
+
+    /// <summary>Whether nginx presents a client certificate (proxy_ssl_certificate is set).</summary>
+    public bool ClientCertificate { get; init; }
+}
 
 /// <summary>What nginx would send to an upstream for a location: the path (the URI in proxy_pass, else the location's prefix) and the Host header.</summary>
 public sealed record HttpRequestPlan(string Path, string Host)
@@ -39,7 +46,11 @@ public sealed record HttpRequestPlan(string Path, string Host)
         var verify = site.Setting("_ssl_verify");
         var sni = site.Setting("_ssl_server_name")?.Value == "on" ? name : null;
         var trusted = site.Setting("_ssl_trusted_certificate") is { Value.Length: > 0 } t ? t.Value : null;
-        return new TlsPlan(sni, name, verify?.Value == "on", trusted, verify?.Pos);
+        return new TlsPlan(sni, name, verify?.Value == "on", trusted, verify?.Pos)
+        {
+            Protocols = site.Setting("_ssl_protocols") is { Value.Length: > 0 } p ? p : null,
+            ClientCertificate = site.Setting("_ssl_certificate") is { Value.Length: > 0 },
+        };
     }
 
     private static string StripPort(string name)

@@ -55,6 +55,22 @@ public sealed class HttpProbeCheck : ICheck
                         [$"openssl s_client -connect {probe.Target} -servername {sni} </dev/null", $"openssl s_client -connect {probe.Target} -noservername </dev/null"]))
                 { Check = Id });
             }
+            else if (probe is { Outcome: HttpProbeResult.Tls, ProtocolNeeded: { } version })
+            {
+                var allowed = target.Sites[0].Setting("_ssl_protocols");
+                evidence.Add(new Evidence(EvidenceKind.Config, allowed?.Pos?.ToString() ?? "default", $"{allowed?.Name} {allowed?.Value}"));
+                findings.Add(new Finding(Cause.BadResponse, Severity.Critical, probe.Target, $"{probe.Target} speaks {version}, which {allowed?.Name} {allowed?.Value} does not allow: the TLS handshake fails",
+                    evidence,
+                    new Remedy($"Add the backend's version to {allowed?.Name} where requests reach it (or let the backend speak one nginx allows), then nginx -t and reload.", [$"openssl s_client -connect {probe.Target} </dev/null 2>/dev/null | grep Protocol"]))
+                { Check = Id });
+            }
+            else if (probe is { Outcome: HttpProbeResult.Tls, ClientCertificateAsked: true })
+            {
+                findings.Add(new Finding(Cause.BadResponse, Severity.Critical, probe.Target, $"{probe.Target} requires a client certificate, and nginx sends none (no proxy_ssl_certificate)",
+                    evidence,
+                    new Remedy("Give nginx the client certificate and key the backend trusts: proxy_ssl_certificate and proxy_ssl_certificate_key where requests reach it, then nginx -t and reload.", [$"openssl s_client -connect {probe.Target} </dev/null 2>&1 | grep -A3 'Acceptable client certificate CA names'"]))
+                { Check = Id });
+            }
             else if (probe is { Outcome: HttpProbeResult.NotHttp, Protocol: { } protocol } && target.Sites[0].Directive != "grpc_pass")
             {
                 findings.Add(new Finding(Cause.BadResponse, Severity.Critical, probe.Target, $"{probe.Target} speaks {ForeignProtocol.Describe(protocol)}, not the {Protocol(target)} {target.Sites[0].Directive} sends",

@@ -23,6 +23,12 @@ public sealed record HttpProbeResult(
     /// <summary>The name a TLS handshake with SNI succeeds with, where nginx's handshake (it sends none) failed.</summary>
     public string? SniNeeded { get; init; }
 
+    /// <summary>The TLS version the backend speaks where nginx's proxy_ssl_protocols allow none it accepts ("Tls13").</summary>
+    public string? ProtocolNeeded { get; init; }
+
+    /// <summary>The backend asked for a client certificate during the handshake, and nginx has none to give.</summary>
+    public bool ClientCertificateAsked { get; init; }
+
     public const string Ok = "ok";
     public const string NotHttp = "not-http";
     public const string Closed = "closed";

@@ -29,6 +29,7 @@ public static class ProbeExchange
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
         cts.CancelAfter(timeout);
         double connectMs = 0;
+        Func<bool> certificateAsked = () => false;
         try
         {
             using var socket = await UpstreamConnection.ConnectAsync(target.Address, cts.Token, from).ConfigureAwait(false);
@@ -37,12 +38,13 @@ public static class ProbeExchange
             string? certificate = null;
             if (target.Protocol is "https" or "grpcs" or "suwsgi")
             {
-                var (tls, failure, cert) = await TlsHandshake.RunAsync(stream, plan, target, request, connectMs, timeout, configDir, alpn, cts.Token, ct).ConfigureAwait(false);
+                var (tls, failure, cert, asked) = await TlsHandshake.RunAsync(stream, plan, target, request, connectMs, timeout, configDir, alpn, cts.Token, ct).ConfigureAwait(false);
+                certificateAsked = asked;
                 if (failure is not null)
                 {
-                    return failure.Outcome == HttpProbeResult.Tls && await TlsHandshake.SniAnswersAsync(target, plan, alpn, cts.Token, from).ConfigureAwait(false) is { } name
-                        ? failure with { Detail = $"{failure.Detail}; with SNI {name} the handshake succeeds", SniNeeded = name }
-                        : failure;
+                    return asked() && plan.Tls is { ClientCertificate: false }
+                        ? failure with { Detail = $"{failure.Detail}; the backend asked for a client certificate and nginx has none to give", ClientCertificateAsked = true }
+                        : await TlsRetry.ExplainAsync(failure, target, plan, alpn, cts.Token, from).ConfigureAwait(false);
                 }
 
                 stream = tls!;
@@ -63,7 +65,10 @@ public static class ProbeExchange
         }
         catch (Exception e) when (e is SocketException or IOException)
         {
-            return new HttpProbeResult(target.Address.Text, request, HttpProbeResult.Failed, null, 0, connectMs, 0, SafeText.Escape(e.Message, 200));
+            // TLS 1.3: the server checks the client's certificate after the handshake ends, so its refusal arrives on the first read.
+            return certificateAsked() && plan.Tls is { ClientCertificate: false }
+                ? new HttpProbeResult(target.Address.Text, request, HttpProbeResult.Tls, null, 0, connectMs, 0, $"the backend asked for a client certificate and nginx has none to give ({SafeText.Escape(e.Message, 200)})") { ClientCertificateAsked = true }
+                : new HttpProbeResult(target.Address.Text, request, HttpProbeResult.Failed, null, 0, connectMs, 0, SafeText.Escape(e.Message, 200));
         }
     }
 
