@@ -57,11 +57,15 @@ public sealed class HttpProbeCheck : ICheck
             }
             else if (probe is { Outcome: HttpProbeResult.Tls, ProtocolNeeded: { } version })
             {
-                var allowed = target.Sites[0].Setting("_ssl_protocols");
-                evidence.Add(new Evidence(EvidenceKind.Config, allowed?.Pos?.ToString() ?? "default", $"{allowed?.Name} {allowed?.Value}"));
-                findings.Add(new Finding(Cause.BadResponse, Severity.Critical, probe.Target, $"{probe.Target} speaks {version}, which {allowed?.Name} {allowed?.Value} does not allow: the TLS handshake fails",
+                var allowed = target.Sites[0].Setting("_ssl_protocols") is { Value.Length: > 0 } p ? $"{p.Name} {p.Value}" : "proxy_ssl_protocols";
+                if (target.Sites[0].Setting("_ssl_protocols") is { Pos: { } at })
+                {
+                    evidence.Add(new Evidence(EvidenceKind.Config, at.ToString(), allowed));
+                }
+
+                findings.Add(new Finding(Cause.BadResponse, Severity.Critical, probe.Target, $"{probe.Target} speaks {version}, which {allowed} does not allow: the TLS handshake fails",
                     evidence,
-                    new Remedy($"Add the backend's version to {allowed?.Name} where requests reach it (or let the backend speak one nginx allows), then nginx -t and reload.", [$"openssl s_client -connect {probe.Target} </dev/null 2>/dev/null | grep Protocol"]))
+                    new Remedy($"Add the backend's version to {allowed.Split(' ')[0]} where requests reach it (or let the backend speak one nginx allows), then nginx -t and reload.", [$"openssl s_client -connect {probe.Target} </dev/null 2>/dev/null | grep Protocol"]))
                 { Check = Id });
             }
             else if (probe is { Outcome: HttpProbeResult.Tls, ClientCertificateAsked: true })
