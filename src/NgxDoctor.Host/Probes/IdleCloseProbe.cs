@@ -73,35 +73,38 @@ public static class IdleCloseProbe
     /// <summary>Reads one whole answer (Content-Length or chunked); null when the connection stays open after it, else why not.</summary>
     private static async Task<string?> AnswerAsync(Socket socket, CancellationToken ct)
     {
-        var data = new List<byte>();
-        var buffer = new byte[16 * 1024];
-        while (data.Count < 1 << 20)
+        var buffer = new byte[1 << 20];
+        var length = 0;
+        var bodyStart = -1;
+        long? contentLength = null;
+        var chunked = false;
+        while (length < buffer.Length)
         {
-            var text = Encoding.Latin1.GetString(data.ToArray());
-            var end = text.IndexOf("\r\n\r\n", StringComparison.Ordinal);
-            if (end >= 0)
-            {
-                var head = text[..end].ToLowerInvariant();
-                if (head.Contains("\nconnection: close", StringComparison.Ordinal) || !head.StartsWith("http/1.1", StringComparison.Ordinal))
-                {
-                    return "the backend does not keep connections alive (Connection: close or HTTP/1.0)";
-                }
-
-                var length = System.Text.RegularExpressions.Regex.Match(head, @"\ncontent-length:\s*(\d+)");
-                if ((length.Success && text.Length - end - 4 >= int.Parse(length.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture))
-                    || (head.Contains("\ntransfer-encoding: chunked", StringComparison.Ordinal) && text.EndsWith("0\r\n\r\n", StringComparison.Ordinal)))
-                {
-                    return null;
-                }
-            }
-
-            var n = await socket.ReceiveAsync(buffer, ct).ConfigureAwait(false);
+            var n = await socket.ReceiveAsync(buffer.AsMemory(length), ct).ConfigureAwait(false);
             if (n == 0)
             {
                 return "the backend closed the connection after its answer";
             }
 
-            data.AddRange(buffer.AsSpan(0, n));
+            length += n;
+            if (bodyStart < 0 && buffer.AsSpan(0, length).IndexOf("\r\n\r\n"u8) is var end and >= 0)
+            {
+                bodyStart = end + 4;
+                var head = Encoding.Latin1.GetString(buffer, 0, end).ToLowerInvariant();
+                if (head.Contains("\nconnection: close", StringComparison.Ordinal) || !head.StartsWith("http/1.1", StringComparison.Ordinal))
+                {
+                    return "the backend does not keep connections alive (Connection: close or HTTP/1.0)";
+                }
+
+                var m = System.Text.RegularExpressions.Regex.Match(head, @"\ncontent-length:\s*(\d+)");
+                contentLength = m.Success ? long.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) : null;
+                chunked = head.Contains("\ntransfer-encoding: chunked", StringComparison.Ordinal);
+            }
+
+            if (bodyStart >= 0 && ((contentLength is { } cl && length - bodyStart >= cl) || (chunked && buffer.AsSpan(0, length).EndsWith("0\r\n\r\n"u8))))
+            {
+                return null;
+            }
         }
 
         return "the answer was too long to wait for";
