@@ -30,12 +30,14 @@ public static class FactsCollector
         var logNotes = new List<NotCollected>();
         var logs = Logs.LogCollector.Collect(config, located, now, options.Since, logNotes, host.Processes, host.Inventory, out var phpFpm);
         var probed = await upstreams.FinishAsync(phpFpm).ConfigureAwait(false);
-        var idle = located.From.Blind is null ? await IdleCloseProbe.ForRacesAsync(host.Inventory, logs, deadline.Token, located.From).ConfigureAwait(false) : [];
+        // Up to the group's keepalive_timeout (10 s at most) of an idle connection: waited beside the steps after it.
+        var idle = located.From.Blind is null ? IdleCloseProbe.ForRacesAsync(host.Inventory, logs, deadline.Token, located.From) : Task.FromResult<IReadOnlyList<IdleCloseResult>>([]);
         var scan = await (options.Peers ?? PeerCollector.ScanAsync(deadline.Token, options.ProcRoot)).ConfigureAwait(false);
         var peers = scan.Besides(located.Identity?.Namespaces?.Net ?? ProcNamespaces.Own(options.ProcRoot).Net);
         var peerNotes = scan.Notes;
         var (test, testNotes) = await ConfigTestPhaseAsync(located, config, options, deadline.Token).ConfigureAwait(false);
         var kills = await oomKills.ConfigureAwait(false);
+        var idleCloses = await idle.ConfigureAwait(false);
 
         var facts = new DiagnosisFacts
         {
@@ -52,7 +54,7 @@ public static class FactsCollector
             SocketPaths = host.SocketPaths,
             Probes = probed.Probes,
             WorkerProbes = probed.AsWorker,
-            IdleCloses = idle,
+            IdleCloses = idleCloses,
             HttpProbes = probed.Http,
             Logs = logs,
             FastCgiProbes = probed.FastCgi,
