@@ -6,6 +6,15 @@ namespace NgxDoctor.Scenarios;
 /// </summary>
 public class FirewallScenarios
 {
+    /// <summary>nginx and a healthy backend, both in <paramref name="ns"/>, before any rule is added.</summary>
+    private static async Task<(int Port, string Snapshot)> BackendBehindAsync(NetworkNamespace ns, ScenarioLab lab, string connectTimeout)
+    {
+        lab.Nginx.Wrapper = ns.Wrapper;
+        var port = ScenarioLab.FreePort();
+        await lab.StartFakeAsync(port, "ok");
+        return (port, await lab.StartNginxAsync(lab.Server($"location / {{ proxy_pass http://127.0.0.1:{port}; proxy_connect_timeout {connectTimeout}; }}")));
+    }
+
     [SkippableTheory]
     [InlineData("drop", "dropped")]
     [InlineData("reject with tcp reset", "rejected")]
@@ -13,10 +22,7 @@ public class FirewallScenarios
     {
         using var ns = Namespaces.CreateNetwork();
         using var lab = new ScenarioLab();
-        lab.Nginx.Wrapper = ns.Wrapper;
-        var port = ScenarioLab.FreePort();
-        await lab.StartFakeAsync(port, "ok");
-        var snapshot = await lab.StartNginxAsync(lab.Server($"location / {{ proxy_pass http://127.0.0.1:{port}; proxy_connect_timeout 2s; }}"));
+        var (port, snapshot) = await BackendBehindAsync(ns, lab, "2s");
         ns.FilterPort(port, verdict);
 
         var f = ScenarioLab.Only(lab.Diagnose(snapshot), "firewall-blocked");
@@ -30,10 +36,7 @@ public class FirewallScenarios
     {
         using var ns = Namespaces.CreateNetwork();
         using var lab = new ScenarioLab();
-        lab.Nginx.Wrapper = ns.Wrapper;
-        var port = ScenarioLab.FreePort();
-        await lab.StartFakeAsync(port, "ok");
-        var snapshot = await lab.StartNginxAsync(lab.Server($"location / {{ proxy_pass http://127.0.0.1:{port}; proxy_connect_timeout 1s; }}"));
+        var (port, snapshot) = await BackendBehindAsync(ns, lab, "1s");
         ns.FilterPort(port);
         Assert.Equal(504, ns.Get($"http://127.0.0.1:{lab.Port}/"));
 
@@ -54,10 +57,7 @@ public class FirewallScenarios
     {
         using var ns = Namespaces.CreateNetwork();
         using var lab = new ScenarioLab();
-        lab.Nginx.Wrapper = ns.Wrapper;
-        var port = ScenarioLab.FreePort();
-        await lab.StartFakeAsync(port, "ok");
-        var snapshot = await lab.StartNginxAsync(lab.Server($"location / {{ proxy_pass http://127.0.0.1:{port}; proxy_connect_timeout 2s; }}"));
+        var (port, snapshot) = await BackendBehindAsync(ns, lab, "2s");
         ns.FilterOwner(owner, port, verdict);
         Assert.Equal(status, ns.Get($"http://127.0.0.1:{lab.Port}/"));
 
