@@ -32,12 +32,16 @@ public static class FactsCollector
         var probed = await upstreams.FinishAsync(phpFpm).ConfigureAwait(false);
         // Up to the group's keepalive_timeout (10 s at most) of an idle connection: waited beside the steps after it.
         var idle = located.From.Blind is null ? IdleCloseProbe.ForRacesAsync(host.Inventory, logs, deadline.Token, located.From) : Task.FromResult<IReadOnlyList<IdleCloseResult>>([]);
+        var replays = located.From.Blind is null
+            ? FastCgiReplays.ForOversizeHeadersAsync(config, host.Inventory, logs, located.Instance?.Prefix ?? located.Binary?.Prefix, options.ProbeTimeout, deadline.Token, located.From)
+            : Task.FromResult<IReadOnlyList<FastCgiProbeResult>>([]);
         var scan = await (options.Peers ?? PeerCollector.ScanAsync(deadline.Token, options.ProcRoot)).ConfigureAwait(false);
         var peers = scan.Besides(located.Identity?.Namespaces?.Net ?? ProcNamespaces.Own(options.ProcRoot).Net);
         var peerNotes = scan.Notes;
         var (test, testNotes) = await ConfigTestPhaseAsync(located, config, options, deadline.Token).ConfigureAwait(false);
         var kills = await oomKills.ConfigureAwait(false);
         var idleCloses = await idle.ConfigureAwait(false);
+        var fastCgiReplays = await replays.ConfigureAwait(false);
 
         var facts = new DiagnosisFacts
         {
@@ -55,6 +59,7 @@ public static class FactsCollector
             Probes = probed.Probes,
             WorkerProbes = probed.AsWorker,
             IdleCloses = idleCloses,
+            FastCgiReplays = fastCgiReplays,
             HttpProbes = probed.Http,
             Logs = logs,
             FastCgiProbes = probed.FastCgi,

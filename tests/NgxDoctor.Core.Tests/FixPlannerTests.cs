@@ -57,13 +57,37 @@ public class FixPlannerTests
     }
 
     [Fact]
-    public void A_big_header_sets_the_buffer_to_the_next_page_multiple_and_the_buffers_to_match()
+    public void A_big_header_sets_the_buffer_to_it_and_a_quarter_more_in_pages_and_the_buffers_to_match()
     {
         const string body = "server { listen 80; location / { proxy_pass http://127.0.0.1:3000; } }";
         var facts = FactsBuilder.FromConfig(body).Probe("127.0.0.1:3000", ProbeOutcome.Connected).Listen("127.0.0.1:3000", "node") with { HttpProbes = [Http(10_306, 2)] };
         var a = Only(facts, body, Cause.HeaderTooBig);
-        Assert.Equal(["proxy_buffer_size 12k", "proxy_buffers 8 12k"], a.Edits.Select(e => $"{e.Directive} {e.Args}"));
+        Assert.Equal(["proxy_buffer_size 16k", "proxy_buffers 8 16k"], a.Edits.Select(e => $"{e.Directive} {e.Args}"));
         Assert.All(a.Edits, e => Assert.Equal(PlannedEdit.Insert, e.Kind));
+    }
+
+    [Theory]
+    [InlineData(9_000, "fastcgi_buffer_size 12k")]
+    [InlineData(300, null)]
+    public void A_replayed_fastcgi_header_sets_the_buffer_of_the_location_it_reached_only_when_it_overflows(int headerBytes, string? edit)
+    {
+        const string body = "server { listen 80; location / { fastcgi_pass unix:/run/php.sock; } location /app/ { fastcgi_pass unix:/run/php.sock; } }";
+        var facts = FactsBuilder.FromConfig(body).Probe("unix:/run/php.sock", ProbeOutcome.Connected).Log(FailureKind.HeaderTooBig, Cause.HeaderTooBig, "unix:/run/php.sock");
+        var app = facts.Inventory.Targets.Single().Sites.Single(s => s.Location == "/app/");
+        facts = facts with
+        {
+            FastCgiReplays = [new FastCgiProbeResult("unix:/run/php.sock", "GET /app/", FastCgiProbeResult.Ok, 200, 2, $"status 200, a {headerBytes}-byte header", null) { HeaderBytes = headerBytes, Location = app.LocationPos }],
+        };
+        var a = Only(facts, body, Cause.HeaderTooBig);
+        if (edit is null)
+        {
+            Assert.Empty(a.Edits);
+            Assert.Contains("the header of the replayed GET /app/ (300 bytes) fits fastcgi_buffer_size 4k", a.Summary, StringComparison.Ordinal);
+            return;
+        }
+
+        Assert.Equal([edit, "fastcgi_buffers 8 12k"], a.Edits.Select(e => $"{e.Directive} {e.Args}"));
+        Assert.All(a.Edits, e => Assert.Equal(app.LocationPos, e.At));
     }
 
     [Fact]

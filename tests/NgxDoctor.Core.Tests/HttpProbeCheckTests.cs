@@ -15,7 +15,7 @@ public class HttpProbeCheckTests
         Assert.Equal(Cause.HeaderTooBig, f.Cause);
         Assert.Contains("10300-byte header", f.Title, StringComparison.Ordinal);
         Assert.Contains(f.Evidence, e => e.Text.StartsWith("proxy_buffer_size 4k (nginx's default)", StringComparison.Ordinal) || e.Text.StartsWith("proxy_buffer_size 8k (nginx's default)", StringComparison.Ordinal));
-        Assert.Contains("proxy_buffer_size 12k", f.Remedy.Summary, StringComparison.Ordinal);
+        Assert.Contains("proxy_buffer_size 16k", f.Remedy.Summary, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -14,8 +14,7 @@ public sealed class FixSafetyScenarios : IDisposable
 
     public void Dispose() => Directory.Delete(_state, true);
 
-    private CliRun Fix(ScenarioLab lab, params string[] args) =>
-        NgxDoctorCli.RunUnder(lab.Nginx.Wrapper, TimeSpan.FromSeconds(120), new Dictionary<string, string> { ["NGXDOCTOR_STATE_DIR"] = _state }, ["fix", "--config", lab.Nginx.ConfigFile, .. args]);
+    private CliRun Fix(ScenarioLab lab, params string[] args) => lab.Fix(_state, args);
 
     /// <summary>A request as a client would write it, bytes and all; returns nginx's status line.</summary>
     private static async Task<string> RawAsync(int port, string requestLine)

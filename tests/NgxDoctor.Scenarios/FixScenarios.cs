@@ -13,9 +13,7 @@ public sealed class FixScenarios : IDisposable
 
     public void Dispose() => Directory.Delete(_state, true);
 
-    private CliRun Fix(ScenarioLab lab, params string[] args) =>
-        NgxDoctorCli.RunUnder(lab.Nginx.Wrapper, TimeSpan.FromSeconds(120), new Dictionary<string, string> { ["NGXDOCTOR_STATE_DIR"] = _state },
-            ["fix", "--config", lab.Nginx.ConfigFile, .. args]);
+    private CliRun Fix(ScenarioLab lab, params string[] args) => lab.Fix(_state, args);
 
     /// <summary>Every file under a directory with the hash of its bytes (restoring a file gives it a new mtime, never new bytes).</summary>
     private static string Contents(string dir) => string.Join("\n", Directory.GetFiles(dir, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal)

@@ -68,12 +68,18 @@ public sealed class ScenarioLab : IDisposable
     }
 
     /// <summary>Sends requests through nginx, all at once; returns the status codes.</summary>
-    public async Task<int[]> GetAsync(string path, int times = 1)
+    public async Task<int[]> GetAsync(string path, int times = 1, IReadOnlyDictionary<string, string>? headers = null)
     {
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
         var tasks = Enumerable.Range(0, times).Select(async _ =>
         {
-            using var r = await http.GetAsync(new Uri($"http://127.0.0.1:{Port}{path}"));
+            using var request = new HttpRequestMessage(HttpMethod.Get, new Uri($"http://127.0.0.1:{Port}{path}"));
+            foreach (var (name, value) in headers ?? new Dictionary<string, string>())
+            {
+                request.Headers.TryAddWithoutValidation(name, value);
+            }
+
+            using var r = await http.SendAsync(request);
             return (int)r.StatusCode;
         });
         return await Task.WhenAll(tasks);
@@ -142,6 +148,10 @@ public sealed class ScenarioLab : IDisposable
                 {{locations}}
             }
         """;
+
+    /// <summary>Runs `fix` on this lab with its state (backups, history) kept in <paramref name="stateDir"/>.</summary>
+    public CliRun Fix(string stateDir, params string[] args) =>
+        NgxDoctorCli.RunUnder(Nginx.Wrapper, TimeSpan.FromSeconds(120), new Dictionary<string, string> { ["NGXDOCTOR_STATE_DIR"] = stateDir }, ["fix", "--config", Nginx.ConfigFile, .. args]);
 
     /// <summary>Runs `diagnose --json` on this lab, checks the contract invariants, returns the run.</summary>
     public CliRun Diagnose(string confSnapshot, params string[] extra) => DiagnoseUnder(Nginx.Wrapper, confSnapshot, extra);

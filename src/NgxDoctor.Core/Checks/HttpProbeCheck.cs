@@ -112,7 +112,7 @@ public sealed class HttpProbeCheck : ICheck
                 && ConfigValues.TryParseSize(buffer.Value, out var size) && probe.HeaderBytes > size)
             {
                 evidence.Add(new Evidence(EvidenceKind.Config, buffer.Pos?.ToString() ?? "default", $"{buffer.Name} {buffer.Value}{(buffer.IsDefault ? " (nginx's default)" : "")} = {size} bytes"));
-                var needed = (probe.HeaderBytes + 4095) / 4096 * 4;
+                var needed = HeaderBuffer.Kilobytes(probe.HeaderBytes);
                 findings.Add(new Finding(Cause.HeaderTooBig, Severity.Critical, probe.Target,
                     $"{probe.Target} answers with a {probe.HeaderBytes}-byte header; {buffer.Name} is {buffer.Value}",
                     evidence,

@@ -38,9 +38,10 @@ public static class LogIncidentChecks
                 : new("Check that nginx points at the right port and protocol (http vs https vs fastcgi_pass vs another service such as redis or gRPC), and fix the backend's response headers.", [])),
         new("HeaderTooBig", Cause.HeaderTooBig.Code(), "Response headers fit nginx's buffer", Cause.HeaderTooBig, [FailureKind.HeaderTooBig],
             (upstream, _, count) => $"{upstream} sent response headers too big for nginx's buffer {count} time(s) (502)",
-            (_, target, _) => new($"Raise {Module(target)}_buffer_size (e.g. 16k or 32k) in the location that serves it, with {Module(target)}_buffers and {Module(target)}_busy_buffers_size large enough to match, then nginx -t and reload; or make the backend send smaller headers (cookies).", ["nginx -t", "nginx -s reload"]))
+            (facts, target, _) => new($"Raise {Module(target)}_buffer_size ({(HeaderBuffer.Replayed(facts, target?.Address.Text) is { } r ? $"{HeaderBuffer.Kilobytes(r.HeaderBytes)}k: the replayed request's header is {r.HeaderBytes} bytes" : "e.g. 16k or 32k")}) in the location that serves it, with {Module(target)}_buffers and {Module(target)}_busy_buffers_size large enough to match, then nginx -t and reload; or make the backend send smaller headers (cookies).", ["nginx -t", "nginx -s reload"]))
         {
-            Extra = (_, target, _) => LogIncidentCheck.Settings(target, "_buffer_size"),
+            Extra = (facts, target, _) => LogIncidentCheck.Settings(target, "_buffer_size")
+                .Concat(facts.FastCgiReplays.Where(r => r.Target == target?.Address.Text).Select(HeaderBuffer.Evidence)),
         },
         new("NoLiveUpstreams", Cause.NoLiveUpstreams.Code(), "Upstream groups keep a live server", Cause.NoLiveUpstreams, [FailureKind.NoLiveUpstreams],
             (upstream, _, count) => $"Every server of upstream {upstream} was marked failed: {count} request(s) got 502 without a try",

@@ -91,6 +91,9 @@ public sealed record DiagnosisFacts
     /// <summary>Idle keep-alive connections held open to the servers of groups with `keepalive` whose log shows premature closes; empty when none was needed.</summary>
     public IReadOnlyList<IdleCloseResult> IdleCloses { get; init; } = [];
 
+    /// <summary>Logged requests that got "upstream sent too big header" from a fastcgi_pass, sent again as nginx would; empty when none was needed.</summary>
+    public IReadOnlyList<FastCgiProbeResult> FastCgiReplays { get; init; } = [];
+
         public ProbeResult? WorkerProbeFor(UpstreamTarget target) => WorkerProbes?.FirstOrDefault(p => p.Target == target.Address.Text);
 
     public SocketPathFacts? SocketPathFor(string path) => SocketPaths.FirstOrDefault(s => s.Path == path);

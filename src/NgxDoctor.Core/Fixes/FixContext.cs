@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.RegularExpressions;
 using NgxDoctor.Config;
 using NgxDoctor.Config.Upstreams;
 using NgxDoctor.Core.Diagnosis;
@@ -8,7 +7,7 @@ using NgxDoctor.Core.Facts;
 namespace NgxDoctor.Core.Fixes;
 
 /// <summary>What fixers share: the target and sites of a finding, directives by position, the request to replay.</summary>
-public static partial class FixContext
+public static class FixContext
 {
     public static UpstreamTarget? Target(DiagnosisFacts facts, Finding f) =>
         facts.Inventory.Targets.FirstOrDefault(t => t.Address.Text == f.Upstream) ?? facts.Inventory.Targets.FirstOrDefault(t => t.Group == f.Upstream)
@@ -38,9 +37,6 @@ public static partial class FixContext
     /// <summary>"proxy" for proxy_pass, "fastcgi" for fastcgi_pass...</summary>
     public static string Module(PassSite site) => site.Directive[..site.Directive.IndexOf('_', StringComparison.Ordinal)];
 
-    [GeneratedRegex("request: \"(?<method>[A-Z]+) (?<path>\\S+) HTTP")]
-    private static partial Regex LoggedRequest();
-
     /// <summary>
     /// The request to replay once the fix is in, to the server's listen port with its name: a client chose the logged
     /// request, so only a GET or HEAD of it is replayed, as a path (an absolute-form target is cut to its path) and
@@ -56,19 +52,18 @@ public static partial class FixContext
 
         var host = site.ServerNames.FirstOrDefault(n => n is not ("_" or "") && !n.StartsWith('~') && !n.Contains('*', StringComparison.Ordinal)) ?? "localhost";
         var fallback = site.Location is { } loc && loc.StartsWith('/') && Uri.TryCreate("http://localhost" + loc, UriKind.Absolute, out _) ? loc : "/";
-        var logged = f.Evidence.Select(e => LoggedRequest().Match(e.Text)).FirstOrDefault(m => m.Success);
+        var logged = f.Evidence.Select(e => Logs.LoggedRequest.In(e.Text)).FirstOrDefault(r => r is not null);
         if (logged is null)
         {
             return new VerifyRequest(host, port, fallback) { Origin = "the location's path" };
         }
 
-        var method = logged.Groups["method"].Value;
-        if (method is not ("GET" or "HEAD"))
+        if (!logged.IsSafeMethod)
         {
-            return new VerifyRequest(host, port, fallback) { Origin = $"the location's path (the logged {method} is not replayed: not a safe method)" };
+            return new VerifyRequest(host, port, fallback) { Origin = $"the location's path (the logged {logged.Method} is not replayed: not a safe method)" };
         }
 
-        var target = logged.Groups["path"].Value;
+        var target = logged.Target;
         if (!target.StartsWith('/'))
         {
             target = Uri.TryCreate(target, UriKind.Absolute, out var absolute) && absolute.Scheme is "http" or "https" ? absolute.PathAndQuery : "";

@@ -5,6 +5,7 @@ using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 using NgxDoctor.Config.Upstreams;
+using NgxDoctor.Core.Analysis;
 using NgxDoctor.Core.Facts;
 using NgxDoctor.Core.Text;
 
@@ -27,9 +28,22 @@ public static class FastCgiProbe
     private const byte Stderr = 7;
 
     /// <summary>Asks for <paramref name="scriptName"/> (a status or ping path is matched on SCRIPT_NAME by PHP-FPM).</summary>
-    public static async Task<FastCgiProbeResult> RunAsync(UpstreamTarget target, string scriptName, string query, TimeSpan timeout, CancellationToken ct = default, Vantage? from = null)
+    public static Task<FastCgiProbeResult> RunAsync(UpstreamTarget target, string scriptName, string query, TimeSpan timeout, CancellationToken ct = default, Vantage? from = null)
     {
-        var request = query.Length == 0 ? scriptName : $"{scriptName}?{query}";
+        KeyValuePair<string, string>[] pairs =
+        [
+            new("SCRIPT_NAME", scriptName), new("SCRIPT_FILENAME", scriptName), new("REQUEST_METHOD", "GET"), new("QUERY_STRING", query),
+            new("SERVER_PROTOCOL", "HTTP/1.0"), new("GATEWAY_INTERFACE", "CGI/1.1"), new("REQUEST_URI", scriptName),
+        ];
+        return ExchangeAsync(target, query.Length == 0 ? scriptName : $"{scriptName}?{query}", pairs, timeout, ct, from);
+    }
+
+    /// <summary>Sends a logged request again with the params nginx would send for it, and measures the response header.</summary>
+    public static async Task<FastCgiProbeResult> ReplayAsync(UpstreamTarget target, FastCgiReplay replay, TimeSpan timeout, CancellationToken ct = default, Vantage? from = null) =>
+        await ExchangeAsync(target, replay.Request, replay.Params, timeout, ct, from).ConfigureAwait(false) with { Location = replay.Location };
+
+    private static async Task<FastCgiProbeResult> ExchangeAsync(UpstreamTarget target, string request, IReadOnlyList<KeyValuePair<string, string>> pairs, TimeSpan timeout, CancellationToken ct, Vantage? from)
+    {
         var clock = Stopwatch.StartNew();
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
         cts.CancelAfter(timeout);
@@ -37,7 +51,7 @@ public static class FastCgiProbe
         {
             using var socket = await UpstreamConnection.ConnectAsync(target.Address, cts.Token, from).ConfigureAwait(false);
             await using var stream = new NetworkStream(socket, ownsSocket: false);
-            await stream.WriteAsync(Request(scriptName, query), cts.Token).ConfigureAwait(false);
+            await stream.WriteAsync(Request(pairs), cts.Token).ConfigureAwait(false);
             var (stdout, stderr, ended) = await ReadAsync(stream, cts.Token).ConfigureAwait(false);
             var elapsed = clock.Elapsed.TotalMilliseconds;
             if (!ended)
@@ -51,8 +65,9 @@ public static class FastCgiProbe
             var body = split < 0 ? "" : text[(split + 4)..];
             var status = headers.Split("\r\n").FirstOrDefault(h => h.StartsWith("Status:", StringComparison.OrdinalIgnoreCase)) is { } line
                 && int.TryParse(line[7..].Trim().Split(' ')[0], out var st) ? st : 200;
-            var detail = $"status {status}" + (stderr.Length > 0 ? $", stderr \"{SafeText.Escape(Encoding.UTF8.GetString(stderr), 200)}\"" : "") + (body.Trim() == "pong" ? ", pong" : "");
-            return new(target.Address.Text, request, FastCgiProbeResult.Ok, status, elapsed, detail, ParseStatus(body));
+            var headerBytes = split < 0 ? 0 : Encoding.UTF8.GetByteCount(text.AsSpan(0, split + 4));
+            var detail = $"status {status}" + (headerBytes > 0 ? $", a {headerBytes}-byte header" : "") + (stderr.Length > 0 ? $", stderr \"{SafeText.Escape(Encoding.UTF8.GetString(stderr), 200)}\"" : "") + (body.Trim() == "pong" ? ", pong" : "");
+            return new(target.Address.Text, request, FastCgiProbeResult.Ok, status, elapsed, detail, ParseStatus(body)) { HeaderBytes = headerBytes };
         }
         catch (OperationCanceledException)
         {
@@ -99,16 +114,12 @@ public static class FastCgiProbe
         }
     }
 
-    private static byte[] Request(string scriptName, string query)
+    private static byte[] Request(IReadOnlyList<KeyValuePair<string, string>> pairList)
     {
         var ms = new MemoryStream();
         Record(ms, BeginRequest, [0, 1, 0, 0, 0, 0, 0, 0]);
         var pairs = new MemoryStream();
-        foreach (var (name, value) in new[]
-        {
-            ("SCRIPT_NAME", scriptName), ("SCRIPT_FILENAME", scriptName), ("REQUEST_METHOD", "GET"), ("QUERY_STRING", query),
-            ("SERVER_PROTOCOL", "HTTP/1.0"), ("GATEWAY_INTERFACE", "CGI/1.1"), ("REQUEST_URI", scriptName),
-        })
+        foreach (var (name, value) in pairList)
         {
             Length(pairs, Encoding.UTF8.GetByteCount(name));
             Length(pairs, Encoding.UTF8.GetByteCount(value));
@@ -116,7 +127,13 @@ public static class FastCgiProbe
             pairs.Write(Encoding.UTF8.GetBytes(value));
         }
 
-        Record(ms, Params, pairs.ToArray());
+        // One PARAMS record holds at most 65535 bytes; a long logged URI spreads over several.
+        var all = pairs.ToArray();
+        for (var at = 0; at < all.Length; at += 65535)
+        {
+            Record(ms, Params, all[at..Math.Min(all.Length, at + 65535)]);
+        }
+
         Record(ms, Params, []);
         Record(ms, Stdin, []);
         return ms.ToArray();
