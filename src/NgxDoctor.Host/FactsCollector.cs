@@ -25,7 +25,7 @@ public static class FactsCollector
         var host = HostPhase.Read(located, config, options);
         var now = DateTime.Now;
         var kernelNotes = new List<NotCollected>();
-        var oomKills = Logs.KernelLogReader.OomKillsAsync(now - options.Since, now, kernelNotes, deadline.Token);
+        var kernelEvents = Logs.KernelLogReader.ReadAsync(now - options.Since, now, kernelNotes, deadline.Token);
         var upstreams = UpstreamPhase.Start(host, located, options, deadline.Token);
         var logNotes = new List<NotCollected>();
         var logs = Logs.LogCollector.Collect(config, located, now, options.Since, logNotes, host.Processes, host.Inventory, out var phpFpm);
@@ -39,7 +39,7 @@ public static class FactsCollector
         var peers = scan.Besides(located.Identity?.Namespaces?.Net ?? ProcNamespaces.Own(options.ProcRoot).Net);
         var peerNotes = scan.Notes;
         var (test, testNotes) = await ConfigTestPhaseAsync(located, config, options, deadline.Token).ConfigureAwait(false);
-        var kills = await oomKills.ConfigureAwait(false);
+        var kernel = await kernelEvents.ConfigureAwait(false);
         var idleCloses = await idle.ConfigureAwait(false);
         var fastCgiReplays = await replays.ConfigureAwait(false);
 
@@ -64,7 +64,9 @@ public static class FactsCollector
             Logs = logs,
             FastCgiProbes = probed.FastCgi,
             PhpFpm = phpFpm,
-            OomKills = kills,
+            OomKills = kernel?.OomKills,
+            KernelCrashes = kernel?.Crashes,
+            MacDenials = kernel?.Denials,
             Dns = probed.Dns,
             Connections = host.Connections,
             System = SystemLimits.Read(options.ProcRoot),

@@ -72,6 +72,17 @@ public sealed class KernelLogReaderTests : IDisposable
         Assert.EndsWith("(not root?): dmesg: read kernel buffer failed: Operation not permitted", Assert.Single(notes).Reason, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Crashes_come_from_the_kernel_log_and_denials_also_from_auditds_log()
+    {
+        var stamp = new DateTimeOffset(_now.AddMinutes(-2)).ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var current = Write("kern.log", "Nov 28 02:58:00 web1 kernel: [3.0] python3[32390]: segfault at 0 ip 00007f1421d85ad8 sp 00007ffd50cacd98 error 4 in libc.so.6[167ad8,7f1421c44000+156000]\n");
+        var audit = Write("audit.log", $"type=AVC msg=audit({stamp}.120:301): avc:  denied  {{ name_connect }} for  pid=101 comm=\"nginx\" dest=8080 scontext=system_u:system_r:httpd_t:s0 tcontext=system_u:object_r:http_cache_port_t:s0 tclass=tcp_socket permissive=0\ntype=SYSCALL msg=audit({stamp}.120:301): arch=c000003e syscall=42 success=no exit=-13\n");
+        var events = await KernelLogReader.ReadAsync(_now.AddHours(-1), _now, [], CancellationToken.None, Sources([current]) with { AuditFiles = [audit] });
+        Assert.Equal(("python3", "SIGSEGV"), (Assert.Single(events!.Crashes).Process, events.Crashes[0].Signal));
+        Assert.Equal("port 8080", Assert.Single(events.Denials).Target);
+    }
+
     private KernelLogSources Sources(IReadOnlyList<string> files) => new("/nonexistent/dmesg", "/nonexistent/journalctl", files);
 
     private string Write(string name, string text)

@@ -21,6 +21,32 @@ public class BackendFaultScenarios
         Assert.Contains($"probe | tcp 127.0.0.1:{port} | connection refused (111) after", evidence, StringComparison.Ordinal);
     }
 
+    private static bool DmesgReadable()
+    {
+        using var dmesg = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("dmesg") { RedirectStandardOutput = true, RedirectStandardError = true })!;
+        dmesg.StandardOutput.ReadToEnd();
+        return dmesg.WaitForExit(5000) && dmesg.ExitCode == 0;
+    }
+
+    [SkippableFact]
+    public async Task A_backend_worker_that_dies_of_a_segfault_is_named_with_its_signal_from_the_kernel_log()
+    {
+        Skip.IfNot(File.Exists("/proc/sys/debug/exception-trace") && File.ReadAllText("/proc/sys/debug/exception-trace").Trim() == "1", "the kernel does not log unhandled faults here (debug.exception-trace is 0)");
+        Skip.IfNot(DmesgReadable(), "dmesg cannot be read here");
+        using var lab = new ScenarioLab();
+        var port = ScenarioLab.FreePort();
+        var backend = await lab.StartFakeAsync(port, "segv");
+        var snapshot = await lab.StartNginxAsync(lab.Server($"location / {{ proxy_pass http://127.0.0.1:{ScenarioLab.Str(port)}; }}"));
+        Assert.Equal(502, (await lab.GetAsync("/"))[0]);
+
+        var f = ScenarioLab.Only(lab.Diagnose(snapshot), "upstream-crash");
+        var evidence = ScenarioLab.Evidence(f);
+        Assert.Contains("upstream prematurely closed connection", evidence, StringComparison.Ordinal);
+        Assert.Matches(@"python3 \(pid \d+\) died of SIGSEGV at [0-9:]+: .*python3\[\d+\]: segfault at 0 ", evidence);
+        Assert.DoesNotContain($"(pid {ScenarioLab.Str(backend.Pid)})", evidence, StringComparison.Ordinal);
+        Assert.Contains("python3 crashed (SIGSEGV", f.GetProperty("remedy").GetProperty("summary").GetString(), StringComparison.Ordinal);
+    }
+
     [SkippableFact]
     public async Task Php_fpm_killed_leaving_its_socket_is_upstream_down_with_a_stale_socket()
     {

@@ -15,8 +15,10 @@
 #   needcert    answers as ok only to a client that presents a certificate (with CERT KEY)
 #   keepalive S keeps connections alive, closes one after S seconds idle, and a request that comes in its last idle
 #               second gets no answer: the idle-close race nginx's keepalive meets, with a window wide enough to hit
+#   segv        each connection is handled by a forked child that reads the request and dies of SIGSEGV (the kernel
+#               logs "python3[PID]: segfault at 0 ..."), as a pre-fork server's crashing worker
 # With CERT KEY after the mode's argument, it speaks TLS with that certificate (PEM files).
-import socket, ssl, sys, threading, time
+import ctypes, os, signal, socket, ssl, sys, threading, time
 
 mode, where = sys.argv[1], sys.argv[2]
 bind, port = (where.rsplit(":", 1)[0], int(where.rsplit(":", 1)[1])) if ":" in where else ("127.0.0.1", int(where))
@@ -100,6 +102,7 @@ s = socket.socket()
 s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
 s.bind((bind, port))
 s.listen(64)
+signal.signal(signal.SIGCHLD, signal.SIG_IGN)
 print("ready", flush=True)
 deadline = time.time() + 300
 s.settimeout(1)
@@ -107,5 +110,17 @@ while time.time() < deadline:
     try:
         conn, _ = s.accept()
     except socket.timeout:
+        continue
+    if mode == "segv":
+        if os.fork() == 0:
+            conn.settimeout(10)
+            data = b""
+            while b"\r\n\r\n" not in data:
+                chunk = conn.recv(4096)
+                if not chunk:
+                    os._exit(0)
+                data += chunk
+            ctypes.string_at(0)
+        conn.close()
         continue
     threading.Thread(target=respond, args=(conn,), daemon=True).start()

@@ -95,9 +95,10 @@ public sealed class HttpProbeCheck : ICheck
             }
             else if (probe.Outcome == HttpProbeResult.Closed)
             {
+                var crashes = BackendCrashes.Now(facts, target);
                 findings.Add(new Finding(Cause.UpstreamCrash, Severity.Critical, probe.Target, $"{probe.Target} accepts the connection but closes it without answering",
-                    evidence,
-                    new Remedy("The backend accepts and then drops requests: read its own log for a crash or an error at start of request handling.", []))
+                    [.. evidence, .. crashes.Select(BackendCrashes.Evidence)],
+                    crashes.Count > 0 ? BackendCrashes.Remedy(crashes) : new Remedy("The backend accepts and then drops requests: read its own log for a crash or an error at start of request handling.", []))
                 { Check = Id });
             }
             else if (probe is { Outcome: HttpProbeResult.Ok, Framing: { } framing })

@@ -72,10 +72,11 @@ public static class LogIncidentChecks
                 : new("Define a `resolver` that answers (a variable in proxy_pass needs one; /etc/hosts is not used), check the name exists, and raise resolver_timeout if the DNS server is slow.", [])),
         new("UpstreamCrash", Cause.UpstreamCrash.Code(), "Upstreams answer before closing the connection", Cause.UpstreamCrash, [FailureKind.PrematureClose, FailureKind.FpmTerminated, FailureKind.FpmKilled, FailureKind.FpmSignal],
             (upstream, _, count) => $"{upstream} closed or reset {count} connection(s) before answering (502)",
-            (_, _, incidents) => CrashRemedy(incidents))
+            (facts, target, incidents) => BackendCrashes.For(facts, target, incidents) is { Count: > 0 } crashes ? BackendCrashes.Remedy(crashes) : CrashRemedy(incidents))
         {
-            // OOM kills in the window, and a backend timeout shorter than nginx's, stand beside a crash as its likely reasons.
-            Extra = (facts, target, _) => (facts.OomKills ?? []).TakeLast(3).Select(k => new Evidence(EvidenceKind.Log, "kernel", k.Line)).Concat(BackendTimeouts.Shorter(facts, target)),
+            // Its processes' deaths by a fault, OOM kills in the window, and a backend timeout shorter than nginx's stand beside a crash as its likely reasons.
+            Extra = (facts, target, incidents) => BackendCrashes.For(facts, target, incidents).Select(BackendCrashes.Evidence)
+                .Concat((facts.OomKills ?? []).TakeLast(3).Select(k => new Evidence(EvidenceKind.Log, "kernel", k.Line))).Concat(BackendTimeouts.Shorter(facts, target)),
         },
         new("UpstreamTimeout", Cause.UpstreamTimeout.Code(), "Upstreams answer within nginx's timeouts", Cause.UpstreamTimeout, [FailureKind.ReadTimeout, FailureKind.ConnectTimeout],
             (upstream, incidents, count) => incidents.All(i => i.Kind == FailureKind.ConnectTimeout)

@@ -58,6 +58,12 @@ public sealed record DiagnosisFacts
     /// <summary>Processes the kernel's OOM killer killed in the log window; null when the kernel log could not be read.</summary>
     public IReadOnlyList<NgxDoctor.Core.Logs.OomKill>? OomKills { get; init; }
 
+    /// <summary>Processes the kernel saw die of a fault in the window (segfault, trap); null when the kernel log was not read.</summary>
+    public IReadOnlyList<NgxDoctor.Core.Logs.KernelCrash>? KernelCrashes { get; init; }
+
+    /// <summary>AppArmor and SELinux denials in the window (kernel log, auditd's log); null when the kernel log was not read.</summary>
+    public IReadOnlyList<NgxDoctor.Core.Logs.MacDenial>? MacDenials { get; init; }
+
     /// <summary>Upstream names looked up now (system resolver, and the `resolver` servers nginx names); null when not looked up.</summary>
     public IReadOnlyList<DnsLookup>? Dns { get; init; }
 

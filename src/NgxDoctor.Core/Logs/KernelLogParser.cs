@@ -35,7 +35,7 @@ public static class KernelLogParser
         return new OomKill(time, pid, rest[(open + 1)..close].ToString(), line);
     }
 
-    private static DateTime? Time(string line, DateTime now)
+    public static DateTime? Time(string line, DateTime now)
     {
         var space = line.IndexOf(' ', StringComparison.Ordinal);
         if (space >= 19 && DateTimeOffset.TryParse(line[..space].Replace(',', '.'), CultureInfo.InvariantCulture, DateTimeStyles.None, out var iso))

@@ -1,0 +1,38 @@
+using NgxDoctor.Core.Checks;
+using NgxDoctor.Core.Diagnosis;
+using NgxDoctor.Core.Logs;
+using NgxDoctor.Core.Tests.Checks;
+
+namespace NgxDoctor.Core.Tests;
+
+/// <summary>A crash is named beside nginx's cut connections only for a process of that upstream's name, near their time.</summary>
+public sealed class BackendCrashesTests
+{
+    private static KernelCrash Crash(string process, double minutesAgo) =>
+        new(FactsBuilder.Now.AddMinutes(-minutesAgo), 4711, process, "SIGSEGV", $"{process}[4711]: segfault at 0 ip 00007f1421d85ad8 sp 00007ffd50cacd98 error 4 in libc.so.6");
+
+    private static Finding Diagnose(params KernelCrash[] crashes)
+    {
+        var facts = FactsBuilder.FromConfig(UpstreamDownFixtures.NodeSite).Probe("127.0.0.1:3000", Facts.ProbeOutcome.Connected).Listen("127.0.0.1:3000", "node")
+            .Log(FailureKind.PrematureClose, Cause.UpstreamCrash, "127.0.0.1:3000") with { KernelCrashes = crashes };
+        return Assert.Single(DiagnosisEngine.Diagnose(facts).Findings, f => f.Cause == Cause.UpstreamCrash);
+    }
+
+    [Fact]
+    public void The_backends_own_crash_near_the_failures_is_evidence_and_the_remedy()
+    {
+        var f = Diagnose(Crash("node", 0.5));
+        Assert.Contains(f.Evidence, e => e.Text.StartsWith("node (pid 4711) died of SIGSEGV at ", StringComparison.Ordinal));
+        Assert.StartsWith("node crashed (SIGSEGV", f.Remedy.Summary, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("python3", 0.5)]
+    [InlineData("node", 30)]
+    public void Another_programs_crash_or_one_long_before_is_not(string process, double minutesAgo)
+    {
+        var f = Diagnose(Crash(process, minutesAgo));
+        Assert.DoesNotContain(f.Evidence, e => e.Text.Contains("died of", StringComparison.Ordinal));
+        Assert.DoesNotContain("crashed (SIGSEGV", f.Remedy.Summary, StringComparison.Ordinal);
+    }
+}
