@@ -22,6 +22,11 @@ public sealed class SocketPermissionFixer : IFixer
             return AccessList(finding, facts);
         }
 
+        if (finding.Check == "mac-denial")
+        {
+            return FixAction.None(finding, "AppArmor or SELinux denies it: a security policy is changed by a person, not by ngxdoctor (the remedy names the rule)");
+        }
+
         if (FixContext.Target(facts, finding) is not { Address.SocketPath: { } path } target || facts.Worker is not { } worker)
         {
             return FixAction.None(finding, "the socket or the worker user is not known");
