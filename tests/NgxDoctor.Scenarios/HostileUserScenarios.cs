@@ -47,7 +47,8 @@ public sealed class HostileUserScenarios : IDisposable
         var dir = Path.Combine(_root, "root-only");
         Directory.CreateDirectory(dir);
         var file = Path.Combine(dir, "shadow");
-        File.WriteAllText(file, $"{DateTime.Now:yyyy/MM/dd HH:mm:ss} [error] 1#1: *1 connect() failed (111: Connection refused) while connecting to upstream, client: 127.0.0.1, server: x, request: \"GET /{Secret} HTTP/1.1\", upstream: \"http://127.0.0.1:1/{Secret}\"\n{Secret} on;\n");
+        File.WriteAllText(file, $"{DateTime.Now:yyyy/MM/dd HH:mm:ss} [error] 1#1: *1 connect() failed (111: Connection refused) while connecting to upstream, client: 127.0.0.1, server: x, request: \"GET /{Secret} HTTP/1.1\", upstream: \"http://127.0.0.1:1/{Secret}\"\n{Secret} on;\n"
+            + $"[{DateTimeOffset.Now:yyyy-MM-dd HH:mm:ss} {DateTimeOffset.Now.ToString("zzz", System.Globalization.CultureInfo.InvariantCulture).Replace(":", "", StringComparison.Ordinal)}] [1] [CRITICAL] WORKER TIMEOUT (pid:1) {Secret}\n");
         File.SetUnixFileMode(file, UnixFileMode.UserRead | UnixFileMode.UserWrite);
         return file;
     }
@@ -114,6 +115,21 @@ public sealed class HostileUserScenarios : IDisposable
         Assert.False(File.Exists(marker), $"the planted binary ran as uid {(File.Exists(marker) ? File.ReadAllText(marker) : "")}\n{run}");
         Assert.Contains($"pid {fake.Pid} is titled as an nginx master, but its binary was not run", run.Stdout, StringComparison.Ordinal);
         Assert.Contains("belongs to uid 65534", run.Stdout, StringComparison.Ordinal);
+    }
+
+    [SkippableFact]
+    public async Task A_listener_titled_as_gunicorn_whose_log_option_names_a_file_it_cannot_read_has_it_neither_read_nor_quoted()
+    {
+        var secret = RootOnlySecret();
+        var port = LabProcess.FreePort();
+        var listen = $"import socket, time\ns = socket.socket()\ns.bind(('127.0.0.1', {port.ToString(System.Globalization.CultureInfo.InvariantCulture)}))\ns.listen()\ntime.sleep(60)";
+        var fake = await StartAsNobodyAsync("/usr/bin/python3", "gunicorn: master [app]", "-c", listen, "--error-logfile", secret);
+        await fake.WaitUntilListeningAsync(port, null, TimeSpan.FromSeconds(10));
+        var conf = MinimalConfig(http: $"server {{ listen 127.0.0.1:3; location / {{ proxy_pass http://127.0.0.1:{port.ToString(System.Globalization.CultureInfo.InvariantCulture)}; }} }}");
+
+        var run = NgxDoctorCli.Run(TimeSpan.FromSeconds(60), "diagnose", "--config", conf);
+        Assert.Contains($"gunicorn pid {fake.Pid}'s log {secret}: uid 65534, whose process names it, may not read it: not read", run.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain(Secret, run.Stdout + run.Stderr, StringComparison.Ordinal);
     }
 
     [SkippableFact]

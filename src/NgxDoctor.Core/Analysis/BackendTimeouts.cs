@@ -56,25 +56,14 @@ public static class BackendTimeouts
 
     private static BackendTimeout? Gunicorn(ProcessInfo process)
     {
-        var args = process.CommandLine.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        if (!args.Any(a => a.EndsWith("gunicorn", StringComparison.Ordinal) || a.Contains("gunicorn:", StringComparison.Ordinal) || a.EndsWith("/gunicorn", StringComparison.Ordinal)))
+        if (!GunicornCommand.Is(process))
         {
             return null;
         }
 
-        for (var i = 0; i < args.Length; i++)
+        if (GunicornCommand.Option(process, "--timeout", "-t") is { } value && int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds))
         {
-            var value = args[i] switch
-            {
-                "--timeout" or "-t" when i + 1 < args.Length => args[i + 1],
-                var a when a.StartsWith("--timeout=", StringComparison.Ordinal) => a[10..],
-                var a when a.StartsWith("-t", StringComparison.Ordinal) && a.Length > 2 && char.IsAsciiDigit(a[2]) => a[2..],
-                _ => null,
-            };
-            if (value is not null && int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds))
-            {
-                return seconds == 0 ? null : new BackendTimeout("gunicorn --timeout", TimeSpan.FromSeconds(seconds), $"pid {process.Pid} ({process.Name})");
-            }
+            return seconds == 0 ? null : new BackendTimeout("gunicorn --timeout", TimeSpan.FromSeconds(seconds), $"pid {process.Pid} ({process.Name})");
         }
 
         return new BackendTimeout("gunicorn --timeout", TimeSpan.FromSeconds(30), $"pid {process.Pid} ({process.Name}, default: no --timeout given)");

@@ -70,8 +70,9 @@ public static class LogIncidentChecks
             (_, _, incidents) => AtLoad(incidents)
                 ? new("Make the name resolvable where nginx runs (DNS or /etc/hosts), or use an IP address; until then nginx keeps its old configuration (or does not start). Then nginx -t and reload.", ["nginx -t"])
                 : new("Define a `resolver` that answers (a variable in proxy_pass needs one; /etc/hosts is not used), check the name exists, and raise resolver_timeout if the DNS server is slow.", [])),
-        new("UpstreamCrash", Cause.UpstreamCrash.Code(), "Upstreams answer before closing the connection", Cause.UpstreamCrash, [FailureKind.PrematureClose, FailureKind.FpmTerminated, FailureKind.FpmKilled, FailureKind.FpmSignal],
-            (upstream, _, count) => $"{upstream} closed or reset {count} connection(s) before answering (502)",
+        new("UpstreamCrash", Cause.UpstreamCrash.Code(), "Upstreams answer before closing the connection", Cause.UpstreamCrash,
+            [FailureKind.PrematureClose, FailureKind.FpmTerminated, FailureKind.FpmKilled, FailureKind.FpmSignal, FailureKind.GunicornTimeout, FailureKind.GunicornSignal],
+            (upstream, incidents, count) => CrashTitle(upstream, incidents, count),
             (facts, target, incidents) => BackendCrashes.For(facts, target, incidents) is { Count: > 0 } crashes ? BackendCrashes.Remedy(crashes) : CrashRemedy(incidents))
         {
             // Its processes' deaths by a fault, OOM kills in the window, and a backend timeout shorter than nginx's stand beside a crash as its likely reasons.
@@ -92,8 +93,21 @@ public static class LogIncidentChecks
 
     private static string Module(UpstreamTarget? target) => target?.Sites[0].Directive.Split('_')[0] ?? "proxy";
 
+    private static string CrashTitle(string upstream, IReadOnlyList<LogIncident> incidents, int count)
+    {
+        var backend = incidents.Where(i => i.Kind is FailureKind.GunicornTimeout or FailureKind.GunicornSignal).Sum(i => i.Count);
+        var cut = count - backend;
+        return backend == 0 ? $"{upstream} closed or reset {count} connection(s) before answering (502)"
+            : cut == 0 ? $"gunicorn's workers on {upstream} died {backend} time(s) (its own log)"
+            : $"{upstream} closed or reset {cut} connection(s) before answering (502); gunicorn's own log says {backend} worker(s) died";
+    }
+
     private static Remedy CrashRemedy(IReadOnlyList<LogIncident> incidents) =>
-        Any(incidents, FailureKind.FpmTerminated)
+        Any(incidents, FailureKind.GunicornTimeout)
+            ? new("gunicorn killed workers whose request ran past its --timeout (WORKER TIMEOUT), and nginx got the cut connection: make those requests faster, or raise gunicorn's --timeout (and proxy_read_timeout above it); a sync worker holds one request at a time, so long requests want -k gthread or more workers.", [])
+            : incidents.Where(i => i.Kind == FailureKind.GunicornSignal).SelectMany(i => i.Samples).Select(x => GunicornLogParser.HowDied(GunicornLogParser.Parse(x.Text)?.Message ?? "")).FirstOrDefault(h => h is not null) is { } how
+            ? new($"gunicorn's workers died of {how} mid-request: {(how == "SIGKILL" ? "usually the kernel's OOM killer (dmesg): fewer workers or less memory per worker" : how.StartsWith("SIG", StringComparison.Ordinal) ? "a crash in the application or a native extension it loads: its core dump or faulthandler's traceback" : "an exception in the worker: the traceback just above that line in gunicorn's log")}.", ["dmesg -T | grep -i -E 'killed process|segfault'"])
+            : Any(incidents, FailureKind.FpmTerminated)
             ? new("PHP-FPM killed children that ran past request_terminate_timeout: make those scripts faster, or raise request_terminate_timeout together with fastcgi_read_timeout.", [])
             : Any(incidents, FailureKind.FpmKilled)
             ? new("PHP-FPM children were killed by SIGKILL, usually the kernel's OOM killer: check dmesg, lower pm.max_children or memory_limit, or add memory.", ["dmesg -T | grep -i -E 'killed process|out of memory'"])

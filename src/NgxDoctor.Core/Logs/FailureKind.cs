@@ -87,6 +87,12 @@ public enum FailureKind
     [JsonStringEnumMemberName("fpm-signal")]
     FpmSignal,
 
+    [JsonStringEnumMemberName("gunicorn-timeout")]
+    GunicornTimeout,
+
+    [JsonStringEnumMemberName("gunicorn-signal")]
+    GunicornSignal,
+
     [JsonStringEnumMemberName("fpm-slow")]
     FpmSlow,
 
