@@ -35,4 +35,17 @@ public sealed class BackendCrashesTests
         Assert.DoesNotContain(f.Evidence, e => e.Text.Contains("died of", StringComparison.Ordinal));
         Assert.DoesNotContain("crashed (SIGSEGV", f.Remedy.Summary, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData(-2.0, true)]
+    [InlineData(-6.0, false)]
+    public void A_backend_process_younger_than_the_failures_is_named_as_restarted(double startedMinutesAgo, bool named)
+    {
+        var facts = FactsBuilder.FromConfig(UpstreamDownFixtures.NodeSite).Probe("127.0.0.1:3000", Facts.ProbeOutcome.Connected).Listen("127.0.0.1:3000", "node")
+            .Log(FailureKind.PrematureClose, Cause.UpstreamCrash, "127.0.0.1:3000");
+        var listener = facts.Listeners![0];
+        facts = facts with { Listeners = [listener with { Processes = [listener.Processes[0] with { Started = FactsBuilder.Now.AddMinutes(startedMinutesAgo) }] }] };
+        var f = Assert.Single(DiagnosisEngine.Diagnose(facts).Findings, x => x.Cause == Cause.UpstreamCrash);
+        Assert.Equal(named, f.Evidence.Any(e => e.Text.Contains("which listens on 127.0.0.1:3000 now, started at", StringComparison.Ordinal)));
+    }
 }

@@ -21,6 +21,20 @@ public class BackendFaultScenarios
         Assert.Contains($"probe | tcp 127.0.0.1:{port} | connection refused (111) after", evidence, StringComparison.Ordinal);
     }
 
+    private static async Task<bool> AcceptsAsync(int port)
+    {
+        using var client = new System.Net.Sockets.TcpClient();
+        try
+        {
+            await client.ConnectAsync(System.Net.IPAddress.Loopback, port);
+            return true;
+        }
+        catch (System.Net.Sockets.SocketException)
+        {
+            return false;
+        }
+    }
+
     private static bool DmesgReadable()
     {
         using var dmesg = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("dmesg") { RedirectStandardOutput = true, RedirectStandardError = true })!;
@@ -45,6 +59,34 @@ public class BackendFaultScenarios
         Assert.Matches(@"python3 \(pid \d+\) died of SIGSEGV at [0-9:]+: .*python3\[\d+\]: segfault at 0 ", evidence);
         Assert.DoesNotContain($"(pid {ScenarioLab.Str(backend.Pid)})", evidence, StringComparison.Ordinal);
         Assert.Contains("python3 crashed (SIGSEGV", f.GetProperty("remedy").GetProperty("summary").GetString(), StringComparison.Ordinal);
+    }
+
+    [SkippableFact]
+    public async Task A_node_backend_that_crashes_and_is_started_again_by_its_supervisor_is_named_as_restarted()
+    {
+        var node = NgxDoctor.Host.Lab.DemoScenario.FindOnPath("node") ?? ScenarioLab.Need("nodejs", "nodejs");
+        using var lab = new ScenarioLab();
+        var port = ScenarioLab.FreePort();
+        var app = lab.Nginx.PathOf("www/app.js");
+        File.WriteAllText(app, $"require('http').createServer((q, r) => {{ if (q.url === '/crash') process.exit(1); r.end('ok'); }}).listen({ScenarioLab.Str(port)}, '127.0.0.1');");
+        // What systemd's Restart=always or pm2 does, a second later.
+        var supervisor = lab.Nginx.StartProcess("/bin/sh", ["-c", $"while true; do {node} {app}; sleep 1; done"]);
+        await supervisor.WaitUntilListeningAsync(port, null, TimeSpan.FromSeconds(15));
+        var snapshot = await lab.StartNginxAsync(lab.Server($"location / {{ proxy_pass http://127.0.0.1:{ScenarioLab.Str(port)}; }}"));
+        Assert.Equal(502, (await lab.GetAsync("/crash"))[0]);
+        // Asked directly, not through nginx (requests while it is down would be refusals of their own): gone, then back.
+        for (var i = 0; i < 100 && await AcceptsAsync(port); i++)
+        {
+            await Task.Delay(50);
+        }
+
+        for (var i = 0; i < 100 && !await AcceptsAsync(port); i++)
+        {
+            await Task.Delay(100);
+        }
+
+        var f = ScenarioLab.Only(lab.Diagnose(snapshot), "upstream-crash");
+        Assert.Matches($@"node \(pid \d+\), which listens on 127\.0\.0\.1:{port} now, started at [0-9:]+, after nginx's first failure at [0-9:]+: it was \(re\)started since", ScenarioLab.Evidence(f));
     }
 
     [SkippableFact]

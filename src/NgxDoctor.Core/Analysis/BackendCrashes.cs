@@ -24,7 +24,7 @@ public static class BackendCrashes
 
     private static IReadOnlyList<KernelCrash> For(DiagnosisFacts facts, UpstreamTarget? target, DateTime first, DateTime last)
     {
-        if (target is null || facts.KernelCrashes is not { Count: > 0 } crashes || TargetListeners.Find(facts, target) is not { } listener)
+        if (target is null || facts.KernelCrashes is not { Count: > 0 } crashes || TargetListeners.Serving(facts, target) is not { } listener)
         {
             return [];
         }

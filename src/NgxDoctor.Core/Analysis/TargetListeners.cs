@@ -17,6 +17,10 @@ public static class TargetListeners
         return facts.Listeners.FirstOrDefault(l => l.Path is null && l.Port == port && (addresses.Contains(l.Address ?? "") || addresses.Any(a => Serves(l, a))));
     }
 
+    /// <summary>The listener of a unix socket path, or the TCP one <see cref="Find"/> gives.</summary>
+    public static Listener? Serving(DiagnosisFacts facts, UpstreamTarget target) =>
+        target.Address.SocketPath is { } path ? facts.Listeners?.FirstOrDefault(l => l.Path == path) : Find(facts, target);
+
     /// <summary>A wildcard listener takes its own family's addresses; "::" (dual stack unless IPV6_V6ONLY) takes IPv4 too.</summary>
     private static bool Serves(Listener l, string address) =>
         l.Address == "::" || (l.Address == "0.0.0.0" && !address.Contains(':', StringComparison.Ordinal));

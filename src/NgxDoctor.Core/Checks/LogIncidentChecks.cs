@@ -77,6 +77,7 @@ public static class LogIncidentChecks
         {
             // Its processes' deaths by a fault, OOM kills in the window, and a backend timeout shorter than nginx's stand beside a crash as its likely reasons.
             Extra = (facts, target, incidents) => BackendCrashes.For(facts, target, incidents).Select(BackendCrashes.Evidence)
+                .Concat(BackendRestarts.Evidence(facts, target, incidents) is { } restarted ? [restarted] : Array.Empty<Evidence>())
                 .Concat((facts.OomKills ?? []).TakeLast(3).Select(k => new Evidence(EvidenceKind.Log, "kernel", k.Line))).Concat(BackendTimeouts.Shorter(facts, target)),
         },
         new("UpstreamTimeout", Cause.UpstreamTimeout.Code(), "Upstreams answer within nginx's timeouts", Cause.UpstreamTimeout, [FailureKind.ReadTimeout, FailureKind.ConnectTimeout],

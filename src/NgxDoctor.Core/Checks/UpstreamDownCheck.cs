@@ -52,6 +52,11 @@ public sealed class UpstreamDownCheck : ICheck
             var evidence = DeadTargets.ConfigEvidence(target);
             evidence.AddRange(LogEvidence.For(incidents));
             evidence.Add(new Evidence(EvidenceKind.Probe, $"{probe.Method} {target.Address.Text}", probe.Describe));
+            if (BackendRestarts.Evidence(facts, target, incidents) is { } restarted)
+            {
+                evidence.Add(restarted);
+            }
+
             var from = LogEvidence.Time(incidents.Min(i => i.FirstSeen));
             var to = LogEvidence.Time(incidents.Max(i => i.LastSeen));
             yield return new Finding(Cause.UpstreamDown, Severity.Warning, target.Address.Text,

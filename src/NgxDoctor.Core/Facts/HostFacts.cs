@@ -1,7 +1,11 @@
 namespace NgxDoctor.Core.Facts;
 
 /// <summary>A process as /proc shows it.</summary>
-public sealed record ProcessInfo(int Pid, string Name, string CommandLine, uint Uid, int ParentPid);
+public sealed record ProcessInfo(int Pid, string Name, string CommandLine, uint Uid, int ParentPid)
+{
+    /// <summary>When it started (local time, from /proc/PID/stat and the boot time); null when not known.</summary>
+    public DateTime? Started { get; init; }
+}
 
 /// <summary>A listening socket (what `ss -tlnpx` shows) and the processes holding it.</summary>
 public sealed record Listener(string Transport, string? Address, int? Port, string? Path, ulong Inode, IReadOnlyList<ProcessInfo> Processes)

@@ -25,7 +25,7 @@ public static class GunicornLogs
         var scans = new List<LogScan>();
         foreach (var target in facts.Inventory.Targets.GroupBy(t => t.Address.Text).Select(g => g.First()))
         {
-            var listener = target.Address.SocketPath is { } path ? facts.Listeners.FirstOrDefault(l => l.Path == path) : TargetListeners.Find(facts, target);
+            var listener = TargetListeners.Serving(facts, target);
             var pids = listener?.Processes.Select(p => p.Pid).ToHashSet() ?? [];
             if (listener?.Processes.FirstOrDefault(p => GunicornCommand.Is(p) && !pids.Contains(p.ParentPid)) is not { } master)
             {
