@@ -81,7 +81,7 @@ public sealed class FixScenarios : IDisposable
         Assert.True(run.ExitCode == 0, run.ToString());
         Assert.Equal(200, (await lab.GetAsync("/"))[0]);
         var changed = Changed(before, File.ReadAllText(lab.Nginx.ConfigFile));
-        Assert.Equal(["            proxy_buffer_size 12k;", "            proxy_buffers 8 12k;"], changed.Order(StringComparer.Ordinal));
+        Assert.Equal(["            proxy_buffer_size 16k;", "            proxy_buffers 8 16k;"], changed.Order(StringComparer.Ordinal));
     }
 
     [SkippableFact]
