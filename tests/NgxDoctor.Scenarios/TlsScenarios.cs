@@ -105,7 +105,8 @@ public class TlsScenarios
     [SkippableTheory]
     [InlineData("tls13", "proxy_ssl_protocols TLSv1.2;", "speaks Tls13, which proxy_ssl_protocols TLSv1.2 does not allow")]
     [InlineData("needcert", "", "requires a client certificate, and nginx sends none")]
-    public async Task A_tls_version_nginx_does_not_allow_and_a_client_certificate_it_does_not_send_are_told_apart(string mode, string directives, string title)
+    [InlineData("cipher", "proxy_ssl_ciphers ECDHE-RSA-AES128-GCM-SHA256;", "accepts none of proxy_ssl_ciphers ECDHE-RSA-AES128-GCM-SHA256: the TLS handshake fails; it agrees on ECDHE-RSA-AES256-GCM-SHA384")]
+    public async Task A_tls_version_or_cipher_nginx_does_not_allow_and_a_client_certificate_it_does_not_send_are_told_apart(string mode, string directives, string title)
     {
         using var lab = new ScenarioLab();
         var backend = WriteCertificate(lab.Root, "backend", "scenario.test", DateTimeOffset.UtcNow.AddDays(30));

@@ -12,6 +12,7 @@
 #   clte        a 200 with both Content-Length and Transfer-Encoding: chunked
 #   needsni     answers as ok, but only to a TLS handshake that sends SNI (with CERT KEY)
 #   tls13       answers as ok over TLS 1.3 only (with CERT KEY)
+#   cipher      answers as ok over TLS 1.2 only, with ECDHE-RSA-AES256-GCM-SHA384 only (with CERT KEY)
 #   needcert    answers as ok only to a client that presents a certificate (with CERT KEY)
 #   keepalive S keeps connections alive, closes one after S seconds idle, and a request that comes in its last idle
 #               second gets no answer: the idle-close race nginx's keepalive meets, with a window wide enough to hit
@@ -29,6 +30,9 @@ if len(sys.argv) > 5:
     tls.load_cert_chain(sys.argv[4], sys.argv[5])
     if mode == "tls13":
         tls.minimum_version = ssl.TLSVersion.TLSv1_3
+    if mode == "cipher":
+        tls.maximum_version = ssl.TLSVersion.TLSv1_2
+        tls.set_ciphers("ECDHE-RSA-AES256-GCM-SHA384")
     if mode == "needcert":
         tls.verify_mode = ssl.CERT_REQUIRED
         tls.load_verify_locations(sys.argv[4])

@@ -32,6 +32,7 @@ public static class ModuleSettings
             list.Add(($"{module}_ssl_server_name", "off"));
             list.Add(($"{module}_ssl_protocols", "")); // nginx's default, which its version and OpenSSL decide
             list.Add(($"{module}_ssl_certificate", ""));
+            list.Add(($"{module}_ssl_ciphers", "")); // nginx's default is OpenSSL's "DEFAULT"
         }
 
         return list;

@@ -9,6 +9,9 @@ public sealed record TlsPlan(string? ServerName, string VerifyName, bool Verify,
     /// <summary>proxy_ssl_protocols as written ("TLSv1.2"); null for nginx's default.</summary>
     public EffectiveSetting? Protocols { get; init; }
 
+    /// <summary>proxy_ssl_ciphers as written (an OpenSSL cipher string); null for nginx's default.</summary>
+    public EffectiveSetting? Ciphers { get; init; }
+
     /// <summary>Whether nginx presents a client certificate (proxy_ssl_certificate is set).</summary>
     public bool ClientCertificate { get; init; }
 }
@@ -50,6 +53,7 @@ public sealed record HttpRequestPlan(string Path, string Host)
         {
             Protocols = site.Setting("_ssl_protocols") is { Value.Length: > 0 } p ? p : null,
             ClientCertificate = site.Setting("_ssl_certificate") is { Value.Length: > 0 },
+            Ciphers = site.Setting("_ssl_ciphers") is { Value.Length: > 0 } c ? c : null,
         };
     }
 

@@ -55,6 +55,19 @@ public sealed class HttpProbeCheck : ICheck
                         [$"openssl s_client -connect {probe.Target} -servername {sni} </dev/null", $"openssl s_client -connect {probe.Target} -noservername </dev/null"]))
                 { Check = Id });
             }
+            else if (probe is { Outcome: HttpProbeResult.Tls, CipherNeeded: { } cipher } && target.Sites[0].Setting("_ssl_ciphers") is { Value.Length: > 0 } ciphers)
+            {
+                if (ciphers.Pos is { } at)
+                {
+                    evidence.Add(new Evidence(EvidenceKind.Config, at.ToString(), $"{ciphers.Name} {ciphers.Value}"));
+                }
+
+                findings.Add(new Finding(Cause.BadResponse, Severity.Critical, probe.Target, $"{probe.Target} accepts none of {ciphers.Name} {ciphers.Value}: the TLS handshake fails; it agrees on {cipher}",
+                    evidence,
+                    new Remedy($"Add {cipher} to {ciphers.Name} where requests reach it (e.g. `{ciphers.Name} {ciphers.Value}:{cipher};`), or let the backend accept one of nginx's, then nginx -t and reload.",
+                        [$"openssl ciphers -v '{ciphers.Value}'", $"openssl s_client -connect {probe.Target} </dev/null 2>/dev/null | grep -i cipher"]))
+                { Check = Id });
+            }
             else if (probe is { Outcome: HttpProbeResult.Tls, ProtocolNeeded: { } version })
             {
                 var allowed = target.Sites[0].Setting("_ssl_protocols") is { Value.Length: > 0 } p ? $"{p.Name} {p.Value}" : "proxy_ssl_protocols";

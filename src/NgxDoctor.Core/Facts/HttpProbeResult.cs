@@ -26,6 +26,9 @@ public sealed record HttpProbeResult(
     /// <summary>The TLS version the backend speaks where nginx's proxy_ssl_protocols allow none it accepts ("Tls13").</summary>
     public string? ProtocolNeeded { get; init; }
 
+    /// <summary>nginx's handshake failed and one with the system's ciphers agreed on this suite (its OpenSSL name), which proxy_ssl_ciphers leaves out.</summary>
+    public string? CipherNeeded { get; init; }
+
     /// <summary>The backend asked for a client certificate during the handshake, and nginx has none to give.</summary>
     public bool ClientCertificateAsked { get; init; }
 

@@ -28,6 +28,7 @@ public static class TlsHandshake
         {
             TargetHost = tlsPlan.ServerName ?? "",
             EnabledSslProtocols = Protocols(tlsPlan.Protocols?.Value),
+            CipherSuitesPolicy = await PolicyAsync(tlsPlan, token).ConfigureAwait(false),
             LocalCertificateSelectionCallback = (_, _, _, remote, issuers) =>
             {
                 asked |= remote is not null || issuers.Length > 0; // the server sent a CertificateRequest
@@ -94,32 +95,53 @@ public static class TlsHandshake
     /// </summary>
     public static async Task<string?> SniAnswersAsync(UpstreamTarget target, HttpRequestPlan plan, SslApplicationProtocol? alpn, CancellationToken ct, Namespaces.Vantage? from) =>
         plan.Tls is { ServerName: null } tlsPlan && SniName(target, tlsPlan) is { } name
-            && await RetryAsync(target, name, Protocols(tlsPlan.Protocols?.Value), alpn, ct, from).ConfigureAwait(false) is not null ? name : null;
+            && await RetryAsync(target, name, Protocols(tlsPlan.Protocols?.Value), await PolicyAsync(tlsPlan, ct).ConfigureAwait(false), alpn, ct, from).ConfigureAwait(false) is not null ? name : null;
 
     /// <summary>
     /// When nginx's proxy_ssl_protocols are limited and its handshake failed: the version a second handshake offering the
     /// system's defaults agrees on; null when that fails too or nginx's are not limited.
     /// </summary>
-    public static Task<string?> ProtocolAnswersAsync(UpstreamTarget target, HttpRequestPlan plan, SslApplicationProtocol? alpn, CancellationToken ct, Namespaces.Vantage? from) =>
+    public static async Task<string?> ProtocolAnswersAsync(UpstreamTarget target, HttpRequestPlan plan, SslApplicationProtocol? alpn, CancellationToken ct, Namespaces.Vantage? from) =>
         plan.Tls is { Protocols: not null } tlsPlan && Protocols(tlsPlan.Protocols.Value) != System.Security.Authentication.SslProtocols.None
-            ? RetryAsync(target, tlsPlan.ServerName ?? "", System.Security.Authentication.SslProtocols.None, alpn, ct, from)
-            : Task.FromResult<string?>(null);
+            ? (await RetryAsync(target, tlsPlan.ServerName ?? "", System.Security.Authentication.SslProtocols.None, await PolicyAsync(tlsPlan, ct).ConfigureAwait(false), alpn, ct, from).ConfigureAwait(false))?.Version
+            : null;
 
-    /// <summary>A handshake on a new connection; the version agreed on, or null when it fails.</summary>
-    private static async Task<string?> RetryAsync(UpstreamTarget target, string serverName, System.Security.Authentication.SslProtocols protocols, SslApplicationProtocol? alpn, CancellationToken ct, Namespaces.Vantage? from)
+    /// <summary>
+    /// When nginx's proxy_ssl_ciphers are set and its handshake failed: the suite (OpenSSL's name) a second handshake
+    /// offering the system's ciphers agrees on, when nginx's string leaves it out; null otherwise.
+    /// </summary>
+    public static async Task<string?> CipherAnswersAsync(UpstreamTarget target, HttpRequestPlan plan, SslApplicationProtocol? alpn, CancellationToken ct, Namespaces.Vantage? from)
+    {
+        if (plan.Tls is not { Ciphers: not null } tlsPlan || await PolicyAsync(tlsPlan, ct).ConfigureAwait(false) is null
+            || await RetryAsync(target, tlsPlan.ServerName ?? "", Protocols(tlsPlan.Protocols?.Value), null, alpn, ct, from).ConfigureAwait(false) is not { } agreed)
+        {
+            return null;
+        }
+
+        var allowed = await OpenSslCiphers.ExpandAsync(tlsPlan.Ciphers.Value, ct).ConfigureAwait(false) ?? [];
+        return allowed.Any(a => a.Suite == agreed.Suite) ? null : await OpenSslCiphers.NameAsync(agreed.Suite, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>nginx's proxy_ssl_ciphers as the suites .NET offers; null (the system's) when unset or not expandable.</summary>
+    private static async Task<CipherSuitesPolicy?> PolicyAsync(TlsPlan plan, CancellationToken ct) =>
+        plan.Ciphers is { } c && await OpenSslCiphers.ExpandAsync(c.Value, ct).ConfigureAwait(false) is { } suites ? new CipherSuitesPolicy(suites.Select(s => s.Suite)) : null;
+
+    /// <summary>A handshake on a new connection; the version and suite agreed on, or null when it fails.</summary>
+    private static async Task<(string Version, TlsCipherSuite Suite)?> RetryAsync(UpstreamTarget target, string serverName, System.Security.Authentication.SslProtocols protocols, CipherSuitesPolicy? ciphers,
+        SslApplicationProtocol? alpn, CancellationToken ct, Namespaces.Vantage? from)
     {
         try
         {
             using var socket = await UpstreamConnection.ConnectAsync(target.Address, ct, from).ConfigureAwait(false);
             await using var tls = new SslStream(new System.Net.Sockets.NetworkStream(socket, ownsSocket: false), false, (_, _, _, _) => true);
-            var options = new SslClientAuthenticationOptions { TargetHost = serverName, EnabledSslProtocols = protocols };
+            var options = new SslClientAuthenticationOptions { TargetHost = serverName, EnabledSslProtocols = protocols, CipherSuitesPolicy = ciphers };
             if (alpn is not null)
             {
                 options.ApplicationProtocols = [alpn.Value];
             }
 
             await tls.AuthenticateAsClientAsync(options, ct).ConfigureAwait(false);
-            return tls.SslProtocol.ToString();
+            return (tls.SslProtocol.ToString(), tls.NegotiatedCipherSuite);
         }
         catch (Exception e) when (e is IOException or System.Security.Authentication.AuthenticationException or System.Net.Sockets.SocketException or OperationCanceledException)
         {

@@ -8,7 +8,7 @@ namespace NgxDoctor.Host.Probes;
 
 /// <summary>
 /// A failed TLS handshake told apart by a second one that changes one thing nginx does: SNI sent, or the system's TLS
-/// versions offered instead of proxy_ssl_protocols. A certificate nginx does not send shows on the first handshake.
+/// versions offered instead of proxy_ssl_protocols, or its ciphers instead of proxy_ssl_ciphers. A certificate nginx does not send shows on the first handshake.
 /// </summary>
 public static class TlsRetry
 {
@@ -24,8 +24,13 @@ public static class TlsRetry
             return failure with { Detail = $"{failure.Detail}; with SNI {name} the handshake succeeds", SniNeeded = name };
         }
 
-        return await TlsHandshake.ProtocolAnswersAsync(target, plan, alpn, ct, from).ConfigureAwait(false) is { } version
-            ? failure with { Detail = $"{failure.Detail}; offering the system's TLS versions, the backend agrees on {version}", ProtocolNeeded = version }
+        if (await TlsHandshake.ProtocolAnswersAsync(target, plan, alpn, ct, from).ConfigureAwait(false) is { } version)
+        {
+            return failure with { Detail = $"{failure.Detail}; offering the system's TLS versions, the backend agrees on {version}", ProtocolNeeded = version };
+        }
+
+        return await TlsHandshake.CipherAnswersAsync(target, plan, alpn, ct, from).ConfigureAwait(false) is { } cipher
+            ? failure with { Detail = $"{failure.Detail}; offering the system's ciphers, the backend agrees on {cipher}", CipherNeeded = cipher }
             : failure;
     }
 }

@@ -22,6 +22,7 @@ public sealed class HttpProbeFixtures : ICheckFixture
         yield return ("not http", With(HttpProbeResult.NotHttp, 20));
         yield return ("tls port behind http://", With(HttpProbeResult.Tls, 7));
         yield return ("a TLS version proxy_ssl_protocols leaves out", With(HttpProbeResult.Tls, 0, "proxy_ssl_protocols TLSv1.2;") is var v ? v with { HttpProbes = [v.HttpProbes![0] with { ProtocolNeeded = "Tls13" }] } : null!);
+        yield return ("a cipher proxy_ssl_ciphers leaves out", With(HttpProbeResult.Tls, 0, "proxy_ssl_ciphers ECDHE-RSA-AES128-GCM-SHA256;") is var ci ? ci with { HttpProbes = [ci.HttpProbes![0] with { CipherNeeded = "ECDHE-RSA-AES256-GCM-SHA384" }] } : null!);
         yield return ("a client certificate nginx does not send", With(HttpProbeResult.Tls, 0) is var c ? c with { HttpProbes = [c.HttpProbes![0] with { ClientCertificateAsked = true }] } : null!);
         yield return ("a TLS backend that needs SNI", With(HttpProbeResult.Tls, 0) is var sni ? sni with { HttpProbes = [sni.HttpProbes![0] with { SniNeeded = "api.test" }] } : null!);
         yield return ("Content-Length with Transfer-Encoding", With(HttpProbeResult.Ok, 90) is var te ? te with { HttpProbes = [te.HttpProbes![0] with { Framing = "Content-Length and Transfer-Encoding in one response" }] } : null!);
