@@ -48,4 +48,18 @@ public sealed class BackendCrashesTests
         var f = Assert.Single(DiagnosisEngine.Diagnose(facts).Findings, x => x.Cause == Cause.UpstreamCrash);
         Assert.Equal(named, f.Evidence.Any(e => e.Text.Contains("which listens on 127.0.0.1:3000 now, started at", StringComparison.Ordinal)));
     }
+
+    [Theory]
+    [InlineData(1.0, true)]
+    [InlineData(40.0, false)]
+    public void An_oom_kill_stands_beside_a_crash_only_near_the_failures(double minutesAgo, bool shown)
+    {
+        var facts = FactsBuilder.FromConfig(UpstreamDownFixtures.NodeSite).Probe("127.0.0.1:3000", Facts.ProbeOutcome.Connected).Listen("127.0.0.1:3000", "node")
+            .Log(FailureKind.PrematureClose, Cause.UpstreamCrash, "127.0.0.1:3000") with
+        {
+            OomKills = [new OomKill(FactsBuilder.Now.AddMinutes(-minutesAgo), 4242, "node", "Out of memory: Killed process 4242 (node) total-vm:512000kB")],
+        };
+        var f = Assert.Single(DiagnosisEngine.Diagnose(facts).Findings, x => x.Cause == Cause.UpstreamCrash);
+        Assert.Equal(shown, f.Evidence.Any(e => e.Text.Contains("Killed process 4242", StringComparison.Ordinal)));
+    }
 }

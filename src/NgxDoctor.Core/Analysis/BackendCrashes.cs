@@ -33,6 +33,11 @@ public static class BackendCrashes
         return crashes.Where(c => names.Contains(c.Process) && c.Time >= first - Slack && c.Time <= last + Slack).TakeLast(3).ToList();
     }
 
+    /// <summary>The OOM killer's kills within two minutes of the failures (of any process: memory is the host's), the last three.</summary>
+    public static IReadOnlyList<OomKill> OomKills(DiagnosisFacts facts, IReadOnlyList<LogIncident> incidents) =>
+        incidents.Count == 0 ? [] : (facts.OomKills ?? [])
+            .Where(k => k.Time >= incidents.Min(i => i.FirstSeen) - Slack && k.Time <= incidents.Max(i => i.LastSeen) + Slack).TakeLast(3).ToList();
+
     public static Evidence Evidence(KernelCrash crash) =>
         new(EvidenceKind.Log, "kernel", $"{crash.Process} (pid {crash.Pid}) died of {crash.Signal} at {crash.Time:HH:mm:ss}: {crash.Line.Trim()}");
 

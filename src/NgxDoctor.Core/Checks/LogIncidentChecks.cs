@@ -13,6 +13,12 @@ public static class LogIncidentChecks
 
     private static bool Any(IReadOnlyList<LogIncident> incidents, FailureKind kind) => incidents.Any(i => i.Kind == kind);
 
+    /// <summary>nginx 1.23+'s refusals of a doubly framed response (ngx_http_proxy_module: CL with TE, a duplicate TE or CL).</summary>
+    private static bool Framing(IReadOnlyList<LogIncident> incidents) =>
+        incidents.SelectMany(i => i.Samples).Any(x => x.Text.Contains("upstream sent \"Content-Length\" and \"Transfer-Encoding\" headers at the same time", StringComparison.Ordinal)
+            || x.Text.Contains("upstream sent duplicate header line: \"Transfer-Encoding", StringComparison.Ordinal)
+            || x.Text.Contains("upstream sent duplicate header line: \"Content-Length", StringComparison.Ordinal));
+
     /// <summary>"host not found in upstream": nginx resolves names of its configuration when it loads it, not per request.</summary>
     private static bool AtLoad(IReadOnlyList<LogIncident> incidents) =>
         incidents.SelectMany(i => i.Samples).Any(x => x.Text.Contains("host not found in upstream", StringComparison.Ordinal));
@@ -33,7 +39,9 @@ public static class LogIncidentChecks
             (upstream, incidents, count) => Any(incidents, FailureKind.Http09) ? $"{upstream} does not answer HTTP: nginx passed {count} raw non-HTTP response(s) through as HTTP/0.9"
                 : Any(incidents, FailureKind.TlsError) ? $"TLS to {upstream} failed {count} time(s) (502)"
                 : $"{upstream} sent {count} invalid response(s) (502)",
-            (_, _, incidents) => Any(incidents, FailureKind.TlsError)
+            (_, _, incidents) => Framing(incidents)
+                ? new("The backend frames its response twice (Content-Length with Transfer-Encoding, or Transfer-Encoding twice), which nginx 1.23+ refuses: make it send one of them, once (a middleware or framework adding its own is the usual cause).", [])
+                : Any(incidents, FailureKind.TlsError)
                 ? new("Match the scheme to the port (https:// only to TLS ports), set proxy_ssl_server_name on (SNI) and proxy_ssl_name, and trust the backend's CA (proxy_ssl_trusted_certificate) when proxy_ssl_verify is on.", [])
                 : new("Check that nginx points at the right port and protocol (http vs https vs fastcgi_pass vs another service such as redis or gRPC), and fix the backend's response headers.", [])),
         new("HeaderTooBig", Cause.HeaderTooBig.Code(), "Response headers fit nginx's buffer", Cause.HeaderTooBig, [FailureKind.HeaderTooBig],
@@ -78,7 +86,7 @@ public static class LogIncidentChecks
             // Its processes' deaths by a fault, OOM kills in the window, and a backend timeout shorter than nginx's stand beside a crash as its likely reasons.
             Extra = (facts, target, incidents) => BackendCrashes.For(facts, target, incidents).Select(BackendCrashes.Evidence)
                 .Concat(BackendRestarts.Evidence(facts, target, incidents) is { } restarted ? [restarted] : Array.Empty<Evidence>())
-                .Concat((facts.OomKills ?? []).TakeLast(3).Select(k => new Evidence(EvidenceKind.Log, "kernel", k.Line))).Concat(BackendTimeouts.Shorter(facts, target)),
+                .Concat(BackendCrashes.OomKills(facts, incidents).Select(k => new Evidence(EvidenceKind.Log, "kernel", k.Line))).Concat(BackendTimeouts.Shorter(facts, target)),
         },
         new("UpstreamTimeout", Cause.UpstreamTimeout.Code(), "Upstreams answer within nginx's timeouts", Cause.UpstreamTimeout, [FailureKind.ReadTimeout, FailureKind.ConnectTimeout],
             (upstream, incidents, count) => incidents.All(i => i.Kind == FailureKind.ConnectTimeout)
