@@ -78,32 +78,12 @@ public static class GunicornLogs
             : null;
     }
 
-    private static LogScan Scan(string path, string upstream, DateTime since, DateTime until, IncidentAggregator incidents)
-    {
-        long lines = 0, entries = 0, unrecognized = 0;
-        DateTime? first = null, last = null;
-        var problem = LogWindow.Read(path, since, GunicornLogParser.TimeOf, line =>
+    private static LogScan Scan(string path, string upstream, DateTime since, DateTime until, IncidentAggregator incidents) =>
+        LogWindow.Scan(path, path, "gunicorn", since, until, GunicornLogParser.Parse, e => e.Time, (e, line) =>
         {
-            lines++;
-            if (GunicornLogParser.Parse(line.Text) is not { } e)
-            {
-                unrecognized++;
-                return;
-            }
-
-            if (e.Time < since || e.Time > until)
-            {
-                return;
-            }
-
-            entries++;
-            first ??= e.Time;
-            last = e.Time;
             if (GunicornLogParser.Classify(e) is { } c)
             {
                 incidents.Add(c, upstream, e.Time, path, line.Number, line.Text);
             }
         });
-        return new LogScan(path, "gunicorn", lines, entries, 0, unrecognized, 0, first, last, problem);
-    }
 }

@@ -83,36 +83,15 @@ public static class PhpFpmCollector
         }
     }
 
-    private static LogScan Scan(string path, string shownAs, FpmInstance instance, UpstreamInventory inventory, DateTime since, DateTime until, IncidentAggregator incidents)
-    {
-        long lines = 0, entries = 0, unrecognized = 0;
-        DateTime? first = null, last = null;
-        var problem = LogWindow.Read(path, since, l => FpmLogParser.Parse(l)?.Time, line =>
+    private static LogScan Scan(string path, string shownAs, FpmInstance instance, UpstreamInventory inventory, DateTime since, DateTime until, IncidentAggregator incidents) =>
+        LogWindow.Scan(path, shownAs, "php-fpm", since, until, FpmLogParser.Parse, e => e.Time, (e, line) =>
         {
-            lines++;
-            var e = FpmLogParser.Parse(line.Text);
-            if (e is null)
-            {
-                unrecognized++;
-                return;
-            }
-
-            if (e.Time < since || e.Time > until)
-            {
-                return;
-            }
-
-            entries++;
-            first ??= e.Time;
-            last = e.Time;
             // Only pools this nginx passes requests to concern its diagnosis.
             if (FpmLogParser.Classify(e) is { } c && Address(instance, e.Pool, inventory) is { } address)
             {
                 incidents.Add(c, address, e.Time, shownAs, line.Number, line.Text);
             }
         });
-        return new LogScan(shownAs, "php-fpm", lines, entries, 0, unrecognized, 0, first, last, problem);
-    }
 
     /// <summary>The pool's listen address as nginx's inventory names it, so both logs' entries meet under one key; null for a pool nginx does not use.</summary>
     private static string? Address(FpmInstance instance, string? pool, UpstreamInventory inventory)
