@@ -34,6 +34,7 @@ public static class Program
             CollectCommand.Create(),
             FixCommand.Create(),
             LogsCommand.Create(),
+            WatchCommand.Create(),
             ExplainCommand.Create(),
             DemoCommand.Create(),
         };

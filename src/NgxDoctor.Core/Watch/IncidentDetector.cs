@@ -14,7 +14,10 @@ public sealed record WatchThreshold(int Failures, TimeSpan Window)
 
 public enum IncidentPhase
 {
+    [System.Text.Json.Serialization.JsonStringEnumMemberName("started")]
     Started,
+
+    [System.Text.Json.Serialization.JsonStringEnumMemberName("ended")]
     Ended,
 }
 
@@ -67,6 +70,15 @@ public sealed class IncidentDetector(WatchThreshold threshold)
         }
 
         return changes;
+    }
+
+    /// <summary>Every open incident, ended now (the watch stops: what is in progress is written).</summary>
+    public IReadOnlyList<IncidentChange> Close(DateTime now)
+    {
+        var open = _open.Select(o => new IncidentChange(IncidentPhase.Ended, o.Key, o.Value.Top, o.Value.Start, o.Value.Last, o.Value.Count, o.Value.FirstLine)).ToList();
+        _open.Clear();
+        _recent.Clear();
+        return open;
     }
 
     /// <summary>Incidents quiet for a whole window end; old failures that made none are forgotten.</summary>

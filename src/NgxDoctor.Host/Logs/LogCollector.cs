@@ -16,15 +16,9 @@ public static class LogCollector
     public static LogFacts Collect(NginxConfig config, LocatedInstance located, DateTime now, TimeSpan since, List<NotCollected> notes,
         IReadOnlyList<ProcessInfo> processes, Config.Upstreams.UpstreamInventory? inventory, out IReadOnlyList<FpmInstance> phpFpm)
     {
-        var prefix = located.Instance?.Prefix ?? located.Binary?.Prefix ?? Path.GetDirectoryName(located.ConfigFile) ?? "/";
+        var prefix = Prefix(located);
         var targets = LogDiscovery.Find(config, prefix);
-        var errorLogs = targets.ErrorLogs.ToList();
-        if (!errorLogs.Any(e => e.Context == "main") && located.Binary?.ErrorLogPath is { } builtIn)
-        {
-            // Debian's nginx is built with --error-log-path=stderr: nginx's own stderr, not a file named so.
-            var path = builtIn == "stderr" || Path.IsPathRooted(builtIn) ? builtIn : Path.Combine(prefix, builtIn);
-            errorLogs.Insert(0, new ErrorLogTarget(path, "error", "main (compiled-in default)", null));
-        }
+        var errorLogs = ErrorLogs(targets, located, prefix);
 
         var reader = Reader(located);
         using var places = new LogPlaces(located);
@@ -75,6 +69,24 @@ public static class LogCollector
         {
             Access = CollectAccess(WithDefaultAccessLog(targets, located, prefix), now, since, readable ? failures : null, notes, config, (path, context) => Place(path, context, Fact.AccessLog)),
         };
+    }
+
+    private static string Prefix(LocatedInstance located) => located.Instance?.Prefix ?? located.Binary?.Prefix ?? Path.GetDirectoryName(located.ConfigFile) ?? "/";
+
+    /// <summary>The error logs of the configuration, and the binary's compiled-in one when the main context sets none.</summary>
+    public static List<ErrorLogTarget> ErrorLogs(NginxConfig config, LocatedInstance located) => ErrorLogs(LogDiscovery.Find(config, Prefix(located)), located, Prefix(located));
+
+    private static List<ErrorLogTarget> ErrorLogs(LogTargets targets, LocatedInstance located, string prefix)
+    {
+        var errorLogs = targets.ErrorLogs.ToList();
+        if (!errorLogs.Any(e => e.Context == "main") && located.Binary?.ErrorLogPath is { } builtIn)
+        {
+            // Debian's nginx is built with --error-log-path=stderr: nginx's own stderr, not a file named so.
+            var path = builtIn == "stderr" || Path.IsPathRooted(builtIn) ? builtIn : Path.Combine(prefix, builtIn);
+            errorLogs.Insert(0, new ErrorLogTarget(path, "error", "main (compiled-in default)", null));
+        }
+
+        return errorLogs;
     }
 
     /// <summary>Who nginx's workers run as (a running worker's ids), whose reading rights decide which logs may be quoted.</summary>

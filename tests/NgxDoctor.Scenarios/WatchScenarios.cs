@@ -1,0 +1,40 @@
+using System.Text.Json;
+using NgxDoctor.TestSupport;
+
+namespace NgxDoctor.Scenarios;
+
+/// <summary>`watch` on real nginx: the failure diagnosed while it happens, not after it is over.</summary>
+public sealed class WatchScenarios
+{
+    [SkippableFact]
+    public async Task A_backend_down_for_a_moment_is_diagnosed_while_it_is_down_and_its_incident_ends_when_it_is_back()
+    {
+        using var lab = new ScenarioLab();
+        var port = ScenarioLab.FreePort();
+        var snapshot = await lab.StartNginxAsync(lab.Server($"location / {{ proxy_pass http://127.0.0.1:{ScenarioLab.Str(port)}; }}"));
+        var watch = Task.Run(() => NgxDoctorCli.RunUnder(lab.Nginx.Wrapper, TimeSpan.FromSeconds(60), new Dictionary<string, string>(),
+            ["watch", "--config", lab.Nginx.ConfigFile, "--json", "--duration", "12s", "--window", "2s"]));
+        await Task.Delay(2000); // the watch has located nginx and opened its error log at its end
+        Assert.All(await lab.GetAsync("/", 4), status => Assert.Equal(502, status));
+        await Task.Delay(4000); // down while the watch diagnoses
+        await lab.StartFakeAsync(port, "ok");
+        Assert.Equal(200, (await lab.GetAsync("/"))[0]);
+
+        var run = await watch;
+        Assert.True(run.ExitCode == 2, run.ToString());
+        var lines = run.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        Assert.True(lines.Count == 2, run.ToString());
+        var started = lines[0];
+        Assert.Equal(("started", $"127.0.0.1:{ScenarioLab.Str(port)}", "upstream-down", "critical"),
+            (started.GetProperty("event").GetString(), started.GetProperty("upstream").GetString(), started.GetProperty("cause").GetString(), started.GetProperty("status").GetString()));
+        // From the failing lines to a verdict: within the probe timeout (2 s) and a second.
+        Assert.True(started.GetProperty("diagnosedInMs").GetDouble() < 3000, run.Stdout);
+        var finding = started.GetProperty("findings")[0];
+        Assert.Equal("upstream-down", finding.GetProperty("cause").GetString());
+        Assert.Contains(finding.GetProperty("evidence").EnumerateArray(), e => e.GetString()!.Contains("refused", StringComparison.Ordinal));
+        Assert.Equal(("ended", 4), (lines[1].GetProperty("event").GetString(), lines[1].GetProperty("count").GetInt32()));
+
+        // The one-shot diagnose after it is back sees only that it is over.
+        Assert.Equal("warning", lab.Diagnose(snapshot).Json.GetProperty("status").GetString());
+    }
+}
