@@ -12,7 +12,9 @@ public sealed class WatchScenarios
         using var lab = new ScenarioLab();
         var port = ScenarioLab.FreePort();
         var snapshot = await lab.StartNginxAsync(lab.Server($"location / {{ proxy_pass http://127.0.0.1:{ScenarioLab.Str(port)}; }}"));
-        var watch = Task.Run(() => NgxDoctorCli.RunUnder(lab.Nginx.Wrapper, TimeSpan.FromSeconds(60), new Dictionary<string, string>(),
+        var state = Directory.CreateTempSubdirectory("ngxdoctor-state-").FullName;
+        using var cleanup = new TempDir(state);
+        var watch = Task.Run(() => NgxDoctorCli.RunUnder(lab.Nginx.Wrapper, TimeSpan.FromSeconds(60), new Dictionary<string, string> { ["NGXDOCTOR_STATE_DIR"] = state },
             ["watch", "--config", lab.Nginx.ConfigFile, "--json", "--duration", "12s", "--window", "2s"]));
         await Task.Delay(2000); // the watch has located nginx and opened its error log at its end
         Assert.All(await lab.GetAsync("/", 4), status => Assert.Equal(502, status));
@@ -34,7 +36,19 @@ public sealed class WatchScenarios
         Assert.Contains(finding.GetProperty("evidence").EnumerateArray(), e => e.GetString()!.Contains("refused", StringComparison.Ordinal));
         Assert.Equal(("ended", 4), (lines[1].GetProperty("event").GetString(), lines[1].GetProperty("count").GetInt32()));
 
-        // The one-shot diagnose after it is back sees only that it is over.
+        // The one-shot diagnose after it is back sees only that it is over; the incident's bundle still says what it was.
         Assert.Equal("warning", lab.Diagnose(snapshot).Json.GetProperty("status").GetString());
+        var bundle = started.GetProperty("bundle").GetString()!;
+        Assert.StartsWith(Path.Combine(state, "incidents"), bundle, StringComparison.Ordinal);
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(bundle));
+        var later = NgxDoctorCli.Run(TimeSpan.FromSeconds(60), "diagnose", "--from", bundle, "--json");
+        Assert.True(later.Json.GetProperty("status").GetString() == "critical", later.ToString());
+        Assert.Equal("upstream-down", ScenarioLab.Findings(later)[0].GetProperty("cause").GetString());
     }
+}
+
+/// <summary>A directory the test made, removed when it ends (also when it fails).</summary>
+internal sealed class TempDir(string path) : IDisposable
+{
+    public void Dispose() => Directory.Delete(path, true);
 }

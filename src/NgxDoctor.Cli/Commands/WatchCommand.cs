@@ -22,19 +22,22 @@ public static class WatchCommand
         var failures = new Option<int>("--failures") { Description = "upstream failures within --window that start an incident", DefaultValueFactory = _ => WatchThreshold.Default.Failures };
         var window = new Option<string>("--window") { Description = "the window of --failures; an incident ends after a window without failures", DefaultValueFactory = _ => "10s" };
         var probeTimeout = SharedOptions.ProbeTimeout();
+        var noBundles = new Option<bool>("--no-bundles") { Description = "write no bundle per incident (default: incidents/ of the state directory, /var/lib/ngxdoctor as root)" };
         var cmd = new Command("watch", """
             Follow nginx's error logs as they are written (rotation by rename or copytruncate included) and, when
             upstream failures start, diagnose at once, while the failure can still be seen: the backend that is down
             for two seconds is down while it is diagnosed. One line per incident start (with the verdict at that
-            moment) and end. Exit 0 when no incident was seen, 2 when one was.
+            moment and the bundle of its facts, for `diagnose --from`) and end. Exit 0 when no incident was seen,
+            2 when one was.
 
             Examples:
               ngxdoctor watch
               ngxdoctor watch --json --failures 5 --window 30s > incidents.jsonl
               ngxdoctor watch --duration 10m --config /srv/shop/nginx.conf
+              ngxdoctor diagnose --from /var/lib/ngxdoctor/incidents/20261201-221403-127.0.0.1_3000.tar.gz
             """)
         {
-            config, pid, container, json, duration, failures, window, probeTimeout,
+            config, pid, container, json, duration, failures, window, probeTimeout, noBundles,
         };
         cmd.SetAction((r, ct) => CliErrors.GuardAsync(async () =>
         {
@@ -43,7 +46,7 @@ public static class WatchCommand
             var options = new WatchOptions(threshold, TimeSpan.FromMilliseconds(200), new CollectOptions
             {
                 ProbeTimeout = TimeSpan.FromSeconds(UsageException.Seconds("--probe-timeout", r.GetValue(probeTimeout), 600)),
-            });
+            }, r.GetValue(noBundles) ? null : IncidentStore.Default());
             var located = await DiagnosisService.LocateOneAsync(r.GetValue(config), new InstanceSelector(r.GetValue(pid), r.GetValue(container)), ct);
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
             if (r.GetValue(duration) is { } d)

@@ -13,7 +13,7 @@ namespace NgxDoctor.Cli.Rendering;
 public sealed record WatchFinding(string Cause, string Severity, string? Upstream, string Title, IReadOnlyList<string> Evidence);
 
 /// <summary>What `watch --json` prints per incident change: one JSON object on one line.</summary>
-public sealed record WatchLine(string Event, string Upstream, string Cause, DateTime Start, DateTime? End, int Count, string FirstLine, string? Status, double? DiagnosedInMs, IReadOnlyList<WatchFinding> Findings);
+public sealed record WatchLine(string Event, string Upstream, string Cause, DateTime Start, DateTime? End, int Count, string FirstLine, string? Status, double? DiagnosedInMs, string? Bundle, IReadOnlyList<WatchFinding> Findings);
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, WriteIndented = false, GenerationMode = JsonSourceGenerationMode.Serialization)]
 [JsonSerializable(typeof(WatchLine))]
@@ -26,7 +26,7 @@ public static class WatchRenderer
     {
         var c = e.Change;
         var findings = (e.Verdict?.Findings ?? []).Select(f => new WatchFinding(f.Cause.Code(), f.Severity.Code(), f.Upstream, f.Title, f.Evidence.Select(x => $"{x.Source}: {x.Text}").ToList())).ToList();
-        return new WatchLine(c.Phase == IncidentPhase.Started ? "started" : "ended", c.Upstream, c.Cause.Code(), c.Start, c.End, c.Count, c.FirstLine, e.Verdict?.Status.Code(), e.DiagnosedInMs, findings);
+        return new WatchLine(c.Phase == IncidentPhase.Started ? "started" : "ended", c.Upstream, c.Cause.Code(), c.Start, c.End, c.Count, c.FirstLine, e.Verdict?.Status.Code(), e.DiagnosedInMs, e.Bundle, findings);
     }
 
     public static string Json(WatchEvent e) => JsonSerializer.Serialize(Line(e), WatchJson.Default.WatchLine);
@@ -42,6 +42,6 @@ public static class WatchRenderer
 
         var top = e.Verdict?.Findings.FirstOrDefault();
         var verdict = top is null ? "the diagnosis at once found nothing" : $"at once: {top.Severity.Code()} {top.Cause.Code()}: {top.Title}";
-        return SafeText.Escape($"{DateTime.Now:HH:mm:ss} incident started: {c.Upstream} {c.Cause.Code()} ({c.Count} failures since {c.Start:HH:mm:ss}); {verdict} (diagnosed in {e.DiagnosedInMs:0} ms)", 2000);
+        return SafeText.Escape($"{DateTime.Now:HH:mm:ss} incident started: {c.Upstream} {c.Cause.Code()} ({c.Count} failures since {c.Start:HH:mm:ss}); {verdict} (diagnosed in {e.DiagnosedInMs:0} ms){(e.Bundle is null ? "" : $"; bundle {e.Bundle}")}", 2000);
     }
 }

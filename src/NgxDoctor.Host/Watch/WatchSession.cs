@@ -8,9 +8,14 @@ using NgxDoctor.Host.Diagnosis;
 namespace NgxDoctor.Host.Watch;
 
 /// <summary>What a watch reports: an incident starting (with the diagnosis made at that moment) or ending.</summary>
-public sealed record WatchEvent(IncidentChange Change, DiagnosisReport? Verdict, double? DiagnosedInMs);
+public sealed record WatchEvent(IncidentChange Change, DiagnosisReport? Verdict, double? DiagnosedInMs)
+{
+    /// <summary>The incident's bundle (facts and configuration at its start), for `diagnose --from`.</summary>
+    public string? Bundle { get; init; }
+}
 
-public sealed record WatchOptions(WatchThreshold Threshold, TimeSpan Poll, CollectOptions Collect);
+/// <summary>How a watch decides and where it keeps its incidents (none: no bundles written).</summary>
+public sealed record WatchOptions(WatchThreshold Threshold, TimeSpan Poll, CollectOptions Collect, IncidentStore? Store);
 
 /// <summary>
 /// Follows an instance's error logs as they are written, classifies each line as `logs` does (one classifier), and
@@ -74,7 +79,8 @@ public static class WatchSession
 
                 var clock = Stopwatch.StartNew();
                 var diagnosed = await DiagnosisService.DiagnoseAsync(located, options.Collect, ct).ConfigureAwait(false);
-                await emit(new WatchEvent(change, diagnosed.Report, clock.Elapsed.TotalMilliseconds)).ConfigureAwait(false);
+                var took = clock.Elapsed.TotalMilliseconds;
+                await emit(new WatchEvent(change, diagnosed.Report, took) { Bundle = options.Store?.Write(change, diagnosed.Facts, diagnosed.Config) }).ConfigureAwait(false);
             }
         }
     }
