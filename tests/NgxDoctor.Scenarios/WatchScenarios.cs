@@ -45,6 +45,41 @@ public sealed class WatchScenarios
         Assert.True(later.Json.GetProperty("status").GetString() == "critical", later.ToString());
         Assert.Equal("upstream-down", ScenarioLab.Findings(later)[0].GetProperty("cause").GetString());
     }
+
+    [SkippableFact]
+    public async Task SIGTERM_during_an_incident_writes_its_end_before_the_watch_exits()
+    {
+        using var lab = new ScenarioLab();
+        var port = ScenarioLab.FreePort();
+        await lab.StartNginxAsync(lab.Server($"location / {{ proxy_pass http://127.0.0.1:{ScenarioLab.Str(port)}; }}"));
+        using var watch = System.Diagnostics.Process.Start(NgxDoctorCli.StartInfo(["watch", "--config", lab.Nginx.ConfigFile, "--json", "--no-bundles", "--window", "60s"]))!;
+        try
+        {
+            await Task.Delay(2000);
+            Assert.All(await lab.GetAsync("/", 4), status => Assert.Equal(502, status));
+            using var wait = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+            var first = await watch.StandardOutput.ReadLineAsync(wait.Token);
+            Assert.Equal("started", JsonDocument.Parse(first!).RootElement.GetProperty("event").GetString());
+
+            using (var kill = System.Diagnostics.Process.Start("kill", ["-TERM", ScenarioLab.Str(watch.Id)]))
+            {
+                await kill.WaitForExitAsync(wait.Token);
+            }
+
+            var rest = await watch.StandardOutput.ReadToEndAsync(wait.Token);
+            await watch.WaitForExitAsync(wait.Token);
+            Assert.True(watch.ExitCode == 2, $"exit {watch.ExitCode}: {rest}{await watch.StandardError.ReadToEndAsync(wait.Token)}");
+            var ended = JsonDocument.Parse(rest.Trim()).RootElement;
+            Assert.Equal(("ended", 4), (ended.GetProperty("event").GetString(), ended.GetProperty("count").GetInt32()));
+        }
+        finally
+        {
+            if (!watch.HasExited)
+            {
+                watch.Kill(entireProcessTree: true);
+            }
+        }
+    }
 }
 
 /// <summary>A directory the test made, removed when it ends (also when it fails).</summary>
