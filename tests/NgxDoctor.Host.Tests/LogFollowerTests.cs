@@ -62,6 +62,19 @@ public sealed class LogFollowerTests : IDisposable
     }
 
     [Fact]
+    public void A_copytruncate_written_past_the_old_length_before_the_poll_is_noticed_by_its_bytes()
+    {
+        Append("a\n");
+        using var f = new LogFollower(Log);
+        Append("bbbb\n");
+        Assert.Equal(["bbbb"], f.Poll());
+        File.Copy(Log, Log + ".1");
+        File.WriteAllText(Log, "");
+        Append("cccccccccc\n");
+        Assert.Equal(["cccccccccc"], f.Poll());
+    }
+
+    [Fact]
     public void A_file_that_appears_later_is_read_from_its_start_and_its_absence_said()
     {
         using var f = new LogFollower(Log);

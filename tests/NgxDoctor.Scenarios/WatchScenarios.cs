@@ -50,6 +50,49 @@ public sealed class WatchScenarios
     public async Task SIGTERM_during_an_incident_writes_its_end_before_the_watch_exits()
     {
         using var lab = new ScenarioLab();
+        var (exit, ended) = await WatchUntilTermAsync(lab, () => Task.CompletedTask);
+        Assert.Equal(2, exit);
+        Assert.Equal(("ended", 4), (ended.GetProperty("event").GetString(), ended.GetProperty("count").GetInt32()));
+    }
+
+    [SkippableFact]
+    public async Task Failures_logged_across_a_rename_rotation_with_reopen_and_a_copytruncate_are_each_counted_once()
+    {
+        using var lab = new ScenarioLab();
+        var log = lab.Nginx.PathOf("logs/error.log");
+        var (exit, ended) = await WatchUntilTermAsync(lab, async () =>
+        {
+            File.Move(log, log + ".1");
+            Signal("-USR1", lab.Nginx.Nginx!.Pid); // nginx -s reopen
+            for (var i = 0; i < 50 && !File.Exists(log); i++)
+            {
+                await Task.Delay(50);
+            }
+
+            Assert.All(await lab.GetAsync("/", 3), status => Assert.Equal(502, status));
+            await Task.Delay(500);
+            File.Copy(log, log + ".1", overwrite: true);
+            using (var truncate = new FileStream(log, FileMode.Open, FileAccess.Write, FileShare.ReadWrite))
+            {
+                truncate.SetLength(0);
+            }
+
+            Assert.All(await lab.GetAsync("/", 3), status => Assert.Equal(502, status));
+        });
+        Assert.Equal(2, exit);
+        Assert.Equal(4 + 3 + 3, ended.GetProperty("count").GetInt32());
+    }
+
+    private static void Signal(string signal, int pid)
+    {
+        using var kill = System.Diagnostics.Process.Start("kill", [signal, ScenarioLab.Str(pid)]);
+        kill.WaitForExit();
+        Assert.Equal(0, kill.ExitCode);
+    }
+
+    /// <summary>nginx to a dead port; a watch; 4 failures start an incident; then <paramref name="during"/>; SIGTERM; the exit code and the incident's end.</summary>
+    private static async Task<(int Exit, JsonElement Ended)> WatchUntilTermAsync(ScenarioLab lab, Func<Task> during)
+    {
         var port = ScenarioLab.FreePort();
         await lab.StartNginxAsync(lab.Server($"location / {{ proxy_pass http://127.0.0.1:{ScenarioLab.Str(port)}; }}"));
         using var watch = System.Diagnostics.Process.Start(NgxDoctorCli.StartInfo(["watch", "--config", lab.Nginx.ConfigFile, "--json", "--no-bundles", "--window", "60s"]))!;
@@ -57,20 +100,16 @@ public sealed class WatchScenarios
         {
             await Task.Delay(2000);
             Assert.All(await lab.GetAsync("/", 4), status => Assert.Equal(502, status));
-            using var wait = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+            using var wait = new CancellationTokenSource(TimeSpan.FromSeconds(30));
             var first = await watch.StandardOutput.ReadLineAsync(wait.Token);
             Assert.Equal("started", JsonDocument.Parse(first!).RootElement.GetProperty("event").GetString());
-
-            using (var kill = System.Diagnostics.Process.Start("kill", ["-TERM", ScenarioLab.Str(watch.Id)]))
-            {
-                await kill.WaitForExitAsync(wait.Token);
-            }
-
+            await during();
+            await Task.Delay(1000); // the watch polls every 200 ms
+            Signal("-TERM", watch.Id);
             var rest = await watch.StandardOutput.ReadToEndAsync(wait.Token);
             await watch.WaitForExitAsync(wait.Token);
-            Assert.True(watch.ExitCode == 2, $"exit {watch.ExitCode}: {rest}{await watch.StandardError.ReadToEndAsync(wait.Token)}");
-            var ended = JsonDocument.Parse(rest.Trim()).RootElement;
-            Assert.Equal(("ended", 4), (ended.GetProperty("event").GetString(), ended.GetProperty("count").GetInt32()));
+            Assert.True(rest.Trim().Length > 0, $"exit {watch.ExitCode}, nothing after the start: {await watch.StandardError.ReadToEndAsync(wait.Token)}");
+            return (watch.ExitCode, JsonDocument.Parse(rest.Trim()).RootElement.Clone());
         }
         finally
         {

@@ -8,8 +8,8 @@ namespace NgxDoctor.Host.Watch;
 /// Follows one log file as `tail -F` would, and loses less: only whole lines are handed over; a rename rotation
 /// (logrotate's default, nginx reopening on USR1) is noticed by the path naming another inode, the old file read to
 /// its end before the new one is read from its start; a copytruncate is noticed by the file being shorter than what
-/// was read, and what was written since the last poll is read from the copy (`PATH.1`) before the file is read again
-/// from its start. Lines written between logrotate's copy and its truncate are gone from both files: no follower sees them.
+/// was read, or (written past that length again before the poll) by the bytes before the position being others, and
+/// what was written since the last poll is read from the copy (`PATH.1`) before the file is read again from its start. Lines written between logrotate's copy and its truncate are gone from both files: no follower sees them.
 /// </summary>
 public sealed class LogFollower : IDisposable
 {
@@ -19,7 +19,9 @@ public sealed class LogFollower : IDisposable
     private const int MaxBytesPerPoll = 16 * 1024 * 1024;
     private readonly string _path;
     private readonly List<byte> _partial = [];
+    private const int TailBytes = 64;
     private readonly byte[] _buffer = new byte[64 * 1024];
+    private byte[] _tail = [];
     private FileStream? _stream;
     private ulong _inode;
     private bool _fromEnd;
@@ -56,10 +58,11 @@ public sealed class LogFollower : IDisposable
             _fromEnd = false;
             Open();
         }
-        else if (now.Exists && now.Size < _stream!.Position)
+        else if (now.Exists && (now.Size < _stream!.Position || Rewritten()))
         {
             FromCopy(lines, _stream.Position);
             _partial.Clear();
+            _tail = [];
             _stream.Position = 0;
         }
 
@@ -98,7 +101,32 @@ public sealed class LogFollower : IDisposable
         {
             total += n;
             Split(_buffer.AsSpan(0, n), lines);
+            Remember(_buffer.AsSpan(0, n));
         }
+    }
+
+    /// <summary>The last bytes read, to tell a file truncated and written past the old length again from one that only grew.</summary>
+    private void Remember(ReadOnlySpan<byte> read)
+    {
+        var keep = Math.Min(TailBytes, read.Length);
+        var old = _tail.Length + keep > TailBytes ? _tail[(_tail.Length + keep - TailBytes)..] : _tail;
+        _tail = [.. old, .. read[^keep..]];
+    }
+
+    /// <summary>Whether the bytes just before the position are no longer those read there: truncated, then written past it.</summary>
+    private bool Rewritten()
+    {
+        if (_tail.Length == 0)
+        {
+            return false;
+        }
+
+        var position = _stream!.Position;
+        var now = new byte[_tail.Length];
+        _stream.Position = position - _tail.Length;
+        var read = _stream.Read(now, 0, now.Length);
+        _stream.Position = position;
+        return read != now.Length || !now.AsSpan().SequenceEqual(_tail);
     }
 
     /// <summary>The copy logrotate made before truncating: what it holds past the position already read.</summary>
@@ -163,6 +191,7 @@ public sealed class LogFollower : IDisposable
         _stream?.Dispose();
         _stream = null;
         _partial.Clear();
+        _tail = [];
     }
 
     public void Dispose() => Close();
