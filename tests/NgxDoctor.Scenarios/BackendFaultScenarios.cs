@@ -69,8 +69,9 @@ public class BackendFaultScenarios
         var port = ScenarioLab.FreePort();
         var app = lab.Nginx.PathOf("www/app.js");
         File.WriteAllText(app, $"require('http').createServer((q, r) => {{ if (q.url === '/crash') process.exit(1); r.end('ok'); }}).listen({ScenarioLab.Str(port)}, '127.0.0.1');");
-        // What systemd's Restart=always or pm2 does, a second later.
-        var supervisor = lab.Nginx.StartProcess("/bin/sh", ["-c", $"while true; do {node} {app}; sleep 1; done"]);
+        // What systemd's Restart=always or pm2 does, two seconds later (the kernel's boot time is whole seconds, so a start
+        // time read from /proc may come out up to a second early: one second would not always show it after the failure).
+        var supervisor = lab.Nginx.StartProcess("/bin/sh", ["-c", $"while true; do {node} {app}; sleep 2; done"]);
         await supervisor.WaitUntilListeningAsync(port, null, TimeSpan.FromSeconds(15));
         var snapshot = await lab.StartNginxAsync(lab.Server($"location / {{ proxy_pass http://127.0.0.1:{ScenarioLab.Str(port)}; }}"));
         Assert.Equal(502, (await lab.GetAsync("/crash"))[0]);
