@@ -83,18 +83,7 @@ public sealed class FixState(string dir)
     }
 
     /// <summary>The state directory, backups/ and one apply's directory, each 0700 (also when an older run made them 0755).</summary>
-    public void CreatePrivateDirectory(string dir)
-    {
-        const UnixFileMode owner = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
-        foreach (var d in new[] { Dir, Path.Combine(Dir, "backups"), dir }.Distinct())
-        {
-            Directory.CreateDirectory(d, owner);
-            if (File.GetUnixFileMode(d) != owner)
-            {
-                File.SetUnixFileMode(d, owner);
-            }
-        }
-    }
+    public void CreatePrivateDirectory(string dir) => Security.PrivateDirectory.Ensure(Dir, Path.Combine(Dir, "backups"), dir);
 
     /// <summary>Whether any apply left a directory here (a journal to recover, or temporary files to clean).</summary>
     public bool HasJournals => Directory.Exists(Path.Combine(Dir, "backups")) && Directory.EnumerateDirectories(Path.Combine(Dir, "backups")).Any();

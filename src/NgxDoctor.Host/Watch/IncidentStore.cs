@@ -23,8 +23,7 @@ public sealed class IncidentStore(string dir)
 
     public string Write(IncidentChange change, DiagnosisFacts facts, NginxConfig config)
     {
-        const UnixFileMode owner = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
-        Directory.CreateDirectory(Dir, owner);
+        Security.PrivateDirectory.Ensure(Dir);
         var name = new string(change.Upstream.Select(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' ? c : '_').Take(80).ToArray());
         var path = Path.Combine(Dir, $"{change.Start.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture)}-{name}.tar.gz");
         BundleWriter.Write(path, facts, config, keepQuery: false);
