@@ -15,7 +15,7 @@ public sealed class ErrorCatalogScenarios
     public async Task Every_upstream_failure_real_nginx_logs_is_parsed_and_classified()
     {
         using var lab = new ScenarioLab();
-        var modes = new[] { "slow", "close", "reset", "bigheader", "garbage", "badheader", "shortbody", "banner" };
+        var modes = new[] { "slow", "close", "reset", "bigheader", "garbage", "badheader", "shortbody", "afterhello" };
         var ports = modes.ToDictionary(m => m, _ => ScenarioLab.FreePort());
         foreach (var (mode, port) in ports)
         {
@@ -44,7 +44,7 @@ public sealed class ErrorCatalogScenarios
                 location /garbage { proxy_pass http://127.0.0.1:{{ports["garbage"]}}; }
                 location /badheader { proxy_pass http://127.0.0.1:{{ports["badheader"]}}; }
                 location /shortbody { proxy_pass http://127.0.0.1:{{ports["shortbody"]}}; }
-                location /tls { proxy_pass https://127.0.0.1:{{ports["banner"]}}; }
+                location /tls { proxy_pass https://127.0.0.1:{{ports["afterhello"]}}; }
                 location /nores { set $b nonexistent.invalid; proxy_pass http://$b; }
                 location /group { proxy_pass http://two; }
                 """)}}

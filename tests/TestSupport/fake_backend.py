@@ -6,6 +6,8 @@
 #   garbage     a line that is not HTTP, then close
 #   status502   the backend's own 502
 #   banner      greets first, like SMTP or redis ("220 ..."), before any request
+#   afterhello  reads whatever comes first (a TLS ClientHello), then answers plain HTTP 400 and closes: TLS spoken
+#               to a plain port, with the plain answer only after the hello (a greeting sent first would race it)
 #   reset       reads the request and resets the connection (RST, not FIN)
 #   badheader   a header line with a bare CR inside, which nginx calls invalid
 #   shortbody   promises 100 bytes of body, sends 10 and closes
@@ -47,6 +49,10 @@ def respond(conn):
         if mode == "banner":
             conn.sendall(b"220 fake.test ESMTP ready\r\n")
             time.sleep(1)
+            return
+        if mode == "afterhello":
+            if conn.recv(4096):
+                conn.sendall(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
             return
         data = b""
         while b"\r\n\r\n" not in data:
