@@ -74,7 +74,20 @@ public sealed class ReadOnlyScenarios
     {
         using var lab = new ScenarioLab();
         await lab.StartNginxAsync(lab.Server("location / { return 200; }"));
+        // The worker logs the readiness check's closed connection a moment after start: the tree is taken once it is still.
         var before = Stat(lab.Root);
+        for (var i = 0; i < 10; i++)
+        {
+            await Task.Delay(300);
+            var again = Stat(lab.Root);
+            if (again == before)
+            {
+                break;
+            }
+
+            before = again;
+        }
+
         File.AppendAllText(lab.Nginx.ConfigFile, "no_such_directive on;\n");
         var run = NgxDoctorCli.Run(TimeSpan.FromSeconds(60), "diagnose", "--config", lab.Nginx.ConfigFile, "--json");
         var finding = ScenarioLab.Findings(run).First(f => f.GetProperty("cause").GetString() == "config-error");
