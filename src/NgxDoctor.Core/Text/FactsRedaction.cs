@@ -17,6 +17,7 @@ public static class FactsRedaction
             Listeners = facts.Listeners?.Select(l => l with { Processes = l.Processes.Select(p => p with { CommandLine = Redactor.CommandLine(p.CommandLine) }).ToList() }).ToList(),
             HttpProbes = facts.HttpProbes?.Select(p => p with { Detail = L(p.Detail) }).ToList(),
             FastCgiProbes = facts.FastCgiProbes?.Select(p => p with { Detail = L(p.Detail) }).ToList(),
+            FastCgiReplays = facts.FastCgiReplays.Select(p => p with { Request = L(p.Request), Detail = L(p.Detail) }).ToList(),
             ConfigTest = facts.ConfigTest is { } t ? t with { Output = L(t.Output) } : null,
             PhpFpm = facts.PhpFpm.Select(m => m with { Pools = m.Pools.Select(Pool).ToList() }).ToList(),
         };
