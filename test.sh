@@ -17,6 +17,8 @@ command -v node >/dev/null 2>&1 || command -v nodejs >/dev/null 2>&1 || need+=(n
 command -v ip >/dev/null 2>&1 || need+=(iproute2)
 command -v unshare >/dev/null 2>&1 || need+=(util-linux)
 [ -x /usr/bin/gunicorn ] || need+=(gunicorn)
+# The metrics scenario parses /metrics with the Prometheus text-format parser of the official Python client.
+[ -f /usr/lib/python3/dist-packages/prometheus_client/parser.py ] || need+=(python3-prometheus-client)
 # Container scenarios: a Docker engine test.sh starts itself when none runs (its images are built from local files).
 command -v dockerd >/dev/null 2>&1 || need+=(docker.io)
 # The journal scenario runs its own systemd-journald in a mount namespace of its own.

@@ -163,9 +163,13 @@ public sealed class ScenarioLab : IDisposable
         return DiagnoseUnder(["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", .. Nginx.Wrapper], confSnapshot, extra);
     }
 
-    private CliRun DiagnoseUnder(IReadOnlyList<string> wrapper, string confSnapshot, string[] extra)
+    /// <summary>The same with ngxdoctor's state (fix history, watch's incidents) in <paramref name="stateDir"/>.</summary>
+    public CliRun DiagnoseWithState(string stateDir, string confSnapshot, params string[] extra) =>
+        DiagnoseUnder(Nginx.Wrapper, confSnapshot, extra, new Dictionary<string, string> { ["NGXDOCTOR_STATE_DIR"] = stateDir });
+
+    private CliRun DiagnoseUnder(IReadOnlyList<string> wrapper, string confSnapshot, string[] extra, IReadOnlyDictionary<string, string>? environment = null)
     {
-        var run = NgxDoctorCli.RunUnder(wrapper, TimeSpan.FromSeconds(60), new Dictionary<string, string>(), ["diagnose", "--config", Nginx.ConfigFile, "--json", .. extra]);
+        var run = NgxDoctorCli.RunUnder(wrapper, TimeSpan.FromSeconds(60), environment ?? new Dictionary<string, string>(), ["diagnose", "--config", Nginx.ConfigFile, "--json", .. extra]);
         Assert.True(run.Elapsed < TimeSpan.FromSeconds(20), run.ToString());
         Assert.Equal(confSnapshot, TreeSnapshot.Of(Nginx.PathOf("conf")));
         var status = run.Json.GetProperty("status").GetString();

@@ -1,5 +1,7 @@
 using System.CommandLine;
 using NgxDoctor.Cli.Rendering;
+using NgxDoctor.Core.Watch;
+using NgxDoctor.Host.Watch;
 using NgxDoctor.Config;
 using NgxDoctor.Core;
 using NgxDoctor.Core.Diagnosis;
@@ -86,6 +88,7 @@ public static class DiagnoseCommand
 
             var (all, gathered) = await DiagnosisService.DiagnoseAllAsync(instances, collect, ct);
             (facts, report, live) = (gathered[0].Facts, all, gathered[0].Config);
+            report = report with { RecordedIncidents = RecordedIncidents.Of(facts, report.Findings, IncidentStore.Default().Recorded(), DateTime.Now, collect.Since) };
         }
 
         if (r.GetValue(o.SaveFacts) is { } target)

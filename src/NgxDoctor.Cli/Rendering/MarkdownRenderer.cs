@@ -79,6 +79,17 @@ public static class MarkdownRenderer
             }
         }
 
+        if (report.RecordedIncidents is { Count: > 0 } recorded)
+        {
+            md.AppendLine();
+            md.AppendLine("Recorded by `watch` for these upstreams:");
+            md.AppendLine();
+            foreach (var i in recorded)
+            {
+                md.AppendLine($"- {Text(i.Summary())}");
+            }
+        }
+
         return md.ToString();
     }
 

@@ -67,6 +67,15 @@ public static class ReportRenderer
             }
         }
 
+        if (report.RecordedIncidents is { Count: > 0 } recorded)
+        {
+            console.MarkupLine("[yellow]Recorded by `watch` for these upstreams (`diagnose --from BUNDLE` shows the facts of that moment):[/]");
+            foreach (var i in recorded)
+            {
+                console.MarkupLine($"  - {Terminal.Safe(i.Summary())}");
+            }
+        }
+
         if (verbose)
         {
             console.WriteLine();

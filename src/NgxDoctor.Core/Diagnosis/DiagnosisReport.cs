@@ -42,6 +42,9 @@ public sealed record DiagnosisReport(
     /// <summary>The verdict in one line, the same for every renderer.</summary>
     public Verdict Verdict => Verdict.Of(this);
 
+    /// <summary>Incidents `watch` recorded for the upstreams this diagnosis concerns, within its window, newest first; null: none looked for.</summary>
+    public IReadOnlyList<Watch.RecordedIncident>? RecordedIncidents { get; init; }
+
     /// <summary>With `--url`: the route the diagnosis was limited to.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public Analysis.RouteReport? Route { get; init; }

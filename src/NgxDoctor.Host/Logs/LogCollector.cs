@@ -89,6 +89,17 @@ public static class LogCollector
         return errorLogs;
     }
 
+    /// <summary>Why a log's text may not leave ngxdoctor (quoted by `watch`), null when it may: the rule every log read here follows.</summary>
+    public static Func<string, string?> Distrust(LocatedInstance located)
+    {
+        var reader = Reader(located);
+        return path => FileTrust.WhyNotDisclosable(path, reader) is { } why ? $"{path}: {why}" : null;
+    }
+
+    /// <summary>The access logs nginx writes, with the compiled-in one when the configuration sets none.</summary>
+    public static IReadOnlyList<AccessLogTarget> AccessLogs(NginxConfig config, LocatedInstance located) =>
+        WithDefaultAccessLog(LogDiscovery.Find(config, Prefix(located)), located, Prefix(located)).AccessLogs;
+
     /// <summary>Who nginx's workers run as (a running worker's ids), whose reading rights decide which logs may be quoted.</summary>
     private static FileAccessor? Reader(LocatedInstance located) =>
         located.Instance is { WorkerPids.Count: > 0 } i && Nginx.WorkerIdentityResolver.FromProcess(i.WorkerPids[0], Proc.UserDatabase.Parse("", "")) is { } w

@@ -26,11 +26,15 @@ public sealed class LogFollower : IDisposable
     private ulong _inode;
     private bool _fromEnd;
 
+    private readonly Func<string, string?>? _distrust;
+
     /// <param name="fromEnd">Start at the file's end (what is written from now on), not its start.</param>
-    public LogFollower(string path, bool fromEnd = true)
+    /// <param name="distrust">Why the file at the path may not be read now (a link another user planted); asked at every (re)open.</param>
+    public LogFollower(string path, bool fromEnd = true, Func<string, string?>? distrust = null)
     {
         _path = path;
         _fromEnd = fromEnd;
+        _distrust = distrust;
         Open(); // "the end" is where the file ends now, not at the first poll
     }
 
@@ -72,6 +76,13 @@ public sealed class LogFollower : IDisposable
 
     private bool Open()
     {
+        if (_distrust?.Invoke(_path) is { } why)
+        {
+            Problem = why;
+            _fromEnd = false;
+            return false;
+        }
+
         try
         {
             _stream = new FileStream(_path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1, FileOptions.None);

@@ -7,46 +7,49 @@ using NgxDoctor.Host.Diagnosis;
 
 namespace NgxDoctor.Host.Watch;
 
-/// <summary>What a watch reports: an incident starting (with the diagnosis made at that moment) or ending.</summary>
-public sealed record WatchEvent(IncidentChange Change, DiagnosisReport? Verdict, double? DiagnosedInMs)
+/// <summary>How a watch decides and where it keeps its incidents (none: no bundles written).</summary>
+public sealed record WatchOptions(WatchThreshold Threshold, TimeSpan Poll, CollectOptions Collect, IncidentStore? Store)
 {
-    /// <summary>The incident's bundle (facts and configuration at its start), for `diagnose --from`.</summary>
-    public string? Bundle { get; init; }
+    /// <summary>While an incident lasts and its verdict is not critical, it is diagnosed again this often; the worst verdict is kept.</summary>
+    public TimeSpan Rediagnose { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Who else sees every request, failure and incident change (the metrics, the live view's counts).</summary>
+    public IReadOnlyList<IWatchObserver> Observers { get; init; } = [];
 }
 
-/// <summary>How a watch decides and where it keeps its incidents (none: no bundles written).</summary>
-public sealed record WatchOptions(WatchThreshold Threshold, TimeSpan Poll, CollectOptions Collect, IncidentStore? Store);
-
 /// <summary>
-/// Follows an instance's error logs as they are written, classifies each line as `logs` does (one classifier), and
-/// turns the failures into incidents; when one starts, the instance is diagnosed at once, while the failure is
-/// still there to be seen (the listener gone, the queue full). When the watch stops, an incident in progress is ended
-/// and reported.
+/// Follows an instance's error and access logs as they are written, classifies each error line as `logs` does (one
+/// classifier), counts requests per upstream, and turns failures (or a share of 5xx) into incidents; when one starts,
+/// the instance is diagnosed at once, while the failure is still there to be seen (the listener gone, the queue
+/// full), and again while it lasts, keeping the worst verdict. When the watch stops, an incident in progress is ended.
 /// </summary>
-public static class WatchSession
+public sealed class WatchSession(LocatedInstance located, WatchOptions options, Func<WatchEvent, Task> emit, List<string> notes)
 {
-    public static async Task RunAsync(LocatedInstance located, WatchOptions options, Func<WatchEvent, Task> emit, List<string> notes, CancellationToken ct)
-    {
-        var config = located.LoadConfig();
-        var followers = Logs.LogCollector.ErrorLogs(config, located).Where(t => t.IsFile && Path.IsPathRooted(t.Path))
-            .Select(t => located.From.Root.Map(t.Path)).Distinct(StringComparer.Ordinal).Select(p => new LogFollower(p)).ToList();
-        notes.AddRange(followers.Where(f => f.Problem is not null).Select(f => f.Problem!));
-        if (followers.Count == 0)
-        {
-            notes.Add("no error log file to follow");
-        }
+    private readonly UpstreamKeys _keys = new();
+    private readonly Dictionary<string, WatchEvent> _worst = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, DateTime> _diagnosedAt = new(StringComparer.Ordinal);
+    private IncidentDetector _detector = new(options.Threshold);
 
-        var detector = new IncidentDetector(options.Threshold);
+    public static Task RunAsync(LocatedInstance located, WatchOptions options, Func<WatchEvent, Task> emit, List<string> notes, CancellationToken ct) =>
+        new WatchSession(located, options, emit, notes).RunAsync(ct);
+
+    /// <param name="tick">Called after every poll (the live view redraws from its counts).</param>
+    public async Task RunAsync(CancellationToken ct, Action<DateTime>? tick = null)
+    {
+        var logs = WatchLogs.Open(located.LoadConfig(), located, notes);
+        _detector = new IncidentDetector(options.Threshold);
         try
         {
             while (!ct.IsCancellationRequested)
             {
-                foreach (var e in followers.SelectMany(f => f.Poll()).Select(Failure).OfType<FailureEvent>())
+                foreach (var log in logs)
                 {
-                    await ReportAsync(detector.Add(e)).ConfigureAwait(false);
+                    await ReadAsync(log, ct).ConfigureAwait(false);
                 }
 
-                await ReportAsync(detector.Tick(DateTime.Now)).ConfigureAwait(false);
+                await ReportAsync(_detector.Tick(DateTime.Now), ct).ConfigureAwait(false);
+                await RediagnoseAsync(ct).ConfigureAwait(false);
+                tick?.Invoke(DateTime.Now);
                 try
                 {
                     await Task.Delay(options.Poll, ct).ConfigureAwait(false);
@@ -57,31 +60,100 @@ public static class WatchSession
                 }
             }
 
-            foreach (var change in detector.Close(DateTime.Now))
-            {
-                await emit(new WatchEvent(change, null, null)).ConfigureAwait(false);
-            }
+            await ReportAsync(_detector.Close(DateTime.Now), CancellationToken.None).ConfigureAwait(false);
         }
         finally
         {
-            followers.ForEach(f => f.Dispose());
+            logs.ForEach(l => l.Follower.Dispose());
         }
+    }
 
-        async Task ReportAsync(IReadOnlyList<IncidentChange> changes)
+    private async Task ReadAsync(FollowedLog log, CancellationToken ct)
+    {
+        foreach (var line in log.Follower.Poll())
         {
-            foreach (var change in changes)
+            if (log.Access is null)
             {
-                if (change.Phase != IncidentPhase.Started)
+                if (Failure(line) is { } f)
                 {
-                    await emit(new WatchEvent(change, null, null)).ConfigureAwait(false);
-                    continue;
+                    f = f with { Upstream = _keys.Of(f.Upstream) };
+                    Each(o => o.Failure(f));
+                    await ReportAsync(_detector.Add(f), ct).ConfigureAwait(false);
                 }
-
-                var clock = Stopwatch.StartNew();
-                var diagnosed = await DiagnosisService.DiagnoseAsync(located, options.Collect, ct).ConfigureAwait(false);
-                var took = clock.Elapsed.TotalMilliseconds;
-                await emit(new WatchEvent(change, diagnosed.Report, took) { Bundle = options.Store?.Write(change, diagnosed.Facts, diagnosed.Config) }).ConfigureAwait(false);
             }
+            else if (WatchLogs.Request(log.Access, line) is { } r)
+            {
+                r = r with { Upstream = r.Upstream.Length == 0 ? r.Upstream : _keys.Of(r.Upstream) };
+                Each(o => o.Request(r));
+                await ReportAsync(_detector.Observe(r), ct).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task ReportAsync(IReadOnlyList<IncidentChange> changes, CancellationToken ct)
+    {
+        foreach (var change in changes)
+        {
+            WatchEvent e;
+            if (change.Phase == IncidentPhase.Started)
+            {
+                e = await DiagnoseAsync(change, ct).ConfigureAwait(false);
+                _worst[change.Upstream] = e;
+            }
+            else
+            {
+                var worst = _worst.GetValueOrDefault(change.Upstream);
+                _worst.Remove(change.Upstream);
+                _diagnosedAt.Remove(change.Upstream);
+                e = new WatchEvent(change, worst?.Verdict, worst?.DiagnosedInMs) { Bundle = worst?.Bundle };
+                options.Store?.Summarize(e);
+            }
+
+            Each(o => o.Incident(e));
+            await emit(e).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>An incident whose verdict is not yet critical is diagnosed again; a worse verdict (and its bundle) replaces the kept one.</summary>
+    private async Task RediagnoseAsync(CancellationToken ct)
+    {
+        foreach (var (upstream, kept) in _worst.ToList())
+        {
+            if (kept.Verdict?.Status == Status.Critical || DateTime.Now - _diagnosedAt.GetValueOrDefault(upstream) < options.Rediagnose)
+            {
+                continue;
+            }
+
+            var again = await DiagnoseAsync(kept.Change, ct).ConfigureAwait(false);
+            if (InstanceReports.Badness(again.Verdict?.Status ?? Status.Unknown) > InstanceReports.Badness(kept.Verdict?.Status ?? Status.Unknown))
+            {
+                _worst[upstream] = again;
+            }
+        }
+    }
+
+    private async Task<WatchEvent> DiagnoseAsync(IncidentChange change, CancellationToken ct)
+    {
+        _diagnosedAt[change.Upstream] = DateTime.Now;
+        var clock = Stopwatch.StartNew();
+        try
+        {
+            var diagnosed = await DiagnosisService.DiagnoseAsync(located, options.Collect, ct).ConfigureAwait(false);
+            var took = clock.Elapsed.TotalMilliseconds;
+            return new WatchEvent(change, diagnosed.Report, took) { Bundle = options.Store?.Write(change, diagnosed.Facts, diagnosed.Config) };
+        }
+        catch (Exception x) when (x is IOException or UnauthorizedAccessException or InvalidOperationException or OperationCanceledException)
+        {
+            notes.Add($"the diagnosis of the incident of {change.Upstream} failed: {x.Message}");
+            return new WatchEvent(change, null, null);
+        }
+    }
+
+    private void Each(Action<IWatchObserver> act)
+    {
+        foreach (var o in options.Observers)
+        {
+            act(o);
         }
     }
 
