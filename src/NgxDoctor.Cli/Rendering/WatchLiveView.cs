@@ -9,7 +9,7 @@ namespace NgxDoctor.Cli.Rendering;
 
 /// <summary>
 /// The live view of `watch` on a terminal: per upstream the request rate, 5xx share, logged failures and p50/p99 of
-/// the last minute, a sparkline of the last <see cref="SparkSeconds"/> seconds, the incident in progress and its top
+/// the last minute, a sparkline of the last <see cref="SparkSeconds"/> seconds (a bar per 2 s), the incident in progress and its top
 /// cause; the incidents of this run below. Redrawn in place by Spectre's live display (no full-screen flicker).
 /// </summary>
 public static class WatchLiveView
@@ -49,14 +49,16 @@ public static class WatchLiveView
         return new Rows(table, new Text(string.Join('\n', log.TakeLast(8))));
     }
 
-    /// <summary>One bar per second, scaled to the busiest; a second with a 5xx is red.</summary>
-    public static string Spark(int[] requests, int[] failed)
+    /// <summary>One bar per <paramref name="per"/> seconds, scaled to the busiest; a bar with a 5xx is red.</summary>
+    public static string Spark(int[] requests, int[] failed, int per = 2)
     {
-        var max = Math.Max(1, requests.Max());
-        var chars = requests.Select((n, i) =>
+        var sums = requests.Chunk(per).Select(c => c.Sum()).ToArray();
+        var bad = failed.Chunk(per).Select(c => c.Sum()).ToArray();
+        var max = Math.Max(1, sums.Max());
+        var chars = sums.Select((n, i) =>
         {
             var bar = n == 0 ? ' ' : Bars[Math.Min(Bars.Length - 1, (int)((long)n * (Bars.Length - 1) / max))];
-            return failed[i] > 0 ? $"[red]{bar}[/]" : bar.ToString();
+            return bad[i] > 0 ? $"[red]{bar}[/]" : bar.ToString();
         });
         return string.Concat(chars);
     }

@@ -34,7 +34,10 @@ public static class ListenerTable
         var raw = new List<ListeningSocket>();
         raw.AddRange(ParseTcp(tables.Tcp, "tcp"));
         raw.AddRange(ParseTcp(tables.Tcp6, "tcp6"));
-        raw.AddRange(ParseUnix(ReadOrEmpty(Path.Combine(netRoot, "net/unix"))));
+        // The kernel tells unix queues only to a socket in the same network namespace: here, not for another's.
+        var queues = netRoot == procRoot ? UnixQueues.Read(TimeSpan.FromSeconds(1)) : new Dictionary<ulong, (int Queue, int Backlog)>();
+        raw.AddRange(ParseUnix(ReadOrEmpty(Path.Combine(netRoot, "net/unix")))
+            .Select(u => queues.TryGetValue(u.Inode, out var q) ? u with { Queue = q.Queue, Backlog = q.Backlog } : u));
         var owners = SocketOwners(processes, raw.Select(r => r.Inode).ToHashSet(), procRoot);
         return raw.Select(r => new Listener(r.Transport, r.Address, r.Port, r.Path, r.Inode, owners.TryGetValue(r.Inode, out var p) ? p : []) { AcceptQueue = r.Queue, Backlog = r.Backlog }).ToList();
     }

@@ -1,0 +1,82 @@
+using System.Text.Json;
+using NgxDoctor.TestSupport;
+
+namespace NgxDoctor.Scenarios;
+
+/// <summary>`watch` on the 502s that are over in seconds: a PHP-FPM pool saturated, a keep-alive race on POSTs.</summary>
+public sealed class WatchPoolScenarios
+{
+    [SkippableFact]
+    public async Task A_php_fpm_pool_saturated_for_a_few_seconds_is_recorded_while_its_accept_queue_is_full()
+    {
+        using var lab = new ScenarioLab();
+        var sock = lab.Nginx.PathOf("run/fpm.sock");
+        File.WriteAllText(lab.Nginx.PathOf("www/slow.php"), "<?php usleep(2500000); echo 'done';");
+        await lab.StartPhpFpmAsync(sock, maxChildren: 1, backlog: 2, processManager: "static", statusPath: "/fpm-status");
+        await lab.StartNginxAsync(lab.Server($$"""
+            location ~ \.php$ {
+                    include /etc/nginx/fastcgi_params;
+                    fastcgi_param SCRIPT_FILENAME {{lab.Nginx.PathOf("www")}}$fastcgi_script_name;
+                    fastcgi_pass unix:{{sock}};
+                }
+            """));
+        var state = Directory.CreateTempSubdirectory("ngxdoctor-state-").FullName;
+        using var cleanup = new TempDir(state);
+        var watch = Task.Run(() => NgxDoctorCli.RunUnder(lab.Nginx.Wrapper, TimeSpan.FromSeconds(60), new Dictionary<string, string> { ["NGXDOCTOR_STATE_DIR"] = state },
+            ["watch", "--config", lab.Nginx.ConfigFile, "--json", "--duration", "10s", "--window", "3s"]));
+        await Task.Delay(2000);
+        var statuses = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => lab.GetAsync("/slow.php")));
+        Assert.Contains(502, statuses.SelectMany(s => s));
+
+        var run = await watch;
+        Assert.True(run.ExitCode == 2, run.ToString());
+        var started = run.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement).First(l => l.GetProperty("event").GetString() == "started");
+        Assert.True(started.GetProperty("cause").GetString() == "pool-exhausted", run.ToString());
+        Assert.True(started.GetProperty("status").GetString() == "critical", run.ToString());
+        var f = started.GetProperty("findings")[0];
+        Assert.Equal(("pool-exhausted", "critical"), (f.GetProperty("cause").GetString(), f.GetProperty("severity").GetString()));
+        // The queue at that moment: the probe's own connect found the pool's accept backlog full (EAGAIN), in milliseconds.
+        Assert.Contains(f.GetProperty("evidence").EnumerateArray(), e => e.GetString()!.Contains("accept backlog full after", StringComparison.Ordinal));
+        var later = NgxDoctorCli.Run(TimeSpan.FromSeconds(60), "diagnose", "--from", started.GetProperty("bundle").GetString()!, "--json");
+        Assert.True(later.Json.GetProperty("status").GetString() == "critical", later.ToString());
+        Assert.Equal("pool-exhausted", ScenarioLab.Findings(later)[0].GetProperty("cause").GetString());
+    }
+}
+
+/// <summary>The keep-alive race: intermittent POST 502s on connections the backend closes as nginx reuses them.</summary>
+public sealed class WatchKeepaliveScenarios
+{
+    [SkippableFact]
+    public async Task Intermittent_POST_502s_from_a_keepalive_race_are_recorded_as_one_incident_named_at_once()
+    {
+        using var lab = new ScenarioLab();
+        var port = ScenarioLab.FreePort();
+        await lab.StartFakeAsync(port, "keepalive", 3);
+        await lab.StartNginxAsync($"upstream app {{\n    server 127.0.0.1:{ScenarioLab.Str(port)};\n    keepalive 4;\n}}\n"
+            + lab.Server("location / { proxy_pass http://app; proxy_http_version 1.1; proxy_set_header Connection \"\"; }"));
+        var watch = Task.Run(() => NgxDoctorCli.RunUnder(lab.Nginx.Wrapper, TimeSpan.FromSeconds(60), new Dictionary<string, string>(),
+            ["watch", "--config", lab.Nginx.ConfigFile, "--json", "--no-bundles", "--failures", "2", "--window", "10s", "--duration", "18s"]));
+        await Task.Delay(2000);
+        using var http = new HttpClient();
+        var statuses = new List<int>();
+        // A failed POST is not retried and its connection is gone: every other one lands on a cached connection in time.
+        for (var i = 0; i < 5; i++)
+        {
+            using var r = await http.PostAsync(new Uri($"http://127.0.0.1:{lab.Port}/orders"), new StringContent("x"));
+            statuses.Add((int)r.StatusCode);
+            await Task.Delay(TimeSpan.FromSeconds(2.5)); // into the backend's last idle second on nginx's cached connection
+        }
+
+        Assert.Equal(200, statuses[0]);
+        Assert.True(statuses.Count(s => s == 502) >= 2, string.Join(",", statuses));
+        var run = await watch;
+        Assert.True(run.ExitCode == 2, run.ToString());
+        var lines = run.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        var started = Assert.Single(lines, l => l.GetProperty("event").GetString() == "started");
+        Assert.Equal(("upstream-crash", "critical", 2), (started.GetProperty("cause").GetString(), started.GetProperty("status").GetString(), started.GetProperty("count").GetInt32()));
+        Assert.Contains("POST /orders", started.GetProperty("firstLine").GetString(), StringComparison.Ordinal);
+        var f = started.GetProperty("findings")[0];
+        Assert.Matches(@"closes idle connections after [23]\.\d s, nginx reuses them for 60 s \(upstream app\)", f.GetProperty("title").GetString());
+        Assert.Contains(f.GetProperty("evidence").EnumerateArray(), e => e.GetString()!.Contains("closed the idle keep-alive connection after", StringComparison.Ordinal));
+    }
+}
