@@ -58,6 +58,31 @@ public sealed class BadInputTests : IDisposable
         AssertOneLineError(NgxDoctorCli.Run("diagnose", "--config", conf, option, value), expected);
     }
 
+    [Theory]
+    [InlineData("--metrics-listen", "localhost", "--metrics-listen: \"localhost\" is not ADDR:PORT")]
+    [InlineData("--metrics-listen", "127.0.0.1:70000", "is not ADDR:PORT")]
+    [InlineData("--error-rate", "150", "--error-rate must be a percent between 0 and 100")]
+    [InlineData("--min-requests", "0", "--min-requests must be between 1 and 10000000")]
+    [InlineData("--textfile", "/nonexistent/dir", "--textfile: /nonexistent/dir is not a directory")]
+    [InlineData("--settings", "/nonexistent/watch.conf", "--settings: /nonexistent/watch.conf does not exist")]
+    public void Bad_watch_options_are_one_line_errors(string option, string value, string expected)
+    {
+        var conf = Write("w.conf", "events {}\nhttp { server { listen 127.0.0.1:2; } }\n");
+        AssertOneLineError(NgxDoctorCli.Run("watch", "--config", conf, "--duration", "1s", option, value), expected);
+    }
+
+    [Fact]
+    public void A_bad_watch_settings_file_names_its_line()
+    {
+        var conf = Write("w.conf", "events {}\nhttp { server { listen 127.0.0.1:2; } }\n");
+        var settings = Write("watch.conf", $"# comment\nconfig = {conf}\nwindow\n");
+        AssertOneLineError(NgxDoctorCli.Run("watch", "--settings", settings, "--duration", "1s"), $"{settings}:3: not \"name = value\"");
+        settings = Write("watch2.conf", "plain = maybe\n");
+        AssertOneLineError(NgxDoctorCli.Run("watch", "--settings", settings, "--config", conf, "--duration", "1s"), "plain takes true or false");
+        settings = Write("watch3.conf", "window = forever\n");
+        AssertOneLineError(NgxDoctorCli.Run("watch", "--settings", settings, "--config", conf, "--duration", "1s"), "--window: \"forever\" is not a duration");
+    }
+
     [Fact]
     public void A_binary_file_as_config_is_refused()
     {

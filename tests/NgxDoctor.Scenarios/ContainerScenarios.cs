@@ -122,6 +122,30 @@ public class ContainerScenarios
     }
 
     [SkippableFact]
+    public async Task watch_follows_a_container_s_stderr_in_docker_s_json_log_and_diagnoses_in_its_namespaces()
+    {
+        using var docker = new DockerLab();
+        var app = docker.StartOnNetwork("app", "app", [], "python3", "-m", "http.server", "8000", "--directory", "/srv");
+        var web = docker.Nginx("web", Proxy.Replace("http {", "http {\n    access_log /var/log/nginx/access.log;", StringComparison.Ordinal).Replace("events {}", "error_log /var/log/nginx/error.log;\nevents {}", StringComparison.Ordinal));
+        Assert.Equal(200, docker.Get(web, "http://127.0.0.1/index.html", until: 200));
+        var watch = Task.Run(() => NgxDoctorCli.Run(TimeSpan.FromSeconds(90), "watch", "--container", docker.Name("web"), "--json", "--no-bundles", "--duration", "20s", "--window", "5s"));
+        await Task.Delay(4000); // located, the json log opened at its end
+        docker.Docker("stop", "-t", "1", app);
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Contains(docker.Get(web, "http://127.0.0.1/index.html"), new[] { 502, 504 });
+        }
+
+        var run = await watch;
+        Assert.True(run.ExitCode == 2, run.ToString());
+        var started = JsonDocument.Parse(run.Stdout.Split('\n')[0]).RootElement;
+        Assert.Equal("started", started.GetProperty("event").GetString());
+        Assert.Contains("while connecting to upstream", started.GetProperty("firstLine").GetString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("\"log\":", started.GetProperty("firstLine").GetString(), StringComparison.Ordinal);
+        Assert.Equal("critical", started.GetProperty("status").GetString());
+    }
+
+    [SkippableFact]
     public void logs_reads_a_container_s_stdout_and_fix_does_not_edit_the_container_s_file_but_names_the_host_s()
     {
         using var docker = new DockerLab();

@@ -5,7 +5,13 @@ using NgxDoctor.Host.Namespaces;
 namespace NgxDoctor.Host.Logs;
 
 /// <summary>Where a log nginx names is read (<see cref="File"/>), and how evidence names it (<see cref="ShownAs"/>).</summary>
-public sealed record LogPlace(string File, string ShownAs);
+public sealed record LogPlace(string File, string ShownAs) : ILogSource;
+
+/// <summary>A container runtime's log of nginx's stdout or stderr, undecoded: what `watch` follows line by line.</summary>
+public sealed record RuntimeLog(string File, RuntimeLogFormat Format, string Stream, string ShownAs) : ILogSource;
+
+/// <summary>Where a log is read: a file as it is, or a runtime's log to decode.</summary>
+public interface ILogSource;
 
 /// <summary>
 /// Finds an instance's logs where they really went: a file through its root; /dev/stdout, /dev/stderr (or a link to
@@ -17,7 +23,16 @@ public sealed partial class LogPlaces(LocatedInstance located, string procRoot =
 {
     private string? _scratch;
 
-    public LogPlace? Of(string path, Fact key, List<NotCollected> notes)
+    public LogPlace? Of(string path, Fact key, List<NotCollected> notes) =>
+        Find(path, key, notes) switch
+        {
+            LogPlace place => place,
+            RuntimeLog log => Decoded(log, key, notes),
+            _ => null,
+        };
+
+    /// <summary>Where to follow the log: a file (<see cref="LogPlace"/>), a runtime's log to decode per line (<see cref="RuntimeLog"/>), or null (a note says why).</summary>
+    public ILogSource? Find(string path, Fact key, List<NotCollected> notes)
     {
         var root = located.From.Root;
         if (root.StdioOf(path) is not { } fd)
@@ -96,7 +111,7 @@ public sealed partial class LogPlaces(LocatedInstance located, string procRoot =
         }
     }
 
-    private LogPlace? FromRuntime(string path, string stream, string? link, Fact key, List<NotCollected> notes)
+    private RuntimeLog? FromRuntime(string path, string stream, string? link, Fact key, List<NotCollected> notes)
     {
         var container = located.Identity?.Container;
         if (container is { Runtime: "docker" })
@@ -113,28 +128,28 @@ public sealed partial class LogPlaces(LocatedInstance located, string procRoot =
                 return null;
             }
 
-            return Decoded(file, RuntimeLogFormat.DockerJson, stream, $"{file} ({stream} of {container.Describe})", key, notes);
+            return new RuntimeLog(file, RuntimeLogFormat.DockerJson, stream, $"{file} ({stream} of {container.Describe})");
         }
 
         if (container is not null && CriLog(container.Id) is { } cri && Config.FileTrust.WhyNotDisclosable(cri) is null)
         {
-            return Decoded(cri, RuntimeLogFormat.Cri, stream, $"{cri} ({stream} of {container.Describe})", key, notes);
+            return new RuntimeLog(cri, RuntimeLogFormat.Cri, stream, $"{cri} ({stream} of {container.Describe})");
         }
 
         notes.Add(new NotCollected(key, $"{path} is nginx's {stream}, {link ?? "unreadable"}: a pipe or socket to its supervisor (systemd's journal: journalctl -u nginx); not read"));
         return null;
     }
 
-    private LogPlace? Decoded(string file, RuntimeLogFormat format, string stream, string shownAs, Fact key, List<NotCollected> notes)
+    private LogPlace? Decoded(RuntimeLog log, Fact key, List<NotCollected> notes)
     {
         try
         {
             _scratch ??= Directory.CreateTempSubdirectory("ngxdoctor-logs-").FullName;
-            return new LogPlace(RuntimeLogDecoder.Decode(file, format, stream, _scratch), shownAs);
+            return new LogPlace(RuntimeLogDecoder.Decode(log.File, log.Format, log.Stream, _scratch), log.ShownAs);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            notes.Add(new NotCollected(key, $"{shownAs}: {e.Message}"));
+            notes.Add(new NotCollected(key, $"{log.ShownAs}: {e.Message}"));
             return null;
         }
     }

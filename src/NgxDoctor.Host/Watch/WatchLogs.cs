@@ -6,34 +6,51 @@ using NgxDoctor.Host.Logs;
 namespace NgxDoctor.Host.Watch;
 
 /// <summary>A log a watch follows: an error log (no parser) or an access log with the parser of its log_format.</summary>
-public sealed record FollowedLog(LogFollower Follower, AccessLineParser? Access);
+/// <param name="Decode">For a container runtime's log: nginx's line in the runtime's one (null: not nginx's stream, or a part).</param>
+public sealed record FollowedLog(LogFollower Follower, AccessLineParser? Access, Func<string, string?>? Decode = null)
+{
+    public IEnumerable<string> Poll() => Decode is null ? Follower.Poll() : Follower.Poll().Select(Decode).OfType<string>();
+}
 
 /// <summary>
-/// The files a watch follows: every error and access log of the instance that is a plain file (through its root for
-/// a container). A log that is nginx's stdout/stderr, syslog or a variable path is named in the notes, not followed.
+/// The logs a watch follows: every error and access log of the instance that is a file (through its root for a
+/// container), and nginx's stdout/stderr where they are a file or a container runtime's log (Docker's json-file, CRI),
+/// decoded line by line. syslog targets and paths with variables are named in the notes, not followed.
 /// </summary>
 public static class WatchLogs
 {
     public static List<FollowedLog> Open(NginxConfig config, LocatedInstance located, List<string> notes)
     {
         var distrust = LogCollector.Distrust(located);
-        var root = located.From.Root;
         var logs = new List<FollowedLog>();
-        var paths = new HashSet<string>(StringComparer.Ordinal);
-        bool Plain(string path, string context)
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        using var places = new LogPlaces(located);
+        FollowedLog? Follow(string path, string context, AccessLineParser? access)
         {
-            if (!Path.IsPathRooted(path) || root.StdioOf(path) is not null)
+            var found = new List<Core.Facts.NotCollected>();
+            var source = Path.IsPathRooted(path) || path == "stderr" ? places.Find(path, access is null ? Core.Facts.Fact.ErrorLog : Core.Facts.Fact.AccessLog, found) : null;
+            notes.AddRange(found.Select(n => n.Reason));
+            return source switch
             {
-                notes.Add($"{path} ({context}) is not a plain file: not followed");
-                return false;
-            }
-
-            return paths.Add(root.Map(path));
+                LogPlace p when seen.Add(p.File) => new FollowedLog(new LogFollower(p.File, distrust: distrust), access),
+                RuntimeLog r when seen.Add($"{r.File} {r.Stream}") => new FollowedLog(new LogFollower(r.File), access, Decoder(r)),
+                null when found.Count == 0 => Note($"{path} ({context}) is not a file: not followed"),
+                _ => null,
+            };
         }
 
-        foreach (var target in LogCollector.ErrorLogs(config, located).Where(t => Plain(t.Path, t.Context)))
+        FollowedLog? Note(string text)
         {
-            logs.Add(new FollowedLog(new LogFollower(root.Map(target.Path), distrust: distrust), null));
+            notes.Add(text);
+            return null;
+        }
+
+        foreach (var target in LogCollector.ErrorLogs(config, located))
+        {
+            if (Follow(target.Path, target.Context, null) is { } log)
+            {
+                logs.Add(log);
+            }
         }
 
         foreach (var target in LogCollector.AccessLogs(config, located))
@@ -45,9 +62,9 @@ public static class WatchLogs
                 continue;
             }
 
-            if (Plain(target.Path, target.Context))
+            if (Follow(target.Path, target.Context, parser) is { } log)
             {
-                logs.Add(new FollowedLog(new LogFollower(root.Map(target.Path), distrust: distrust), parser));
+                logs.Add(log);
             }
         }
 
@@ -58,6 +75,17 @@ public static class WatchLogs
         }
 
         return logs;
+    }
+
+    private static Func<string, string?> Decoder(RuntimeLog log)
+    {
+        if (log.Format == RuntimeLogFormat.DockerJson)
+        {
+            return line => RuntimeLogDecoder.DockerLine(line, log.Stream) is { Length: > 0 } text ? text : null;
+        }
+
+        var partial = new System.Text.StringBuilder();
+        return line => RuntimeLogDecoder.CriLine(line, log.Stream, partial) is { Length: > 0 } text ? text : null;
     }
 
     /// <summary>A request as the access line logged it; null for a line the format does not match.</summary>

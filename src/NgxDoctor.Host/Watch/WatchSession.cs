@@ -70,7 +70,7 @@ public sealed class WatchSession(LocatedInstance located, WatchOptions options, 
 
     private async Task ReadAsync(FollowedLog log, CancellationToken ct)
     {
-        foreach (var line in log.Follower.Poll())
+        foreach (var line in log.Poll())
         {
             if (log.Access is null)
             {
