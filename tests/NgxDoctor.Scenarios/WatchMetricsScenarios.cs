@@ -7,6 +7,8 @@ namespace NgxDoctor.Scenarios;
 /// <summary>`watch --metrics-listen` and `--textfile` on real nginx: what Prometheus scrapes is the traffic the test sent.</summary>
 public sealed class WatchMetricsScenarios
 {
+    private const string Format = "$remote_addr [$time_local] \"$request\" $status $upstream_addr $upstream_status $upstream_response_time $request_time";
+
     [SkippableFact]
     public async Task A_scrape_of_metrics_parsed_by_prometheus_parser_counts_the_requests_errors_and_latency_the_test_sent()
     {
@@ -14,7 +16,7 @@ public sealed class WatchMetricsScenarios
         var (up, down, metricsPort) = (ScenarioLab.FreePort(), ScenarioLab.FreePort(), ScenarioLab.FreePort());
         await lab.StartFakeAsync(up, "ok");
         await lab.StartNginxAsync($$"""
-            log_format upstreams '$remote_addr [$time_local] "$request" $status $upstream_addr $upstream_status $upstream_response_time $request_time';
+            log_format upstreams '{{Format}}';
             {{lab.Server($"access_log {lab.Nginx.PathOf("logs/upstreams.log")} upstreams; location /up {{ proxy_pass http://127.0.0.1:{ScenarioLab.Str(up)}; }} location /down {{ proxy_pass http://127.0.0.1:{ScenarioLab.Str(down)}; }}")}}
             """);
         var textfile = Directory.CreateTempSubdirectory("ngxdoctor-textfile-").FullName;
@@ -40,6 +42,13 @@ public sealed class WatchMetricsScenarios
             // The textfile written at the end says the same, whole (temp file renamed: no leftover).
             Assert.Equal(["ngxdoctor.prom"], Directory.GetFiles(textfile).Select(Path.GetFileName));
             AssertTraffic(Parse(File.ReadAllText(Path.Combine(textfile, "ngxdoctor.prom"))), up, down);
+
+            // The one-shot `logs` over the same file afterwards counts what the watch counted as it was written.
+            var logs = NgxDoctorCli.Run(TimeSpan.FromSeconds(60), "logs", "--file", lab.Nginx.PathOf("logs/upstreams.log"), "--log-format", Format, "--since", "1h", "--json");
+            var upstreams = logs.Json.GetProperty("logs").GetProperty("access").GetProperty("upstreams").EnumerateArray().ToDictionary(u => u.GetProperty("upstream").GetString()!);
+            Assert.True(upstreams.Count == 2, logs.ToString());
+            Assert.Equal((7, 0), (upstreams[$"127.0.0.1:{ScenarioLab.Str(up)}"].GetProperty("requests").GetInt32(), upstreams[$"127.0.0.1:{ScenarioLab.Str(up)}"].GetProperty("errors5xx").GetInt32()));
+            Assert.Equal((3, 3), (upstreams[$"127.0.0.1:{ScenarioLab.Str(down)}"].GetProperty("requests").GetInt32(), upstreams[$"127.0.0.1:{ScenarioLab.Str(down)}"].GetProperty("errors5xx").GetInt32()));
         }
         finally
         {
