@@ -94,7 +94,7 @@ public sealed class ScenarioLab : IDisposable
     }
 
     /// <summary>PHP-FPM with one pool on a unix socket (owner, group and mode as given), or on "127.0.0.1:PORT" (with its listen.allowed_clients, if given).</summary>
-    public async Task<LabProcess> StartPhpFpmAsync(string socketPath, string owner = "nobody", string group = "nogroup", string mode = "0660", int maxChildren = 2, int backlog = 511, string processManager = "static", string? statusPath = null, string? pingPath = null, string? slowlogTimeout = null, string? allowedClients = null)
+    public async Task<LabProcess> StartPhpFpmAsync(string socketPath, string owner = "nobody", string group = "nogroup", string mode = "0660", int maxChildren = 2, int backlog = 511, string processManager = "static", string? statusPath = null, string? pingPath = null, string? slowlogTimeout = null, string? allowedClients = null, string? statusListen = null)
     {
         if (!File.Exists(PhpFpm))
         {
@@ -124,6 +124,7 @@ public sealed class ScenarioLab : IDisposable
             pm.min_spare_servers = 1
             pm.max_spare_servers = 1
             {(statusPath is null ? "" : "pm.status_path = " + statusPath)}
+            {(statusListen is null ? "" : "pm.status_listen = " + statusListen)}
             {(pingPath is null ? "" : "ping.path = " + pingPath)}
             {(slowlogTimeout is null ? "" : $"slowlog = {Nginx.PathOf("logs/$pool.slow.log")}\nrequest_slowlog_timeout = {slowlogTimeout}")}
             {(allowedClients is null ? "" : "listen.allowed_clients = " + allowedClients)}

@@ -7,12 +7,13 @@ namespace NgxDoctor.Scenarios;
 public sealed class WatchPoolScenarios
 {
     [SkippableFact]
-    public async Task A_php_fpm_pool_saturated_for_a_few_seconds_is_recorded_while_its_accept_queue_is_full()
+    public async Task A_php_fpm_pool_saturated_for_a_few_seconds_is_recorded_while_its_backlog_is_full_with_php_fpm_s_status_of_that_moment()
     {
         using var lab = new ScenarioLab();
         var sock = lab.Nginx.PathOf("run/fpm.sock");
         File.WriteAllText(lab.Nginx.PathOf("www/slow.php"), "<?php usleep(2500000); echo 'done';");
-        await lab.StartPhpFpmAsync(sock, maxChildren: 1, backlog: 2, processManager: "static", statusPath: "/fpm-status");
+        // The status page on a listener of its own (pm.status_listen): a pool of its own answers it while www is full.
+        await lab.StartPhpFpmAsync(sock, maxChildren: 1, backlog: 2, processManager: "static", statusPath: "/fpm-status", statusListen: lab.Nginx.PathOf("run/fpm-status.sock"));
         await lab.StartNginxAsync(lab.Server($$"""
             location ~ \.php$ {
                     include /etc/nginx/fastcgi_params;
@@ -37,9 +38,29 @@ public sealed class WatchPoolScenarios
         Assert.Equal(("pool-exhausted", "critical"), (f.GetProperty("cause").GetString(), f.GetProperty("severity").GetString()));
         // The queue at that moment: the probe's own connect found the pool's accept backlog full (EAGAIN), in milliseconds.
         Assert.Contains(f.GetProperty("evidence").EnumerateArray(), e => e.GetString()!.Contains("accept backlog full after", StringComparison.Ordinal));
+        // And PHP-FPM's own status at that moment, through pm.status_listen, is in the incident's bundle: no idle child.
+        var status = BundleFacts(started.GetProperty("bundle").GetString()!).GetProperty("fastCgiProbes")[0];
+        Assert.Contains("through pm.status_listen", status.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        var pool = status.GetProperty("poolStatus");
+        Assert.Equal((0, 1, 1), (pool.GetProperty("idleProcesses").GetInt32(), pool.GetProperty("activeProcesses").GetInt32(), pool.GetProperty("totalProcesses").GetInt32()));
         var later = NgxDoctorCli.Run(TimeSpan.FromSeconds(60), "diagnose", "--from", started.GetProperty("bundle").GetString()!, "--json");
         Assert.True(later.Json.GetProperty("status").GetString() == "critical", later.ToString());
         Assert.Equal("pool-exhausted", ScenarioLab.Findings(later)[0].GetProperty("cause").GetString());
+    }
+
+    private static JsonElement BundleFacts(string bundle)
+    {
+        using var gz = new System.IO.Compression.GZipStream(File.OpenRead(bundle), System.IO.Compression.CompressionMode.Decompress);
+        using var tar = new System.Formats.Tar.TarReader(gz);
+        while (tar.GetNextEntry() is { } entry)
+        {
+            if (entry.Name.EndsWith("facts.json", StringComparison.Ordinal) && entry.DataStream is { } data)
+            {
+                return JsonDocument.Parse(data).RootElement.Clone();
+            }
+        }
+
+        throw new Xunit.Sdk.XunitException($"{bundle} has no facts.json");
     }
 }
 

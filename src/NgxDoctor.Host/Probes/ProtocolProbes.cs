@@ -26,20 +26,39 @@ public static class ProtocolProbes
         return await Task.WhenAll(tasks).ConfigureAwait(false);
     }
 
-    /// <summary>A FastCGI request to every fastcgi_pass upstream whose connect succeeded: the pool's status page (json), else its ping, else a minimal request.</summary>
+    /// <summary>
+    /// A FastCGI request to every fastcgi_pass upstream whose connect succeeded: the pool's status page (json), else its
+    /// ping, else a minimal request. A pool with pm.status_listen answers its status there, from a pool of its own that
+    /// saturation does not reach: asked also when the upstream's own connect found it full (busy, timed out).
+    /// </summary>
     public static async Task<IReadOnlyList<FastCgiProbeResult>> FastCgiAsync(UpstreamInventory inventory, IReadOnlyList<ProbeResult> probes, IReadOnlyList<FpmInstance> phpFpm, TimeSpan timeout, CancellationToken ct, Vantage? from = null)
     {
         var connected = probes.Where(p => p.Outcome == ProbeOutcome.Connected).Select(p => p.Target).ToHashSet(StringComparer.Ordinal);
+        var full = probes.Where(p => p.Outcome is ProbeOutcome.Connected or ProbeOutcome.Busy or ProbeOutcome.TimedOut).Select(p => p.Target).ToHashSet(StringComparer.Ordinal);
         var tasks = inventory.Targets
-            .Where(t => t.Sites[0].Directive == "fastcgi_pass" && connected.Contains(t.Address.Text))
+            .Where(t => t.Sites[0].Directive == "fastcgi_pass" && full.Contains(t.Address.Text))
             .GroupBy(t => t.Address.Text).Select(g => g.First())
-            .Select(t =>
-            {
-                var pool = phpFpm.Select(f => f.PoolAt(t.Address.Text)).FirstOrDefault(p => p is not null);
-                return pool?.Get("pm.status_path") is { } status ? FastCgiProbe.RunAsync(t, status, "json", timeout, ct, from)
-                    : pool?.Get("ping.path") is { } ping ? FastCgiProbe.RunAsync(t, ping, "", timeout, ct, from)
-                    : FastCgiProbe.RunAsync(t, "/ngxdoctor-probe.php", "", timeout, ct, from);
-            });
+            .Select(t => (Target: t, Pool: phpFpm.Select(f => f.PoolAt(t.Address.Text)).FirstOrDefault(p => p is not null)))
+            .Select(x => x.Pool?.Get("pm.status_path") is { } status && StatusListen(x.Pool.Get("pm.status_listen")) is { } side
+                    ? StatusThroughAsync(x.Target, side, status, timeout, ct, from)
+                : !connected.Contains(x.Target.Address.Text) ? null
+                : x.Pool?.Get("pm.status_path") is { } path ? FastCgiProbe.RunAsync(x.Target, path, "json", timeout, ct, from)
+                : x.Pool?.Get("ping.path") is { } ping ? FastCgiProbe.RunAsync(x.Target, ping, "", timeout, ct, from)
+                : FastCgiProbe.RunAsync(x.Target, "/ngxdoctor-probe.php", "", timeout, ct, from))
+            .OfType<Task<FastCgiProbeResult>>();
         return await Task.WhenAll(tasks).ConfigureAwait(false);
+    }
+
+    /// <summary>pm.status_listen as an address: "/run/status.sock", "127.0.0.1:9001", or a bare port (every address: loopback's).</summary>
+    public static UpstreamAddress? StatusListen(string? value) =>
+        value is null or "" ? null
+        : value.StartsWith('/') ? UpstreamAddress.Parse("unix:" + value, null)
+        : value.All(char.IsAsciiDigit) ? UpstreamAddress.Parse("127.0.0.1:" + value, null)
+        : UpstreamAddress.Parse(value, null);
+
+    private static async Task<FastCgiProbeResult> StatusThroughAsync(UpstreamTarget target, UpstreamAddress side, string status, TimeSpan timeout, CancellationToken ct, Vantage? from)
+    {
+        var r = await FastCgiProbe.RunAsync(target with { Address = side }, status, "json", timeout, ct, from).ConfigureAwait(false);
+        return r with { Target = target.Address.Text, Detail = $"{r.Detail} (through pm.status_listen {side.Text})" };
     }
 }
