@@ -12,7 +12,35 @@ public sealed class JournalScenarios
     private const string Journald = "/lib/systemd/systemd-journald";
 
     [SkippableFact]
-    public async Task Upstream_errors_sent_to_the_journal_are_read_back_as_log_evidence()
+    public Task Upstream_errors_sent_to_the_journal_are_read_back_as_log_evidence() => WithJournalAsync(async (lab, enter, dead) =>
+    {
+        Assert.Equal(new[] { 502, 502 }, await lab.GetAsync("/", 2));
+        await Task.Delay(500);
+
+        var run = NgxDoctor.TestSupport.NgxDoctorCli.RunUnder(enter, TimeSpan.FromSeconds(60), new Dictionary<string, string>(), "diagnose", "--config", lab.Nginx.ConfigFile, "--json");
+        var f = ScenarioLab.Findings(run).First();
+        Assert.True(f.GetProperty("cause").GetString() == "upstream-down", run.ToString());
+        Assert.True(ScenarioLab.Evidence(f).Contains("the journal (ngxlab) | 2 \"connect-refused\" entries", StringComparison.Ordinal), run.ToString());
+    });
+
+    [SkippableFact]
+    public Task Watch_follows_the_journal_and_starts_an_incident_from_its_entries() => WithJournalAsync(async (lab, enter, dead) =>
+    {
+        var watch = Task.Run(() => NgxDoctor.TestSupport.NgxDoctorCli.RunUnder(enter, TimeSpan.FromSeconds(60), new Dictionary<string, string>(),
+            "watch", "--config", lab.Nginx.ConfigFile, "--json", "--no-bundles", "--failures", "2", "--duration", "8s"));
+        await Task.Delay(3000); // located, the journal asked once
+        Assert.Equal(new[] { 502, 502 }, await lab.GetAsync("/", 2));
+        var run = await watch;
+        Assert.True(run.ExitCode == 2, run.ToString());
+        var started = System.Text.Json.JsonDocument.Parse(run.Stdout.Split('\n')[0]).RootElement;
+        Assert.Equal(("started", $"127.0.0.1:{ScenarioLab.Str(dead)}", "upstream-down"),
+            (started.GetProperty("event").GetString(), started.GetProperty("upstream").GetString(), started.GetProperty("cause").GetString()));
+        Assert.Contains("connect() failed (111: Connection refused)", started.GetProperty("firstLine").GetString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("ngxlab:", started.GetProperty("firstLine").GetString(), StringComparison.Ordinal);
+    });
+
+    /// <summary>A journald of the test's own, nginx (error_log to it, tag ngxlab) proxying to a dead port; then <paramref name="test"/>.</summary>
+    private static async Task WithJournalAsync(Func<ScenarioLab, string[], int, Task> test)
     {
         Skip.If(!File.Exists(Journald), $"{Journald} is missing (package systemd)");
         ScenarioLab.Need("journalctl", "systemd");
@@ -27,13 +55,7 @@ public sealed class JournalScenarios
             WaitFor(() => Namespaces.Run("nsenter", $"--mount=/proc/{holder.Id}/ns/mnt", "--", "sh", "-c", "test -S /run/systemd/journal/dev-log && echo yes || echo no").Trim() == "yes");
             var dead = ScenarioLab.FreePort();
             await lab.StartNginxAsync(lab.Server($"error_log syslog:server=unix:/run/systemd/journal/dev-log,tag=ngxlab error; location / {{ proxy_pass http://127.0.0.1:{ScenarioLab.Str(dead)}; }}"));
-            Assert.Equal(new[] { 502, 502 }, await lab.GetAsync("/", 2));
-            await Task.Delay(500);
-
-            var run = NgxDoctor.TestSupport.NgxDoctorCli.RunUnder(enter, TimeSpan.FromSeconds(60), new Dictionary<string, string>(), "diagnose", "--config", lab.Nginx.ConfigFile, "--json");
-            var f = ScenarioLab.Findings(run).First();
-            Assert.True(f.GetProperty("cause").GetString() == "upstream-down", run.ToString());
-            Assert.True(ScenarioLab.Evidence(f).Contains("the journal (ngxlab) | 2 \"connect-refused\" entries", StringComparison.Ordinal), run.ToString());
+            await test(lab, enter, dead);
         }
         finally
         {

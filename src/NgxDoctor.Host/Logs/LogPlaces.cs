@@ -63,12 +63,8 @@ public sealed partial class LogPlaces(LocatedInstance located, string procRoot =
     /// </summary>
     public LogPlace? OfSyslog(string target, DateTime since, Fact key, List<NotCollected> notes)
     {
-        var options = target["syslog:".Length..].Split(',').Select(o => o.Split('=', 2)).Where(o => o.Length == 2).ToDictionary(o => o[0], o => o[1], StringComparer.Ordinal);
-        var server = options.GetValueOrDefault("server") ?? "";
-        var tag = options.GetValueOrDefault("tag") ?? "nginx";
-        if (!server.StartsWith("unix:", StringComparison.Ordinal) || !located.From.Root.IsHost || !IsJournal(server["unix:".Length..]))
+        if (JournalTag(target, key, notes) is not { } tag)
         {
-            notes.Add(new NotCollected(key, $"{target}: sent to the syslog server {server}, {(located.From.Root.IsHost ? "which is not this host's journal" : "inside the container")}; not read"));
             return null;
         }
 
@@ -85,6 +81,20 @@ public sealed partial class LogPlaces(LocatedInstance located, string procRoot =
         var file = Path.Combine(_scratch, $"journal-{tag}");
         File.WriteAllLines(file, r.Output.Split('\n').Select(l => EntryOf(l, tag)).OfType<string>());
         return new LogPlace(file, $"the journal ({tag})");
+    }
+
+    /// <summary>The tag nginx's entries carry when <paramref name="target"/> is this host's journal; null (a note says why) otherwise.</summary>
+    public string? JournalTag(string target, Fact key, List<NotCollected> notes)
+    {
+        var options = target["syslog:".Length..].Split(',').Select(o => o.Split('=', 2)).Where(o => o.Length == 2).ToDictionary(o => o[0], o => o[1], StringComparer.Ordinal);
+        var server = options.GetValueOrDefault("server") ?? "";
+        if (!server.StartsWith("unix:", StringComparison.Ordinal) || !located.From.Root.IsHost || !IsJournal(server["unix:".Length..]))
+        {
+            notes.Add(new NotCollected(key, $"{target}: sent to the syslog server {server}, {(located.From.Root.IsHost ? "which is not this host's journal" : "inside the container")}; not read"));
+            return null;
+        }
+
+        return options.GetValueOrDefault("tag") ?? "nginx";
     }
 
     /// <summary>nginx's error-log line in a journal message "web1 nginx: 2026/12/01 10:00:00 [error] ...", when the tag is <paramref name="tag"/>.</summary>

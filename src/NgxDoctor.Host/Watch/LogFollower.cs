@@ -11,7 +11,7 @@ namespace NgxDoctor.Host.Watch;
 /// was read, or (written past that length again before the poll) by the bytes before the position being others, and
 /// what was written since the last poll is read from the copy (`PATH.1`) before the file is read again from its start. Lines written between logrotate's copy and its truncate are gone from both files: no follower sees them.
 /// </summary>
-public sealed class LogFollower : IDisposable
+public sealed class LogFollower : ILineSource
 {
     /// <summary>A line longer than this is handed over cut (nginx's own error lines stop at 2 KB; access lines rarely pass it).</summary>
     public const int MaxLineBytes = 64 * 1024;

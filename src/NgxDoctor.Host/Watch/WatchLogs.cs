@@ -7,7 +7,7 @@ namespace NgxDoctor.Host.Watch;
 
 /// <summary>A log a watch follows: an error log (no parser) or an access log with the parser of its log_format.</summary>
 /// <param name="Decode">For a container runtime's log: nginx's line in the runtime's one (null: not nginx's stream, or a part).</param>
-public sealed record FollowedLog(LogFollower Follower, AccessLineParser? Access, Func<string, string?>? Decode = null)
+public sealed record FollowedLog(ILineSource Follower, AccessLineParser? Access, Func<string, string?>? Decode = null)
 {
     public IEnumerable<string> Poll() => Decode is null ? Follower.Poll() : Follower.Poll().Select(Decode).OfType<string>();
 }
@@ -15,7 +15,8 @@ public sealed record FollowedLog(LogFollower Follower, AccessLineParser? Access,
 /// <summary>
 /// The logs a watch follows: every error and access log of the instance that is a file (through its root for a
 /// container), and nginx's stdout/stderr where they are a file or a container runtime's log (Docker's json-file, CRI),
-/// decoded line by line. syslog targets and paths with variables are named in the notes, not followed.
+/// decoded line by line; `error_log syslog:` to this host's journal through `journalctl -f`. Other syslog servers and
+/// paths with variables are named in the notes, not followed.
 /// </summary>
 public static class WatchLogs
 {
@@ -28,6 +29,13 @@ public static class WatchLogs
         FollowedLog? Follow(string path, string context, AccessLineParser? access)
         {
             var found = new List<Core.Facts.NotCollected>();
+            if (path.StartsWith("syslog:", StringComparison.Ordinal))
+            {
+                var tag = places.JournalTag(path, Core.Facts.Fact.ErrorLog, found);
+                notes.AddRange(found.Select(n => n.Reason));
+                return tag is not null && access is null && seen.Add("journal " + tag) ? new FollowedLog(new JournalFollower(tag), null) : null;
+            }
+
             var source = Path.IsPathRooted(path) || path == "stderr" ? places.Find(path, access is null ? Core.Facts.Fact.ErrorLog : Core.Facts.Fact.AccessLog, found) : null;
             notes.AddRange(found.Select(n => n.Reason));
             return source switch

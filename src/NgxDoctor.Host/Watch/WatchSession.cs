@@ -64,6 +64,7 @@ public sealed class WatchSession(LocatedInstance located, WatchOptions options, 
         }
         finally
         {
+            notes.AddRange(logs.Select(l => l.Follower.Problem).OfType<string>());
             logs.ForEach(l => l.Follower.Dispose());
         }
     }
