@@ -38,6 +38,7 @@ public static class Program
             ExplainCommand.Create(),
             DemoCommand.Create(),
         };
+        VersionText.Install(root);
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {

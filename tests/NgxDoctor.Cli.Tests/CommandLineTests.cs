@@ -82,7 +82,7 @@ public class CommandLineTests
         var version = NgxDoctorCli.Run("-V");
         Assert.True(version.ExitCode == 0, version.ToString());
         Assert.Equal(NgxDoctorCli.Run("--version").Stdout, version.Stdout);
-        Assert.Matches(@"^\d+\.\d+", version.Stdout);
+        Assert.Matches(@"^ngxdoctor \d+\.\d+\.\d+ \(commit ([0-9a-f]{12}|unknown), built \d{4}-\d{2}-\d{2}; diagnose JSON format \d+\)\n$", version.Stdout);
     }
 
     [Fact]

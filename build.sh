@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# Builds ngxdoctor's packages into artifacts/ (or --out DIR) from this checkout, in one step:
+#   ngxdoctor-VERSION-linux-ARCH          the self-contained native binary (Native AOT: nothing else needed at run time)
+#   ngxdoctor_VERSION_ARCH.deb             binary, man page ngxdoctor(1) and bash/zsh/fish completions generated from
+#                                          the commands' own --help, the watch systemd unit and its settings, docs/causes
+# Usage: ./build.sh [--out DIR] [--binary PATH]   (--binary: package an already built native binary, no publish)
+# Needs the .NET 10 SDK and gcc or clang (for the binary), dpkg-deb and gzip (for the .deb).
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+out="$here/artifacts"; binary=""
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --out) out="$2"; shift 2 ;;
+    --binary) binary="$2"; shift 2 ;;
+    *) echo "build.sh: unknown argument $1 (see the comment at its top)" >&2; exit 2 ;;
+  esac
+done
+case "$(uname -m)" in
+  aarch64|arm64) rid=linux-arm64; arch=arm64 ;;
+  *) rid=linux-x64; arch=amd64 ;;
+esac
+mkdir -p "$out"
+if [ -z "$binary" ]; then
+  publish="$(mktemp -d)"; trap 'rm -rf "$publish"' EXIT
+  dotnet publish "$here/src/NgxDoctor.Cli/NgxDoctor.Cli.csproj" -c Release -r "$rid" -p:PublishAot=true -o "$publish" -nologo -v q
+  binary="$publish/ngxdoctor"
+fi
+version="$("$binary" --version | sed -n 's/^ngxdoctor \([0-9][0-9.]*\) .*/\1/p')"
+[ -n "$version" ] || { echo "build.sh: $binary --version says no version" >&2; exit 1; }
+cp "$binary" "$out/ngxdoctor-$version-$rid"
+chmod 0755 "$out/ngxdoctor-$version-$rid"
+
+root="$(mktemp -d)"; trap 'rm -rf "$root" "${publish:-}"' EXIT
+install -D -m 0755 "$binary" "$root/usr/bin/ngxdoctor"
+"$here/dist/deb/gen-man.sh" "$binary" | gzip -9n > "$root/ngxdoctor.1.gz"
+install -D -m 0644 "$root/ngxdoctor.1.gz" "$root/usr/share/man/man1/ngxdoctor.1.gz" && rm "$root/ngxdoctor.1.gz"
+"$here/dist/deb/gen-completions.sh" "$binary" "$root"
+install -D -m 0644 "$here/dist/systemd/ngxdoctor-watch.service" "$root/lib/systemd/system/ngxdoctor-watch.service"
+install -D -m 0644 "$here/dist/systemd/watch.conf" "$root/etc/ngxdoctor/watch.conf"
+for f in "$here"/docs/causes/*.md "$here"/docs/watch.md "$here"/docs/diagnose.md "$here"/docs/fix.md; do
+  install -D -m 0644 "$f" "$root/usr/share/doc/ngxdoctor/$(basename "$(dirname "$f")" | sed 's/^docs$//')/$(basename "$f")"
+done
+install -D -m 0644 "$here/dist/deb/copyright" "$root/usr/share/doc/ngxdoctor/copyright"
+printf 'ngxdoctor (%s) stable; urgency=medium\n\n  * Built from commit %s.\n\n -- ngxdoctor developers <ngxdoctor@localhost>  %s\n' \
+  "$version" "$("$binary" --version | sed -n 's/.*commit \([0-9a-f]*\).*/\1/p')" "$(date -R -u)" | gzip -9n > "$root/changelog.gz"
+install -D -m 0644 "$root/changelog.gz" "$root/usr/share/doc/ngxdoctor/changelog.gz" && rm "$root/changelog.gz"
+mkdir -p "$root/DEBIAN"
+sed -e "s/@VERSION@/$version/" -e "s/@ARCH@/$arch/" -e "s/@SIZE@/$(du -sk "$root" | cut -f1)/" "$here/dist/deb/control" > "$root/DEBIAN/control"
+echo /etc/ngxdoctor/watch.conf > "$root/DEBIAN/conffiles"
+find "$root" -type d -exec chmod 0755 {} +
+deb="$out/ngxdoctor_${version}_${arch}.deb"
+dpkg-deb --root-owner-group -Zxz --build "$root" "$deb" >/dev/null
+if command -v lintian >/dev/null 2>&1; then lintian --suppress-tags-from-file "$here/dist/deb/lintian-justified" "$deb" || true; fi
+ls -l "$out"

@@ -1,0 +1,81 @@
+using System.Diagnostics;
+
+namespace NgxDoctor.Cli.Tests;
+
+/// <summary>
+/// ./build.sh's .deb, built around the native binary under test, installed into a dpkg root of the test's own (the
+/// machine's own dpkg database is never touched), run, completed, and purged without a file left behind.
+/// </summary>
+public sealed class PackagingTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("ngxdoctor-deb-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, true);
+
+    [SkippableFact]
+    public void The_deb_installs_runs_completes_and_purges_cleanly()
+    {
+        var binary = Environment.GetEnvironmentVariable("NGXDOCTOR_CLI");
+        Skip.If(binary is null or "", "NGXDOCTOR_CLI names no native binary (test.sh sets it)");
+        Skip.IfNot(File.Exists("/usr/bin/dpkg-deb"), "dpkg-deb is not installed");
+        var repo = Repo();
+        var artifacts = Path.Combine(_dir, "artifacts");
+        Run(Path.Combine(repo, "build.sh"), "--binary", binary!, "--out", artifacts);
+        var deb = Assert.Single(Directory.GetFiles(artifacts, "ngxdoctor_*.deb"));
+        Assert.Single(Directory.GetFiles(artifacts, "ngxdoctor-*-linux-*"));
+
+        var root = Path.Combine(_dir, "root");
+        foreach (var d in new[] { "var/lib/dpkg/info", "var/lib/dpkg/updates" })
+        {
+            Directory.CreateDirectory(Path.Combine(root, d));
+        }
+
+        File.WriteAllText(Path.Combine(root, "var/lib/dpkg/status"), "");
+        File.WriteAllText(Path.Combine(root, "var/lib/dpkg/available"), "");
+        // libc6 is the machine's, not the empty root's: the one dependency is forced, nothing else.
+        Run("dpkg", $"--root={root}", "--log=/dev/null", "--force-depends", "-i", deb);
+        Assert.Matches(@"^ngxdoctor \d+\.\d+\.\d+ \(commit ", Run(Path.Combine(root, "usr/bin/ngxdoctor"), "--version"));
+        Assert.Contains("`upstream-down`", Run(Path.Combine(root, "usr/bin/ngxdoctor"), "explain", "upstream-down"), StringComparison.Ordinal);
+        Assert.Contains("ExecStart=/usr/bin/ngxdoctor watch", File.ReadAllText(Path.Combine(root, "lib/systemd/system/ngxdoctor-watch.service")), StringComparison.Ordinal);
+        var completion = Run("bash", "-c", $"source {root}/usr/share/bash-completion/completions/ngxdoctor; COMP_WORDS=(ngxdoctor watch --metr); COMP_CWORD=2; _ngxdoctor; echo ${{COMPREPLY[@]}}");
+        Assert.Equal("--metrics-listen", completion.Trim());
+        var man = Run("sh", "-c", $"gunzip -c {root}/usr/share/man/man1/ngxdoctor.1.gz");
+        Assert.Contains(".SS watch", man, StringComparison.Ordinal);
+        Assert.Contains("\\-\\-metrics\\-listen", man, StringComparison.Ordinal);
+        Assert.True(File.Exists(Path.Combine(root, "etc/ngxdoctor/watch.conf")));
+
+        Run("dpkg", $"--root={root}", "--log=/dev/null", "-P", "ngxdoctor");
+        var left = Directory.EnumerateFileSystemEntries(root, "*", SearchOption.AllDirectories)
+            .Select(p => Path.GetRelativePath(root, p)).Where(p => !p.StartsWith("var", StringComparison.Ordinal)).ToList();
+        Assert.True(left.Count == 0, string.Join("\n", left));
+    }
+
+    private static string Repo()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "build.sh")) && File.Exists(Path.Combine(dir.FullName, "NgxDoctor.slnx")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("the repository root (with build.sh) was not found above the test binaries");
+    }
+
+    private static string Run(string file, params string[] args)
+    {
+        var psi = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in args)
+        {
+            psi.ArgumentList.Add(a);
+        }
+
+        using var p = Process.Start(psi)!;
+        var output = p.StandardOutput.ReadToEndAsync();
+        var errors = p.StandardError.ReadToEndAsync();
+        Assert.True(p.WaitForExit(300_000), $"{file} did not finish");
+        Assert.True(p.ExitCode == 0, $"{file} {string.Join(' ', args)}: exit {p.ExitCode}\n{output.Result}\n{errors.Result}");
+        return output.Result;
+    }
+}
