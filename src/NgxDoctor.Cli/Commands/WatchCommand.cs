@@ -101,12 +101,12 @@ public static class WatchCommand
             if (textfile is not null && now - exported >= TimeSpan.FromSeconds(15))
             {
                 exported = now;
-                metrics.WriteTextfileAsync(textfile, CancellationToken.None).GetAwaiter().GetResult();
+                Textfile(metrics, textfile, notes);
             }
         }));
         if (textfile is not null)
         {
-            await metrics.WriteTextfileAsync(textfile, CancellationToken.None);
+            Textfile(metrics, textfile, notes);
         }
 
         foreach (var note in notes.Distinct())
@@ -115,6 +115,19 @@ public static class WatchCommand
         }
 
         return output.Incidents > 0 ? 2 : 0;
+    }
+
+    /// <summary>A textfile that cannot be written is a note (the watch goes on), not the watch's end.</summary>
+    private static void Textfile(WatchMetrics metrics, string dir, List<string> notes)
+    {
+        try
+        {
+            metrics.WriteTextfileAsync(dir, CancellationToken.None).GetAwaiter().GetResult();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            notes.Add($"--textfile {dir}: {e.Message}");
+        }
     }
 
     private static IDisposable Serve(WatchMetrics metrics, (string Host, int Port) at)

@@ -74,18 +74,21 @@ public sealed class WatchMetrics : IWatchObserver
         return server.Start();
     }
 
-    /// <summary>DIR/ngxdoctor.prom, replaced whole (a temporary file renamed over it): the collector never reads half a file.</summary>
+    /// <summary>
+    /// DIR/ngxdoctor.prom, replaced whole (a temporary file renamed over it): the collector never reads half a file.
+    /// The temporary file is created new (never through a link planted there) and its mode set on the open handle.
+    /// </summary>
     public async Task WriteTextfileAsync(string dir, CancellationToken ct)
     {
         var path = Path.Combine(dir, "ngxdoctor.prom");
         var temp = Path.Combine(dir, $".ngxdoctor.prom.{Environment.ProcessId}.tmp");
-        File.Delete(temp); // a link planted there is removed, never written through: CreateNew refuses any that comes back
+        File.Delete(temp);
         await using (var f = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
         {
+            File.SetUnixFileMode(f.SafeFileHandle, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
             await _registry.CollectAndExportAsTextAsync(f, ct).ConfigureAwait(false);
         }
 
-        File.SetUnixFileMode(temp, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
         File.Move(temp, path, overwrite: true);
     }
 }
