@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Builds ngxdoctor's packages into artifacts/ (or --out DIR) from this checkout, in one step:
 #   ngxdoctor-VERSION-linux-ARCH          the self-contained native binary (Native AOT: nothing else needed at run time)
+#   ngxdoctor-VERSION-linux-ARCH.tar.gz   the release folder: that binary as ./ngxdoctor beside README.md, docs/ and dist/,
+#                                          so the README's first command runs as written where no .NET SDK is
 #   ngxdoctor_VERSION_ARCH.deb             binary, man page ngxdoctor(1) and bash/zsh/fish completions generated from
 #                                          the commands' own --help, the watch systemd unit and its settings, docs/causes
 # Usage: ./build.sh [--out DIR] [--binary PATH]   (--binary: package an already built native binary, no publish)
@@ -41,14 +43,22 @@ for f in "$here"/docs/causes/*.md "$here"/docs/watch.md "$here"/docs/diagnose.md
   install -D -m 0644 "$f" "$root/usr/share/doc/ngxdoctor/$(basename "$(dirname "$f")" | sed 's/^docs$//')/$(basename "$f")"
 done
 install -D -m 0644 "$here/dist/deb/copyright" "$root/usr/share/doc/ngxdoctor/copyright"
-printf 'ngxdoctor (%s) stable; urgency=medium\n\n  * Built from commit %s.\n\n -- ngxdoctor developers <ngxdoctor@localhost>  %s\n' \
+printf 'ngxdoctor (%s) stable; urgency=medium\n\n  * Built from commit %s.\n\n -- ngxdoctor developers <ngxdoctor@users.noreply.github.com>  %s\n' \
   "$version" "$("$binary" --version | sed -n 's/.*commit \([0-9a-f]*\).*/\1/p')" "$(date -R -u)" | gzip -9n > "$root/changelog.gz"
 install -D -m 0644 "$root/changelog.gz" "$root/usr/share/doc/ngxdoctor/changelog.gz" && rm "$root/changelog.gz"
 mkdir -p "$root/DEBIAN"
 sed -e "s/@VERSION@/$version/" -e "s/@ARCH@/$arch/" -e "s/@SIZE@/$(du -sk "$root" | cut -f1)/" "$here/dist/deb/control" > "$root/DEBIAN/control"
 echo /etc/ngxdoctor/watch.conf > "$root/DEBIAN/conffiles"
+(cd "$root" && find usr lib -type f | sort | xargs md5sum > DEBIAN/md5sums)
 find "$root" -type d -exec chmod 0755 {} +
 deb="$out/ngxdoctor_${version}_${arch}.deb"
 dpkg-deb --root-owner-group -Zxz --build "$root" "$deb" >/dev/null
 if command -v lintian >/dev/null 2>&1; then lintian --suppress-tags-from-file "$here/dist/deb/lintian-justified" "$deb" || true; fi
+
+release="ngxdoctor-$version-$rid"
+stage="$(mktemp -d)"; trap 'rm -rf "$root" "$stage" "${publish:-}"' EXIT
+mkdir -p "$stage/$release"
+install -m 0755 "$binary" "$stage/$release/ngxdoctor"
+cp -r "$here/README.md" "$here/docs" "$here/dist" "$stage/$release/"
+tar -C "$stage" --owner=0 --group=0 --numeric-owner -czf "$out/$release.tar.gz" "$release"
 ls -l "$out"

@@ -23,6 +23,11 @@ command -v unshare >/dev/null 2>&1 || need+=(util-linux)
 command -v dockerd >/dev/null 2>&1 || need+=(docker.io)
 # The journal scenario runs its own systemd-journald in a mount namespace of its own.
 [ -x /lib/systemd/systemd-journald ] || need+=(systemd)
+# The install scenarios: a fresh Debian made with debootstrap, its apt source a local repository (dpkg-scanpackages);
+# the .deb checked by lintian.
+command -v debootstrap >/dev/null 2>&1 || need+=(debootstrap)
+command -v dpkg-scanpackages >/dev/null 2>&1 || need+=(dpkg-dev)
+command -v lintian >/dev/null 2>&1 || need+=(lintian)
 # ./ngxdoctor builds a native binary with a C toolchain; the tests run that binary.
 command -v gcc >/dev/null 2>&1 || command -v clang >/dev/null 2>&1 || need+=(gcc libc6-dev)
 if [ ${#need[@]} -gt 0 ]; then
@@ -44,7 +49,7 @@ fi
 
 dotnet build NgxDoctor.slnx -nologo -v q -clp:ErrorsOnly || { echo "test.sh: build failed" >&2; exit 1; }
 # The CLI tests and scenarios run the program users run: what ./ngxdoctor builds (native when it can).
-./ngxdoctor --version >/dev/null || { echo "test.sh: ./ngxdoctor could not build (see .build.log)" >&2; exit 1; }
+NGXDOCTOR_REBUILD=1 ./ngxdoctor --version >/dev/null || { echo "test.sh: ./ngxdoctor could not build (see .build.log)" >&2; exit 1; }
 if [ "$(cat .build/cli/.built)" = ngxdoctor ]; then
   export NGXDOCTOR_CLI="$here/.build/cli/ngxdoctor"
   echo "test.sh: testing the native binary $NGXDOCTOR_CLI"
@@ -70,6 +75,7 @@ if [ "$(id -u)" = 0 ] && command -v dockerd >/dev/null 2>&1 && ! docker info >/d
 fi
 if docker info >/dev/null 2>&1; then
   tests/containers/build-image.sh >/dev/null || echo "test.sh: the test image could not be built; container scenarios will be skipped"
+  tests/containers/build-debian.sh >/dev/null || echo "test.sh: the fresh Debian images could not be built; the install scenario will be skipped"
 fi
 
 # The projects that start nginx and backends, and look for masters in /proc, run in a network and PID namespace of

@@ -9,7 +9,7 @@ secs="${1:-60}"; soak="${2:-0}"; rate=20000
 data=bench/data
 gen="$(cd .. && pwd)/shared/bench/gen-logs.py"
 [ -f "$data/watch-source.log" ] || { mkdir -p "$data/w"; python3 "$gen" --access-lines 400000 --error-mb 1 --outdir "$data/w" >/dev/null; mv "$data/w/access.log" "$data/watch-source.log"; rm -rf "$data/w"; }
-./ngxdoctor --help >/dev/null 2>&1   # build once, outside the timings
+NGXDOCTOR_REBUILD=1 ./ngxdoctor --help >/dev/null 2>&1   # build once, outside the timings
 work="$(mktemp -d)"; pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$work"; }
 trap cleanup EXIT

@@ -1,10 +1,12 @@
+using NgxDoctor.TestSupport;
 using System.Diagnostics;
 
 namespace NgxDoctor.Cli.Tests;
 
 /// <summary>
 /// The launcher's fallback: without a C toolchain (forced here with NGXDOCTOR_BUILD=r2r) it builds ReadyToRun code run
-/// by `dotnet`. The native path is what every other CLI test and scenario runs (test.sh).
+/// by `dotnet`. The native path is what every other CLI test and scenario runs (test.sh). Then: a docs change does not
+/// rebuild; as root a code change does not either (noted); root builds nothing in another user's checkout.
 /// </summary>
 [Collection(nameof(LauncherTests))]
 public sealed class LauncherTests : IDisposable
@@ -12,19 +14,6 @@ public sealed class LauncherTests : IDisposable
     private readonly string _copy = Directory.CreateTempSubdirectory("ngxdoctor-launcher-").FullName;
 
     public void Dispose() => Directory.Delete(_copy, true);
-
-    private static string Root()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "ngxdoctor")) && File.Exists(Path.Combine(dir.FullName, "NgxDoctor.slnx")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("the repository root (with ./ngxdoctor) was not found above the test binaries");
-    }
 
     private void Copy(string from, string to)
     {
@@ -65,7 +54,7 @@ public sealed class LauncherTests : IDisposable
     [Fact]
     public void Without_a_native_build_the_launcher_builds_for_dotnet_and_runs_it()
     {
-        var root = Root();
+        var root = RepoRoot.Path;
         foreach (var file in new[] { "ngxdoctor", "Directory.Build.props", "Directory.Packages.props" })
         {
             File.Copy(Path.Combine(root, file), Path.Combine(_copy, file));
@@ -87,6 +76,38 @@ public sealed class LauncherTests : IDisposable
         Assert.True(second.Code == 0, second.Err);
         Assert.Equal("", second.Err);
         Assert.Contains("0 line(s) read", second.Out, StringComparison.Ordinal);
+
+        var stamp = Path.Combine(_copy, ".build/cli/.built");
+        var built = File.GetLastWriteTimeUtc(stamp);
+        File.SetLastWriteTimeUtc(Path.Combine(_copy, "docs/causes/upstream-down.md"), DateTime.UtcNow.AddMinutes(1));
+        var docs = Launch("--version");
+        Assert.True(docs.Code == 0 && docs.Err == "", "a docs change rebuilt or noted: " + docs.Err);
+        Assert.Equal(built, File.GetLastWriteTimeUtc(stamp));
+        if (!Environment.IsPrivilegedProcess)
+        {
+            return;
+        }
+
+        File.SetLastWriteTimeUtc(Path.Combine(_copy, "src/NgxDoctor.Cli/Program.cs"), DateTime.UtcNow.AddMinutes(1));
+        var code = Launch("--version");
+        Assert.True(code.Code == 0, code.Err);
+        Assert.Contains("src/NgxDoctor.Cli/Program.cs changed since this build; running the build there is", code.Err, StringComparison.Ordinal);
+        Assert.Equal(built, File.GetLastWriteTimeUtc(stamp));
+
+        Directory.Delete(Path.Combine(_copy, ".build"), true);
+        Chown(_copy, 65534);
+        var foreign = Launch("--version");
+        Assert.Equal(3, foreign.Code);
+        Assert.Contains("this checkout belongs to nobody; root does not build it", foreign.Err, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Path.Combine(_copy, ".build/cli")), "root built another user's checkout");
+        Chown(_copy, 0);
+    }
+
+    private static void Chown(string path, int uid)
+    {
+        using var p = Process.Start("chown", ["-R", $"{uid}", path])!;
+        p.WaitForExit();
+        Assert.Equal(0, p.ExitCode);
     }
 }
 

@@ -1,3 +1,4 @@
+using NgxDoctor.TestSupport;
 using System.Diagnostics;
 
 namespace NgxDoctor.Cli.Tests;
@@ -18,11 +19,20 @@ public sealed class PackagingTests : IDisposable
         var binary = Environment.GetEnvironmentVariable("NGXDOCTOR_CLI");
         Skip.If(binary is null or "", "NGXDOCTOR_CLI names no native binary (test.sh sets it)");
         Skip.IfNot(File.Exists("/usr/bin/dpkg-deb"), "dpkg-deb is not installed");
-        var repo = Repo();
+        var repo = RepoRoot.Path;
         var artifacts = Path.Combine(_dir, "artifacts");
         Run(Path.Combine(repo, "build.sh"), "--binary", binary!, "--out", artifacts);
         var deb = Assert.Single(Directory.GetFiles(artifacts, "ngxdoctor_*.deb"));
-        Assert.Single(Directory.GetFiles(artifacts, "ngxdoctor-*-linux-*"));
+        Assert.Single(Directory.GetFiles(artifacts, "ngxdoctor-*-linux-x64"));
+        var release = Assert.Single(Directory.GetFiles(artifacts, "ngxdoctor-*-linux-x64.tar.gz"));
+        var listing = Run("tar", "-tzvf", release);
+        Assert.Matches(@"-rwxr-xr-x 0/0 .* ngxdoctor-[0-9.]+-linux-x64/ngxdoctor\n", listing);
+        Assert.Contains("/docs/causes/upstream-down.md", listing, StringComparison.Ordinal);
+        if (File.Exists("/usr/bin/lintian"))
+        {
+            // Every tag lintian has, error or warning, is mended or justified in dist/deb/lintian-justified.
+            Run("lintian", "--fail-on", "error,warning", "--suppress-tags-from-file", Path.Combine(repo, "dist/deb/lintian-justified"), deb);
+        }
 
         var root = Path.Combine(_dir, "root");
         foreach (var d in new[] { "var/lib/dpkg/info", "var/lib/dpkg/updates" })
@@ -48,19 +58,6 @@ public sealed class PackagingTests : IDisposable
         var left = Directory.EnumerateFileSystemEntries(root, "*", SearchOption.AllDirectories)
             .Select(p => Path.GetRelativePath(root, p)).Where(p => !p.StartsWith("var", StringComparison.Ordinal)).ToList();
         Assert.True(left.Count == 0, string.Join("\n", left));
-    }
-
-    private static string Repo()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "build.sh")) && File.Exists(Path.Combine(dir.FullName, "NgxDoctor.slnx")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("the repository root (with build.sh) was not found above the test binaries");
     }
 
     private static string Run(string file, params string[] args)

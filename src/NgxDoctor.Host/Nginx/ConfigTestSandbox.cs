@@ -13,6 +13,7 @@ namespace NgxDoctor.Host.Nginx;
 public static class ConfigTestSandbox
 {
     private const string Marker = "ngxdoctor-sandbox:";
+    private const string UnshareSays = "unshare: ";
 
     // PATH is root's system directories only: mount and mkdir are never taken from a directory another user may write.
     private const string Script = """
@@ -30,9 +31,14 @@ public static class ConfigTestSandbox
         exec "$@"
         """;
 
-    /// <summary>Whether a run's output is the sandbox's own failure, not nginx's.</summary>
+    /// <summary>
+    /// Whether a run's output is the sandbox's own failure, not nginx's: the script's, or unshare's (a container without
+    /// CAP_SYS_ADMIN: "unshare: unshare failed: Operation not permitted"), which is no verdict on the configuration.
+    /// </summary>
     public static string? Failure(CommandResult r) =>
-        r.Output.Split('\n').FirstOrDefault(l => l.StartsWith(Marker, StringComparison.Ordinal))?[Marker.Length..].Trim();
+        r.Output.Split('\n').Select(l => l.Trim()).FirstOrDefault(l => l.StartsWith(Marker, StringComparison.Ordinal) || l.StartsWith(UnshareSays, StringComparison.Ordinal)) is { } line
+            ? (line.StartsWith(Marker, StringComparison.Ordinal) ? line[Marker.Length..].Trim() : line)
+            : null;
 
     /// <summary>The unshare command line that runs <paramref name="nginx"/> with <paramref name="args"/> in the sandbox, or why it cannot be made.</summary>
     public static (string? File, IReadOnlyList<string> Args, string? Why) Command(NginxConfig config, NginxBinary binary, string prefix, string scratch, string nginx, IReadOnlyList<string> args)
