@@ -26,6 +26,7 @@ public static class Program
               ngxdoctor diagnose                # the running nginx
               ngxdoctor upstreams --json        # what nginx passes requests to
               ngxdoctor route http://example.com/api   # which server/location/upstream serve a URL
+              ngxdoctor report results/*.json   # many hosts' diagnose --json, as one fleet summary
             """)
         {
             DiagnoseCommand.Create(),
@@ -35,6 +36,7 @@ public static class Program
             FixCommand.Create(),
             LogsCommand.Create(),
             WatchCommand.Create(),
+            ReportCommand.Create(),
             ExplainCommand.Create(),
             DemoCommand.Create(),
         };

@@ -14,6 +14,7 @@ namespace NgxDoctor.Core;
     DefaultIgnoreCondition = JsonIgnoreCondition.Never,
     Converters = [typeof(OptionalCauseConverter)])]
 [JsonSerializable(typeof(DiagnosisReport))]
+[JsonSerializable(typeof(FleetReport))]
 [JsonSerializable(typeof(UnknownReport))]
 [JsonSerializable(typeof(CausePage))]
 [JsonSerializable(typeof(DiagnosisFacts))]

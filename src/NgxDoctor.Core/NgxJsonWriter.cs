@@ -18,6 +18,7 @@ namespace NgxDoctor.Core;
     GenerationMode = JsonSourceGenerationMode.Serialization)]
 [JsonSerializable(typeof(DiagnosisReport))]
 [JsonSerializable(typeof(UnknownReport))]
+[JsonSerializable(typeof(FleetReport))]
 [JsonSerializable(typeof(CausePage))]
 [JsonSerializable(typeof(DiagnosisFacts))]
 [JsonSerializable(typeof(UpstreamInventory))]

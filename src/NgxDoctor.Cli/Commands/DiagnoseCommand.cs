@@ -10,6 +10,7 @@ using NgxDoctor.Host;
 using NgxDoctor.Host.Diagnosis;
 using NgxDoctor.Host.Namespaces;
 using NgxDoctor.Host.Security;
+using Spectre.Console;
 
 namespace NgxDoctor.Cli.Commands;
 
@@ -20,7 +21,7 @@ public static class DiagnoseCommand
 
     private sealed record Options(
         Option<string?> Config, Option<string?> Url, Option<string> Since, Option<bool> Json, Option<string?> Format, Option<double> Timeout,
-        Option<double> ProbeTimeout, Option<bool> Verbose, Option<string?> SaveFacts, Option<string?> Facts, Option<string?> From, Option<string?> HealthPath, Option<int?> Pid, Option<string?> Container);
+        Option<double> ProbeTimeout, Option<bool> Verbose, Option<string?> SaveFacts, Option<string?> Facts, Option<string[]> From, Option<string?> HealthPath, Option<int?> Pid, Option<string?> Container);
 
     public static Command Create()
     {
@@ -35,7 +36,7 @@ public static class DiagnoseCommand
             new Option<bool>("--verbose", "-v") { Description = "also list every check with its outcome and time" },
             new Option<string?>("--save-facts") { Description = "also write the gathered facts (JSON) to this file, to diagnose elsewhere" },
             new Option<string?>("--facts") { Description = "diagnose a facts file written by --save-facts instead of this host" },
-            new Option<string?>("--from") { Description = "diagnose a bundle written by `ngxdoctor collect` (tar.gz) instead of this host, without probing" },
+            new Option<string[]>("--from") { Description = "diagnose a bundle written by `ngxdoctor collect` (tar.gz) instead of this host, without probing; several bundles (hosts): one fleet view", AllowMultipleArgumentsPerToken = true },
             new Option<string?>("--health-path") { Description = "the path HTTP probes ask upstreams for (default: what each location would send)" },
             SharedOptions.Pid(),
             SharedOptions.Container());
@@ -50,6 +51,7 @@ public static class DiagnoseCommand
               ngxdoctor diagnose --format markdown > ticket.md
               ngxdoctor diagnose --save-facts host1.json  # then elsewhere: ngxdoctor diagnose --facts host1.json
               ngxdoctor diagnose --from web1.tar.gz       # a bundle written by `ngxdoctor collect`
+              ngxdoctor diagnose --from bundles/*.tar.gz  # many hosts' bundles: one fleet view, worst host first
 
             Exit codes: 0 ok, 1 warning, 2 critical, 3 unknown (ngxdoctor could not run).
             """)
@@ -69,7 +71,18 @@ public static class DiagnoseCommand
             throw new UsageException($"--url: not an http(s) URL: {given}");
         }
 
-        var bundle = r.GetValue(o.From) is { } bundleFile ? LoadBundle(bundleFile) : null;
+        var froms = r.GetValue(o.From) ?? [];
+        if (froms.Length > 1)
+        {
+            if (r.GetValue(o.Url) is not null || r.GetValue(o.SaveFacts) is not null || r.GetValue(o.Facts) is not null)
+            {
+                throw new UsageException("--url, --save-facts and --facts take one host, and --from names several bundles");
+            }
+
+            return Fleet(froms, output, r.GetValue(o.Verbose));
+        }
+
+        var bundle = froms.Length == 1 ? LoadBundle(froms[0]) : null;
         DiagnosisFacts facts;
         DiagnosisReport report;
         NginxConfig? live = null;
@@ -125,6 +138,46 @@ public static class DiagnoseCommand
         }
 
         return report.ExitCode;
+    }
+
+    /// <summary>Several hosts' bundles: each diagnosed as its host would be, combined one section per host, a fleet summary first.</summary>
+    private static int Fleet(IReadOnlyList<string> files, OutputFormat output, bool verbose)
+    {
+        var loaded = files.Select(f => (File: f, LoadBundle(f).Facts)).ToList();
+        // Hosts by their hostname, unless two share one (copies of one image): then by their bundles' file names.
+        var byHostname = loaded.All(b => b.Facts.Hostname.Length > 0) && loaded.Select(b => b.Facts.Hostname).Distinct(StringComparer.Ordinal).Count() == loaded.Count;
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var parts = loaded.Select(b =>
+        {
+            var host = byHostname ? b.Facts.Hostname : FleetRenderer.HostOf(b.File);
+            var identity = b.Facts.Identity ?? new InstanceIdentity("", b.Facts.Instance?.MasterPid, b.Facts.ConfigFile);
+            var label = identity.Container is null && !identity.OwnNetwork ? host : $"{host}/{identity.Id}";
+            for (var n = 2; !seen.Add(label); n++)
+            {
+                label = $"{host} ({n})";
+            }
+
+            return (b.File, Identity: identity with { Id = label }, Report: DiagnosisService.Decide(b.Facts));
+        }).ToList();
+        var combined = InstanceReports.Combine(parts.Select(p => (p.Identity, p.Report)).ToList());
+        var fleet = FleetReport.Of(parts.Select(p => (p.Identity.Id, p.File, p.Report)).ToList());
+        switch (output)
+        {
+            case OutputFormat.Json:
+                Console.Out.WriteLine(NgxJson.Serialize(combined));
+                break;
+            case OutputFormat.Markdown:
+                Console.Out.Write(FleetRenderer.Markdown(fleet) + "\n" + MarkdownRenderer.Render(combined));
+                break;
+            default:
+                var console = Terminal.Create();
+                FleetRenderer.Render(console, fleet);
+                console.WriteLine();
+                ReportRenderer.Render(console, combined, verbose);
+                break;
+        }
+
+        return combined.ExitCode;
     }
 
     /// <summary>The collection's bounds from the options, each checked (a usage error names the option).</summary>
