@@ -28,6 +28,8 @@ command -v dockerd >/dev/null 2>&1 || need+=(docker.io)
 command -v debootstrap >/dev/null 2>&1 || need+=(debootstrap)
 command -v dpkg-scanpackages >/dev/null 2>&1 || need+=(dpkg-dev)
 command -v lintian >/dev/null 2>&1 || need+=(lintian)
+# The Ansible scenario: Debian's ansible (ansible-core and the community.docker collection, for its docker connection).
+[ -d /usr/lib/python3/dist-packages/ansible_collections/community/docker ] || need+=(ansible)
 # ./ngxdoctor builds a native binary with a C toolchain; the tests run that binary.
 command -v gcc >/dev/null 2>&1 || command -v clang >/dev/null 2>&1 || need+=(gcc libc6-dev)
 if [ ${#need[@]} -gt 0 ]; then

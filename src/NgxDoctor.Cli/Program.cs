@@ -7,6 +7,18 @@ public static class Program
 {
     public static async Task<int> Main(string[] args)
     {
+        // Ansible runs a binary module as `MODULE ARGS_FILE`: the file's JSON says what to run (dist/ansible).
+        if (AnsibleModule.IsInvocation(args))
+        {
+            return await AnsibleModule.RunAsync(args[0], RunAsync);
+        }
+
+        return await RunAsync(args);
+    }
+
+    /// <summary>One command line, parsed and run: the exit code, errors as one line (JSON with --json).</summary>
+    public static async Task<int> RunAsync(string[] args)
+    {
         CliErrors.JsonRequested = SharedOptions.WantsJson(args);
         args = args switch
         {

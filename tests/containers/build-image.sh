@@ -17,7 +17,9 @@ copy() {
 
 python=$(readlink -f /usr/bin/python3)
 # php-fpm for the sidecar scenarios, when this machine has it (its extensions are not needed: -n runs without php.ini).
-for bin in /usr/sbin/nginx "$python" /usr/sbin/php-fpm8.2 /bin/sh /bin/sleep /bin/cat /bin/ls /bin/kill /usr/bin/env; do
+# mkdir, chmod, rm and dd: what Ansible runs in a target over the community.docker connection (the Ansible scenario);
+# unshare and mount: nginx -t's sandbox, for ngxdoctor run inside a container (util-linux is in every Debian image).
+for bin in /usr/sbin/nginx "$python" /usr/sbin/php-fpm8.2 /bin/sh /bin/sleep /bin/cat /bin/ls /bin/kill /usr/bin/env /bin/mkdir /bin/chmod /bin/rm /bin/dd /usr/bin/unshare /bin/mount; do
   [ -e "$bin" ] || continue
   copy "$bin"
   ldd "$bin" 2>/dev/null | awk '/=> \// { print $3 } /^[ \t]*\// { print $1 }' | while read -r lib; do copy "$lib"; done
