@@ -20,6 +20,7 @@ public static class Program
     public static async Task<int> RunAsync(string[] args)
     {
         CliErrors.JsonRequested = SharedOptions.WantsJson(args);
+        CliErrors.NagiosRequested = SharedOptions.WantsFormat(args, "nagios");
         args = args switch
         {
             // `ngxdoctor help [COMMAND]` is `ngxdoctor [COMMAND] --help`; -V is --version.

@@ -12,6 +12,9 @@ public static class CliErrors
     /// <summary>Set once from the arguments: a failure then also prints its one JSON document on stdout.</summary>
     public static bool JsonRequested { get; set; }
 
+    /// <summary>Set once from the arguments: a failure is then also a Nagios plugin's UNKNOWN line on stdout.</summary>
+    public static bool NagiosRequested { get; set; }
+
     public static async Task<int> GuardAsync(Func<Task<int>> action)
     {
         try
@@ -31,6 +34,11 @@ public static class CliErrors
         if (JsonRequested)
         {
             Console.Out.WriteLine(Core.NgxJson.Serialize(new Core.Diagnosis.UnknownReport { Reason = line }));
+        }
+
+        if (NagiosRequested)
+        {
+            Console.Out.WriteLine("UNKNOWN - " + line.Replace('|', '/'));
         }
 
         return Unknown;

@@ -17,7 +17,7 @@ namespace NgxDoctor.Cli.Commands;
 /// <summary>`diagnose`: gather facts once, run every check, print the verdict; exit 0/1/2/3 per the contract.</summary>
 public static class DiagnoseCommand
 {
-    private static readonly OutputFormat[] Formats = [OutputFormat.Text, OutputFormat.Json, OutputFormat.Markdown];
+    private static readonly OutputFormat[] Formats = [OutputFormat.Text, OutputFormat.Json, OutputFormat.Markdown, OutputFormat.Nagios, OutputFormat.Sarif, OutputFormat.Junit];
 
     private sealed record Options(
         Option<string?> Config, Option<string?> Url, Option<string> Since, Option<bool> Json, Option<string?> Format, Option<double> Timeout,
@@ -49,6 +49,9 @@ public static class DiagnoseCommand
               ngxdoctor diagnose --config /etc/nginx/nginx.conf --json
               ngxdoctor diagnose --url https://shop.example.com/checkout
               ngxdoctor diagnose --format markdown > ticket.md
+              ngxdoctor diagnose --format nagios          # a Nagios/Icinga check: one line, perfdata after |
+              ngxdoctor diagnose --format sarif > ngx.sarif   # config findings at file:line, for code scanning
+              ngxdoctor diagnose --format junit > ngx.xml # a test case per check, for CI pipelines
               ngxdoctor diagnose --save-facts host1.json  # then elsewhere: ngxdoctor diagnose --facts host1.json
               ngxdoctor diagnose --from web1.tar.gz       # a bundle written by `ngxdoctor collect`
               ngxdoctor diagnose --from bundles/*.tar.gz  # many hosts' bundles: one fleet view, worst host first
@@ -64,6 +67,7 @@ public static class DiagnoseCommand
 
     private static async Task<int> RunAsync(ParseResult r, Options o, CancellationToken ct)
     {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         var collect = Collect(r, o);
         var output = SharedOptions.Output(r, o.Json, o.Format, Formats);
         if (r.GetValue(o.Url) is { } given && !RouteCommand.IsHttpUrl(given))
@@ -79,7 +83,7 @@ public static class DiagnoseCommand
                 throw new UsageException("--url, --save-facts and --facts take one host, and --from names several bundles");
             }
 
-            return Fleet(froms, output, r.GetValue(o.Verbose));
+            return Fleet(froms, output, r.GetValue(o.Verbose), clock);
         }
 
         var bundle = froms.Length == 1 ? LoadBundle(froms[0]) : null;
@@ -124,24 +128,12 @@ public static class DiagnoseCommand
             report = UrlScope.Apply(report, route);
         }
 
-        switch (output)
-        {
-            case OutputFormat.Json:
-                Console.Out.WriteLine(NgxJson.Serialize(report));
-                break;
-            case OutputFormat.Markdown:
-                Console.Out.Write(MarkdownRenderer.Render(report));
-                break;
-            default:
-                ReportRenderer.Render(Terminal.Create(), report, r.GetValue(o.Verbose));
-                break;
-        }
-
+        Print(output, report, r.GetValue(o.Verbose), clock.Elapsed);
         return report.ExitCode;
     }
 
     /// <summary>Several hosts' bundles: each diagnosed as its host would be, combined one section per host, a fleet summary first.</summary>
-    private static int Fleet(IReadOnlyList<string> files, OutputFormat output, bool verbose)
+    private static int Fleet(IReadOnlyList<string> files, OutputFormat output, bool verbose, System.Diagnostics.Stopwatch clock)
     {
         var loaded = files.Select(f => (File: f, LoadBundle(f).Facts)).ToList();
         // Hosts by their hostname, unless two share one (copies of one image): then by their bundles' file names.
@@ -161,23 +153,43 @@ public static class DiagnoseCommand
         }).ToList();
         var combined = InstanceReports.Combine(parts.Select(p => (p.Identity, p.Report)).ToList());
         var fleet = FleetReport.Of(parts.Select(p => (p.Identity.Id, p.File, p.Report)).ToList());
+        if (output == OutputFormat.Markdown)
+        {
+            Console.Out.Write(FleetRenderer.Markdown(fleet) + "\n");
+        }
+        else if (output == OutputFormat.Text)
+        {
+            FleetRenderer.Render(Terminal.Create(), fleet);
+            Console.Out.WriteLine();
+        }
+
+        Print(output, combined, verbose, clock.Elapsed);
+        return combined.ExitCode;
+    }
+
+    private static void Print(OutputFormat output, DiagnosisReport report, bool verbose, TimeSpan elapsed)
+    {
         switch (output)
         {
             case OutputFormat.Json:
-                Console.Out.WriteLine(NgxJson.Serialize(combined));
+                Console.Out.WriteLine(NgxJson.Serialize(report));
                 break;
             case OutputFormat.Markdown:
-                Console.Out.Write(FleetRenderer.Markdown(fleet) + "\n" + MarkdownRenderer.Render(combined));
+                Console.Out.Write(MarkdownRenderer.Render(report));
+                break;
+            case OutputFormat.Nagios:
+                Console.Out.Write(NagiosRenderer.Render(report, elapsed));
+                break;
+            case OutputFormat.Sarif:
+                Console.Out.Write(SarifRenderer.Render(report, VersionText.Version));
+                break;
+            case OutputFormat.Junit:
+                Console.Out.Write(JUnitRenderer.Render(report));
                 break;
             default:
-                var console = Terminal.Create();
-                FleetRenderer.Render(console, fleet);
-                console.WriteLine();
-                ReportRenderer.Render(console, combined, verbose);
+                ReportRenderer.Render(Terminal.Create(), report, verbose);
                 break;
         }
-
-        return combined.ExitCode;
     }
 
     /// <summary>The collection's bounds from the options, each checked (a usage error names the option).</summary>

@@ -7,6 +7,9 @@ public enum OutputFormat
     Text,
     Json,
     Markdown,
+    Nagios,
+    Sarif,
+    Junit,
 }
 
 /// <summary>
@@ -53,8 +56,11 @@ public static class SharedOptions
     }
 
     /// <summary>Whether the arguments ask for JSON, so that even a failure prints one JSON document.</summary>
-    public static bool WantsJson(IReadOnlyList<string> args) =>
-        args.Contains("--json") || args.Select((a, i) => a == "--format" && i + 1 < args.Count && args[i + 1] == "json" || a == "--format=json").Any(x => x);
+    public static bool WantsJson(IReadOnlyList<string> args) => args.Contains("--json") || WantsFormat(args, "json");
+
+    /// <summary>Whether the arguments ask for this --format (read before parsing, so that a usage error can answer in it).</summary>
+    public static bool WantsFormat(IReadOnlyList<string> args, string format) =>
+        args.Select((a, i) => a == "--format" && i + 1 < args.Count && args[i + 1] == format || a == "--format=" + format).Any(x => x);
 
     private static string Name(OutputFormat f) => f.ToString().ToLowerInvariant();
 }

@@ -7,6 +7,16 @@ namespace NgxDoctor.Cli.Commands;
 /// <summary>`--version`: the version, the commit it was built from, the build date and the diagnose JSON's format version.</summary>
 public sealed class VersionText : SynchronousCommandLineAction
 {
+    /// <summary>The version alone: 1.0.0.</summary>
+    public static string Version
+    {
+        get
+        {
+            var informational = typeof(VersionText).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0.0.0";
+            return informational.Split('+')[0];
+        }
+    }
+
     public static string Line()
     {
         var assembly = typeof(VersionText).Assembly;
