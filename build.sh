@@ -3,17 +3,24 @@
 #   ngxdoctor-VERSION-linux-ARCH          the self-contained native binary (Native AOT: nothing else needed at run time)
 #   ngxdoctor-VERSION-linux-ARCH.tar.gz   the release folder: that binary as ./ngxdoctor beside README.md, docs/ and dist/,
 #                                          so the README's first command runs as written where no .NET SDK is
+#   ngxdoctor.VERSION.nupkg, ngxdoctor.linux-ARCH.VERSION.nupkg
+#                                          the .NET tool (RID-specific, native): dotnet tool install -g ngxdoctor --add-source artifacts/
+#   ngxdoctor-image-VERSION-linux-ARCH.tar.gz
+#                                          the container image ngxdoctor:VERSION (FROM scratch: the binary and its libraries),
+#                                          `docker load` it; built where a Docker engine runs
 #   ngxdoctor_VERSION_ARCH.deb             binary, man page ngxdoctor(1) and bash/zsh/fish completions generated from
 #                                          the commands' own --help, the watch systemd unit and its settings, docs/causes
-# Usage: ./build.sh [--out DIR] [--binary PATH]   (--binary: package an already built native binary, no publish)
+# Usage: ./build.sh [--out DIR] [--binary PATH] [--no-image]   (--binary: package an already built native binary, no publish and so
+#        no .NET tool package, which dotnet pack builds from the sources)
 # Needs the .NET 10 SDK and gcc or clang (for the binary), dpkg-deb and gzip (for the .deb).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-out="$here/artifacts"; binary=""
+out="$here/artifacts"; binary=""; image=1
 while [ $# -gt 0 ]; do
   case "$1" in
     --out) out="$2"; shift 2 ;;
     --binary) binary="$2"; shift 2 ;;
+    --no-image) image=""; shift ;;
     *) echo "build.sh: unknown argument $1 (see the comment at its top)" >&2; exit 2 ;;
   esac
 done
@@ -22,9 +29,11 @@ case "$(uname -m)" in
   *) rid=linux-x64; arch=amd64 ;;
 esac
 mkdir -p "$out"
+given="$binary"
+project="$here/src/NgxDoctor.Cli/NgxDoctor.Cli.csproj"
 if [ -z "$binary" ]; then
   publish="$(mktemp -d)"; trap 'rm -rf "$publish"' EXIT
-  dotnet publish "$here/src/NgxDoctor.Cli/NgxDoctor.Cli.csproj" -c Release -r "$rid" -p:PublishAot=true -o "$publish" -nologo -v q
+  dotnet publish "$project" -c Release -r "$rid" -p:PublishAot=true -p:NgxDoctorTool=true -o "$publish" -nologo -v q
   binary="$publish/ngxdoctor"
 fi
 version="$("$binary" --version | sed -n 's/^ngxdoctor \([0-9][0-9.]*\) .*/\1/p')"
@@ -61,4 +70,26 @@ mkdir -p "$stage/$release"
 install -m 0755 "$binary" "$stage/$release/ngxdoctor"
 cp -r "$here/README.md" "$here/docs" "$here/dist" "$stage/$release/"
 tar -C "$stage" --owner=0 --group=0 --numeric-owner -czf "$out/$release.tar.gz" "$release"
+
+# The kubectl plugin (a shell script) and its Krew manifest, with the sha256 of the plugin's archive.
+plugin="$(mktemp -d)"
+install -m 0755 "$here/dist/kubectl/kubectl-ngxdoctor" "$plugin/kubectl-ngxdoctor"
+tar -C "$plugin" --owner=0 --group=0 --numeric-owner -czf "$out/kubectl-ngxdoctor-$version.tar.gz" kubectl-ngxdoctor
+rm -rf "$plugin"
+sed -e "s/@VERSION@/$version/g" -e "s/@SHA256@/$(sha256sum "$out/kubectl-ngxdoctor-$version.tar.gz" | cut -d' ' -f1)/" \
+  "$here/dist/kubectl/ngxdoctor.krew.yaml" | grep -v '^# ' > "$out/ngxdoctor.krew.yaml"
+
+if [ -z "$given" ]; then
+  dotnet pack "$project" -c Release -r "$rid" -p:PublishAot=true -p:NgxDoctorTool=true -o "$out" -nologo -v q
+  dotnet pack "$project" -c Release -p:NgxDoctorTool=true -o "$out" -nologo -v q
+else
+  echo "build.sh: --binary: no .NET tool package (dotnet pack builds it from the sources)" >&2
+fi
+if [ -z "$image" ]; then
+  :
+elif command -v docker >/dev/null 2>&1 && docker info >/dev/null 2>&1; then
+  "$here/dist/image/build-image.sh" "$binary" "ngxdoctor:$version" "$out/ngxdoctor-image-$version-$rid.tar.gz" >/dev/null
+else
+  echo "build.sh: no Docker engine here: no container image" >&2
+fi
 ls -l "$out"

@@ -124,8 +124,8 @@ run_project() {
 for project in tests/*/*.csproj; do
   case "$project" in
     *Cli.Tests*)
-      run_project "$project" isolated "FullyQualifiedName!~LauncherTests"
-      run_project "$project" host "FullyQualifiedName~LauncherTests" ;;
+      run_project "$project" isolated "FullyQualifiedName!~LauncherTests&FullyQualifiedName!~ToolPackageTests"
+      run_project "$project" host "FullyQualifiedName~LauncherTests|FullyQualifiedName~ToolPackageTests" ;;
     *Scenarios*)
       run_project "$project" isolated "Category!=Docker"
       # dockerd's containers live in the host's PID namespace: these scenarios look for their masters there.
