@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using NgxDoctor.TestSupport;
 
 namespace NgxDoctor.Cli.Tests;
@@ -66,17 +65,7 @@ public sealed class KubectlPluginTests : IDisposable
 
     private (int Code, string Output, string Errors) Plugin(params string[] args)
     {
-        var psi = new ProcessStartInfo(Path.Combine(RepoRoot.Path, "dist/kubectl/kubectl-ngxdoctor")) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in args)
-        {
-            psi.ArgumentList.Add(a);
-        }
-
-        psi.Environment["PATH"] = _dir + ":/usr/bin:/bin";
-        using var p = Process.Start(psi)!;
-        var output = p.StandardOutput.ReadToEndAsync();
-        var errors = p.StandardError.ReadToEndAsync();
-        Assert.True(p.WaitForExit(10_000));
-        return (p.ExitCode, output.Result, errors.Result);
+        var run = Processes.Run(Path.Combine(RepoRoot.Path, "dist/kubectl/kubectl-ngxdoctor"), TimeSpan.FromSeconds(10), new Dictionary<string, string> { ["PATH"] = _dir + ":/usr/bin:/bin" }, args);
+        return (run.Code, run.Stdout, run.Stderr);
     }
 }

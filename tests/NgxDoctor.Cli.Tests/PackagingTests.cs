@@ -1,5 +1,4 @@
 using NgxDoctor.TestSupport;
-using System.Diagnostics;
 
 namespace NgxDoctor.Cli.Tests;
 
@@ -62,17 +61,8 @@ public sealed class PackagingTests : IDisposable
 
     private static string Run(string file, params string[] args)
     {
-        var psi = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in args)
-        {
-            psi.ArgumentList.Add(a);
-        }
-
-        using var p = Process.Start(psi)!;
-        var output = p.StandardOutput.ReadToEndAsync();
-        var errors = p.StandardError.ReadToEndAsync();
-        Assert.True(p.WaitForExit(300_000), $"{file} did not finish");
-        Assert.True(p.ExitCode == 0, $"{file} {string.Join(' ', args)}: exit {p.ExitCode}\n{output.Result}\n{errors.Result}");
-        return output.Result;
+        var run = Processes.Run(file, TimeSpan.FromMinutes(5), null, args);
+        Assert.True(run.Code == 0, $"{file} {string.Join(' ', args)}: {run}");
+        return run.Stdout;
     }
 }

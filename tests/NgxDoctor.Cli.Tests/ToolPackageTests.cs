@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using NgxDoctor.TestSupport;
 
 namespace NgxDoctor.Cli.Tests;
@@ -38,24 +37,15 @@ public sealed class ToolPackageTests : IDisposable
 
     private string Run(bool ownCache, string file, params string[] args)
     {
-        var psi = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in args)
-        {
-            psi.ArgumentList.Add(a);
-        }
-
+        // With ownCache, a NuGet cache of its own: a package of the same version installed before must not stand in for this one.
+        var environment = new Dictionary<string, string> { ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1" };
         if (ownCache)
         {
-            // A NuGet cache of its own: a package of the same version installed before must not stand in for this one.
-            psi.Environment["NUGET_PACKAGES"] = Path.Combine(_dir, "nuget");
+            environment["NUGET_PACKAGES"] = Path.Combine(_dir, "nuget");
         }
 
-        psi.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
-        using var p = Process.Start(psi)!;
-        var output = p.StandardOutput.ReadToEndAsync();
-        var errors = p.StandardError.ReadToEndAsync();
-        Assert.True(p.WaitForExit(TimeSpan.FromMinutes(6)), $"{file} {string.Join(' ', args)} did not finish");
-        Assert.True(p.ExitCode == 0, $"{file} {string.Join(' ', args)}: exit {p.ExitCode}\n{output.Result}\n{errors.Result}");
-        return output.Result;
+        var run = Processes.Run(file, TimeSpan.FromMinutes(6), environment, args);
+        Assert.True(run.Code == 0, $"{file} {string.Join(' ', args)}: {run}");
+        return run.Stdout;
     }
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using NgxDoctor.TestSupport;
 
@@ -85,30 +84,19 @@ public sealed class AnsibleScenarios
 
     private static (int Code, string Output) Playbook(string dir, string inventory, string playbook, bool json, params string[] extra)
     {
-        var psi = new ProcessStartInfo("ansible-playbook") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = dir };
-        foreach (var a in new[] { "-i", inventory, Path.Combine(dir, "ansible", playbook) }.Concat(extra))
+        var environment = new Dictionary<string, string>
         {
-            psi.ArgumentList.Add(a);
-        }
-
-        psi.Environment["ANSIBLE_NOCOLOR"] = "1";
-        psi.Environment["ANSIBLE_LOCAL_TEMP"] = Path.Combine(dir, "ansible-tmp");
-        psi.Environment["ANSIBLE_REMOTE_TEMP"] = "/tmp/.ansible";
+            ["ANSIBLE_NOCOLOR"] = "1",
+            ["ANSIBLE_LOCAL_TEMP"] = Path.Combine(dir, "ansible-tmp"),
+            ["ANSIBLE_REMOTE_TEMP"] = "/tmp/.ansible",
+        };
         if (json)
         {
-            psi.Environment["ANSIBLE_STDOUT_CALLBACK"] = "json";
+            environment["ANSIBLE_STDOUT_CALLBACK"] = "json";
         }
 
-        using var p = Process.Start(psi)!;
-        var output = p.StandardOutput.ReadToEndAsync();
-        var errors = p.StandardError.ReadToEndAsync();
-        if (!p.WaitForExit(TimeSpan.FromMinutes(3)))
-        {
-            p.Kill(entireProcessTree: true);
-            return (-1, "ansible-playbook did not finish in 3 minutes\n" + output.Result);
-        }
-
-        return (p.ExitCode, output.Result + (json ? "" : errors.Result));
+        var run = Processes.Run("ansible-playbook", TimeSpan.FromMinutes(3), environment, ["-i", inventory, Path.Combine(dir, "ansible", playbook), .. extra]);
+        return (run.Code, run.Stdout + (json ? "" : run.Stderr));
     }
 
     private static void CopyTree(string from, string to)

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using NgxDoctor.TestSupport;
 
@@ -50,17 +49,8 @@ public sealed class ImageScenarios
 
     private static string Docker(string what, string file, params string[] args)
     {
-        var psi = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in args)
-        {
-            psi.ArgumentList.Add(a);
-        }
-
-        using var p = Process.Start(psi)!;
-        var output = p.StandardOutput.ReadToEndAsync();
-        var errors = p.StandardError.ReadToEndAsync();
-        Assert.True(p.WaitForExit(TimeSpan.FromMinutes(2)), $"{what}: {file} did not finish");
-        Assert.True(what == "cleanup" || p.ExitCode is 0 or 2, $"{what}: exit {p.ExitCode}\n{output.Result}\n{errors.Result}");
-        return output.Result;
+        var run = Processes.Run(file, TimeSpan.FromMinutes(2), null, args);
+        Assert.True(what == "cleanup" || run.Code is 0 or 2, $"{what}: {run}");
+        return run.Stdout;
     }
 }

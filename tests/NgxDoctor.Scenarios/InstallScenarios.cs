@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using NgxDoctor.TestSupport;
 
 namespace NgxDoctor.Scenarios;
@@ -41,7 +40,7 @@ public sealed class InstallScenarios : IDisposable
         Assert.Equal($"sudo sh -c '{command}'", sudoForm);
         var artifacts = Path.Combine(_dir, "artifacts");
         Run(Path.Combine(RepoRoot.Path, "build.sh"), "--binary", Environment.GetEnvironmentVariable("NGXDOCTOR_CLI")!, "--out", artifacts, "--no-image");
-        var tarball = Assert.Single(Directory.GetFiles(artifacts, "*.tar.gz"));
+        var tarball = Assert.Single(Directory.GetFiles(artifacts, "ngxdoctor-*-linux-*.tar.gz"));
         var folder = Path.GetFileName(tarball)[..^".tar.gz".Length];
         var deb = Assert.Single(Directory.GetFiles(artifacts, "*.deb"));
         string[] mounts = ["-v", $"{repo}:/srv/debian-repo:ro", "-v", $"{tarball}:/tmp/release.tar.gz:ro", "-v", $"{deb}:/tmp/ngxdoctor.deb:ro"];
@@ -125,22 +124,8 @@ public sealed class InstallScenarios : IDisposable
 
     private static (int Code, string Output) Docker(TimeSpan timeout, params string[] args)
     {
-        var psi = new ProcessStartInfo("docker") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in args)
-        {
-            psi.ArgumentList.Add(a);
-        }
-
-        using var p = Process.Start(psi)!;
-        var output = p.StandardOutput.ReadToEndAsync();
-        var errors = p.StandardError.ReadToEndAsync();
-        if (!p.WaitForExit(timeout))
-        {
-            p.Kill(entireProcessTree: true);
-            return (-1, $"docker {string.Join(' ', args)} did not finish in {timeout}");
-        }
-
-        return (p.ExitCode, output.Result + errors.Result);
+        var run = Processes.Run("docker", timeout, null, args);
+        return (run.Code, run.Stdout + run.Stderr);
     }
 
     private static void Run(string file, params string[] args)
