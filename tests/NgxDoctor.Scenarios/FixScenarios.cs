@@ -417,7 +417,10 @@ public sealed class FixScenarios : IDisposable
                 }
             """));
         Assert.Equal(502, (await lab.GetAsync("/x.php"))[0]);
-        Assert.Contains("(104: Connection reset by peer)", File.ReadAllText(lab.Nginx.ErrorLog), StringComparison.Ordinal);
+        // PHP-FPM closes a connection from an address it does not allow: a reset when nginx's request was already in
+        // its buffer, else an end of file before the header (which one is a race; a CI run of session 11 saw the latter).
+        var logged = File.ReadAllText(lab.Nginx.ErrorLog);
+        Assert.True(logged.Contains("(104: Connection reset by peer)", StringComparison.Ordinal) || logged.Contains("upstream prematurely closed", StringComparison.Ordinal), logged);
 
         var run = lab.Diagnose(snapshot);
         var f = ScenarioLab.Findings(run)[0];
