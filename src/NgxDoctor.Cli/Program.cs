@@ -7,10 +7,12 @@ public static class Program
 {
     public static async Task<int> Main(string[] args)
     {
-        // Ansible runs a binary module as `MODULE ARGS_FILE`: the file's JSON says what to run (dist/ansible).
-        if (AnsibleModule.IsInvocation(args))
+        // Ansible runs a binary module as `MODULE /ABSOLUTE/ARGS_FILE`: the file's JSON says what to run (dist/ansible).
+        if (AnsibleModule.IsCandidate(args))
         {
-            return await AnsibleModule.RunAsync(args[0], RunAsync);
+            return AnsibleModule.Load(args[0], out var why) is { } task
+                ? await AnsibleModule.RunAsync(task, RunAsync)
+                : CliErrors.Fail(why!);
         }
 
         return await RunAsync(args);
@@ -40,21 +42,15 @@ public static class Program
               ngxdoctor upstreams --json        # what nginx passes requests to
               ngxdoctor route http://example.com/api   # which server/location/upstream serve a URL
               ngxdoctor report results/*.json   # many hosts' diagnose --json, as one fleet summary
-            """)
+            """);
+        foreach (var entry in CommandCatalog.All)
         {
-            DiagnoseCommand.Create(),
-            UpstreamsCommand.Create(),
-            RouteCommand.Create(),
-            CollectCommand.Create(),
-            FixCommand.Create(),
-            LogsCommand.Create(),
-            WatchCommand.Create(),
-            ReportCommand.Create(),
-            ExplainCommand.Create(),
-            DemoCommand.Create(),
-        };
+            root.Subcommands.Add(entry.Create());
+        }
+
         VersionText.Install(root);
-        var parse = root.Parse(args);
+        // No response files: `@FILE` is an argument like any other, never another file's options read in.
+        var parse = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
         if (parse.Errors.Count > 0)
         {
             var first = parse.Errors.Select(e => CliErrors.ParseError(e.Message)).Distinct().ToList();

@@ -18,6 +18,8 @@ public static class ConfigParser
         // A "}" inside a word is part of it (an unquoted regex such as ^/a{2}$): the braces stop adding up, and the
         // real mistake is where nginx reports it, the directive that word became.
         ConfigToken? swallowed = null;
+        // Until one directive has parsed, the file may be anything (--config /etc/shadow): its words are not quoted.
+        var parsed = false;
 
         while (true)
         {
@@ -36,6 +38,7 @@ public static class ConfigParser
                     swallowed ??= Unquoted(words[0]) && words[0].Value.Contains('}', StringComparison.Ordinal) ? words[0] : null;
                     current.Add(Make(words, null, file));
                     words.Clear();
+                    parsed = true;
                     break;
                 case ConfigTokenKind.BlockStart:
                     if (words.Count == 0)
@@ -70,24 +73,25 @@ public static class ConfigParser
 
                     if (stack.Count == 0)
                     {
-                        throw Swallowed(lexer, swallowed) ?? lexer.Error(token.Line, token.Column, "unexpected \"}\": no block is open");
+                        throw Swallowed(lexer, swallowed, parsed) ?? lexer.Error(token.Line, token.Column, "unexpected \"}\": no block is open");
                     }
 
                     var open = stack.Pop();
+                    parsed = true;
                     open.Parent.Add(Make(open.Header, current, file));
                     current = open.Parent;
                     break;
                 case ConfigTokenKind.EndOfFile:
                     if (words.Count != 0)
                     {
-                        throw lexer.Error(words[0].Line, words[0].Column, $"unexpected end of file, expecting \";\" or \"}}\": directive \"{words[0].Value}\" has no \";\"");
+                        throw lexer.Error(words[0].Line, words[0].Column, $"unexpected end of file, expecting \";\" or \"}}\": directive {Name(words[0], parsed)} has no \";\"");
                     }
 
                     if (stack.Count != 0)
                     {
                         var brace = stack.Peek().Brace;
-                        throw Swallowed(lexer, swallowed) ?? lexer.Error(brace.Line, brace.Column,
-                            $"unexpected end of file, expecting \"}}\": the block \"{stack.Peek().Header[0].Value}\" opened here is never closed");
+                        throw Swallowed(lexer, swallowed, parsed) ?? lexer.Error(brace.Line, brace.Column,
+                            $"unexpected end of file, expecting \"}}\": the block {Name(stack.Peek().Header[0], parsed)} opened here is never closed");
                     }
 
                     return current;
@@ -97,8 +101,18 @@ public static class ConfigParser
 
     private static bool Unquoted(ConfigToken t) => t.Raw.Length == 0 || t.Raw[0] is not ('"' or '\'');
 
-    private static ConfigParseException? Swallowed(ConfigLexer lexer, ConfigToken? word) => word is { } w
-        ? lexer.Error(w.Line, w.Column, $"unknown directive \"{w.Value}\": a \"}}\" inside a word does not close a block (quote a regex with braces: \"^/a{{2}}$\")")
+    /// <summary>
+    /// A directive's name as an error quotes it: only a short printable word in a file that has parsed as nginx
+    /// configuration so far; otherwise its position alone, so a file that is not configuration
+    /// (a password file named by mistake or by another user) never has its content printed.
+    /// </summary>
+    private static string Name(ConfigToken word, bool parsed) =>
+        parsed && word.Value.Length is > 0 and <= 64 && word.Value.All(c => c is > ' ' and < '\x7f')
+            ? $"\"{word.Value}\""
+            : $"at line {word.Line.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
+
+    private static ConfigParseException? Swallowed(ConfigLexer lexer, ConfigToken? word, bool parsed) => word is { } w
+        ? lexer.Error(w.Line, w.Column, $"unknown directive {Name(w, parsed)}: a \"}}\" inside a word does not close a block (quote a regex with braces: \"^/a{{2}}$\")")
         : null;
 
     public static bool IsEmbeddedCode(string name) => name.EndsWith("_by_lua_block", StringComparison.Ordinal)

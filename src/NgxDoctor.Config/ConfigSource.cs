@@ -14,14 +14,18 @@ public interface IConfigSource
     IReadOnlyList<string> Glob(string pattern);
 }
 
-public sealed class DiskConfigSource : IConfigSource
+/// <param name="opener">
+/// Who opens the files: null for ngxdoctor itself; for an nginx whose master runs as another user, that user, so an
+/// include names only what that nginx could read (a file that user may not open is named, never read).
+/// </param>
+public sealed class DiskConfigSource(RegularFile.Opener? opener = null) : IConfigSource
 {
     public static readonly DiskConfigSource Instance = new();
 
     /// <summary>A file behind a symlink another user planted toward a file only root reads is refused by name, never quoted.</summary>
     public string Read(string path) => FileTrust.WhyNotDisclosable(path) is { } why
         ? throw new ConfigParseException(new SourcePos(path, 0, 0), why)
-        : ConfigText.ReadFile(path);
+        : ConfigText.ReadFile(path, opener);
 
     public bool Exists(string path) => UnixFileStatus.Of(path).Exists;
 

@@ -52,7 +52,7 @@ public static class ConfigText
     }
 
     /// <summary>Reads a configuration file from disk, refusing anything that is not a regular file of sane size.</summary>
-    public static string ReadFile(string path)
+    public static string ReadFile(string path, RegularFile.Opener? opener = null)
     {
         var status = UnixFileStatus.Of(path);
         var pos = new SourcePos(path, 0, 0);
@@ -75,15 +75,12 @@ public static class ConfigText
 
         try
         {
-            return Decode(File.ReadAllBytes(path), path);
+            // Opened non-blocking and checked again on the descriptor: the path may have become a FIFO since the stat.
+            return Decode(RegularFile.ReadAllBytes(path, MaxFileBytes, opener: opener), path);
         }
         catch (IOException e)
         {
-            throw new ConfigParseException(pos, $"cannot read: {e.Message}");
-        }
-        catch (UnauthorizedAccessException)
-        {
-            throw new ConfigParseException(pos, "cannot read: permission denied");
+            throw new ConfigParseException(pos, $"cannot read: {e.Message.Replace(path + ": ", "", StringComparison.Ordinal)}");
         }
     }
 

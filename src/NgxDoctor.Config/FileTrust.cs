@@ -20,6 +20,9 @@ public static partial class FileTrust
 
     private static readonly uint Self = GetEuid();
 
+    /// <summary>The user ngxdoctor runs as.</summary>
+    public static uint EffectiveUid => Self;
+
     /// <summary>Why root may not run <paramref name="path"/>; null when the program and every directory above it are root's.</summary>
     public static string? WhyNotRunnable(string path)
     {

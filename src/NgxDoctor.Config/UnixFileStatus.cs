@@ -24,6 +24,7 @@ public sealed partial record UnixFileStatus(UnixFileKind Kind, uint Uid, uint Gi
 {
     private const int AtFdCwd = -100;
     private const int AtSymlinkNoFollow = 0x100;
+    private const int AtEmptyPath = 0x1000;
     private const uint StatxBasicStats = 0x7ff;
 
     /// <summary>What a path that is not there reports: the status to give a new file that should copy nothing.</summary>
@@ -37,7 +38,27 @@ public sealed partial record UnixFileStatus(UnixFileKind Kind, uint Uid, uint Gi
     /// <summary>The device the file lives on (major:minor packed as the kernel reports them).</summary>
     public ulong Device { get; init; }
 
-    public static UnixFileStatus Of(string path, bool followSymlinks = true)
+    public static UnixFileStatus Of(string path, bool followSymlinks = true) => Query(AtFdCwd, path, followSymlinks ? 0 : AtSymlinkNoFollow);
+
+    /// <summary>What fstat(2) says of an open descriptor: the file really opened, whatever its name points to now.</summary>
+    public static UnixFileStatus Of(Microsoft.Win32.SafeHandles.SafeFileHandle handle)
+    {
+        var added = false;
+        try
+        {
+            handle.DangerousAddRef(ref added);
+            return Query((int)handle.DangerousGetHandle(), "", AtEmptyPath);
+        }
+        finally
+        {
+            if (added)
+            {
+                handle.DangerousRelease();
+            }
+        }
+    }
+
+    private static UnixFileStatus Query(int dirfd, string path, int flags)
     {
         Span<byte> buf = stackalloc byte[256];
         int rc;
@@ -45,7 +66,7 @@ public sealed partial record UnixFileStatus(UnixFileKind Kind, uint Uid, uint Gi
         {
             fixed (byte* p = buf)
             {
-                rc = Statx(AtFdCwd, path, followSymlinks ? 0 : AtSymlinkNoFollow, StatxBasicStats, p);
+                rc = Statx(dirfd, path, flags, StatxBasicStats, p);
             }
         }
 

@@ -13,12 +13,20 @@ public sealed record LocatedInstance(string ConfigFile, NginxInstance? Instance,
     public Namespaces.Vantage From { get; init; } = Namespaces.Vantage.Host;
 
     /// <summary>Its configuration, read as it reads it (through its root).</summary>
-    public NgxDoctor.Config.NginxConfig LoadConfig() => From.Root.IsHost
-        ? NgxDoctor.Config.ConfigLoader.LoadFile(ConfigFile)
-        : new NgxDoctor.Config.ConfigLoader(ConfigSource).Load(ConfigFile);
+    public NgxDoctor.Config.NginxConfig LoadConfig() => new NgxDoctor.Config.ConfigLoader(ConfigSource).Load(From.Root.IsHost ? Path.GetFullPath(ConfigFile) : ConfigFile);
 
-    /// <summary>Its configuration files, as it reads them.</summary>
-    public NgxDoctor.Config.IConfigSource ConfigSource => From.Root.IsHost ? NgxDoctor.Config.DiskConfigSource.Instance : new Namespaces.RootedConfigSource(From.Root);
+    /// <summary>
+    /// Its configuration files, as it reads them: through its root, and with its master's rights when that is another
+    /// user (an include of a file that user may not open is named, never read).
+    /// </summary>
+    public NgxDoctor.Config.IConfigSource ConfigSource
+    {
+        get
+        {
+            var disk = Security.AsUser.Opener(Security.AsUser.MasterOf(this)) is { } opener ? new NgxDoctor.Config.DiskConfigSource(opener) : NgxDoctor.Config.DiskConfigSource.Instance;
+            return From.Root.IsHost ? disk : new Namespaces.RootedConfigSource(From.Root, disk);
+        }
+    }
 }
 
 /// <summary>

@@ -43,6 +43,9 @@ public static class NgxDoctorCli
 
     public static CliRun Run(TimeSpan timeout, IReadOnlyDictionary<string, string> environment, params string[] args) => RunUnder([], timeout, environment, args);
 
+    /// <summary>Runs it with <paramref name="directory"/> as the current directory (where root may stand: /tmp, a shared project).</summary>
+    public static CliRun RunIn(string directory, TimeSpan timeout, params string[] args) => RunUnder(["env", "-C", directory], timeout, new Dictionary<string, string>(), args);
+
     /// <summary>
     /// With NGXDOCTOR_TEST_CAPTURE naming a directory, every JSON document a run printed is kept there, so two test runs
     /// (before and after a change to the insides) can be compared document by document.

@@ -19,27 +19,66 @@ public static class AnsibleModule
         ["fix"] = [.. Shared, "only", "probe_timeout"],
     };
 
-    /// <summary>Exactly one argument that is a small JSON object file with Ansible's own `_ansible_` keys.</summary>
-    public static bool IsInvocation(string[] args)
+    /// <summary>
+    /// Exactly one argument, an absolute path that is not a command's word: how Ansible runs a binary module. A word
+    /// of the command catalog is always that command, whatever file of that name lies in the current directory.
+    /// </summary>
+    public static bool IsCandidate(string[] args) => args is [var path] && path.StartsWith('/') && !CommandCatalog.IsCommandWord(path);
+
+    /// <summary>
+    /// The task's arguments, read only from a file Ansible could have written for this user: a regular file (not a
+    /// link, FIFO or device) owned by the effective user and writable by no one else, in a directory of that user's
+    /// that no one else may write to (Ansible's own 0700 temporary directory). Null with the reason otherwise.
+    /// </summary>
+    public static JsonObject? Load(string path, out string? why)
     {
-        if (args is not [var path] || path.StartsWith('-') || !File.Exists(path) || new FileInfo(path).Length > ArgsLimit)
+        why = WhyNotTrusted(path);
+        if (why is not null)
         {
-            return false;
+            return null;
         }
 
         try
         {
-            return JsonNode.Parse(File.ReadAllText(path)) is JsonObject o && o.Any(kv => kv.Key.StartsWith("_ansible_", StringComparison.Ordinal));
+            using var file = Config.RegularFile.Open(path, followLinks: false);
+            var status = Config.UnixFileStatus.Of(file.SafeFileHandle);
+            if (status.Uid != Euid || (status.Mode & 0x12) != 0)
+            {
+                why = $"{path}: not an Ansible arguments file of this user (uid {status.Uid}, mode {Convert.ToString(status.Mode & 0xfff, 8)}); not read";
+                return null;
+            }
+
+            if (JsonNode.Parse(Config.RegularFile.ReadBounded(file, path, ArgsLimit)) is JsonObject o && o.Any(kv => kv.Key.StartsWith("_ansible_", StringComparison.Ordinal)))
+            {
+                return o;
+            }
         }
         catch (Exception e) when (e is JsonException or IOException or UnauthorizedAccessException)
         {
-            return false;
+            why = e is JsonException ? $"{path}: not an Ansible arguments file (not JSON)" : e.Message;
+            return null;
         }
+
+        why = $"{path}: not an Ansible arguments file (no _ansible_ keys); a command is a word such as {CommandCatalog.Listing()}";
+        return null;
     }
 
-    public static async Task<int> RunAsync(string argsFile, Func<string[], Task<int>> run)
+    private static uint Euid => Config.FileTrust.EffectiveUid;
+
+    private static string? WhyNotTrusted(string path)
     {
-        var args = (JsonObject)JsonNode.Parse(File.ReadAllText(argsFile))!;
+        var dir = Path.GetDirectoryName(path) ?? "/";
+        var parent = Config.UnixFileStatus.Of(dir, followSymlinks: false);
+        var self = Config.UnixFileStatus.Of(path, followSymlinks: false);
+        return !self.Exists ? $"unknown command or argument \"{path}\" (see ngxdoctor --help)"
+            : self.Kind != Config.UnixFileKind.Regular ? $"{path}: {Config.RegularFile.Describe(self.Kind)}, not an Ansible arguments file; not read"
+            : parent.Kind != Config.UnixFileKind.Directory || parent.Uid != Euid || (parent.Mode & 0x12) != 0
+                ? $"{path}: its directory {dir} is not this user's own (uid {parent.Uid}, mode {Convert.ToString(parent.Mode & 0xfff, 8)}), as Ansible's temporary directory is; not read"
+            : null;
+    }
+
+    public static async Task<int> RunAsync(JsonObject args, Func<string[], Task<int>> run)
+    {
         var checkMode = args["_ansible_check_mode"]?.GetValueKind() == JsonValueKind.True;
         if (Argv(args, checkMode) is not { } argv)
         {
@@ -88,7 +127,8 @@ public static class AnsibleModule
 
         foreach (var (key, value) in given)
         {
-            argv.AddRange(["--" + key.Replace('_', '-'), value!.ToString()]);
+            // One token per parameter: a value that looks like an option stays that parameter's value.
+            argv.Add($"--{key.Replace('_', '-')}={value}");
         }
 
         return [.. argv];

@@ -62,7 +62,7 @@ public static class CliErrors
 
         m = System.Text.RegularExpressions.Regex.Match(message, @"^Required argument '(.*)' missing for command: '(.*)'\.$");
         return m.Success ? $"{m.Groups[2].Value} needs its {m.Groups[1].Value.ToUpperInvariant()}"
-            : message == "Required command was not provided." ? "which command? diagnose, fix, logs, route, upstreams, collect, explain or demo"
+            : message == "Required command was not provided." ? "which command? " + CommandCatalog.Listing()
             : message;
     }
 

@@ -230,7 +230,7 @@ public static class DiagnoseCommand
     {
         try
         {
-            return NgxJson.Deserialize<DiagnosisFacts>(File.ReadAllText(file)) ?? throw new UsageException($"{file}: empty facts file");
+            return NgxJson.Deserialize<DiagnosisFacts>(Config.RegularFile.ReadAllText(file, 256L << 20)) ?? throw new UsageException($"{file}: empty facts file");
         }
         catch (System.Text.Json.JsonException e)
         {

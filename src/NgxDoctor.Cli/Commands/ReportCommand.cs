@@ -54,12 +54,7 @@ public static class ReportCommand
     {
         try
         {
-            if (new FileInfo(file).Length > Limit)
-            {
-                throw new UsageException($"{file}: larger than {Limit >> 20} MiB, not a diagnose document");
-            }
-
-            return NgxJson.Deserialize<DiagnosisReport>(File.ReadAllText(file)) ?? throw new UsageException($"{file}: empty");
+            return NgxJson.Deserialize<DiagnosisReport>(Config.RegularFile.ReadAllText(file, Limit)) ?? throw new UsageException($"{file}: empty");
         }
         catch (System.Text.Json.JsonException e)
         {
@@ -67,7 +62,7 @@ public static class ReportCommand
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new UsageException($"{file}: {e.Message}");
+            throw new UsageException(e.Message.StartsWith(file, StringComparison.Ordinal) ? e.Message : $"{file}: {e.Message}");
         }
     }
 }

@@ -28,7 +28,17 @@ public static class SettingsFile
 
         var args = new List<string>();
         var n = 0;
-        foreach (var raw in File.ReadLines(path))
+        string text;
+        try
+        {
+            text = Config.RegularFile.ReadAllText(path, MaxBytes);
+        }
+        catch (IOException e)
+        {
+            throw new UsageException($"--settings: {e.Message}");
+        }
+
+        foreach (var raw in text.Split('\n'))
         {
             n++;
             var line = raw.Trim();

@@ -30,7 +30,7 @@ public static class WatchCommand
             new Option<int>("--min-requests") { Description = "requests within --window before --error-rate applies", DefaultValueFactory = _ => 20 },
             SharedOptions.ProbeTimeout(),
             new Option<bool>("--no-bundles") { Description = "write no bundle per incident (default: incidents/ of the state directory, /var/lib/ngxdoctor as root)" },
-            new Option<string?>("--metrics-listen") { Description = "serve Prometheus metrics at http://ADDR:PORT/metrics (e.g. 127.0.0.1:9464)" },
+            new Option<string?>("--metrics-listen") { Description = "serve Prometheus metrics at http://ADDR:PORT/metrics; a bare :PORT is 127.0.0.1 (0.0.0.0:PORT exposes them to the network)" },
             new Option<string?>("--textfile") { Description = "write DIR/ngxdoctor.prom for node_exporter's textfile collector (every 15 s and at the end)" },
             new Option<string?>("--settings") { Description = "read options from FILE (`name = value` per line; the command line wins), e.g. /etc/ngxdoctor/watch.conf" });
         var cmd = new Command("watch", """
@@ -142,13 +142,19 @@ public static class WatchCommand
         }
     }
 
-    /// <summary>"127.0.0.1:9464", "[::1]:9464", ":9464" (every address).</summary>
+    /// <summary>"127.0.0.1:9464", "[::1]:9464", "0.0.0.0:9464" (every address, as written), ":9464" or "9464" (loopback).</summary>
     private static (string, int) Endpoint(string text)
     {
         var colon = text.LastIndexOf(':');
+        if (colon < 0 && text.Length > 0 && text.All(char.IsAsciiDigit))
+        {
+            text = ":" + text;
+            colon = 0;
+        }
+
         var host = colon < 0 ? "" : text[..colon].Trim('[', ']');
         return colon >= 0 && int.TryParse(text[(colon + 1)..], out var port) && port is > 0 and < 65536
-            ? (host.Length == 0 ? "+" : host, port)
+            ? (host.Length == 0 ? "127.0.0.1" : host, port)
             : throw new UsageException($"--metrics-listen: \"{Core.Text.SafeText.Escape(text, 80)}\" is not ADDR:PORT such as 127.0.0.1:9464");
     }
 }

@@ -85,5 +85,5 @@ public static class FleetRenderer
         _ => "[green]ok      [/]",
     };
 
-    private static string Cell(string text) => NgxDoctor.Core.Text.SafeText.Escape(text).Replace("|", "\\|", StringComparison.Ordinal).Replace("\n", " ", StringComparison.Ordinal);
+    private static string Cell(string text) => MarkdownText.Escape(text);
 }

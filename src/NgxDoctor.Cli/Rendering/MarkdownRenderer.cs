@@ -93,23 +93,7 @@ public static class MarkdownRenderer
         return md.ToString();
     }
 
-    /// <summary>Log text is attacker-controlled: escapes stripped, Markdown and HTML neutralised, one line.</summary>
-    private static string Text(string? s)
-    {
-        var safe = NgxDoctor.Core.Text.SafeText.Escape(s).Replace("\n", " ", StringComparison.Ordinal);
-        var sb = new StringBuilder(safe.Length);
-        foreach (var ch in safe)
-        {
-            if ("\\`*_[]<>|#".Contains(ch, StringComparison.Ordinal))
-            {
-                sb.Append('\\');
-            }
-
-            sb.Append(ch);
-        }
-
-        return sb.ToString();
-    }
+    private static string Text(string? s) => MarkdownText.Escape(s);
 
     private static string Cell(string s) => Text(s);
 

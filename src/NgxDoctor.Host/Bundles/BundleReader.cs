@@ -18,9 +18,10 @@ public sealed record Bundle(DiagnosisFacts Facts, string? ConfigDump, IReadOnlyL
         long total = 0;
         try
         {
-            using var file = File.OpenRead(path);
+            using var file = Config.RegularFile.Open(path);
             using var gzip = new GZipStream(file, CompressionMode.Decompress);
-            using var tar = new TarReader(gzip);
+            using var guard = new TarGuardStream(gzip, EntryLimit, TotalLimit);
+            using var tar = new TarReader(guard);
             while (tar.GetNextEntry() is { } entry)
             {
                 if (entry.EntryType is not (TarEntryType.RegularFile or TarEntryType.V7RegularFile) || entry.DataStream is null)
@@ -38,9 +39,13 @@ public sealed record Bundle(DiagnosisFacts Facts, string? ConfigDump, IReadOnlyL
                 texts[entry.Name] = reader.ReadToEnd();
             }
         }
-        catch (Exception e) when (e is InvalidDataException or FormatException or EndOfStreamException)
+        catch (IOException e) when (e is not EndOfStreamException && e.Message.StartsWith(path, StringComparison.Ordinal))
         {
-            throw new InvalidDataException($"{path}: not an ngxdoctor bundle (tar.gz): {e.Message}");
+            throw new InvalidDataException(e.Message);
+        }
+        catch (Exception e) when (e is InvalidDataException or IOException or FormatException or ArgumentException or OverflowException or NotSupportedException or UnauthorizedAccessException)
+        {
+            throw new InvalidDataException($"{path}: not an ngxdoctor bundle (tar.gz): {Core.Text.SafeText.Escape(e.Message, 300)}");
         }
 
         if (!texts.TryGetValue(BundleWriter.FactsEntry, out var json))

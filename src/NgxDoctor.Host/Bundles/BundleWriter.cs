@@ -40,7 +40,9 @@ public static class BundleWriter
             Add(FactsEntry, NgxJson.Serialize(FactsRedaction.Apply(facts, keepQuery)));
             // A container's files are read through its root, never the host's files of the same name.
             var root = new Namespaces.InstanceRoot(facts.Identity?.Root ?? "/");
-            Add(ConfigEntry, Dump(config, root));
+            // An nginx another user runs: its files only as far as that user may open them.
+            var master = Security.AsUser.MasterOf(facts.Instance?.MasterPid);
+            Add(ConfigEntry, Dump(config, root, Security.AsUser.Opener(master)));
             var n = 0;
             var formats = Config.Logs.LogDiscovery.Find(config, config.Prefix).AccessLogs
                 .ToDictionary(a => a.Path, a => Core.Logs.LogFormat.Compile(a.Format, a.Escape), StringComparer.Ordinal);
@@ -50,7 +52,7 @@ public static class BundleWriter
                 var format = formats.GetValueOrDefault(log);
                 Func<string, string> redact = format is null ? line => Redactor.Line(line, keepQuery) : line => Redactor.AccessLine(line, format, keepQuery);
                 var where = root.Map(log);
-                if (FileTrust.WhyNotDisclosable(where, reader) is null && Tail(where, redact) is { } tail)
+                if (FileTrust.WhyNotDisclosable(where, reader) is null && Security.AsUser.WhyNotReadable(where, master, facts.Instance?.MasterPid) is null && Tail(where, redact) is { } tail)
                 {
                     Add($"logs/{++n:00}-{Path.GetFileName(log)}", tail);
                 }
@@ -69,13 +71,13 @@ public static class BundleWriter
     }
 
     /// <summary>Every file of the configuration as `nginx -T` prints it, each redacted.</summary>
-    public static string Dump(NginxConfig config, Namespaces.InstanceRoot? root = null)
+    public static string Dump(NginxConfig config, Namespaces.InstanceRoot? root = null, RegularFile.Opener? opener = null)
     {
         var sb = new StringBuilder();
         foreach (var file in config.FileOrder)
         {
             sb.Append("# configuration file ").Append(file).Append(":\n");
-            var text = TryRead(root?.Map(file) ?? file) ?? ConfigWriter.Write(config.Files[file]);
+            var text = TryRead(root?.Map(file) ?? file, opener) ?? ConfigWriter.Write(config.Files[file]);
             sb.Append(Redactor.Config(text));
             if (!text.EndsWith('\n'))
             {
@@ -88,11 +90,11 @@ public static class BundleWriter
         return sb.ToString();
     }
 
-    private static string? TryRead(string file)
+    private static string? TryRead(string file, RegularFile.Opener? opener = null)
     {
         try
         {
-            return DiskConfigSource.Instance.Read(file);
+            return new DiskConfigSource(opener).Read(file);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ConfigParseException)
         {

@@ -63,7 +63,7 @@ public static class NginxReloader
             return null;
         }
 
-        using var f = new FileStream(errorLog, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        using var f = Config.RegularFile.Open(errorLog, bufferSize: 4096);
         if (f.Length <= from)
         {
             return null;

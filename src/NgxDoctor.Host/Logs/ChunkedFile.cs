@@ -21,7 +21,7 @@ public static class ChunkedFile
         }
 
         var cuts = new List<long> { offset };
-        using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        using var stream = Config.RegularFile.Open(file, bufferSize: 4096);
         var buf = new byte[256 * 1024];
         for (var i = 1; i < parts; i++)
         {

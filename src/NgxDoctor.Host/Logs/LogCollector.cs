@@ -21,9 +21,10 @@ public static class LogCollector
         var errorLogs = ErrorLogs(targets, located, prefix);
 
         var reader = Reader(located);
+        var master = Security.AsUser.MasterOf(located);
         using var places = new LogPlaces(located);
         LogPlace? Place(string path, string context, Fact key) =>
-            places.Of(path, key, notes) is { } p && !Undisclosable(p.File, $"{p.ShownAs}, {context}", reader, key, notes) ? p : null;
+            places.Of(path, key, notes) is { } p && !Undisclosable(p.File, $"{p.ShownAs}, {context}", reader, master, located.Instance?.MasterPid, key, notes) ? p : null;
         var incidents = new IncidentAggregator();
         var failures = targets.AccessLogs.Count > 0 ? new FailureKeys() : null;
         var scans = new List<LogScan>();
@@ -93,7 +94,8 @@ public static class LogCollector
     public static Func<string, string?> Distrust(LocatedInstance located)
     {
         var reader = Reader(located);
-        return path => FileTrust.WhyNotDisclosable(path, reader) is { } why ? $"{path}: {why}" : null;
+        var master = Security.AsUser.MasterOf(located);
+        return path => (FileTrust.WhyNotDisclosable(path, reader) ?? Security.AsUser.WhyNotReadable(path, master, located.Instance?.MasterPid)) is { } why ? $"{path}: {why}" : null;
     }
 
     /// <summary>The access logs nginx writes, with the compiled-in one when the configuration sets none.</summary>
@@ -107,9 +109,9 @@ public static class LogCollector
             : null;
 
     /// <summary>A log behind a path another user could have pointed elsewhere (a symlink to /etc/shadow) is named, never read.</summary>
-    private static bool Undisclosable(string path, string context, FileAccessor? reader, Fact key, List<NotCollected> notes)
+    private static bool Undisclosable(string path, string context, FileAccessor? reader, FileAccessor? master, int? masterPid, Fact key, List<NotCollected> notes)
     {
-        if (FileTrust.WhyNotDisclosable(path, reader) is not { } why)
+        if ((FileTrust.WhyNotDisclosable(path, reader) ?? Security.AsUser.WhyNotReadable(path, master, masterPid)) is not { } why)
         {
             return false;
         }

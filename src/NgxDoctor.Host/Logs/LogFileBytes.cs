@@ -14,7 +14,7 @@ internal static partial class LogFileBytes
 
         try
         {
-            using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            using var file = Config.RegularFile.Open(path, bufferSize: 4096);
             return CompressionOf(file) == Gzip;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)

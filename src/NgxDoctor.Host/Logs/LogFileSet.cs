@@ -87,7 +87,7 @@ public static class LogFileSet
                 return LastTimeCompressed(file, parser);
             }
 
-            using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+            using var stream = Config.RegularFile.Open(file, bufferSize: 4096);
             var take = (int)Math.Min(stream.Length, 64 * 1024);
             stream.Seek(-take, SeekOrigin.End);
             var buf = new byte[take];

@@ -22,7 +22,7 @@ public sealed partial class LogLineReader
     public static LogLineReader Open(string path, long offset = 0, long firstLine = 1, long end = long.MaxValue)
     {
         EnsureRegular(path);
-        var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1, FileOptions.SequentialScan);
+        var file = Config.RegularFile.Open(path);
         var rotated = path.EndsWith(".gz", StringComparison.Ordinal);
         var compression = LogFileBytes.CompressionOf(file);
         if (compression is not null and not LogFileBytes.Gzip)

@@ -50,7 +50,7 @@ public static class RuntimeLogDecoder
 
     private static void DecodeOne(string file, RuntimeLogFormat format, string stream, string target)
     {
-        using var raw = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        using var raw = Config.RegularFile.Open(file, bufferSize: 4096);
         var skipped = !file.EndsWith(".gz", StringComparison.Ordinal) && raw.Length > MaxBytes;
         if (skipped)
         {

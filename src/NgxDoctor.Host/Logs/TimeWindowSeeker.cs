@@ -17,7 +17,7 @@ public static class TimeWindowSeeker
     /// <summary>The same for any line format, given how to read a line's time.</summary>
     public static (long Offset, long FirstLine) Seek(string path, DateTime since, Func<string, DateTime?> timeOf)
     {
-        using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        using var file = Config.RegularFile.Open(path, bufferSize: 4096);
         var size = file.Length;
         if (size < 4 * Probe)
         {
@@ -115,7 +115,7 @@ public static class TimeWindowSeeker
         var counts = new long[parts];
         Parallel.For(0, parts, i =>
         {
-            using var stream = new FileStream(file.Name, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1, FileOptions.SequentialScan);
+            using var stream = Config.RegularFile.Open(file.Name);
             var from = end * i / parts;
             var to = end * (i + 1) / parts;
             stream.Seek(from, SeekOrigin.Begin);

@@ -3,11 +3,11 @@ using NgxDoctor.Config;
 namespace NgxDoctor.Host.Namespaces;
 
 /// <summary>An instance's configuration files read through its root: positions keep the instance's own paths.</summary>
-public sealed class RootedConfigSource(InstanceRoot root) : IConfigSource
+public sealed class RootedConfigSource(InstanceRoot root, DiskConfigSource? disk = null) : IConfigSource
 {
     private static readonly char[] Wildcards = ['*', '?', '['];
 
-    public string Read(string path) => DiskConfigSource.Instance.Read(root.Map(path));
+    public string Read(string path) => (disk ?? DiskConfigSource.Instance).Read(root.Map(path));
 
     public bool Exists(string path) => DiskConfigSource.Instance.Exists(root.Map(path));
 

@@ -60,7 +60,11 @@ public sealed class LogFollower : ILineSource
             Flush(lines);
             Close();
             _fromEnd = false;
-            Open();
+            if (!Open())
+            {
+                // Swapped for something that may not be read (a link, a directory, a FIFO): a problem, and the watch goes on.
+                return lines;
+            }
         }
         else if (now.Exists && (now.Size < _stream!.Position || Rewritten()))
         {
@@ -85,7 +89,7 @@ public sealed class LogFollower : ILineSource
 
         try
         {
-            _stream = new FileStream(_path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1, FileOptions.None);
+            _stream = Config.RegularFile.Open(_path);
             _inode = UnixFileStatus.Of("/proc/self/fd/" + _stream.SafeFileHandle.DangerousGetHandle().ToInt32().ToString(CultureInfo.InvariantCulture)).Inode;
             if (_fromEnd)
             {
@@ -98,7 +102,7 @@ public sealed class LogFollower : ILineSource
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            Problem = e is FileNotFoundException or DirectoryNotFoundException ? $"{_path} does not exist (yet)" : $"{_path}: {e.Message}";
+            Problem = e is FileNotFoundException or DirectoryNotFoundException ? $"{_path} does not exist (yet)" : e.Message.StartsWith(_path, StringComparison.Ordinal) ? e.Message : $"{_path}: {e.Message}";
             _fromEnd = false; // a file that appears later is new: all of it is read
             return false;
         }
@@ -144,9 +148,14 @@ public sealed class LogFollower : ILineSource
     private void FromCopy(List<string> lines, long position)
     {
         var copy = _path + ".1";
+        if (_distrust?.Invoke(copy) is not null)
+        {
+            return;
+        }
+
         try
         {
-            using var old = new FileStream(copy, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            using var old = Config.RegularFile.Open(copy);
             if (old.Length < position)
             {
                 return;

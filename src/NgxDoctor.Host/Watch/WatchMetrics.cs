@@ -28,7 +28,7 @@ public sealed class WatchMetrics : IWatchObserver
 
     public WatchMetrics(string instance)
     {
-        _instance = instance;
+        _instance = Label(instance);
         var f = Metrics.WithCustomRegistry(_registry);
         _requests = f.CreateCounter("ngxdoctor_requests_total", "Requests nginx's access logs wrote, by upstream ($upstream_addr, last try; \"\" when nginx answered itself) and status.", "instance", "upstream", "status");
         _errors = f.CreateCounter("ngxdoctor_upstream_errors_total", "Upstream failures nginx's error logs wrote, by the cause their message names (ngxdoctor's cause codes).", "instance", "upstream", "cause");
@@ -37,35 +37,38 @@ public sealed class WatchMetrics : IWatchObserver
         _open = f.CreateGauge("ngxdoctor_incident_open", "1 while an incident of the upstream is in progress.", "instance", "upstream");
         _status = f.CreateGauge("ngxdoctor_last_diagnosis_status", "The status of the last diagnosis an incident started: 0 ok, 1 warning, 2 critical, 3 unknown (Nagios' codes).", "instance");
         _diagnosedAt = f.CreateGauge("ngxdoctor_last_diagnosis_timestamp_seconds", "When that diagnosis was made, Unix time.", "instance");
-        _status.WithLabels(instance).Set((int)Status.Unknown);
+        _status.WithLabels(_instance).Set((int)Status.Unknown);
     }
 
     public CollectorRegistry Registry => _registry;
 
     public void Request(in RequestEvent request)
     {
-        _requests.WithLabels(_instance, request.Upstream, request.Status.ToString(CultureInfo.InvariantCulture)).Inc();
+        _requests.WithLabels(_instance, Label(request.Upstream), request.Status.ToString(CultureInfo.InvariantCulture)).Inc();
         if (request.UpstreamSeconds is { } s)
         {
-            _latency.WithLabels(_instance, request.Upstream).Observe(s);
+            _latency.WithLabels(_instance, Label(request.Upstream)).Observe(s);
         }
     }
 
-    public void Failure(FailureEvent failure) => _errors.WithLabels(_instance, failure.Upstream, failure.Cause.Code()).Inc();
+    public void Failure(FailureEvent failure) => _errors.WithLabels(_instance, Label(failure.Upstream), failure.Cause.Code()).Inc();
 
     public void Incident(WatchEvent e)
     {
         var started = e.Change.Phase == IncidentPhase.Started;
-        _open.WithLabels(_instance, e.Change.Upstream).Set(started ? 1 : 0);
+        _open.WithLabels(_instance, Label(e.Change.Upstream)).Set(started ? 1 : 0);
         if (!started)
         {
             return;
         }
 
-        _incidents.WithLabels(_instance, e.Change.Upstream, e.Change.Cause.Code()).Inc();
+        _incidents.WithLabels(_instance, Label(e.Change.Upstream), e.Change.Cause.Code()).Inc();
         _status.WithLabels(_instance).Set((int)(e.Verdict?.Status ?? Status.Unknown));
         _diagnosedAt.WithLabels(_instance).Set(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 1000.0);
     }
+
+    /// <summary>A label value from a log or a configuration: control characters as visible escapes, never raw bytes.</summary>
+    private static string Label(string value) => Core.Text.SafeText.Escape(value, 512);
 
     /// <summary>Serves /metrics on ADDR:PORT until disposed ("0.0.0.0" or "*": every address).</summary>
     public IDisposable Serve(string host, int port)
