@@ -65,7 +65,7 @@ public static class ConfigText
             case UnixFileKind.Regular:
                 break;
             default:
-                throw new ConfigParseException(pos, $"is a {status.Kind.ToString().ToLowerInvariant()}, not a regular file; not read");
+                throw new ConfigParseException(pos, $"{RegularFile.Describe(status.Kind)}, not a regular file; not read");
         }
 
         if (status.Size > MaxFileBytes)

@@ -96,7 +96,7 @@ public sealed class BadInputTests : IDisposable
     {
         AssertOneLineError(NgxDoctorCli.Run("diagnose", "--config", Path.Combine(_dir, "none.conf")), "no such file or directory");
         AssertOneLineError(NgxDoctorCli.Run("diagnose", "--config", _dir), "is a directory");
-        AssertOneLineError(NgxDoctorCli.Run("upstreams", "--config", "/dev/zero"), "chardevice, not a regular file");
+        AssertOneLineError(NgxDoctorCli.Run("upstreams", "--config", "/dev/zero"), "character device, not a regular file");
     }
 
     [Fact]
@@ -181,6 +181,6 @@ public sealed class BadInputTests : IDisposable
         Assert.True(run.ExitCode == 2, run.ToString());
         Assert.True(run.Json.GetProperty("findings")[0].GetProperty("cause").GetString() == "upstream-down", run.ToString());
         Assert.Contains(run.Json.GetProperty("skipped").EnumerateArray(),
-            s => s.GetProperty("check").GetString() == "error-log" && s.GetProperty("reason").GetString()!.Contains("chardevice, not a regular file", StringComparison.Ordinal));
+            s => s.GetProperty("check").GetString() == "error-log" && s.GetProperty("reason").GetString()!.Contains("character device, not a regular file", StringComparison.Ordinal));
     }
 }

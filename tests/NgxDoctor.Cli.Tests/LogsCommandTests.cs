@@ -127,7 +127,7 @@ public sealed class LogsCommandTests : IDisposable
         var run = NgxDoctorCli.Run("logs", "--file", error, "--file", _dir, "--file", gz, "--file", foreign, "--file", "/dev/zero");
         Assert.True(run.ExitCode == 0, run.ToString());
         Assert.Contains("is a directory", run.Stdout, StringComparison.Ordinal);
-        Assert.Contains("chardevice", run.Stdout, StringComparison.Ordinal);
+        Assert.Contains("character device", run.Stdout, StringComparison.Ordinal);
         Assert.Contains("neither an nginx error log nor an access log in nginx's combined format (give the log_format with --format)", run.Stdout.ReplaceLineEndings(" ").Replace("  ", " ", StringComparison.Ordinal), StringComparison.Ordinal);
         Assert.Contains("15  upstream-timeout", run.Stdout, StringComparison.Ordinal);
     }

@@ -194,7 +194,7 @@ public sealed class LogReaderTests : IDisposable
     public void Special_files_are_refused_without_blocking()
     {
         Assert.Contains("is a directory", Assert.Throws<IOException>(() => LogLineReader.Open(_dir)).Message, StringComparison.Ordinal);
-        Assert.Contains("chardevice", Assert.Throws<IOException>(() => LogLineReader.Open("/dev/zero")).Message, StringComparison.Ordinal);
+        Assert.Contains("character device", Assert.Throws<IOException>(() => LogLineReader.Open("/dev/zero")).Message, StringComparison.Ordinal);
         Assert.Contains("no such file", Assert.Throws<IOException>(() => LogLineReader.Open(Path.Combine(_dir, "none"))).Message, StringComparison.Ordinal);
     }
 

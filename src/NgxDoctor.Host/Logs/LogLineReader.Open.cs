@@ -14,7 +14,7 @@ public sealed partial class LogLineReader
         {
             throw new IOException(status.Kind == UnixFileKind.Missing
                 ? $"{path}: {ConfigText.ErrnoText(status.Errno)}"
-                : $"{path}: is a {status.Kind.ToString().ToLowerInvariant()}, not a regular file; not read");
+                : $"{path}: {RegularFile.Describe(status.Kind)}, not a regular file; not read");
         }
     }
 
