@@ -49,8 +49,7 @@ public static class Program
         }
 
         VersionText.Install(root);
-        // No response files: `@FILE` is an argument like any other, never another file's options read in.
-        var parse = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
+        var parse = root.Parse(args, CommandCatalog.Parsing);
         if (parse.Errors.Count > 0)
         {
             var first = parse.Errors.Select(e => CliErrors.ParseError(e.Message)).Distinct().ToList();

@@ -77,6 +77,14 @@ public sealed class SharedBoxScenarios : IDisposable
         var since = NgxDoctorCli.Run(TimeSpan.FromSeconds(60), "diagnose", "--config", Config(), "--since", $"@{drop}/rsp");
         OneLine(since);
         Assert.Equal("ORIGINAL\n", File.ReadAllText(victim));
+        // Through watch's settings file too, whose options are parsed again with the command line's.
+        var untouched = Directory.CreateTempSubdirectory("ngxdoctor-untouched-").FullName;
+        _user.Sh($"printf '2s\\n--textfile\\n{untouched}\\n' > {drop}/window");
+        var settings = Path.Combine(_root, "watch.conf");
+        File.WriteAllText(settings, "failures = 3\n");
+        var watch = NgxDoctorCli.Run(Quick, "watch", "--config", Config(), "--settings", settings, "--window", $"@{drop}/window", "--duration", "2s");
+        Assert.True(watch.ExitCode == 3 && !File.Exists(Path.Combine(untouched, "ngxdoctor.prom")), watch.ToString());
+        Directory.Delete(untouched, true);
         var explain = NgxDoctorCli.Run(Quick, "explain", $"@{drop}/cause");
         OneLine(explain);
         Assert.Contains($"unknown cause \"@{drop}/cause\"", explain.Stderr, StringComparison.Ordinal);
@@ -155,11 +163,14 @@ public sealed class SharedBoxScenarios : IDisposable
                 h[148:156] = b'        '
                 h[148:156] = b'%06o\0 ' % sum(h)
                 return bytes(h)
-            claim = 1200 * 1024 * 1024
+            # What the header claims is there: 400 MiB of one byte, a few hundred KiB once compressed (a gzip bomb).
+            claim = 400 * 1024 * 1024
+            chunk = b'a' * (1024 * 1024)
             for path, kind in ((sys.argv[1], 'x'), (sys.argv[2], 'L'), (sys.argv[3], '0')):
-                with gzip.open(path, 'wb') as f:
+                with gzip.open(path, 'wb', compresslevel=6) as f:
                     f.write(header('PaxHeaders/facts.json' if kind == 'x' else '././@LongLink' if kind == 'L' else 'facts.json', claim, kind))
-                    f.write(b'a' * (1100 * 1024))
+                    for _ in range(claim // len(chunk)):
+                        f.write(chunk)
             """);
         var names = new[] { "pax.tar.gz", "longname.tar.gz", "huge.tar.gz" }.Select(n => Path.Combine(dir, n)).ToArray();
         _user.Sh($"python3 {make} {string.Join(' ', names)}");

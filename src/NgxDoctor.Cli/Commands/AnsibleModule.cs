@@ -19,6 +19,9 @@ public static class AnsibleModule
         ["fix"] = [.. Shared, "only", "probe_timeout"],
     };
 
+    /// <summary>The commands a task may name (each a command of <see cref="CommandCatalog"/>).</summary>
+    public static IReadOnlyCollection<string> Commands => Allowed.Keys;
+
     /// <summary>
     /// Exactly one argument, an absolute path that is not a command's word: how Ansible runs a binary module. A word
     /// of the command catalog is always that command, whatever file of that name lies in the current directory.

@@ -28,6 +28,9 @@ public static class CommandCatalog
     /// <summary>Words the command line gives a meaning of their own besides the commands.</summary>
     public static readonly IReadOnlyList<string> Reserved = ["help", "--help", "-h", "-?", "--version", "-V"];
 
+    /// <summary>How every command line is parsed: without response files, so `@FILE` is an argument like any other, never another file's options read in.</summary>
+    public static ParserConfiguration Parsing => new() { ResponseFileTokenReplacer = null };
+
     public static IEnumerable<string> Names => All.Select(c => c.Name);
 
     public static bool IsCommandWord(string word) => Names.Contains(word, StringComparer.Ordinal) || Reserved.Contains(word, StringComparer.Ordinal);

@@ -73,7 +73,7 @@ public static class SettingsFile
         }
 
         args.AddRange(given.Tokens.Where(t => t.Type != TokenType.Command).Select(t => t.Value));
-        var merged = command.Parse(args);
+        var merged = command.Parse(args, CommandCatalog.Parsing);
         return merged.Errors.Count > 0 ? throw new UsageException($"--settings: {path}: {merged.Errors[0].Message}") : merged;
     }
 }

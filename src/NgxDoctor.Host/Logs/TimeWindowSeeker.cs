@@ -115,15 +115,14 @@ public static class TimeWindowSeeker
         var counts = new long[parts];
         Parallel.For(0, parts, i =>
         {
-            using var stream = Config.RegularFile.Open(file.Name);
+            // Positional reads of the descriptor already open (pread): the file that was checked, not its name again.
             var from = end * i / parts;
             var to = end * (i + 1) / parts;
-            stream.Seek(from, SeekOrigin.Begin);
             var buf = new byte[1 << 20];
             var read = from;
             while (read < to)
             {
-                var n = stream.Read(buf, 0, (int)Math.Min(buf.Length, to - read));
+                var n = RandomAccess.Read(file.SafeFileHandle, buf.AsSpan(0, (int)Math.Min(buf.Length, to - read)), read);
                 if (n == 0)
                 {
                     break;
