@@ -139,7 +139,10 @@ public sealed class ForeignNginxScenarios : IDisposable
         Assert.True(run.Elapsed < TimeSpan.FromSeconds(15), run.ToString());
         Assert.DoesNotContain("internal error", run.Stderr, StringComparison.Ordinal);
         Assert.DoesNotContain(Secret, run.Stdout + run.Stderr, StringComparison.Ordinal);
+        // Each turn is a note of its own: the link not followed, the directory, the FIFO.
         Assert.Contains($"{logs}/error.log: is a FIFO", run.Stderr, StringComparison.Ordinal);
+        Assert.Contains($"{logs}/error.log: is a directory", run.Stderr, StringComparison.Ordinal);
+        Assert.Contains(run.Stderr.Split('\n'), l => l.Contains($"{logs}/error.log", StringComparison.Ordinal) && l.Contains("not read, not quoted", StringComparison.Ordinal));
 
         // collect and diagnose of the same configuration, its error log a FIFO: nothing waits for a writer.
         var collect = NgxDoctorCli.Run(TimeSpan.FromSeconds(60), "collect", "--config", conf, "-o", Path.Combine(_root, "fifo.tar.gz"));

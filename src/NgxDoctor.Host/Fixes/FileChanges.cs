@@ -20,7 +20,7 @@ public static class FileChanges
         {
             var real = root is { IsHost: false } ? root.Map(group.Key) : RealPath(group.Key);
             var shown = root?.Unmap(real) ?? real;
-            var before = File.ReadAllBytes(real);
+            var before = Config.RegularFile.ReadAllBytes(real, Config.ConfigText.MaxFileBytes);
             var (text, encoding) = Decode(before);
             var edits = group.Distinct().Select(e => e.Kind switch
                 {

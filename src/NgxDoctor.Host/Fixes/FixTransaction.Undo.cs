@@ -40,7 +40,7 @@ public sealed partial class FixTransaction
                 steps.Add($"removed {temp}");
             }
 
-            var current = File.Exists(f.Path) ? FixState.Hash(File.ReadAllBytes(f.Path)) : "";
+            var current = File.Exists(f.Path) ? FixState.Hash(Config.RegularFile.ReadAllBytes(f.Path, Config.ConfigText.MaxFileBytes)) : "";
             if (current == f.HashBefore)
             {
                 continue;

@@ -164,7 +164,7 @@ public sealed partial class FixTransaction(FixState state, LocatedInstance locat
     /// <summary>Why a planned file may not be written now: its bytes are no longer those the plan was made from.</summary>
     private static string? Changed(FileChange c)
     {
-        var now = File.Exists(c.RealPath) ? FixState.Hash(File.ReadAllBytes(c.RealPath)) : "";
+        var now = File.Exists(c.RealPath) ? FixState.Hash(Config.RegularFile.ReadAllBytes(c.RealPath, Config.ConfigText.MaxFileBytes)) : "";
         return now == FixState.Hash(c.Before) ? null : $"{c.RealPath} changed since the plan was made (sha256 {now[..Math.Min(12, now.Length)]}): run fix again to plan on its new text";
     }
 }

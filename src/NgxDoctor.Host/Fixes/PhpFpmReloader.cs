@@ -78,7 +78,7 @@ public static class PhpFpmReloader
     {
         try
         {
-            return pidFile is not null && int.TryParse(File.ReadAllText(pidFile).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var pid) ? pid : null;
+            return pidFile is not null && int.TryParse(Config.RegularFile.ReadAllText(pidFile, 64).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var pid) ? pid : null;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

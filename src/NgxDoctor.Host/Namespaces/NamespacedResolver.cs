@@ -117,8 +117,7 @@ public sealed class NamespacedResolver(NetworkNamespace network, InstanceRoot ro
     {
         try
         {
-            var file = new FileInfo(root.Map(path));
-            return file.Exists && file.Length < 1 << 20 ? File.ReadAllText(file.FullName) : "";
+            return Config.RegularFile.ReadAllText(root.Map(path), 1 << 20);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

@@ -69,7 +69,7 @@ public sealed partial record NginxBinary(string Path, string? Version, string? C
                 return null;
             }
 
-            var text = System.Text.Encoding.Latin1.GetString(File.ReadAllBytes(file));
+            var text = System.Text.Encoding.Latin1.GetString(Config.RegularFile.ReadAllBytes(file, MaxBytes));
             var configure = ConfigureArguments().Match(text);
             var version = VersionPattern().Match(text);
             return Parse(name, (version.Success ? version.Value + "\n" : "") + (configure.Success ? configure.Value : ""));

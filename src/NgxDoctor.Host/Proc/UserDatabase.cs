@@ -63,7 +63,8 @@ public sealed class UserDatabase
     {
         try
         {
-            return File.ReadAllText(path);
+            // A container's /etc/passwd is its owner's: never a FIFO waited on, never more than 16 MiB.
+            return Config.RegularFile.ReadAllText(path, 16 << 20);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

@@ -71,7 +71,14 @@ public sealed class WatchSession(LocatedInstance located, WatchOptions options, 
 
     private async Task ReadAsync(FollowedLog log, CancellationToken ct)
     {
-        foreach (var line in log.Poll())
+        var lines = log.Poll();
+        // A log that turned bad (swapped for a link, a directory, a FIFO) is a note when it happens; the watch goes on.
+        if (log.Follower.Problem is { } problem && !notes.Contains(problem))
+        {
+            notes.Add(problem);
+        }
+
+        foreach (var line in lines)
         {
             if (log.Access is null)
             {
