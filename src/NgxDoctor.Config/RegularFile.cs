@@ -13,6 +13,31 @@ public static partial class RegularFile
     /// <summary>open(2) as somebody: a descriptor, or minus the errno.</summary>
     public delegate int Opener(string path, int flags);
 
+    private static readonly AsyncLocal<Opener?> Scoped = new();
+
+    /// <summary>
+    /// Runs <paramref name="work"/> with every file it opens here opened by <paramref name="opener"/> (the logs of an
+    /// nginx another user runs are read with that user's rights, not merely checked with them and read as root).
+    /// </summary>
+    public static T With<T>(Opener? opener, Func<T> work)
+    {
+        if (opener is null)
+        {
+            return work();
+        }
+
+        var saved = Scoped.Value;
+        Scoped.Value = opener;
+        try
+        {
+            return work();
+        }
+        finally
+        {
+            Scoped.Value = saved;
+        }
+    }
+
     private const int ReadOnly = 0;
     private const int NoCtty = 0x100;
     private const int NonBlock = 0x800;
@@ -25,7 +50,7 @@ public static partial class RegularFile
     /// <param name="opener">Who opens it: null for this process itself, else with the rights of the user an nginx runs as.</param>
     public static FileStream Open(string path, bool followLinks = true, Opener? opener = null, int bufferSize = 1)
     {
-        var fd = (opener ?? OpenHere)(path, ReadOnly | NoCtty | NonBlock | CloseOnExec | (followLinks ? 0 : NoFollow));
+        var fd = (opener ?? Scoped.Value ?? OpenHere)(path, ReadOnly | NoCtty | NonBlock | CloseOnExec | (followLinks ? 0 : NoFollow));
         if (fd < 0)
         {
             var errno = -fd;

@@ -92,6 +92,11 @@ public sealed class ForeignNginxScenarios : IDisposable
     {
         var home = _alice.Dir(_root, "alice");
         var pid = StartAlicesNginx(home);
+        // Her own log, which only she may read, is read with her rights: its failure is counted.
+        var line = $"{DateTime.Now:yyyy/MM/dd HH:mm:ss} [error] 7#7: *9 connect() failed (111: Connection refused) while connecting to upstream, client: 127.0.0.1, server: , request: \"GET /alice HTTP/1.1\", upstream: \"http://127.0.0.1:1/alice\", host: \"x\"";
+        _alice.Sh($"echo '{line}' >> {home}/error.log && chmod 600 {home}/error.log");
+        var own = NgxDoctorCli.Run(TimeSpan.FromSeconds(60), "logs", "--pid", pid.ToString(CultureInfo.InvariantCulture));
+        Assert.True(own.Stdout.Contains("upstream-down", StringComparison.Ordinal) && own.Stdout.Contains("GET /alice", StringComparison.Ordinal), own.ToString());
         var secret = RootOnly("secret.log");
         // After the start she points her logs at a file only root reads: what the configuration says now.
         _alice.Sh($"sed -i 's|error_log {home}/error.log;|error_log {secret};|; s|access_log {home}/access.log;|access_log {secret};|' {home}/nginx.conf");

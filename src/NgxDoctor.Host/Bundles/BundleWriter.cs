@@ -52,7 +52,8 @@ public static class BundleWriter
                 var format = formats.GetValueOrDefault(log);
                 Func<string, string> redact = format is null ? line => Redactor.Line(line, keepQuery) : line => Redactor.AccessLine(line, format, keepQuery);
                 var where = root.Map(log);
-                if (FileTrust.WhyNotDisclosable(where, reader) is null && Security.AsUser.WhyNotReadable(where, master, facts.Instance?.MasterPid) is null && Tail(where, redact) is { } tail)
+                if (FileTrust.WhyNotDisclosable(where, reader) is null && Security.AsUser.WhyNotReadable(where, master, facts.Instance?.MasterPid) is null
+                    && RegularFile.With(Security.AsUser.Opener(master), () => Tail(where, redact)) is { } tail)
                 {
                     Add($"logs/{++n:00}-{Path.GetFileName(log)}", tail);
                 }

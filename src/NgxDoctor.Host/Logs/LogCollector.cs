@@ -13,7 +13,22 @@ public static class LogCollector
         Collect(config, located, now, since, notes, [], null, out _);
 
     /// <summary>nginx's logs, and those of the running PHP-FPM masters (whose entries join nginx's under the pool's address).</summary>
+    /// <remarks>An nginx whose master runs as another user has its logs opened with that user's rights.</remarks>
     public static LogFacts Collect(NginxConfig config, LocatedInstance located, DateTime now, TimeSpan since, List<NotCollected> notes,
+        IReadOnlyList<ProcessInfo> processes, Config.Upstreams.UpstreamInventory? inventory, out IReadOnlyList<FpmInstance> phpFpm)
+    {
+        IReadOnlyList<FpmInstance> fpm = [];
+        var facts = RegularFile.With(Security.AsUser.Opener(Security.AsUser.MasterOf(located)), () =>
+        {
+            var read = CollectAll(config, located, now, since, notes, processes, inventory, out var found);
+            fpm = found;
+            return read;
+        });
+        phpFpm = fpm;
+        return facts;
+    }
+
+    private static LogFacts CollectAll(NginxConfig config, LocatedInstance located, DateTime now, TimeSpan since, List<NotCollected> notes,
         IReadOnlyList<ProcessInfo> processes, Config.Upstreams.UpstreamInventory? inventory, out IReadOnlyList<FpmInstance> phpFpm)
     {
         var prefix = Prefix(located);

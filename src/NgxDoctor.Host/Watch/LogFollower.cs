@@ -27,14 +27,17 @@ public sealed class LogFollower : ILineSource
     private bool _fromEnd;
 
     private readonly Func<string, string?>? _distrust;
+    private readonly RegularFile.Opener? _opener;
 
     /// <param name="fromEnd">Start at the file's end (what is written from now on), not its start.</param>
     /// <param name="distrust">Why the file at the path may not be read now (a link another user planted); asked at every (re)open.</param>
-    public LogFollower(string path, bool fromEnd = true, Func<string, string?>? distrust = null)
+    /// <param name="opener">Who opens the file: null for ngxdoctor itself; the user an nginx runs as, for another user's nginx.</param>
+    public LogFollower(string path, bool fromEnd = true, Func<string, string?>? distrust = null, RegularFile.Opener? opener = null)
     {
         _path = path;
         _fromEnd = fromEnd;
         _distrust = distrust;
+        _opener = opener;
         Open(); // "the end" is where the file ends now, not at the first poll
     }
 
@@ -89,7 +92,7 @@ public sealed class LogFollower : ILineSource
 
         try
         {
-            _stream = Config.RegularFile.Open(_path);
+            _stream = RegularFile.Open(_path, opener: _opener);
             _inode = UnixFileStatus.Of("/proc/self/fd/" + _stream.SafeFileHandle.DangerousGetHandle().ToInt32().ToString(CultureInfo.InvariantCulture)).Inode;
             if (_fromEnd)
             {
@@ -155,7 +158,7 @@ public sealed class LogFollower : ILineSource
 
         try
         {
-            using var old = Config.RegularFile.Open(copy);
+            using var old = RegularFile.Open(copy, opener: _opener);
             if (old.Length < position)
             {
                 return;

@@ -23,6 +23,7 @@ public static class WatchLogs
     public static List<FollowedLog> Open(NginxConfig config, LocatedInstance located, List<string> notes)
     {
         var distrust = LogCollector.Distrust(located);
+        var opener = Security.AsUser.Opener(Security.AsUser.MasterOf(located));
         var logs = new List<FollowedLog>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
         using var places = new LogPlaces(located);
@@ -40,7 +41,7 @@ public static class WatchLogs
             notes.AddRange(found.Select(n => n.Reason));
             return source switch
             {
-                LogPlace p when seen.Add(p.File) => new FollowedLog(new LogFollower(p.File, distrust: distrust), access),
+                LogPlace p when seen.Add(p.File) => new FollowedLog(new LogFollower(p.File, distrust: distrust, opener: opener), access),
                 RuntimeLog r when seen.Add($"{r.File} {r.Stream}") => new FollowedLog(new LogFollower(r.File), access, Decoder(r)),
                 null when found.Count == 0 => Note($"{path} ({context}) is not a file: not followed"),
                 _ => null,
