@@ -15,6 +15,7 @@ public sealed record Bundle(DiagnosisFacts Facts, string? ConfigDump, IReadOnlyL
     public static Bundle Read(string path)
     {
         var texts = new Dictionary<string, string>(StringComparer.Ordinal);
+        var names = new List<string>();
         long total = 0;
         try
         {
@@ -35,8 +36,13 @@ public sealed record Bundle(DiagnosisFacts Facts, string? ConfigDump, IReadOnlyL
                     throw new InvalidDataException($"{path}: entry {entry.Name} makes the bundle larger than {TotalLimit >> 20} MiB");
                 }
 
-                using var reader = new StreamReader(entry.DataStream, Encoding.UTF8);
-                texts[entry.Name] = reader.ReadToEnd();
+                names.Add(entry.Name);
+                if (entry.Name is BundleWriter.FactsEntry or BundleWriter.ConfigEntry)
+                {
+                    // Only what the diagnosis reads is held in memory; log tails and the rest are named, not kept.
+                    using var reader = new StreamReader(entry.DataStream, Encoding.UTF8);
+                    texts[entry.Name] = reader.ReadToEnd();
+                }
             }
         }
         catch (IOException e) when (e is not EndOfStreamException && e.Message.StartsWith(path, StringComparison.Ordinal))
@@ -63,6 +69,6 @@ public sealed record Bundle(DiagnosisFacts Facts, string? ConfigDump, IReadOnlyL
             throw new InvalidDataException($"{path}: {BundleWriter.FactsEntry} is not a facts snapshot ({e.Message})");
         }
 
-        return new Bundle(facts, texts.GetValueOrDefault(BundleWriter.ConfigEntry), texts.Keys.ToList());
+        return new Bundle(facts, texts.GetValueOrDefault(BundleWriter.ConfigEntry), names);
     }
 }
