@@ -35,8 +35,24 @@ public sealed class FpmCatalogScenarios
         // Two at once on one child: the first runs slow, then is terminated; the second waits (max_children).
         await lab.GetAsync("/sleep.php", 2);
         var log = lab.Nginx.PathOf("logs/main-fpm.log");
-        var child = ProcessTable.Read().First(p => p.ParentPid == fpm.Pid);
-        System.Diagnostics.Process.GetProcessById(child.Pid).Kill();
+        // A live child (the one terminated a moment ago may still be a zombie, and killing it logs nothing), until PHP-FPM logs the SIGKILL.
+        for (var i = 0; i < 50 && !File.ReadAllText(log).Contains("SIGKILL", StringComparison.Ordinal); i++)
+        {
+            if (ProcessTable.Read().FirstOrDefault(p => p.ParentPid == fpm.Pid && Live(p.Pid)) is { } child)
+            {
+                try
+                {
+                    System.Diagnostics.Process.GetProcessById(child.Pid).Kill();
+                }
+                catch (ArgumentException)
+                {
+                    // gone between the read and the kill: the next round takes another
+                }
+            }
+
+            await Task.Delay(100);
+        }
+
         var second = StartFpm(lab, "second", port, "pm = static\npm.max_children = 1");
         for (var i = 0; i < 100 && !(second.HasExited && File.ReadAllText(log).Contains("SIGKILL", StringComparison.Ordinal)); i++)
         {
@@ -73,5 +89,18 @@ public sealed class FpmCatalogScenarios
             {pool}
             """);
         return lab.Nginx.StartProcess(ScenarioLab.PhpFpm, ["-F", "-y", conf, "-n"]);
+    }
+
+    private static bool Live(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            return stat[(stat.LastIndexOf(')') + 2)..].FirstOrDefault() is not ('Z' or 'X');
+        }
+        catch (IOException)
+        {
+            return false;
+        }
     }
 }

@@ -11,8 +11,12 @@ namespace NgxDoctor.Host.Security;
 /// </summary>
 public static class AsUser
 {
-    /// <summary>An opener with <paramref name="who"/>'s rights; null when that is ngxdoctor's own user.</summary>
-    public static RegularFile.Opener? Opener(FileAccessor? who) => who is null || who.Uid == FileTrust.EffectiveUid ? null : (path, flags) => Open(who, path, flags);
+    /// <summary>
+    /// An opener with <paramref name="who"/>'s rights when ngxdoctor runs as root and <paramref name="who"/> is another
+    /// user; null otherwise (without root ngxdoctor opens nothing its own user may not, and cannot take on another's).
+    /// </summary>
+    public static RegularFile.Opener? Opener(FileAccessor? who) =>
+        who is null || FileTrust.EffectiveUid != 0 || who.Uid == FileTrust.EffectiveUid ? null : (path, flags) => Open(who, path, flags);
 
     private static int Open(FileAccessor who, string path, int flags)
     {
