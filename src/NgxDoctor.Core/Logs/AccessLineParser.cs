@@ -102,11 +102,12 @@ public sealed class AccessLineParser(LogFormat format)
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private DateTime? Time(ReadOnlySpan<char> text)
     {
-        var stamp = text[..Math.Min(text.Length, 20)];
+        var stamp = text[..Math.Min(text.Length, 26)];
         if (!stamp.SequenceEqual(_lastTimeText))
         {
             _lastTimeText = stamp.ToString();
-            _lastTime = _iso ? AccessRecord.ParseTime(text.ToString()) : LogTime.TryTimeLocal(text, out var t) ? t : null;
+            _lastTime = _iso ? AccessRecord.ParseTime(text.ToString())
+                : LogTime.TryTimeLocal(text, out var t) ? (text.Length >= 26 && text[20] == ' ' ? LogTime.WithOffset(t, text.Slice(21, 5)) : t) : null;
         }
 
         return _lastTime;

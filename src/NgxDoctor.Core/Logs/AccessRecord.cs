@@ -55,16 +55,16 @@ public sealed record AccessRecord(
         return v.Length == 0 || v == "-" ? null : v;
     }
 
-    /// <summary>$time_local "28/Nov/2026:03:00:00 +0000" (the offset is dropped: the host's local time, like the error log) or $time_iso8601.</summary>
+    /// <summary>$time_local "28/Nov/2026:03:00:00 +0000" or $time_iso8601 "2026-11-28T03:00:00+00:00", as this host's local time (its offset applied).</summary>
     public static DateTime? ParseTime(string text)
     {
         if (LogTime.TryTimeLocal(text, out var local))
         {
-            return local;
+            return text.Length >= 26 && text[20] == ' ' ? LogTime.WithOffset(local, text.AsSpan(21, 5)) : local;
         }
 
         return text.Length >= 19 && text[4] == '-' && DateTime.TryParseExact(text[..19], "yyyy-MM-dd'T'HH:mm:ss", CultureInfo.InvariantCulture, DateTimeStyles.None, out var iso)
-            ? iso
+            ? text.Length >= 25 ? LogTime.WithOffset(iso, text.AsSpan(19, 6)) : text.Length > 19 && text[19] == 'Z' ? LogTime.WithOffset(iso, "+0000") : iso
             : null;
     }
 

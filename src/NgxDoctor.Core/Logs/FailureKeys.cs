@@ -21,11 +21,12 @@ public sealed class FailureKeys
         }
     }
 
-    public void Add(in ErrorLogLine line)
+    /// <param name="time">The line's time as this host's local time (<see cref="LogZone"/>); its own when null.</param>
+    public void Add(in ErrorLogLine line, DateTime? time = null)
     {
         if (line.TryField(", client: ", false, out var client) && line.TryField(", request: \"", true, out var request) && _count < Capacity)
         {
-            Add(client.ToString(), request.ToString(), line.Time);
+            Add(client.ToString(), request.ToString(), time ?? line.Time);
         }
     }
 

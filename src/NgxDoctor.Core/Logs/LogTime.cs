@@ -43,6 +43,29 @@ public static class LogTime
             && Make(y, mo, d, h, mi, se, out time);
     }
 
+    /// <summary>
+    /// A time written with its own UTC offset ("+0100" after $time_local, "+01:00" at the end of $time_iso8601) as this
+    /// host's local time: an access log written in another zone (a container's TZ) lands in the same window as the
+    /// error log. Without a readable offset the time is taken as written.
+    /// </summary>
+    public static DateTime WithOffset(DateTime wall, ReadOnlySpan<char> offset)
+    {
+        if (offset.Length < 5 || offset[0] is not ('+' or '-') || !Num(offset, 1, 2, out var h))
+        {
+            return wall;
+        }
+
+        var m = 0;
+        if (!(offset[3] == ':' ? offset.Length >= 6 && Num(offset, 4, 2, out m) : Num(offset, 3, 2, out m)))
+        {
+            return wall;
+        }
+
+        var written = new TimeSpan(h, m, 0) * (offset[0] == '-' ? -1 : 1);
+        var utc = DateTime.SpecifyKind(wall - written, DateTimeKind.Utc);
+        return utc.Year is > 1 and < 9999 ? DateTime.SpecifyKind(utc.ToLocalTime(), DateTimeKind.Unspecified) : wall;
+    }
+
     private static bool Make(int y, int mo, int d, int h, int mi, int s, out DateTime time)
     {
         time = default;

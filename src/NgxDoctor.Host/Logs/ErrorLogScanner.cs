@@ -13,7 +13,8 @@ namespace NgxDoctor.Host.Logs;
 /// </summary>
 public static class ErrorLogScanner
 {
-    public static LogScan Scan(string path, DateTime since, DateTime until, IncidentAggregator incidents, FailureKeys? failures = null, long parallelAbove = ChunkedFile.ParallelAbove, string? shownAs = null)
+    /// <param name="zone">The zone nginx writes its times in, when not this host's: lines are read in it, counted in local time.</param>
+    public static LogScan Scan(string path, DateTime since, DateTime until, IncidentAggregator incidents, FailureKeys? failures = null, long parallelAbove = ChunkedFile.ParallelAbove, string? shownAs = null, LogZone? zone = null)
     {
         var total = new ScanCounters();
         var problems = new List<string>();
@@ -22,9 +23,9 @@ public static class ErrorLogScanner
             try
             {
                 LogLineReader.EnsureRegular(file);
-                var (offset, firstLine) = LogLineReader.IsCompressed(file) ? (0L, 1L) : TimeWindowSeeker.Seek(file, since);
+                var (offset, firstLine) = LogLineReader.IsCompressed(file) ? (0L, 1L) : TimeWindowSeeker.Seek(file, zone?.ToWall(since) ?? since);
                 var plan = ChunkedFile.Plan(file, offset, firstLine, StartsEntry, parallelAbove);
-                var chunks = ChunkedFile.Read(file, plan, new Chunk(incidents, failures), () => new Chunk(new IncidentAggregator(), failures is null ? null : new FailureKeys()),
+                var chunks = ChunkedFile.Read(file, plan, new Chunk(incidents, failures, zone), () => new Chunk(new IncidentAggregator(), failures is null ? null : new FailureKeys(), zone is null ? null : new LogZone(zone.Zone)),
                     (chunk, reader) => chunk.Read(shownAs ?? file, reader, since, until));
                 total.AddChunks(file, chunks, firstLine, problems, (chunk, lineOffset) =>
                 {
@@ -50,7 +51,7 @@ public static class ErrorLogScanner
         return bytes.Length >= 19 && Encoding.ASCII.GetChars(bytes[..19], head) == 19 && ErrorLogParser.StartsEntry(head);
     }
 
-    private sealed class Chunk(IncidentAggregator incidents, FailureKeys? failures) : ScanCounters
+    private sealed class Chunk(IncidentAggregator incidents, FailureKeys? failures, LogZone? zone) : ScanCounters
     {
         public IncidentAggregator Incidents { get; } = incidents;
 
@@ -72,22 +73,23 @@ public static class ErrorLogScanner
                 }
 
                 inEntry = true;
-                if (line.Time < since || line.Time > until)
+                var time = zone?.ToLocal(line.Time) ?? line.Time;
+                if (time < since || time > until)
                 {
                     continue;
                 }
 
-                First ??= line.Time;
-                Last = line.Time;
+                First ??= time;
+                Last = time;
                 Entries++;
-                Add(file, line, number, text);
+                Add(file, line, time, number, text);
             }
 
             Problem = reader.Problem ?? (reader.CapReached ? $"stopped at the {LogLineReader.MaxDecompressedBytes >> 20} MiB decompression cap" : null);
         }
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private void Add(string file, in ErrorLogLine line, long number, ReadOnlySpan<char> text)
+        private void Add(string file, in ErrorLogLine line, DateTime time, long number, ReadOnlySpan<char> text)
         {
             var c = ErrorClassifier.Classify(line);
             if (c is null)
@@ -103,10 +105,10 @@ public static class ErrorLogScanner
             }
 
             var upstream = ErrorClassifier.Peer(line, out var peer) ? peer : IncidentAggregator.NoUpstreamKey;
-            Incidents.Add(c, upstream, line.Time, file, number, text);
+            Incidents.Add(c, upstream, time, file, number, text);
             if (c.Status is 502 or 504)
             {
-                Failures?.Add(line);
+                Failures?.Add(line, time);
             }
         }
     }

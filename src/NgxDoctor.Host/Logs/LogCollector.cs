@@ -49,7 +49,7 @@ public static class LogCollector
             {
                 if (places.OfSyslog(target.Path, now - since, Fact.ErrorLog, notes) is { } journal)
                 {
-                    scans.Add(ErrorLogScanner.Scan(journal.File, now - since, now, incidents, failures, shownAs: journal.ShownAs));
+                    scans.Add(ErrorLogScanner.Scan(journal.File, now - since, now, incidents, failures, shownAs: journal.ShownAs, zone: NginxTimeZone.Of(located, "", notes)));
                 }
 
                 continue;
@@ -66,7 +66,7 @@ public static class LogCollector
                 continue;
             }
 
-            var scan = ErrorLogScanner.Scan(place.File, now - since, now, incidents, failures, shownAs: place.ShownAs);
+            var scan = ErrorLogScanner.Scan(place.File, now - since, now, incidents, failures, shownAs: place.ShownAs, zone: NginxTimeZone.Of(located, place.File, notes));
             scans.Add(scan);
             if (scan.Problem is not null)
             {
