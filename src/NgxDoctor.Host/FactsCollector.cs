@@ -53,6 +53,7 @@ public static class FactsCollector
             Worker = host.Worker,
             Inventory = host.Inventory,
             ConfigDiagnostics = config.Diagnostics,
+            Limits = Config.Limits.RequestLimits.Find(config),
             ConfigTest = test,
             Listeners = host.Listeners,
             SocketPaths = host.SocketPaths,

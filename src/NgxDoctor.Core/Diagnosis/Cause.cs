@@ -53,6 +53,9 @@ public enum Cause
 
     [JsonStringEnumMemberName("no-live-upstreams")]
     NoLiveUpstreams,
+
+    [JsonStringEnumMemberName("rate-limited")]
+    RateLimited,
 }
 
 public static class CauseCodes

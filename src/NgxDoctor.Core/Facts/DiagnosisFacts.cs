@@ -38,6 +38,9 @@ public sealed record DiagnosisFacts
 
     public IReadOnlyList<ConfigDiagnostic> ConfigDiagnostics { get; init; } = [];
 
+    /// <summary>nginx's own request and connection limits (limit_req, limit_conn): their zones and where they apply.</summary>
+    public NgxDoctor.Config.Limits.RequestLimits Limits { get; init; } = NgxDoctor.Config.Limits.RequestLimits.None;
+
     public ConfigTestResult? ConfigTest { get; init; }
 
     public IReadOnlyList<Listener>? Listeners { get; init; }

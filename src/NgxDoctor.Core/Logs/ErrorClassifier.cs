@@ -46,6 +46,10 @@ public static class ErrorClassifier
             ? new(FailureKind.BodyFailure, Cause.BadResponse, p, null) : new(FailureKind.InvalidResponse, Cause.BadResponse, p, 502)),
         new(["upstream SSL", "SSL_do_handshake() failed"], [], (_, _) => new(FailureKind.TlsError, Cause.BadResponse, "tls", 502), (p, _) => p == "tls"),
         new(["FastCGI sent in stderr"], [], (p, _) => new(FailureKind.FastCgiStderr, Cause.BackendError, p, null)),
+        // nginx's own limits (ngx_http_limit_req_module, ngx_http_limit_conn_module); a dry run rejects nothing.
+        new(["limiting requests, dry run", "limiting connections, dry run"], [], (_, _) => Ignored),
+        new(["limiting requests, excess:"], [], (_, _) => new(FailureKind.LimitReq, Cause.RateLimited, "limit", 503)),
+        new(["limiting connections by zone"], [], (_, _) => new(FailureKind.LimitConn, Cause.RateLimited, "limit", 503)),
         new(["client prematurely closed connection", "epoll_wait() reported that client prematurely closed"], [], (p, _) => new(FailureKind.ClientClosed, null, p, 499)),
         new(["an upstream response is buffered", "a client request body is buffered"], [], (_, _) => Ignored),
     ];
@@ -131,6 +135,13 @@ public static class ErrorClassifier
     public static bool Peer(ReadOnlySpan<char> message, ReadOnlySpan<char> upstream, bool hasUpstream, out ReadOnlySpan<char> peer)
     {
         peer = [];
+
+        // nginx's own limits have no peer: the zone that rejected is what they concern (`zone "one"`).
+        if (message.StartsWith("limiting ", StringComparison.Ordinal) && message.LastIndexOf(" zone \"", StringComparison.Ordinal) is var zone and >= 0)
+        {
+            peer = message[(zone + 1)..].Trim();
+            return true;
+        }
 
         // DNS lines have no peer yet: the name that failed is the upstream they concern.
         if (message.StartsWith("no resolver defined to resolve ", StringComparison.Ordinal))

@@ -98,4 +98,12 @@ public enum FailureKind
 
     [JsonStringEnumMemberName("fpm-bind-failed")]
     FpmBindFailed,
+
+    /// <summary>nginx's own limit_req rejected a request ("limiting requests ... by zone").</summary>
+    [JsonStringEnumMemberName("limit-req")]
+    LimitReq,
+
+    /// <summary>nginx's own limit_conn rejected a request ("limiting connections by zone").</summary>
+    [JsonStringEnumMemberName("limit-conn")]
+    LimitConn,
 }
