@@ -93,6 +93,10 @@ def respond(conn):
         if mode == "clte":
             conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n2\r\nok\r\n0\r\n\r\n")
             return
+        if mode == "badchunk":
+            conn.sendall(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\nzz\r\nnot a chunk\r\n")
+            time.sleep(0.2)
+            return
         if mode == "garbage":
             conn.sendall(b"+OK this is not http\r\n")
             return

@@ -35,15 +35,21 @@ public static class LogIncidentChecks
         new("BacklogFull", "backlog-full", "Upstream sockets have room in their accept backlog", Cause.PoolExhausted, [FailureKind.BacklogFull],
             (upstream, _, count) => $"{upstream} refused {count} connection(s) with a full accept backlog: every worker is busy (502)",
             (_, _, _) => new("The pool is saturated: raise PHP-FPM pm.max_children (as memory allows) or the backend's worker count, find the slow requests that hold workers, and raise listen.backlog.", [])),
-        new("BadResponse", Cause.BadResponse.Code(), "Upstreams answer in the protocol nginx expects", Cause.BadResponse, [FailureKind.InvalidResponse, FailureKind.Http09, FailureKind.TlsError],
+        new("BadResponse", Cause.BadResponse.Code(), "Upstreams answer in the protocol nginx expects", Cause.BadResponse, [FailureKind.InvalidResponse, FailureKind.Http09, FailureKind.TlsError, FailureKind.BodyFailure],
             (upstream, incidents, count) => Any(incidents, FailureKind.Http09) ? $"{upstream} does not answer HTTP: nginx passed {count} raw non-HTTP response(s) through as HTTP/0.9"
                 : Any(incidents, FailureKind.TlsError) ? $"TLS to {upstream} failed {count} time(s) (502)"
+                : MidBody(incidents) ? $"{upstream} sent {count} response body(ies) nginx could not pass on ({Said(incidents)}): clients got the status line and a cut body"
                 : $"{upstream} sent {count} invalid response(s) (502)",
             (_, _, incidents) => Framing(incidents)
                 ? new("The backend frames its response twice (Content-Length with Transfer-Encoding, or Transfer-Encoding twice), which nginx 1.23+ refuses: make it send one of them, once (a middleware or framework adding its own is the usual cause).", [])
                 : Any(incidents, FailureKind.TlsError)
                 ? new("Match the scheme to the port (https:// only to TLS ports), set proxy_ssl_server_name on (SNI) and proxy_ssl_name, and trust the backend's CA (proxy_ssl_trusted_certificate) when proxy_ssl_verify is on.", [])
-                : new("Check that nginx points at the right port and protocol (http vs https vs fastcgi_pass vs another service such as redis or gRPC), and fix the backend's response headers.", [])),
+                : MidBody(incidents)
+                ? new("The backend broke its own response after the header: its body framing is wrong (a chunked body that does not parse, a Content-Length it does not keep). Find the handler in the backend's log at these times; a middleware that rewrites the body without fixing the framing is the usual cause.", [])
+                : new("Check that nginx points at the right port and protocol (http vs https vs fastcgi_pass vs another service such as redis or gRPC), and fix the backend's response headers.", []))
+        {
+            Source = logs => OfCause(logs, Cause.BadResponse),
+        },
         new("HeaderTooBig", Cause.HeaderTooBig.Code(), "Response headers fit nginx's buffer", Cause.HeaderTooBig, [FailureKind.HeaderTooBig],
             (upstream, _, count) => $"{upstream} sent response headers too big for nginx's buffer {count} time(s) (502)",
             (facts, target, _) => new($"Raise {Module(target)}_buffer_size ({(HeaderBuffer.Replayed(facts, target?.Address.Text) is { } r ? $"{HeaderBuffer.Kilobytes(r.HeaderBytes)}k: the replayed request's header is {r.HeaderBytes} bytes" : "e.g. 16k or 32k")}) in the location that serves it, with {Module(target)}_buffers and {Module(target)}_busy_buffers_size large enough to match, then nginx -t and reload; or make the backend send smaller headers (cookies).", ["nginx -t", "nginx -s reload"]))
@@ -79,26 +85,43 @@ public static class LogIncidentChecks
                 ? new("Make the name resolvable where nginx runs (DNS or /etc/hosts), or use an IP address; until then nginx keeps its old configuration (or does not start). Then nginx -t and reload.", ["nginx -t"])
                 : new("Define a `resolver` that answers (a variable in proxy_pass needs one; /etc/hosts is not used), check the name exists, and raise resolver_timeout if the DNS server is slow.", [])),
         new("UpstreamCrash", Cause.UpstreamCrash.Code(), "Upstreams answer before closing the connection", Cause.UpstreamCrash,
-            [FailureKind.PrematureClose, FailureKind.FpmTerminated, FailureKind.FpmKilled, FailureKind.FpmSignal, FailureKind.GunicornTimeout, FailureKind.GunicornSignal],
+            [FailureKind.PrematureClose, FailureKind.FpmTerminated, FailureKind.FpmKilled, FailureKind.FpmSignal, FailureKind.GunicornTimeout, FailureKind.GunicornSignal, FailureKind.BodyFailure],
             (upstream, incidents, count) => CrashTitle(upstream, incidents, count),
             (facts, target, incidents) => BackendCrashes.For(facts, target, incidents) is { Count: > 0 } crashes ? BackendCrashes.Remedy(crashes) : CrashRemedy(incidents))
         {
+            Source = logs => OfCause(logs, Cause.UpstreamCrash),
             // Its processes' deaths by a fault, OOM kills in the window, and a backend timeout shorter than nginx's stand beside a crash as its likely reasons.
             Extra = (facts, target, incidents) => BackendCrashes.For(facts, target, incidents).Select(BackendCrashes.Evidence)
                 .Concat(BackendRestarts.Evidence(facts, target, incidents) is { } restarted ? [restarted] : Array.Empty<Evidence>())
                 .Concat(BackendCrashes.OomKills(facts, incidents).Select(k => new Evidence(EvidenceKind.Log, "kernel", k.Line))).Concat(BackendTimeouts.Shorter(facts, target)),
         },
-        new("UpstreamTimeout", Cause.UpstreamTimeout.Code(), "Upstreams answer within nginx's timeouts", Cause.UpstreamTimeout, [FailureKind.ReadTimeout, FailureKind.ConnectTimeout],
+        new("UpstreamTimeout", Cause.UpstreamTimeout.Code(), "Upstreams answer within nginx's timeouts", Cause.UpstreamTimeout, [FailureKind.ReadTimeout, FailureKind.ConnectTimeout, FailureKind.BodyFailure],
             (upstream, incidents, count) => incidents.All(i => i.Kind == FailureKind.ConnectTimeout)
                 ? $"{count} connect(s) to {upstream} timed out (504)"
+                : MidBody(incidents) ? $"{upstream} stopped sending {count} response body(ies) for longer than the read timeout: clients got a cut response"
                 : $"{upstream} answered too slowly: {count} request(s) timed out waiting for it (504)",
             (_, target, incidents) => incidents.All(i => i.Kind == FailureKind.ConnectTimeout)
                 ? new($"Connects get no answer: the backend's accept queue is full, or a firewall drops the packets, or the host is down. Check the backend is alive and not saturated; {Module(target)}_connect_timeout bounds the wait.", ["ss -ltn"])
                 : new($"Find why the backend is slow (its own log, slow-request log, database); if the slow requests are legitimate, raise {Module(target)}_read_timeout in the location that serves them, and the backend's own timeout (PHP-FPM request_terminate_timeout, gunicorn --timeout) with it.", []))
         {
+            Source = logs => OfCause(logs, Cause.UpstreamTimeout),
             Extra = TimeoutEvidence,
         },
+        new("HostUnreachable", "host-unreachable", "Upstream hosts are reachable", Cause.UpstreamDown, [FailureKind.Unreachable],
+            (upstream, _, count) => $"{upstream}'s host cannot be reached: {count} connect(s) failed with no route to it (502)",
+            (_, target, _) => new("The host is down or gone (nothing answers for its address on its network: a stopped machine or container, an address that moved), or no route leads to it. Check that the host is up and still has that address (DNS or service discovery may have moved it), then the route and any firewall or security group on the way, which may answer with the same error.",
+                target?.Address.Host is { } host ? [$"ip route get {host}", $"ping -c 3 {host}"] : [])),
     ];
+
+    /// <summary>Only failures after the header (the client got a cut body) among these incidents.</summary>
+    private static bool MidBody(IReadOnlyList<LogIncident> incidents) => incidents.All(i => i.Kind == FailureKind.BodyFailure);
+
+    /// <summary>The incidents of a row's kinds whose failure mid-body is of this cause (a body cut by a crash is not a bad response).</summary>
+    private static IEnumerable<LogIncident> OfCause(LogFacts logs, Cause cause) => logs.Incidents.Where(i => i.Kind != FailureKind.BodyFailure || i.Cause == cause);
+
+    /// <summary>What nginx said of the first sample, e.g. "upstream sent invalid chunked response".</summary>
+    private static string Said(IReadOnlyList<LogIncident> incidents) =>
+        incidents.SelectMany(i => i.Samples).Select(s => ErrorLogParser.Parse(s.Text)?.Message).FirstOrDefault(m => m is not null) is { } m ? $"nginx: \"{m}\"" : "nginx refused its framing";
 
     private static string Module(UpstreamTarget? target) => target?.Sites[0].Directive.Split('_')[0] ?? "proxy";
 

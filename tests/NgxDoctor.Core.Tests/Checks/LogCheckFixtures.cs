@@ -181,3 +181,14 @@ public sealed class OomKillFixtures : ICheckFixture
         yield return ("no kills", WithKills());
     }
 }
+
+public sealed class HostUnreachableFixtures : LogCheckFixture
+{
+    public override string CheckId => "host-unreachable";
+
+    public override Cause Cause => Diagnosis.Cause.UpstreamDown;
+
+    protected override NgxDoctor.Core.Logs.FailureKind Kind => NgxDoctor.Core.Logs.FailureKind.Unreachable;
+
+    protected override NgxDoctor.Core.Logs.FailureKind OtherKind => NgxDoctor.Core.Logs.FailureKind.ReadTimeout;
+}
