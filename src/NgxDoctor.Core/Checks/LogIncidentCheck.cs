@@ -58,7 +58,8 @@ public sealed class LogIncidentCheck(LogCheckRow row) : ICheck
             evidence.AddRange(LogEvidence.For(incidents));
             if (target is not null && facts.ProbeFor(target) is { } probe)
             {
-                evidence.Add(new Evidence(EvidenceKind.Probe, $"{probe.Method} {target.Address.Text}", probe.Describe));
+                // A probe that connected (or was not made) reproduced nothing: it stands beside the log, never as "reproduced now".
+                evidence.Add(new Evidence(EvidenceKind.Probe, $"{probe.Method} {target.Address.Text}", probe.Describe) { Absence = probe.Outcome is ProbeOutcome.Connected or ProbeOutcome.Skipped });
             }
 
             var count = incidents.Sum(i => i.Count);
