@@ -62,19 +62,13 @@ public sealed class ForeignNginxScenarios : IDisposable
         return pid;
     }
 
-    private static string BundleText(string bundle)
-    {
-        using var gzip = new System.IO.Compression.GZipStream(File.OpenRead(bundle), System.IO.Compression.CompressionMode.Decompress);
-        using var reader = new StreamReader(gzip);
-        return reader.ReadToEnd();
-    }
 
     private void AssertNothingLeaks(int pid, string shownPath)
     {
         var bundle = Path.Combine(_root, $"bundle-{pid}.tar.gz");
         var collect = NgxDoctorCli.Run(TimeSpan.FromSeconds(60), "collect", "--pid", pid.ToString(CultureInfo.InvariantCulture), "-o", bundle);
         Assert.True(collect.ExitCode == 0, collect.ToString());
-        Assert.DoesNotContain(Secret, BundleText(bundle), StringComparison.Ordinal);
+        Assert.DoesNotContain(Secret, BundleText.Of(bundle), StringComparison.Ordinal);
         foreach (var args in new[] { new[] { "logs" }, ["logs", "--json"], ["diagnose"], ["diagnose", "--json"] })
         {
             var run = NgxDoctorCli.Run(TimeSpan.FromSeconds(60), [.. args, "--pid", pid.ToString(CultureInfo.InvariantCulture)]);

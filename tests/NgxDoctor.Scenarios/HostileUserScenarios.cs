@@ -82,13 +82,6 @@ public sealed class HostileUserScenarios : IDisposable
         return conf;
     }
 
-    private static string BundleText(string bundle)
-    {
-        using var file = File.OpenRead(bundle);
-        using var gzip = new System.IO.Compression.GZipStream(file, System.IO.Compression.CompressionMode.Decompress);
-        using var reader = new StreamReader(gzip);
-        return reader.ReadToEnd();
-    }
 
     [SkippableFact]
     public async Task A_program_another_user_titled_as_an_nginx_master_is_never_run_as_root()
@@ -148,7 +141,7 @@ public sealed class HostileUserScenarios : IDisposable
 
         var run = NgxDoctorCli.Run(TimeSpan.FromSeconds(60), "collect", "-o", bundle, "--config", MinimalConfig());
         Assert.True(run.ExitCode == 0, run.ToString());
-        Assert.DoesNotContain(Secret, BundleText(bundle), StringComparison.Ordinal);
+        Assert.DoesNotContain(Secret, BundleText.Of(bundle), StringComparison.Ordinal);
         var notes = NgxDoctorCli.Run(TimeSpan.FromSeconds(60), "diagnose", "--config", MinimalConfig()).Stdout;
         Assert.Contains($"pid {named.Pid}'s title names {secret}, which its user (uid 65534) cannot read", notes, StringComparison.Ordinal);
         Assert.Contains($"pid {other.Pid} is titled as a php-fpm master but runs {bin}/pause, not php-fpm", notes, StringComparison.Ordinal);
@@ -166,7 +159,7 @@ public sealed class HostileUserScenarios : IDisposable
 
         var collect = NgxDoctorCli.Run(TimeSpan.FromSeconds(60), "collect", "-o", bundle, "--config", conf);
         Assert.True(collect.ExitCode == 0, collect.ToString());
-        Assert.DoesNotContain(Secret, BundleText(bundle), StringComparison.Ordinal);
+        Assert.DoesNotContain(Secret, BundleText.Of(bundle), StringComparison.Ordinal);
         var logsRun = NgxDoctorCli.Run("logs", "--config", conf, "--json");
         Assert.DoesNotContain(Secret, logsRun.Stdout + logsRun.Stderr, StringComparison.Ordinal);
         var diagnose = NgxDoctorCli.Run(TimeSpan.FromSeconds(60), "diagnose", "--config", conf);
