@@ -53,4 +53,35 @@ public sealed class DroppedEvidenceScenarios
         Assert.Contains("cut body", bad.GetProperty("title").GetString(), StringComparison.Ordinal);
         Assert.Contains("invalid chunked response", ScenarioLab.Evidence(bad), StringComparison.Ordinal);
     }
+
+    [SkippableFact]
+    public async Task Clients_giving_up_on_a_slow_backend_are_counted_from_the_access_log()
+    {
+        using var lab = new ScenarioLab();
+        var port = ScenarioLab.FreePort();
+        await lab.StartFakeAsync(port, "slow", 6);
+        var snapshot = await lab.StartNginxAsync(
+            $"log_format up '$remote_addr [$time_local] \"$request\" $status $upstream_addr $upstream_response_time';\naccess_log {lab.Root}/logs/up.log up;\n"
+            + lab.Server($"location / {{ proxy_pass http://127.0.0.1:{ScenarioLab.Str(port)}; }}"));
+        // Clients that wait one second for an endpoint that takes six, three at a time, until nginx has logged six 499s.
+        var log = lab.Nginx.PathOf("logs/up.log");
+        int GaveUp() => File.Exists(log) ? File.ReadAllLines(log).Count(l => l.Contains(" 499 ", StringComparison.Ordinal)) : 0;
+        using (var http = new HttpClient { Timeout = TimeSpan.FromSeconds(1) })
+        {
+            for (var round = 0; round < 6 && GaveUp() < 6; round++)
+            {
+                await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => Assert.ThrowsAsync<TaskCanceledException>(() => http.GetAsync(new Uri($"http://127.0.0.1:{ScenarioLab.Str(lab.Port)}/")))));
+                await Task.Delay(300);
+            }
+        }
+
+        var count = GaveUp();
+        Assert.True(count >= 6, $"{count} 499s logged");
+
+        var run = lab.Diagnose(snapshot);
+        Assert.True(run.Json.GetProperty("status").GetString() == "critical", run.ToString());
+        var slow = ScenarioLab.Only(run, "upstream-timeout");
+        Assert.Contains($"{count} client(s) gave up waiting for 127.0.0.1:", slow.GetProperty("title").GetString(), StringComparison.Ordinal);
+        Assert.Contains("proxy_read_timeout 60s (nginx's default)", ScenarioLab.Evidence(slow), StringComparison.Ordinal);
+    }
 }

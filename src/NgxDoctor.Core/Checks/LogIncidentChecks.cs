@@ -107,11 +107,35 @@ public static class LogIncidentChecks
             Source = logs => OfCause(logs, Cause.UpstreamTimeout),
             Extra = TimeoutEvidence,
         },
+        new("ClientsGaveUp", "clients-gave-up", "Clients do not give up waiting for upstreams", Cause.UpstreamTimeout, [FailureKind.ClientClosed],
+            (upstream, _, count) => $"{count} client(s) gave up waiting for {upstream} (499): it answers slower than they wait",
+            (_, target, _) => new($"The backend answers slower than its clients wait (browsers, load balancers and API clients often give up after 5 to 60 s) while nginx would wait up to {Module(target)}_read_timeout. Find why it is slow (its own log, its slow-request log); make the timeout of whatever stands in front of nginx longer than the backend's real time, or make the slow requests asynchronous.", []))
+        {
+            Source = GaveUp,
+            Log = Fact.AccessLog,
+            Extra = TimeoutEvidence,
+        },
         new("HostUnreachable", "host-unreachable", "Upstream hosts are reachable", Cause.UpstreamDown, [FailureKind.Unreachable],
             (upstream, _, count) => $"{upstream}'s host cannot be reached: {count} connect(s) failed with no route to it (502)",
             (_, target, _) => new("The host is down or gone (nothing answers for its address on its network: a stopped machine or container, an address that moved), or no route leads to it. Check that the host is up and still has that address (DNS or service discovery may have moved it), then the route and any firewall or security group on the way, which may answer with the same error.",
                 target?.Address.Host is { } host ? [$"ip route get {host}", $"ping -c 3 {host}"] : [])),
     ];
+
+    /// <summary>
+    /// Clients that gave up on an upstream, from the access log (499 with $upstream_addr) or the error log at info level
+    /// ("client prematurely closed connection ... upstream: ..."): only where they are at least 5 and a tenth of that
+    /// upstream's requests (a few 499s are people leaving a page).
+    /// </summary>
+    private static IEnumerable<LogIncident>? GaveUp(LogFacts logs)
+    {
+        // Both logs record the same requests: the access log's count where it has one for the upstream, else the error log's.
+        var access = (logs.Access?.GaveUp ?? []).ToList();
+        var errors = logs.Incidents.Where(i => i.Kind == FailureKind.ClientClosed && i.Upstream is not null && i.Upstream.Contains(':', StringComparison.Ordinal)
+            && !access.Any(a => a.Upstream == i.Upstream));
+        return access.Concat(errors).Select(i => i with { Cause = Cause.UpstreamTimeout }).GroupBy(i => i.Upstream)
+            .Where(g => g.Sum(i => i.Count) is var n && n >= 5 && n * 10 >= (logs.Access?.Upstreams.FirstOrDefault(u => u.Upstream == g.Key)?.Requests ?? n))
+            .SelectMany(g => g);
+    }
 
     /// <summary>Only failures after the header (the client got a cut body) among these incidents.</summary>
     private static bool MidBody(IReadOnlyList<LogIncident> incidents) => incidents.All(i => i.Kind == FailureKind.BodyFailure);
@@ -156,7 +180,7 @@ public static class LogIncidentChecks
     /// <summary>The timeout in force, the latency the access log saw, and the backend's own limit.</summary>
     private static IEnumerable<Evidence> TimeoutEvidence(DiagnosisFacts facts, UpstreamTarget? target, IReadOnlyList<LogIncident> incidents)
     {
-        var evidence = LogIncidentCheck.Settings(target, Any(incidents, FailureKind.ReadTimeout) ? "_read_timeout" : "_connect_timeout").ToList();
+        var evidence = LogIncidentCheck.Settings(target, Any(incidents, FailureKind.ConnectTimeout) && !Any(incidents, FailureKind.ReadTimeout) ? "_connect_timeout" : "_read_timeout").ToList();
         var upstream = incidents[0].Upstream;
         if (facts.Logs?.Access?.Upstreams.FirstOrDefault(u => u.Upstream == upstream) is { P50: not null } traffic)
         {

@@ -22,6 +22,9 @@ public sealed record AccessFacts(
     /// <summary>Whether 5xx could be told apart (nginx's own vs the backend's): needs the error log beside the access log.</summary>
     public bool Attributed { get; init; }
 
+    /// <summary>Requests whose client closed (499) while nginx waited for an upstream ($upstream_addr logged), per upstream.</summary>
+    public IReadOnlyList<LogIncident> GaveUp { get; init; } = [];
+
     /// <summary>5xx and 499 by location; empty without a configuration to route the logged paths through.</summary>
     public IReadOnlyList<LocationCount> Locations { get; init; } = [];
 }

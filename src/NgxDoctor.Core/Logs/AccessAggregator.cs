@@ -12,6 +12,7 @@ public sealed class AccessAggregator(FailureKeys? failures)
     private readonly Dictionary<string, UpstreamCounts> _upstreams = new(StringComparer.Ordinal);
     private readonly SpaceSaving _paths = new(256);
     private readonly IncidentAggregator _backend = new();
+    private readonly IncidentAggregator _gaveUp = new();
     private readonly Dictionary<string, LocationCounts> _locations = new(StringComparer.Ordinal);
     private DateTime _lastMinute = DateTime.MinValue;
     private MinuteCounts? _lastBucket;
@@ -80,6 +81,12 @@ public sealed class AccessAggregator(FailureKeys? failures)
             }
         }
 
+        if (f.Status == 499 && addr.Contains(':'))
+        {
+            // The client closed while nginx waited for this upstream: it gave up on it (counted per upstream).
+            _gaveUp.Add(new Classification(FailureKind.ClientClosed, Diagnosis.Cause.UpstreamTimeout, "response", 499), addr.ToString(), f.Time ?? DateTime.MinValue, file, lineNumber, line.ToString());
+        }
+
         if (backend)
         {
             _backend.Add(new Classification(FailureKind.Backend5xx, Diagnosis.Cause.BackendError, "response", f.Status), addr.ToString(), f.Time ?? DateTime.MinValue, file, lineNumber, line.ToString());
@@ -116,6 +123,7 @@ public sealed class AccessAggregator(FailureKeys? failures)
 
         _paths.Merge(later._paths);
         _backend.Merge(later._backend, lineOffset);
+        _gaveUp.Merge(later._gaveUp, lineOffset);
         _lastBucket = null;
     }
 
@@ -129,6 +137,7 @@ public sealed class AccessAggregator(FailureKeys? failures)
         _backend.Incidents())
     {
         Attributed = failures is not null,
+        GaveUp = _gaveUp.Incidents(),
         Locations = _locations.OrderByDescending(kv => kv.Value.Errors + kv.Value.ClientClosed).ThenBy(kv => kv.Key, StringComparer.Ordinal).Take(50)
             .Select(kv => new LocationCount(SafeText.Escape(kv.Key, 512), kv.Value.Errors, kv.Value.ClientClosed, kv.Value.Status502, kv.Value.Status504)).ToList(),
     };

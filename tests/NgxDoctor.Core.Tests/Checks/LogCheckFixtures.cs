@@ -192,3 +192,32 @@ public sealed class HostUnreachableFixtures : LogCheckFixture
 
     protected override NgxDoctor.Core.Logs.FailureKind OtherKind => NgxDoctor.Core.Logs.FailureKind.ReadTimeout;
 }
+
+public sealed class ClientsGaveUpFixtures : ICheckFixture
+{
+    public string CheckId => "clients-gave-up";
+
+    public Cause Cause => Diagnosis.Cause.UpstreamTimeout;
+
+    private static DiagnosisFacts Base(int requests) => FactsBuilder.FromConfig(UpstreamDownFixtures.NodeSite)
+        .Probe("127.0.0.1:3000", ProbeOutcome.Connected).Listen("127.0.0.1:3000", "node") is var f
+        ? f with { Logs = f.Logs! with { Access = f.Logs.Access! with
+        {
+            Files = [new LogScan("/var/log/nginx/access.log", "access", requests, requests, 0, 0, 0, null, null, null)],
+            Upstreams = [new UpstreamTraffic("127.0.0.1:3000", requests, 0, 0, 0, 5.8, 6.0, 6.0, 6.0)],
+        } } }
+        : throw new InvalidOperationException();
+
+    public IEnumerable<(string, DiagnosisFacts)> MustTrigger()
+    {
+        yield return ("most clients give up now (error log at info)", Base(12).Log(NgxDoctor.Core.Logs.FailureKind.ClientClosed, null, "127.0.0.1:3000", count: 8, status: 499));
+        yield return ("they gave up a while ago", Base(12).Log(NgxDoctor.Core.Logs.FailureKind.ClientClosed, null, "127.0.0.1:3000", count: 8, minutesAgo: 10, status: 499));
+    }
+
+    public IEnumerable<(string, DiagnosisFacts)> MustNotTrigger()
+    {
+        yield return ("a few people leaving a page", Base(1000).Log(NgxDoctor.Core.Logs.FailureKind.ClientClosed, null, "127.0.0.1:3000", count: 8, status: 499));
+        yield return ("four give up", Base(4).Log(NgxDoctor.Core.Logs.FailureKind.ClientClosed, null, "127.0.0.1:3000", count: 4, status: 499));
+        yield return ("no 499 at all", Base(12));
+    }
+}
