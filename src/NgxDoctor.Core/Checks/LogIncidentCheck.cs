@@ -22,6 +22,9 @@ public sealed record LogCheckRow(
     /// <summary>The incidents to look at; null when the log that has them was not read.</summary>
     public Func<LogFacts, IEnumerable<LogIncident>?> Source { get; init; } = logs => logs.Incidents;
 
+    /// <summary>A title that the facts say more precisely than <see cref="Describe"/> (a proxy loop for exhausted connections); null keeps it.</summary>
+    public Func<DiagnosisFacts, string, IReadOnlyList<LogIncident>, int, string?> Retitle { get; init; } = (_, _, _, _) => null;
+
     /// <summary>Which log feeds it, as named in "not checked" notes.</summary>
     public Fact Log { get; init; } = Fact.ErrorLog;
 }
@@ -63,7 +66,7 @@ public sealed class LogIncidentCheck(LogCheckRow row) : ICheck
             }
 
             var count = incidents.Sum(i => i.Count);
-            var what = row.Describe(group.Key ?? "an upstream", incidents, count);
+            var what = row.Retitle(facts, group.Key ?? "an upstream", incidents, count) ?? row.Describe(group.Key ?? "an upstream", incidents, count);
             var title = stopped ? $"{what}; none since {LogEvidence.Time(incidents.Max(i => i.LastSeen))}" : what;
             findings.Add(new Finding(row.Cause, stopped ? Severity.Warning : Severity.Critical, group.Key, title, evidence, row.Remedy(facts, target, incidents)) { Check = Id });
         }

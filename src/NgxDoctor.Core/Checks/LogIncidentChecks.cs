@@ -74,9 +74,17 @@ public static class LogIncidentChecks
             (upstream, incidents, count) => Any(incidents, FailureKind.PortsExhausted)
                 ? $"Local ports ran out connecting to {upstream} ({count} time(s))"
                 : $"nginx ran out of file descriptors or worker_connections ({count} time(s))",
-            (_, _, incidents) => Any(incidents, FailureKind.PortsExhausted)
+            (facts, _, incidents) => Any(incidents, FailureKind.PortsExhausted)
                 ? new("Reuse connections: add `keepalive N;` to the upstream group with proxy_http_version 1.1 and proxy_set_header Connection \"\"; widen net.ipv4.ip_local_port_range.", ["sysctl net.ipv4.ip_local_port_range", "ss -tan state time-wait | wc -l"])
-                : new("Raise worker_rlimit_nofile and worker_connections (each proxied request holds two connections), and the service's LimitNOFILE.", ["grep 'open files' /proc/$(pgrep -o nginx)/limits"])),
+                : SelfProxy.Targets(facts) is { Count: > 0 } loops
+                ? new($"Point {string.Join(", ", loops.SelectMany(l => l.Target.Sites).Select(s => $"{s.Directive} at {s.Pos}").Distinct())} at the backend, not at nginx's own listener: every request passed there comes back in and holds another connection until none are left. Do not raise worker_connections: a loop takes all there are.", ["nginx -t", "nginx -s reload"])
+                : new("Raise worker_rlimit_nofile and worker_connections (each proxied request holds two connections), and the service's LimitNOFILE.", ["grep 'open files' /proc/$(pgrep -o nginx)/limits"]))
+        {
+            Retitle = (facts, _, incidents, count) => !Any(incidents, FailureKind.PortsExhausted) && SelfProxy.Targets(facts) is { Count: > 0 } loops
+                ? $"A proxy loop: {string.Join(", ", loops.Select(l => l.Target.Address.Text).Distinct())} is nginx's own listener, so requests come back until worker_connections run out ({count} time(s))"
+                : null,
+            Extra = (facts, _, incidents) => Any(incidents, FailureKind.FdExhausted) ? SelfProxy.Evidence(facts, SelfProxy.Targets(facts)) : [],
+        },
         new("RuntimeDnsFailure", "dns-failure-runtime", "Upstream names resolve at request time", Cause.DnsFailure, [FailureKind.Dns],
             (upstream, incidents, count) => AtLoad(incidents)
                 ? $"nginx could not resolve {upstream} when loading its configuration ({count} time(s)): the start or reload was refused"
