@@ -70,6 +70,27 @@ public static class BackendCandidates
             .ToList();
     }
 
+    /// <summary>
+    /// Leads, not candidates: an app server (gunicorn, node, php-fpm, ...) listening one port off a dead local TCP address,
+    /// on a port no upstream of nginx uses. What a person's `ss -tlnp` would show them; named in the evidence, never
+    /// repointed to by `fix` (an adjacent port is not proof it is the same application).
+    /// </summary>
+    public static IReadOnlyList<Listener> PortLeads(DiagnosisFacts facts, UpstreamTarget target)
+    {
+        if (facts.Listeners is null || target.Address.Kind == UpstreamAddressKind.Unix || target.Address.Port is not { } port
+            || !(target.Address.IsLoopback || IsLocalWildcardHost(target.Address.Host)))
+        {
+            return [];
+        }
+
+        var used = facts.Inventory.Targets.Select(t => t.Address.Text).ToHashSet(StringComparer.Ordinal);
+        var nginxPorts = NginxPorts(facts.Inventory);
+        return facts.Listeners
+            .Where(l => l.Path is null && l.Port is { } p && Math.Abs(p - port) == 1 && !nginxPorts.Contains(p) && !IsUsed(l, used)
+                && l.Processes.Any(BackendKinds.IsKnownBackend) && !l.Processes.Any(BackendKinds.IsNeverBackend))
+            .OrderBy(l => l.Display, StringComparer.Ordinal).ToList();
+    }
+
     /// <summary>The candidates of the strongest basis found: what `fix` may repoint to when it is exactly one.</summary>
     public static IReadOnlyList<Candidate> Strongest(IReadOnlyList<Candidate> candidates) =>
         candidates.Count == 0 || candidates[0].Basis == CandidateBasis.HiddenSocket ? [] : candidates.Where(c => c.Basis == candidates[0].Basis).ToList();

@@ -18,14 +18,14 @@ public sealed class UpstreamDownCheck : ICheck
     {
         var findings = DeadTargets.Find(facts)
             .Where(d => BackendCandidates.Find(facts, d.Target).Count == 0)
-            .Select(d => Describe(d))
+            .Select(d => Describe(facts, d))
             .ToList();
         findings.AddRange(EndedOutages(facts));
 
         // Where a variable pass leads comes from DNS: a backend listening elsewhere is no reason to repoint the pass.
         foreach (var (target, host) in VariableHosts.ResolvedTargets(facts))
         {
-            findings.AddRange(DeadTargets.Find(facts, [target]).Select(d => Describe(d) with
+            findings.AddRange(DeadTargets.Find(facts, [target]).Select(d => Describe(facts, d) with
             {
                 Title = $"Nothing is listening on {target.Address.Text}, where nginx's resolver sends {host} now",
                 Evidence = [.. d.Evidence, .. VariableHosts.ResolverAnswers(facts.Dns!, host).Select(VariableHosts.AnswerEvidence)],
@@ -69,9 +69,12 @@ public sealed class UpstreamDownCheck : ICheck
         }
     }
 
-    private static Finding Describe(DeadTarget dead)
+    private static Finding Describe(DiagnosisFacts facts, DeadTarget dead)
     {
         var t = dead.Target;
+        var near = BackendCandidates.PortLeads(facts, t);
+        var leads = near.Select(l => new Evidence(EvidenceKind.Process, $"listener {l.Display}",
+            $"a lead, not proof: {l.Owner} listens on {l.Display}, one port off, and no upstream of nginx uses it; if it is this backend, point {t.Sites[0].Directive} at {l.Display}")).ToList();
         var title = dead.Probe.Outcome switch
         {
             ProbeOutcome.NotFound => $"Socket {t.Address.SocketPath} does not exist (upstream {DeadTargets.Name(t)})",
@@ -84,7 +87,8 @@ public sealed class UpstreamDownCheck : ICheck
         var summary = t.Address.Kind == UpstreamAddressKind.Unix
             ? $"Start the backend that should listen on {t.Address.Text} (for PHP-FPM: its service, e.g. systemctl start php8.2-fpm), then check it created the socket."
             : $"Start the backend that should listen on {t.Address.Text}, or point nginx at the address where it runs.";
-        return new Finding(Cause.UpstreamDown, dead.Severity, t.Address.Text, title, dead.Evidence, new Remedy(summary, commands))
+        summary += near.Count == 1 ? $" One port off, {near[0].Owner} listens on {near[0].Display}: check whether it is the backend meant." : "";
+        return new Finding(Cause.UpstreamDown, dead.Severity, t.Address.Text, title, [.. dead.Evidence, .. leads], new Remedy(summary, commands))
         {
             Check = Cause.UpstreamDown.Code(),
         };
