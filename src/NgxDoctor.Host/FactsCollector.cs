@@ -62,7 +62,7 @@ public static class FactsCollector
             IdleCloses = idleCloses,
             FastCgiReplays = fastCgiReplays,
             HttpProbes = probed.Http,
-            Logs = logs,
+            Logs = Changed(logs, located),
             FastCgiProbes = probed.FastCgi,
             PhpFpm = phpFpm,
             OomKills = kernel?.OomKills,
@@ -118,6 +118,14 @@ public static class FactsCollector
         }
 
         return (await ConfigTest.RunAsync(located, config, IsRoot, notes, ct).ConfigureAwait(false), notes);
+    }
+
+    /// <summary>The verified fix that stands on this instance, from fix's journal: failures before it are history.</summary>
+    private static LogFacts Changed(LogFacts logs, LocatedInstance located)
+    {
+        return Fixes.FixState.Default().Standing(located.ConfigFile) is { } fix && fix.Created.LocalDateTime > logs.Now - logs.Since
+            ? logs with { ChangedAt = fix.Created.LocalDateTime, Change = $"fix {fix.Id} ({string.Join("; ", fix.Actions.Take(2))})" }
+            : logs;
     }
 
     /// <summary>Whether ngxdoctor runs as root (by name or by effective uid).</summary>

@@ -23,7 +23,7 @@ public static class LogEvidence
 
     /// <summary>Whether these entries stopped a while before the facts were gathered (an outage that has ended).</summary>
     public static bool HasStopped(LogFacts logs, IEnumerable<LogIncident> incidents) =>
-        incidents.Max(i => i.LastSeen) < logs.Now - LogFacts.Quiet;
+        incidents.Max(i => i.LastSeen) < logs.Now - LogFacts.Quiet || logs.BeforeChange(incidents);
 
     public static string Time(DateTime t) => t.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
 

@@ -67,8 +67,12 @@ public sealed class LogIncidentCheck(LogCheckRow row) : ICheck
 
             var count = incidents.Sum(i => i.Count);
             var what = row.Retitle(facts, group.Key ?? "an upstream", incidents, count) ?? row.Describe(group.Key ?? "an upstream", incidents, count);
-            var title = stopped ? $"{what}; none since {LogEvidence.Time(incidents.Max(i => i.LastSeen))}" : what;
-            findings.Add(new Finding(row.Cause, stopped ? Severity.Warning : Severity.Critical, group.Key, title, evidence, row.Remedy(facts, target, incidents)) { Check = Id });
+            // Failures that ended before a verified fix are history: shown, neither a warning nor anything to fix again.
+            var history = logs.BeforeChange(incidents);
+            var title = history ? $"{what}; none since {LogEvidence.Time(incidents.Max(i => i.LastSeen))}, before {logs.Change ?? "a change"} at {LogEvidence.Time(logs.ChangedAt!.Value)}"
+                : stopped ? $"{what}; none since {LogEvidence.Time(incidents.Max(i => i.LastSeen))}" : what;
+            var severity = history ? Severity.Info : stopped ? Severity.Warning : Severity.Critical;
+            findings.Add(new Finding(row.Cause, severity, group.Key, title, evidence, row.Remedy(facts, target, incidents)) { Check = Id });
         }
 
         return CheckOutcome.Ran(findings);

@@ -42,4 +42,13 @@ public sealed record LogFacts(DateTime Now, TimeSpan Since, IReadOnlyList<LogSca
 
     /// <summary>Access-log statistics; null when no access log was read.</summary>
     public AccessFacts? Access { get; init; }
+
+    /// <summary>When the last change ngxdoctor made to this instance was applied and verified (`fix --apply`, from its journal); null when none stands.</summary>
+    public DateTime? ChangedAt { get; init; }
+
+    /// <summary>What that change was ("fix 20261207-052233: raise proxy_read_timeout ..."), for the evidence.</summary>
+    public string? Change { get; init; }
+
+    /// <summary>Failures that all ended before <see cref="ChangedAt"/>: history, whose cause the change removed.</summary>
+    public bool BeforeChange(IEnumerable<LogIncident> incidents) => ChangedAt is { } changed && incidents.Max(i => i.LastSeen) < changed;
 }

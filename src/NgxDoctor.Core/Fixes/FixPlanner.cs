@@ -13,7 +13,8 @@ public static class FixPlanner
     public static FixPlan Plan(DiagnosisReport report, DiagnosisFacts facts, NginxConfig config, Cause? only = null)
     {
         var actions = new List<FixAction>();
-        foreach (var f in report.Findings.Where(f => only is null || f.Cause == only))
+        // Plans from current evidence only: an info finding is history (failures that ended before a verified fix).
+        foreach (var f in report.Findings.Where(f => (only is null || f.Cause == only) && f.Severity != Severity.Info))
         {
             var fixer = All.FirstOrDefault(x => x.Cause == f.Cause);
             FixAction action;

@@ -101,6 +101,23 @@ public sealed class FixState(string dir)
             .Where(f => SafeFileWriter.TempOwner(f) is not { } pid || StartTime(pid) is null).ToList();
     }
 
+    /// <summary>
+    /// The change that stands on an instance: its newest journal when that apply finished and was not rolled back
+    /// (a rollback brings the old configuration, and its failures, back). Null when there is none or it cannot be read.
+    /// </summary>
+    public FixRecord? Standing(string configFile)
+    {
+        try
+        {
+            var path = Path.GetFullPath(configFile);
+            return History().FirstOrDefault(r => Path.GetFullPath(r.ConfigFile) == path) is { Step: FixRecord.Applied } applied ? applied : null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>Every apply, newest first; journals that cannot be read are skipped.</summary>
     public IReadOnlyList<FixRecord> History()
     {
