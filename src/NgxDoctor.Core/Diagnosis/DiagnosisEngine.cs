@@ -27,7 +27,7 @@ public static class DiagnosisEngine
             runs.Add(new CheckRun(check.Id, check.Title, outcome.Status, outcome.Findings.Count, clock.Elapsed.TotalMilliseconds, outcome.Reason));
         }
 
-        var ranked = InstanceVantage.Apply(PeerEvidence.Apply(FindingRelations.Apply(Rank(findings), facts), facts), facts);
+        var ranked = InstanceVantage.Apply(PeerEvidence.Apply(FindingRelations.Apply(FindingRoots.Apply(Rank(findings)), facts), facts), facts);
         var context = new ReportContext(
             facts.ConfigFile,
             facts.Instance?.MasterPid,

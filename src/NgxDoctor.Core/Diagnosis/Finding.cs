@@ -87,6 +87,9 @@ public sealed record Finding(
     [JsonIgnore]
     public IReadOnlyList<Logs.FailureKind> Failures { get; init; } = [];
 
+    /// <summary>For a finding that stands for one root: every upstream it takes down (the first is <see cref="Upstream"/>); empty otherwise.</summary>
+    public IReadOnlyList<string> Affects { get; init; } = [];
+
     /// <summary>The findings this one accounts for ("cause upstream"); they follow it in the report.</summary>
     public IReadOnlyList<string> Explains { get; init; } = [];
 

@@ -1,0 +1,48 @@
+namespace NgxDoctor.Core.Diagnosis;
+
+/// <summary>
+/// Findings whose failures share one root become one finding that lists what the root takes down (`affects`): the
+/// unix sockets nginx passes to that are dead in one directory (/run/php: the pool manager that creates them is not
+/// running). A mass outage of a thousand pools is one thing to do, not a thousand findings.
+/// </summary>
+public static class FindingRoots
+{
+    /// <summary>Fewer dead sockets than this in one directory are named one by one.</summary>
+    public const int AtLeast = 3;
+
+    private const int Named = 10;
+
+    public static IReadOnlyList<Finding> Apply(IReadOnlyList<Finding> ranked)
+    {
+        var groups = ranked.Where(IsDeadSocket).GroupBy(f => (f.Instance, Directory: SocketDirectory(f.Upstream!)))
+            .Where(g => g.Count() >= AtLeast).ToDictionary(g => g.First(), g => g.ToList());
+        if (groups.Count == 0)
+        {
+            return ranked;
+        }
+
+        var folded = groups.Values.SelectMany(g => g.Skip(1)).ToHashSet();
+        return ranked.Where(f => !folded.Contains(f)).Select(f => groups.TryGetValue(f, out var members) ? Root(members) : f).ToList();
+    }
+
+    private static bool IsDeadSocket(Finding f) =>
+        f.Cause == Cause.UpstreamDown && f.Upstream is { } u && u.StartsWith("unix:", StringComparison.Ordinal) && SocketDirectory(u).Length > 1;
+
+    private static string SocketDirectory(string upstream) => Path.GetDirectoryName(upstream["unix:".Length..]) ?? "";
+
+    private static Finding Root(IReadOnlyList<Finding> members)
+    {
+        var first = members[0];
+        var dir = SocketDirectory(first.Upstream!);
+        var names = members.Select(m => Path.GetFileName(m.Upstream!)).ToList();
+        var listed = string.Join(", ", names.Take(Named)) + (names.Count > Named ? $" and {names.Count - Named} more" : "");
+        return first with
+        {
+            Severity = members.Max(m => m.Severity),
+            Title = $"{members.Count} sockets nginx passes to in {dir} are dead: whatever creates them (the PHP-FPM master of those pools, or their app server) is not running",
+            Evidence = [.. first.Evidence, new Evidence(EvidenceKind.File, dir, $"{members.Count} sockets of this directory that nginx passes to are dead: {listed}")],
+            Remedy = new Remedy($"Start the service that creates the sockets in {dir} (for PHP-FPM: its service, e.g. systemctl start php8.2-fpm; a pool whose socket stays missing has an error in its own log), then check that the sockets are back.", first.Remedy.Commands),
+            Affects = members.Select(m => m.Upstream!).ToList(),
+        };
+    }
+}
