@@ -27,4 +27,14 @@ public sealed class FindingRootsTests
         var ranked = new[] { Down("unix:/run/php/a.sock"), Down("unix:/run/php/b.sock") };
         Assert.Equal(ranked, FindingRoots.Apply(ranked));
     }
+
+    [Fact]
+    public void Ports_of_one_host_that_cannot_be_reached_are_one_gone_host()
+    {
+        Finding Gone(string upstream) => new(Cause.UpstreamDown, Severity.Critical, upstream, $"{upstream}'s host cannot be reached", [new Evidence(EvidenceKind.Log, "error.log", "(113: No route to host)")], new Remedy("check the host", [])) { Check = "host-unreachable" };
+        var rooted = FindingRoots.Apply([Gone("10.77.0.2:8080"), Gone("10.77.0.3:80"), Gone("10.77.0.2:9090")]);
+        Assert.Equal(["10.77.0.2:8080", "10.77.0.3:80"], rooted.Select(f => f.Upstream));
+        Assert.StartsWith("Host 10.77.0.2 cannot be reached: connects to 2 of its ports", rooted[0].Title, StringComparison.Ordinal);
+        Assert.Equal(["10.77.0.2:8080", "10.77.0.2:9090"], rooted[0].Affects);
+    }
 }

@@ -21,16 +21,19 @@ public sealed class DroppedEvidenceScenarios
         Namespaces.Run("ip", "netns", "exec", remote.Name, "ip", "link", "set", "vgone1", "up");
         using var lab = new ScenarioLab();
         lab.Nginx.Wrapper = ns.Wrapper;
-        var snapshot = await lab.StartNginxAsync(lab.Server("location / { proxy_pass http://10.77.0.2:8080; }"));
+        var snapshot = await lab.StartNginxAsync(lab.Server("location / { proxy_pass http://10.77.0.2:8080; }\nlocation /api/ { proxy_pass http://10.77.0.2:9090; }"));
         Assert.Equal(502, ns.Get($"http://127.0.0.1:{ScenarioLab.Str(lab.Port)}/"));
+        Assert.Equal(502, ns.Get($"http://127.0.0.1:{ScenarioLab.Str(lab.Port)}/api/"));
         Assert.Contains("(113: No route to host)", File.ReadAllText(lab.Nginx.ErrorLog), StringComparison.Ordinal);
 
+        // One root: the host, with both of its ports nginx passes to.
         var run = lab.Diagnose(snapshot);
         Assert.True(run.Json.GetProperty("status").GetString() == "critical", run.ToString());
-        var down = ScenarioLab.Findings(run).First(f => f.GetProperty("cause").GetString() == "upstream-down");
-        Assert.Equal("10.77.0.2:8080", down.GetProperty("upstream").GetString());
-        Assert.Contains("cannot be reached", run.Stdout, StringComparison.Ordinal);
-        Assert.Contains("No route to host", ScenarioLab.Evidence(down), StringComparison.Ordinal);
+        var down = ScenarioLab.Findings(run).Where(f => f.GetProperty("cause").GetString() == "upstream-down").ToList();
+        Assert.True(down.Count == 1, run.ToString());
+        Assert.Contains("Host 10.77.0.2 cannot be reached", down[0].GetProperty("title").GetString(), StringComparison.Ordinal);
+        Assert.Equal(["10.77.0.2:8080", "10.77.0.2:9090"], down[0].GetProperty("affects").EnumerateArray().Select(a => a.GetString()!).Order(StringComparer.Ordinal));
+        Assert.Contains("No route to host", ScenarioLab.Evidence(down[0]), StringComparison.Ordinal);
     }
 
     [SkippableFact]

@@ -3,7 +3,8 @@ namespace NgxDoctor.Core.Diagnosis;
 /// <summary>
 /// Findings whose failures share one root become one finding that lists what the root takes down (`affects`): the
 /// unix sockets nginx passes to that are dead in one directory (/run/php: the pool manager that creates them is not
-/// running). A mass outage of a thousand pools is one thing to do, not a thousand findings.
+/// running), and the ports of one remote host that nginx's log says cannot be reached (the host is gone). A mass
+/// outage of a thousand pools is one thing to do, not a thousand findings.
 /// </summary>
 public static class FindingRoots
 {
@@ -14,15 +15,36 @@ public static class FindingRoots
 
     public static IReadOnlyList<Finding> Apply(IReadOnlyList<Finding> ranked)
     {
-        var groups = ranked.Where(IsDeadSocket).GroupBy(f => (f.Instance, Directory: SocketDirectory(f.Upstream!)))
-            .Where(g => g.Count() >= AtLeast).ToDictionary(g => g.First(), g => g.ToList());
+        var sockets = ranked.Where(IsDeadSocket).GroupBy(f => (f.Instance, Key: SocketDirectory(f.Upstream!))).Where(g => g.Count() >= AtLeast)
+            .Select(g => (Members: g.ToList(), Make: (Func<IReadOnlyList<Finding>, Finding>)Root));
+        var hosts = ranked.Where(f => f.Check == HostUnreachable && f.Upstream is not null).GroupBy(f => (f.Instance, Key: HostOf(f.Upstream!))).Where(g => g.Count() >= 2)
+            .Select(g => (Members: g.ToList(), Make: (Func<IReadOnlyList<Finding>, Finding>)GoneHost));
+        var groups = sockets.Concat(hosts).ToDictionary(g => g.Members[0], g => g);
         if (groups.Count == 0)
         {
             return ranked;
         }
 
-        var folded = groups.Values.SelectMany(g => g.Skip(1)).ToHashSet();
-        return ranked.Where(f => !folded.Contains(f)).Select(f => groups.TryGetValue(f, out var members) ? Root(members) : f).ToList();
+        var folded = groups.Values.SelectMany(g => g.Members.Skip(1)).ToHashSet();
+        return ranked.Where(f => !folded.Contains(f)).Select(f => groups.TryGetValue(f, out var g) ? g.Make(g.Members) : f).ToList();
+    }
+
+    private const string HostUnreachable = "host-unreachable";
+
+    /// <summary>"10.0.0.5:8080" → "10.0.0.5", "[fd00::5]:80" → "[fd00::5]".</summary>
+    private static string HostOf(string upstream) => upstream.LastIndexOf(':') is var colon and > 0 && !upstream.EndsWith(']') ? upstream[..colon] : upstream;
+
+    private static Finding GoneHost(IReadOnlyList<Finding> members)
+    {
+        var first = members[0];
+        var host = HostOf(first.Upstream!);
+        return first with
+        {
+            Severity = members.Max(m => m.Severity),
+            Title = $"Host {host} cannot be reached: connects to {members.Count} of its ports failed with no route to it (502)",
+            Evidence = [.. first.Evidence, new Evidence(EvidenceKind.Log, host, $"the same for {string.Join(", ", members.Skip(1).Select(m => m.Upstream))}")],
+            Affects = members.Select(m => m.Upstream!).ToList(),
+        };
     }
 
     private static bool IsDeadSocket(Finding f) =>
