@@ -15,7 +15,10 @@ public sealed class BackendAccessListCheck : ICheck
 {
     public const string Setting = "listen.allowed_clients";
 
-    public string Id => "backend-access-list";
+    /// <summary>Its id, as findings carry it and fixers select by it.</summary>
+    public const string CheckId = "backend-access-list";
+
+    public string Id => CheckId;
 
     public string Title => "Backend access lists let nginx in";
 

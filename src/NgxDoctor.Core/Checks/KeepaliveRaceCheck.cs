@@ -14,7 +14,10 @@ namespace NgxDoctor.Core.Checks;
 /// </summary>
 public sealed class KeepaliveRaceCheck : ICheck
 {
-    public string Id => "keepalive-race";
+    /// <summary>Its id, as findings carry it and fixers select by it.</summary>
+    public const string CheckId = "keepalive-race";
+
+    public string Id => CheckId;
 
     public string Title => "Backends keep idle connections open longer than nginx reuses them";
 

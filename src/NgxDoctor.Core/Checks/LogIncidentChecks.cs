@@ -11,6 +11,9 @@ public static class LogIncidentChecks
 {
     public static IReadOnlyList<LogIncidentCheck> All { get; } = Rows().Select(r => new LogIncidentCheck(r)).ToList();
 
+    /// <summary>The id of the row for hosts nginx cannot reach (113/101/112), which roots group by host.</summary>
+    public const string HostUnreachable = "host-unreachable";
+
     private static bool Any(IReadOnlyList<LogIncident> incidents, FailureKind kind) => incidents.Any(i => i.Kind == kind);
 
     /// <summary>nginx 1.23+'s refusals of a doubly framed response (ngx_http_proxy_module: CL with TE, a duplicate TE or CL).</summary>
@@ -123,7 +126,7 @@ public static class LogIncidentChecks
             Log = Fact.AccessLog,
             Extra = TimeoutEvidence,
         },
-        new("HostUnreachable", "host-unreachable", "Upstream hosts are reachable", Cause.UpstreamDown, [FailureKind.Unreachable],
+        new("HostUnreachable", HostUnreachable, "Upstream hosts are reachable", Cause.UpstreamDown, [FailureKind.Unreachable],
             (upstream, _, count) => $"{upstream}'s host cannot be reached: {count} connect(s) failed with no route to it (502)",
             (_, target, _) => new("The host is down or gone (nothing answers for its address on its network: a stopped machine or container, an address that moved), or no route leads to it. Check that the host is up and still has that address (DNS or service discovery may have moved it), then the route and any firewall or security group on the way, which may answer with the same error.",
                 target?.Address.Host is { } host ? [$"ip route get {host}", $"ping -c 3 {host}"] : [])),

@@ -14,7 +14,10 @@ namespace NgxDoctor.Core.Checks;
 /// </summary>
 public sealed class MacDenialCheck : ICheck
 {
-    public string Id => "mac-denial";
+    /// <summary>Its id, as findings carry it and fixers select by it.</summary>
+    public const string CheckId = "mac-denial";
+
+    public string Id => CheckId;
 
     public string Title => "AppArmor and SELinux let nginx connect to its upstreams";
 

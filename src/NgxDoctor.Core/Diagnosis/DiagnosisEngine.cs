@@ -72,7 +72,8 @@ public static class DiagnosisEngine
         .Select(g =>
         {
             // Title and remedy come from what reproduces the failure now (a probe, nginx -t) before what the log says of it.
-            var ordered = g.OrderByDescending(f => f.Severity).ThenBy(f => LogFed.Contains(f.Check ?? "")).ToList();
+            // The tie-break is explicit (then the check's id), never the order checks happen to be registered in.
+            var ordered = g.OrderByDescending(f => f.Severity).ThenBy(f => LogFed.Contains(f.Check ?? "")).ThenBy(f => f.Check, StringComparer.Ordinal).ToList();
             return ordered.Count == 1
                 ? ordered[0]
                 : ordered[0] with { Evidence = ordered.SelectMany(f => f.Evidence).Distinct().ToList() };

@@ -29,7 +29,7 @@ public static class FindingRoots
         return ranked.Where(f => !folded.Contains(f)).Select(f => groups.TryGetValue(f, out var g) ? g.Make(g.Members) : f).ToList();
     }
 
-    private const string HostUnreachable = "host-unreachable";
+    private const string HostUnreachable = Checks.LogIncidentChecks.HostUnreachable;
 
     /// <summary>"10.0.0.5:8080" → "10.0.0.5", "[fd00::5]:80" → "[fd00::5]".</summary>
     private static string HostOf(string upstream) => upstream.LastIndexOf(':') is var colon and > 0 && !upstream.EndsWith(']') ? upstream[..colon] : upstream;

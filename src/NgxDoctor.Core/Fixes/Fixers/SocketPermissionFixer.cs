@@ -17,12 +17,12 @@ public sealed class SocketPermissionFixer : IFixer
 
     public FixAction Plan(Finding finding, DiagnosisFacts facts, NginxConfig config)
     {
-        if (finding.Check == "backend-access-list")
+        if (finding.Check == Checks.BackendAccessListCheck.CheckId)
         {
             return AccessList(finding, facts);
         }
 
-        if (finding.Check == "mac-denial")
+        if (finding.Check == Checks.MacDenialCheck.CheckId)
         {
             return FixAction.None(finding, "AppArmor or SELinux denies it: a security policy is changed by a person, not by ngxdoctor (the remedy names the rule)");
         }

@@ -15,7 +15,7 @@ public sealed class UpstreamCrashFixer : IFixer
 
     public FixAction Plan(Finding finding, DiagnosisFacts facts, NginxConfig config)
     {
-        if (finding.Check != "keepalive-race" || FixContext.Target(facts, finding) is not { Group: { } name } target
+        if (finding.Check != Checks.KeepaliveRaceCheck.CheckId || FixContext.Target(facts, finding) is not { Group: { } name } target
             || facts.Inventory.Groups.FirstOrDefault(g => g.Name == name) is not { } group
             || facts.IdleCloses.FirstOrDefault(m => m.Target == target.Address.Text)?.ClosedAfterMs is not { } closedMs)
         {
