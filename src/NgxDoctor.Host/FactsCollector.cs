@@ -103,7 +103,7 @@ public static class FactsCollector
             return (null, notes);
         }
 
-        if (!located.From.Root.IsHost)
+        if (!located.From.Root.IsHost && located.PrivateMounts is null)
         {
             // Its binary would have to run as root on the host; inside its namespaces it is the runtime's job (docker exec).
             notes.Add(new NotCollected(Fact.ConfigTest, $"nginx -t not run: the binary of {located.Identity?.Where} is not run from the host (run `nginx -t` in the container)"));

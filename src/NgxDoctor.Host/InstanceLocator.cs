@@ -9,6 +9,13 @@ public sealed record LocatedInstance(string ConfigFile, NginxInstance? Instance,
     /// <summary>Which instance of the host it is and where it stands; null for a --config outside any running master.</summary>
     public InstanceIdentity? Identity { get; init; }
 
+    /// <summary>
+    /// For a master on the host's own root in a mount namespace of its own (systemd's PrivateTmp=, ProtectSystem=), that
+    /// namespace (/proc/PID/ns/mnt): its binary is the host's, so `nginx -t` runs as for any host nginx, entered there.
+    /// Null for the host's namespace and for containers (another root: the runtime's job).
+    /// </summary>
+    public string? PrivateMounts { get; init; }
+
     /// <summary>Where its sockets are made and its files read (the host's view unless it runs in other namespaces).</summary>
     public Namespaces.Vantage From { get; init; } = Namespaces.Vantage.Host;
 

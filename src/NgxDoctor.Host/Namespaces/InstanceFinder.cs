@@ -75,8 +75,14 @@ public static class InstanceFinder
             Root = root.Directory,
             OwnNetwork = ownNetwork,
         };
-        return single with { Identity = identity, From = new Vantage(network, root) { Blind = blind } };
+        // The host's root (same directory, same user namespace), only its mounts private: no container.
+        var privateMounts = otherMounts && container is null && ns.User == own.User && SameDirectory(Path.Combine(pidDir, "root"), "/")
+            ? Path.Combine(pidDir, "ns/mnt") : null;
+        return single with { Identity = identity, From = new Vantage(network, root) { Blind = blind }, PrivateMounts = privateMounts };
     }
+
+    private static bool SameDirectory(string a, string b) =>
+        Config.UnixFileStatus.Of(a) is { Kind: Config.UnixFileKind.Directory } x && Config.UnixFileStatus.Of(b) is var y && x.Inode == y.Inode && x.Device == y.Device;
 
     /// <summary>Ids a person can type back: the container's name, "host", else "pid:N".</summary>
     private static List<LocatedInstance> Named(List<LocatedInstance> located, List<NotCollected> notes)

@@ -40,6 +40,13 @@ public static class ConfigTest
         : !isRoot ? "nginx -t not run: it would create nginx's logs, pid file and temp directories; as root ngxdoctor runs it in a private mount namespace where nothing it writes stays"
         : null;
 
+    /// <summary>A new 0700 directory in the instance's own /var/tmp (reached through its root).</summary>
+    private static DirectoryInfo Scratch(Namespaces.InstanceRoot view)
+    {
+        var dir = Path.Combine(view.Map("/var/tmp"), "ngxdoctor-nginx-t-" + System.Security.Cryptography.RandomNumberGenerator.GetHexString(8, lowercase: true));
+        return Directory.CreateDirectory(dir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+    }
+
     /// <summary>-t -c, and the instance's -p and -g as its master was started with; errors to stderr where the binary can.</summary>
     private static List<string> Arguments(LocatedInstance located, NginxBinary binary)
     {
@@ -65,11 +72,15 @@ public static class ConfigTest
     /// <summary>The run in its private mount namespace, or why it could not be had (then nginx -t is not run at all: it would write nginx's files).</summary>
     private static async Task<(CommandResult? Result, string? Why)> SandboxedAsync(LocatedInstance located, NginxConfig config, NginxBinary binary, List<string> args, CancellationToken ct)
     {
-        var scratch = Directory.CreateTempSubdirectory("ngxdoctor-nginx-t-");
+        // In a private mount namespace its paths are read through its root, and the scratch directory is made where it sees it.
+        var mounts = located.PrivateMounts;
+        var view = located.From.Root;
+        var scratch = mounts is null ? Directory.CreateTempSubdirectory("ngxdoctor-nginx-t-") : Scratch(view);
         try
         {
             var root = located.Instance?.Prefix ?? binary.Prefix ?? Path.GetDirectoryName(located.ConfigFile) ?? "/";
-            var (file, sandboxed, why) = ConfigTestSandbox.Command(config, binary, root, scratch.FullName, binary.Path, args);
+            var inside = mounts is null ? scratch.FullName : "/var/tmp/" + scratch.Name;
+            var (file, sandboxed, why) = ConfigTestSandbox.Command(config, binary, root, inside, binary.Path, args, view.Map, mounts);
             if (file is null)
             {
                 return (null, $"nginx -t not run: it would write nginx's files and no private mount namespace could keep them: {why}");

@@ -41,26 +41,36 @@ public static class ConfigTestSandbox
             : null;
 
     /// <summary>The unshare command line that runs <paramref name="nginx"/> with <paramref name="args"/> in the sandbox, or why it cannot be made.</summary>
-    public static (string? File, IReadOnlyList<string> Args, string? Why) Command(NginxConfig config, NginxBinary binary, string prefix, string scratch, string nginx, IReadOnlyList<string> args)
+    /// <param name="map">How the instance's paths are reached from here (through its root, for a private mount namespace).</param>
+    /// <param name="mounts">The mount namespace to enter first (/proc/PID/ns/mnt of a master with private mounts); null for the host's.</param>
+    public static (string? File, IReadOnlyList<string> Args, string? Why) Command(NginxConfig config, NginxBinary binary, string prefix, string scratch, string nginx, IReadOnlyList<string> args,
+        Func<string, string>? map = null, string? mounts = null)
     {
         if (CommandRunner.Which("unshare") is not { } unshare)
         {
             return (null, [], "unshare (util-linux) is missing");
         }
 
-        var (dirs, files) = WrittenPaths(config, binary, prefix);
+        string? nsenter = null;
+        if (mounts is not null && (nsenter = CommandRunner.Which("nsenter")) is null)
+        {
+            return (null, [], "nsenter (util-linux) is missing");
+        }
+
+        var (dirs, files) = WrittenPaths(config, binary, prefix, map ?? (p => p));
         if (dirs.Concat(files).FirstOrDefault(p => p.IndexOfAny([',', ':', '\\', '\n']) >= 0 || p == "/" || p == "--") is { } odd)
         {
             return (null, [], $"{odd} cannot be covered by an overlay");
         }
 
         List<string> argv = ["--mount", "--propagation", "private", "--", "/bin/sh", "-c", Script, "sh", scratch, dirs.Count.ToString(CultureInfo.InvariantCulture), .. dirs, .. files, "--", nginx, .. args];
-        return (unshare, argv, null);
+        return nsenter is null ? (unshare, argv, null) : (nsenter, ["--mount=" + mounts, "--", unshare, .. argv], null);
     }
 
     /// <summary>The directories nginx -t may write in (topmost only, each the nearest existing one) and the existing files it opens for writing.</summary>
-    public static (IReadOnlyList<string> Dirs, IReadOnlyList<string> Files) WrittenPaths(NginxConfig config, NginxBinary binary, string prefix)
+    public static (IReadOnlyList<string> Dirs, IReadOnlyList<string> Files) WrittenPaths(NginxConfig config, NginxBinary binary, string prefix, Func<string, string>? map = null)
     {
+        map ??= p => p;
         var targets = LogDiscovery.Find(config, prefix);
         var paths = targets.ErrorLogs.Where(e => e.IsFile).Select(e => e.Path)
             .Concat(targets.AccessLogs.Where(a => a.IsFile).Select(a => a.Path))
@@ -72,16 +82,16 @@ public static class ConfigTestSandbox
             .Select(p => Path.IsPathRooted(p) ? Path.GetFullPath(p) : Path.GetFullPath(Path.Combine(prefix, p)))
             .Distinct(StringComparer.Ordinal).ToList();
         // A FIFO or device named as a log is covered too: nginx -t would block opening a FIFO that nobody reads.
-        var files = paths.Where(p => UnixFileStatus.Of(p).Kind is not (UnixFileKind.Missing or UnixFileKind.Directory)).ToList();
-        var dirs = paths.Select(p => UnixFileStatus.Of(p).Kind == UnixFileKind.Directory ? Path.GetDirectoryName(p) ?? "/" : Existing(Path.GetDirectoryName(p) ?? "/"))
+        var files = paths.Where(p => UnixFileStatus.Of(map(p)).Kind is not (UnixFileKind.Missing or UnixFileKind.Directory)).ToList();
+        var dirs = paths.Select(p => UnixFileStatus.Of(map(p)).Kind == UnixFileKind.Directory ? Path.GetDirectoryName(p) ?? "/" : Existing(Path.GetDirectoryName(p) ?? "/", map))
             .Distinct(StringComparer.Ordinal).ToList();
         var topmost = dirs.Where(d => !dirs.Any(o => o != d && (o == "/" || d.StartsWith(o + "/", StringComparison.Ordinal)))).Order(StringComparer.Ordinal).ToList();
         return (topmost, files);
     }
 
-    private static string Existing(string dir)
+    private static string Existing(string dir, Func<string, string> map)
     {
-        while (dir != "/" && UnixFileStatus.Of(dir).Kind != UnixFileKind.Directory)
+        while (dir != "/" && UnixFileStatus.Of(map(dir)).Kind != UnixFileKind.Directory)
         {
             dir = Path.GetDirectoryName(dir) ?? "/";
         }
