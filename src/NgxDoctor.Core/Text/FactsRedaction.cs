@@ -35,6 +35,7 @@ public static class FactsRedaction
             Access = lf.Access is { } a ? a with
             {
                 BackendErrors = Incidents(a.BackendErrors),
+                GaveUp = Incidents(a.GaveUp),
                 Files = a.Files.Select(f => f with { UnclassifiedSamples = Samples(f.UnclassifiedSamples) }).ToList(),
             } : null,
         };

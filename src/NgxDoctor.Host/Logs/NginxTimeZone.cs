@@ -136,7 +136,8 @@ public static class NginxTimeZone
 
     private static TimeZoneInfo? Find(string name)
     {
-        if (name.Length == 0 || name.Contains("..", StringComparison.Ordinal))
+        // A name only: never a path (an absolute one would make the lookup read that file).
+        if (name.Length == 0 || name.Contains("..", StringComparison.Ordinal) || name.StartsWith('/'))
         {
             return null;
         }

@@ -40,11 +40,23 @@ public static class ConfigTest
         : !isRoot ? "nginx -t not run: it would create nginx's logs, pid file and temp directories; as root ngxdoctor runs it in a private mount namespace where nothing it writes stays"
         : null;
 
-    /// <summary>A new 0700 directory in the instance's own /var/tmp (reached through its root).</summary>
+    /// <summary>
+    /// A new 0700 directory in the instance's own /var/tmp (reached through its root), which every user may write to:
+    /// a name that exists already, or that comes out not as ngxdoctor's own directory, is refused.
+    /// </summary>
     private static DirectoryInfo Scratch(Namespaces.InstanceRoot view)
     {
-        var dir = Path.Combine(view.Map("/var/tmp"), "ngxdoctor-nginx-t-" + System.Security.Cryptography.RandomNumberGenerator.GetHexString(8, lowercase: true));
-        return Directory.CreateDirectory(dir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        var dir = Path.Combine(view.Map("/var/tmp"), "ngxdoctor-nginx-t-" + System.Security.Cryptography.RandomNumberGenerator.GetHexString(16, lowercase: true));
+        if (UnixFileStatus.Of(dir, followSymlinks: false).Exists)
+        {
+            throw new IOException($"{dir} exists already");
+        }
+
+        var made = Directory.CreateDirectory(dir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        var status = UnixFileStatus.Of(dir, followSymlinks: false);
+        return status.Kind == UnixFileKind.Directory && status.Uid == FileTrust.EffectiveUid && (status.Mode & 0x3f) == 0
+            ? made
+            : throw new IOException($"{dir} is not ngxdoctor's own directory");
     }
 
     /// <summary>-t -c, and the instance's -p and -g as its master was started with; errors to stderr where the binary can.</summary>
@@ -75,7 +87,16 @@ public static class ConfigTest
         // In a private mount namespace its paths are read through its root, and the scratch directory is made where it sees it.
         var mounts = located.PrivateMounts;
         var view = located.From.Root;
-        var scratch = mounts is null ? Directory.CreateTempSubdirectory("ngxdoctor-nginx-t-") : Scratch(view);
+        DirectoryInfo scratch;
+        try
+        {
+            scratch = mounts is null ? Directory.CreateTempSubdirectory("ngxdoctor-nginx-t-") : Scratch(view);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return (null, $"nginx -t not run: no scratch directory for its sandbox ({e.Message})");
+        }
+
         try
         {
             var root = located.Instance?.Prefix ?? binary.Prefix ?? Path.GetDirectoryName(located.ConfigFile) ?? "/";
