@@ -56,6 +56,10 @@ public enum Cause
 
     [JsonStringEnumMemberName("rate-limited")]
     RateLimited,
+
+    /// <summary>Failing requests nginx logged that no other finding explains: shown, never silence.</summary>
+    [JsonStringEnumMemberName("unexplained-failures")]
+    UnexplainedFailures,
 }
 
 public static class CauseCodes

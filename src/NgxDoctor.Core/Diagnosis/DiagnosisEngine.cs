@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using NgxDoctor.Core.Facts;
+using NgxDoctor.Core.RequestPath;
 using NgxDoctor.Core.Vocabulary;
 
 namespace NgxDoctor.Core.Diagnosis;
@@ -12,22 +13,24 @@ public static class DiagnosisEngine
         var findings = new List<Finding>();
         var skipped = facts.NotCollected.Select(n => new SkippedCheck(n.What.Code(), n.Reason)).ToList();
         var runs = new List<CheckRun>();
-        foreach (var check in checks ?? CheckRegistry.All)
+        var all = checks ?? CheckRegistry.All;
+        foreach (var check in all.Where(c => c is not IAccountingCheck))
         {
-            var clock = Stopwatch.StartNew();
-            var outcome = Run(check, facts);
-
-            findings.AddRange(outcome.Findings.Select(f => f with { Check = check.Id }));
-            if (outcome.Status != CheckStatus.Ran)
-            {
-                var prefix = outcome.Status == CheckStatus.Crashed ? "check crashed: " : "";
-                skipped.Add(new SkippedCheck(check.Id, prefix + outcome.Reason));
-            }
-
-            runs.Add(new CheckRun(check.Id, check.Title, outcome.Status, outcome.Findings.Count, clock.Elapsed.TotalMilliseconds, outcome.Reason));
+            findings.AddRange(Record(check, facts, null, skipped, runs));
         }
 
-        var ranked = InstanceVantage.Apply(PeerEvidence.Apply(FindingRelations.Apply(FindingRoots.Apply(Rank(findings)), facts), facts), facts);
+        // What the findings explain of the failures nginx logged; then the checks that report what is left.
+        var (accounted, _) = FailureLedger.Account(facts, FindingRoots.Apply(Rank(findings)));
+        var rooted = accounted.ToList();
+        foreach (var check in all.OfType<IAccountingCheck>())
+        {
+            foreach (var f in Record(check, facts, accounted, skipped, runs))
+            {
+                rooted.Insert(rooted.FindLastIndex(r => r.Severity >= f.Severity) + 1, f);
+            }
+        }
+
+        var ranked = InstanceVantage.Apply(PeerEvidence.Apply(FindingRelations.Apply(rooted, facts), facts), facts);
         var context = new ReportContext(
             facts.ConfigFile,
             facts.Instance?.MasterPid,
@@ -35,11 +38,39 @@ public static class DiagnosisEngine
             facts.Inventory.Targets.Count,
             facts.CollectedAt.ToString("O"),
             facts.Hostname);
-        return new DiagnosisReport(StatusOf(ranked, runs), ranked, skipped, runs, context);
+        return new DiagnosisReport(StatusOf(ranked, runs), ranked, skipped, runs, context) { Failures = Tally(facts, ranked) };
+    }
+
+    /// <summary>Runs one check, noting how it went; its findings carry its id.</summary>
+    private static IEnumerable<Finding> Record(ICheck check, DiagnosisFacts facts, IReadOnlyList<Finding>? ranked, List<SkippedCheck> skipped, List<CheckRun> runs)
+    {
+        var clock = Stopwatch.StartNew();
+        var outcome = Run(check, facts, ranked);
+        if (outcome.Status != CheckStatus.Ran)
+        {
+            var prefix = outcome.Status == CheckStatus.Crashed ? "check crashed: " : "";
+            skipped.Add(new SkippedCheck(check.Id, prefix + outcome.Reason));
+        }
+
+        runs.Add(new CheckRun(check.Id, check.Title, outcome.Status, outcome.Findings.Count, clock.Elapsed.TotalMilliseconds, outcome.Reason));
+        return outcome.Findings.Select(f => f with { Check = check.Id });
+    }
+
+    /// <summary>The window's failing requests against what the findings explain (the unexplained-failures finding holds the rest).</summary>
+    private static FailureTally? Tally(DiagnosisFacts facts, IReadOnlyList<Finding> ranked)
+    {
+        if (facts.Logs is not { } logs)
+        {
+            return null;
+        }
+
+        var unexplained = ranked.Where(f => f.Cause == Cause.UnexplainedFailures).Sum(f => f.Observed?.Failures ?? 0);
+        var explained = ranked.Where(f => f.Cause != Cause.UnexplainedFailures).Sum(f => f.Observed?.Failures ?? 0);
+        return new FailureTally(FailureLedger.Observed(logs).Sum(i => i.Count), explained, unexplained);
     }
 
     /// <summary>A check whose needed facts were not gathered is skipped with the collectors' reason; one that throws has crashed.</summary>
-    private static CheckOutcome Run(ICheck check, DiagnosisFacts facts)
+    private static CheckOutcome Run(ICheck check, DiagnosisFacts facts, IReadOnlyList<Finding>? ranked)
     {
         if (check.Needs.Select(facts.Gap).FirstOrDefault(g => g is not null) is { } gap)
         {
@@ -48,7 +79,7 @@ public static class DiagnosisEngine
 
         try
         {
-            return check.Run(facts);
+            return ranked is not null && check is IAccountingCheck accounting ? accounting.Run(facts, ranked) : check.Run(facts);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {

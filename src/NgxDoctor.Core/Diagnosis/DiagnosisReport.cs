@@ -42,6 +42,10 @@ public sealed record DiagnosisReport(
     /// <summary>The verdict in one line, the same for every renderer.</summary>
     public Verdict Verdict => Verdict.Of(this);
 
+    /// <summary>The window's failing requests nginx logged, how many the findings explain and how many none does; null when no log was read.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public RequestPath.FailureTally? Failures { get; init; }
+
     /// <summary>Incidents `watch` recorded for the upstreams this diagnosis concerns, within its window, newest first; null: none looked for.</summary>
     public IReadOnlyList<Watch.RecordedIncident>? RecordedIncidents { get; init; }
 

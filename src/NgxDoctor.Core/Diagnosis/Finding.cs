@@ -90,6 +90,10 @@ public sealed record Finding(
     /// <summary>For a finding that stands for one root: every upstream it takes down (the first is <see cref="Upstream"/>); empty otherwise.</summary>
     public IReadOnlyList<string> Affects { get; init; } = [];
 
+    /// <summary>The failing requests of the window it explains: how many, the first and the last, whether they go on now; null when it explains none.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public RequestPath.ObservedFailures? Observed { get; init; }
+
     /// <summary>The findings this one accounts for ("cause upstream"); they follow it in the report.</summary>
     public IReadOnlyList<string> Explains { get; init; } = [];
 

@@ -25,6 +25,9 @@ public sealed record AccessFacts(
     /// <summary>Requests whose client closed (499) while nginx waited for an upstream ($upstream_addr logged), per upstream.</summary>
     public IReadOnlyList<LogIncident> GaveUp { get; init; } = [];
 
+    /// <summary>5xx nginx answered itself with no error-log line of a failure for the request (per status and upstream); only where the error log was read beside.</summary>
+    public IReadOnlyList<LogIncident> Unlogged { get; init; } = [];
+
     /// <summary>5xx and 499 by location; empty without a configuration to route the logged paths through.</summary>
     public IReadOnlyList<LocationCount> Locations { get; init; } = [];
 }

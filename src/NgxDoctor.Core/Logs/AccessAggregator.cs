@@ -13,6 +13,7 @@ public sealed class AccessAggregator(FailureKeys? failures)
     private readonly SpaceSaving _paths = new(256);
     private readonly IncidentAggregator _backend = new();
     private readonly IncidentAggregator _gaveUp = new();
+    private readonly IncidentAggregator _unlogged = new();
     private readonly Dictionary<string, LocationCounts> _locations = new(StringComparer.Ordinal);
     private DateTime _lastMinute = DateTime.MinValue;
     private MinuteCounts? _lastBucket;
@@ -29,7 +30,8 @@ public sealed class AccessAggregator(FailureKeys? failures)
     {
         var is5xx = f.Status is >= 500 and < 600;
         var addr = AccessSpans.Last(line, f.UpstreamAddr);
-        var backend = is5xx && failures is not null && IsBackendAnswer(line, f, addr);
+        var logged = is5xx && failures is not null && failures.Contains(AccessLineParser.Text(line, f.Client), AccessLineParser.Text(line, f.Request), f.Time);
+        var backend = is5xx && failures is not null && !logged && IsBackendAnswer(line, f, addr);
 
         if (f.Time is { } t)
         {
@@ -87,6 +89,12 @@ public sealed class AccessAggregator(FailureKeys? failures)
             _gaveUp.Add(new Classification(FailureKind.ClientClosed, Diagnosis.Cause.UpstreamTimeout, "response", 499), addr.ToString(), f.Time ?? DateTime.MinValue, file, lineNumber, line.ToString());
         }
 
+        if (is5xx && failures is { Overflowed: false } && !logged && !backend)
+        {
+            var upstream = addr.Contains(':') ? addr.ToString() : null;
+            _unlogged.Add(new Classification(FailureKind.Nginx5xx, null, "response", f.Status), upstream, f.Time ?? DateTime.MinValue, file, lineNumber, line.ToString());
+        }
+
         if (backend)
         {
             _backend.Add(new Classification(FailureKind.Backend5xx, Diagnosis.Cause.BackendError, "response", f.Status), addr.ToString(), f.Time ?? DateTime.MinValue, file, lineNumber, line.ToString());
@@ -124,6 +132,7 @@ public sealed class AccessAggregator(FailureKeys? failures)
         _paths.Merge(later._paths);
         _backend.Merge(later._backend, lineOffset);
         _gaveUp.Merge(later._gaveUp, lineOffset);
+        _unlogged.Merge(later._unlogged, lineOffset);
         _lastBucket = null;
     }
 
@@ -138,6 +147,7 @@ public sealed class AccessAggregator(FailureKeys? failures)
     {
         Attributed = failures is not null,
         GaveUp = _gaveUp.Incidents(),
+        Unlogged = _unlogged.Incidents(),
         Locations = _locations.OrderByDescending(kv => kv.Value.Errors + kv.Value.ClientClosed).ThenBy(kv => kv.Key, StringComparer.Ordinal).Take(50)
             .Select(kv => new LocationCount(SafeText.Escape(kv.Key, 512), kv.Value.Errors, kv.Value.ClientClosed, kv.Value.Status502, kv.Value.Status504)).ToList(),
     };
@@ -159,9 +169,8 @@ public sealed class AccessAggregator(FailureKeys? failures)
         return counts;
     }
 
-    /// <summary>A backend's own answer: its last status is the one sent, it has a real address, and nginx logged no failure for it.</summary>
-    private bool IsBackendAnswer(ReadOnlySpan<char> line, in AccessFields f, ReadOnlySpan<char> addr) =>
+    /// <summary>A backend's own answer (where nginx logged no failure for it): its last status is the one sent, and it has a real address.</summary>
+    private static bool IsBackendAnswer(ReadOnlySpan<char> line, in AccessFields f, ReadOnlySpan<char> addr) =>
         AccessSpans.Last(line, f.UpstreamStatus).SequenceEqual(f.Status.ToString(CultureInfo.InvariantCulture))
-        && addr.Contains(':')
-        && !failures!.Contains(AccessLineParser.Text(line, f.Client), AccessLineParser.Text(line, f.Request), f.Time);
+        && addr.Contains(':');
 }

@@ -106,4 +106,8 @@ public enum FailureKind
     /// <summary>nginx's own limit_conn rejected a request ("limiting connections by zone").</summary>
     [JsonStringEnumMemberName("limit-conn")]
     LimitConn,
+
+    /// <summary>A 5xx nginx answered itself (the access log) with no error-log line of a failure for that request: `return 503`, an internal error it logs otherwise.</summary>
+    [JsonStringEnumMemberName("nginx-5xx")]
+    Nginx5xx,
 }

@@ -36,6 +36,7 @@ public static class FactsRedaction
             {
                 BackendErrors = Incidents(a.BackendErrors),
                 GaveUp = Incidents(a.GaveUp),
+                Unlogged = Incidents(a.Unlogged),
                 Files = a.Files.Select(f => f with { UnclassifiedSamples = Samples(f.UnclassifiedSamples) }).ToList(),
             } : null,
         };

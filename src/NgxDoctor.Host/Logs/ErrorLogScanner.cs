@@ -101,12 +101,12 @@ public static class ErrorLogScanner
             {
                 Unclassified++;
                 Sample(file, number, text.ToString());
-                return;
             }
 
+            // Unclassified lines are incidents too: a failure no check knows is still a failure to account for.
             var upstream = ErrorClassifier.Peer(line, out var peer) ? peer : IncidentAggregator.NoUpstreamKey;
             Incidents.Add(c, upstream, time, file, number, text);
-            if (c.Status is 502 or 504)
+            if (c.Status >= 500 || c.Kind == FailureKind.Unclassified)
             {
                 Failures?.Add(line, time);
             }
