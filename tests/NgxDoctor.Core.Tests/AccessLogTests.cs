@@ -96,6 +96,29 @@ public class AccessLogTests
     }
 
     [Fact]
+    public void A_5xx_with_no_error_line_is_counted_per_status_and_says_whether_it_could_be_attributed()
+    {
+        var keys = new FailureKeys();
+        keys.Add(ErrorLogParser.Parse("2026/11/28 03:00:01 [error] 1#1: *1 connect() failed (111: Connection refused) while connecting to upstream, client: 10.0.0.1, server: _, request: \"GET /down HTTP/1.1\", upstream: \"http://127.0.0.1:9/down\"")!);
+        Assert.Empty(Unlogged(keys, Combined + " $upstream_status $upstream_addr", "502 127.0.0.1:9", "/down", 502));
+        var own = Assert.Single(Unlogged(keys, Combined + " $upstream_status $upstream_addr", "- -", "/loop", 500));
+        Assert.Equal((FailureKind.Nginx5xx, 500, (string?)null, "response"), (own.Kind, own.Status, own.Upstream, own.Phase));
+        var blind = Assert.Single(Unlogged(keys, Combined, "", "/app", 503));
+        Assert.Equal(AccessAggregator.UnattributedPhase, blind.Phase);
+        Assert.Empty(Unlogged(null, Combined, "", "/app", 503));
+    }
+
+    private static IReadOnlyList<Facts.LogIncident> Unlogged(FailureKeys? keys, string format, string tail, string path, int status)
+    {
+        var agg = new AccessAggregator(keys);
+        var p = new AccessLineParser(LogFormat.Compile(format));
+        var line = $"10.0.0.1 - - [28/Nov/2026:03:00:01 +0000] \"GET {path} HTTP/1.1\" {status} 157 \"-\" \"c\" {tail}".TrimEnd();
+        Assert.True(p.TryParse(line, out var fields));
+        agg.Add(line, fields, "a", 1);
+        return agg.Build([]).Unlogged;
+    }
+
+    [Fact]
     public void Heavy_hitters_and_latency_quantiles_stay_bounded_and_close()
     {
         var top = new SpaceSaving(10);

@@ -42,7 +42,8 @@ public static class MarkdownRenderer
             md.AppendLine($"### {i + 1}. {f.Severity.Code()} `{f.Cause.Code()}`: {Text(f.Title)}");
             md.AppendLine();
             md.AppendLine($"Confidence {f.Confidence.Code()}: {Text(f.ConfidenceWhy)}." + (f.ExplainedBy.Count > 0 ? $" Follows from {Text(string.Join("; ", f.ExplainedBy))}." : "")
-                + (f.Explains.Count > 0 ? $" Explains {Text(string.Join("; ", f.Explains))}." : ""));
+                + (f.Explains.Count > 0 ? $" Explains {Text(string.Join("; ", f.Explains))}." : "")
+                + (f.Observed is { } observed ? $" It {Text(observed.Describe())}." : ""));
             md.AppendLine();
             md.AppendLine("| kind | source | evidence |");
             md.AppendLine("|---|---|---|");

@@ -33,6 +33,10 @@ public static class ReportRenderer
             console.WriteLine();
             console.MarkupLine($" [bold]{i + 1}.[/] [{SeverityColor(f.Severity)}]{f.Severity.Code()}[/] [bold]{Terminal.Safe(f.Cause.Code())}[/]  {Terminal.Safe(f.Title)}");
             console.MarkupLine($"    [grey]confidence {f.Confidence.Code()}: {Terminal.Safe(f.ConfidenceWhy)}[/]");
+            if (f.Observed is { } observed)
+            {
+                console.MarkupLine($"    [grey]{Terminal.Safe(observed.Describe())}[/]");
+            }
             if (f.ExplainedBy.Count > 0)
             {
                 console.MarkupLine($"    [grey]follows from {Terminal.Safe(string.Join("; ", f.ExplainedBy))}[/]");
@@ -58,6 +62,10 @@ public static class ReportRenderer
 
         console.WriteLine();
         console.MarkupLine($"[grey]Checked: {report.Verdict.Coverage}[/]");
+        if (report.Failures is { Observed: > 0 } tally)
+        {
+            console.MarkupLine($"[grey]{Terminal.Safe(tally.Describe())}[/]");
+        }
         if (report.Skipped.Count > 0)
         {
             console.MarkupLine("[yellow]Not checked:[/]");

@@ -77,7 +77,11 @@ public sealed class DnsStaleCheck : ICheck
     private Finding Found(DiagnosisFacts facts, Staleness found, string upstream, string title, Remedy remedy)
     {
         var failing = facts.Logs is { } logs && found.Logged.Count > 0 && !LogEvidence.HasStopped(logs, found.Logged);
-        return new Finding(Cause.DnsStale, failing ? Severity.Critical : Severity.Warning, upstream, title, found.Evidence, remedy) { Check = Id };
+        return new Finding(Cause.DnsStale, failing ? Severity.Critical : Severity.Warning, upstream, title, found.Evidence, remedy)
+        {
+            Check = Id,
+            SeenAt = found.Logged.Select(i => i.Upstream!).Distinct().ToList(),
+        };
     }
 
     private static (string Address, int Port)? Split(string peer)

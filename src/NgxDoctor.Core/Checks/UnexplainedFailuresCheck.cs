@@ -75,6 +75,7 @@ public sealed class UnexplainedFailuresCheck : IAccountingCheck
     {
         var what = i.Kind switch
         {
+            FailureKind.Nginx5xx when i.Phase == AccessAggregator.UnattributedPhase => $"{i.Status} with no error line (no $upstream_status logged: nginx's or the backend's)",
             FailureKind.Nginx5xx => $"{i.Status} nginx answered with no error line",
             FailureKind.ClientClosed => "499 (the client gave up)",
             FailureKind.Unclassified => $"\"{ErrorLine(i)}\"",

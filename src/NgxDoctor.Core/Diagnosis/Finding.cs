@@ -90,6 +90,10 @@ public sealed record Finding(
     /// <summary>For a finding that stands for one root: every upstream it takes down (the first is <see cref="Upstream"/>); empty otherwise.</summary>
     public IReadOnlyList<string> Affects { get; init; } = [];
 
+    /// <summary>Addresses nginx uses for its upstream that neither the configuration nor DNS names now (a stale address): its failures there are its own.</summary>
+    [JsonIgnore]
+    public IReadOnlyList<string> SeenAt { get; init; } = [];
+
     /// <summary>The failing requests of the window it explains: how many, the first and the last, whether they go on now; null when it explains none.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public RequestPath.ObservedFailures? Observed { get; init; }

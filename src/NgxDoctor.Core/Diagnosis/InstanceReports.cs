@@ -47,6 +47,8 @@ public static class InstanceReports
         {
             Instances = sections.Select(s => s.Instance).ToList(),
             Sections = sections,
+            Failures = sections.Select(s => s.Report.Failures).OfType<RequestPath.FailureTally>().Aggregate((RequestPath.FailureTally?)null,
+                (sum, t) => sum is null ? t : new(sum.Observed + t.Observed, sum.Explained + t.Explained, sum.Unexplained + t.Unexplained)),
         };
     }
 

@@ -8,12 +8,16 @@ namespace NgxDoctor.Core.Logs;
 /// <summary>Folds access lines into per-minute buckets, per-upstream traffic and latency, top failing paths and backend 5xx.</summary>
 public sealed class AccessAggregator(FailureKeys? failures)
 {
+    /// <summary>The phase of a 5xx with no error line whose access log has no $upstream_status: nginx's or the backend's, it cannot say.</summary>
+    public const string UnattributedPhase = "unattributed";
+
     private readonly Dictionary<DateTime, MinuteCounts> _minutes = [];
     private readonly Dictionary<string, UpstreamCounts> _upstreams = new(StringComparer.Ordinal);
     private readonly SpaceSaving _paths = new(256);
     private readonly IncidentAggregator _backend = new();
     private readonly IncidentAggregator _gaveUp = new();
-    private readonly IncidentAggregator _unlogged = new();
+    // One aggregator per status: a 500 and a 503 with no error line are different failures.
+    private readonly Dictionary<int, IncidentAggregator> _unlogged = [];
     private readonly Dictionary<string, LocationCounts> _locations = new(StringComparer.Ordinal);
     private DateTime _lastMinute = DateTime.MinValue;
     private MinuteCounts? _lastBucket;
@@ -91,8 +95,10 @@ public sealed class AccessAggregator(FailureKeys? failures)
 
         if (is5xx && failures is { Overflowed: false } && !logged && !backend)
         {
+            // Without $upstream_status in the format, nginx's own answer and the backend's look the same.
             var upstream = addr.Contains(':') ? addr.ToString() : null;
-            _unlogged.Add(new Classification(FailureKind.Nginx5xx, null, "response", f.Status), upstream, f.Time ?? DateTime.MinValue, file, lineNumber, line.ToString());
+            var phase = f.UpstreamStatusLogged ? "response" : UnattributedPhase;
+            Unlogged(f.Status).Add(new Classification(FailureKind.Nginx5xx, null, phase, f.Status), upstream, f.Time ?? DateTime.MinValue, file, lineNumber, line.ToString());
         }
 
         if (backend)
@@ -132,7 +138,10 @@ public sealed class AccessAggregator(FailureKeys? failures)
         _paths.Merge(later._paths);
         _backend.Merge(later._backend, lineOffset);
         _gaveUp.Merge(later._gaveUp, lineOffset);
-        _unlogged.Merge(later._unlogged, lineOffset);
+        foreach (var (status, unlogged) in later._unlogged)
+        {
+            Unlogged(status).Merge(unlogged, lineOffset);
+        }
         _lastBucket = null;
     }
 
@@ -147,10 +156,20 @@ public sealed class AccessAggregator(FailureKeys? failures)
     {
         Attributed = failures is not null,
         GaveUp = _gaveUp.Incidents(),
-        Unlogged = _unlogged.Incidents(),
+        Unlogged = _unlogged.OrderBy(kv => kv.Key).SelectMany(kv => kv.Value.Incidents()).ToList(),
         Locations = _locations.OrderByDescending(kv => kv.Value.Errors + kv.Value.ClientClosed).ThenBy(kv => kv.Key, StringComparer.Ordinal).Take(50)
             .Select(kv => new LocationCount(SafeText.Escape(kv.Key, 512), kv.Value.Errors, kv.Value.ClientClosed, kv.Value.Status502, kv.Value.Status504)).ToList(),
     };
+
+    private IncidentAggregator Unlogged(int status)
+    {
+        if (!_unlogged.TryGetValue(status, out var aggregator))
+        {
+            _unlogged[status] = aggregator = new IncidentAggregator();
+        }
+
+        return aggregator;
+    }
 
     private void CountLocation(string location, int status)
     {

@@ -16,6 +16,9 @@ public readonly record struct AccessFields(
 {
     /// <summary>$host, $http_host or $server_name when the format logs one.</summary>
     public Range? Host { get; init; }
+
+    /// <summary>Whether the format logs $upstream_status at all ("-" in a line is then "no upstream answered").</summary>
+    public bool UpstreamStatusLogged { get; init; }
 }
 
 /// <summary>Turns lines of one `log_format` into fields without copying them; <see cref="Parse"/> also builds a record.</summary>
@@ -62,6 +65,7 @@ public sealed class AccessLineParser(LogFormat format)
             At(line, values, _client))
         {
             Host = At(line, values, _host),
+            UpstreamStatusLogged = _upstreamStatus >= 0,
         };
         return true;
     }

@@ -5,10 +5,18 @@ using NgxDoctor.Core.Logs;
 namespace NgxDoctor.Core.RequestPath;
 
 /// <summary>How many of the failures observed in the window a finding accounts for, from when to when, and whether they go on now.</summary>
-public sealed record ObservedFailures(int Failures, DateTimeOffset Since, DateTimeOffset Until, bool Now);
+public sealed record ObservedFailures(int Failures, DateTimeOffset Since, DateTimeOffset Until, bool Now)
+{
+    /// <summary>"explains 5 failing request(s) logged 10:54:30 to 10:54:32, going on now".</summary>
+    public string Describe() =>
+        $"explains {Failures} failing request(s) logged {Since:yyyy-MM-dd HH:mm:ss} to {Until:HH:mm:ss}, {(Now ? "going on now" : "over")}";
+}
 
 /// <summary>The window's failing requests: how many nginx logged, how many the findings explain, how many none does.</summary>
-public sealed record FailureTally(int Observed, int Explained, int Unexplained);
+public sealed record FailureTally(int Observed, int Explained, int Unexplained)
+{
+    public string Describe() => $"{Observed} failing request(s) logged in the window: {Explained} explained, {Unexplained} unexplained";
+}
 
 /// <summary>
 /// Conserves the failures nginx logged: every failing request of the window (error-log failures, the access log's
@@ -67,7 +75,7 @@ public static class FailureLedger
             return false;
         }
 
-        return f.Upstream is null || (f.Affects.Count > 0 ? f.Affects : [f.Upstream]).Any(n => model.Same(n, failure.Upstream));
+        return f.Upstream is null || (f.Affects.Count > 0 ? f.Affects : [f.Upstream]).Concat(f.SeenAt).Any(n => model.Same(n, failure.Upstream));
     }
 
     /// <summary>A log time (this host's local time) with the offset the facts were collected at.</summary>
