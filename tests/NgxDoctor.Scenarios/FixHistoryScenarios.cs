@@ -43,4 +43,59 @@ public sealed class FixHistoryScenarios : IDisposable
         Assert.Equal(0, again.Json.GetProperty("diffs").GetArrayLength());
         Assert.Equal(fixedConfig, File.ReadAllText(lab.Nginx.ConfigFile));
     }
+
+    [SkippableFact]
+    public async Task A_verified_header_buffer_fix_leaves_its_old_502s_as_history_and_a_second_fix_plans_nothing()
+    {
+        using var lab = new ScenarioLab();
+        var port = ScenarioLab.FreePort();
+        await lab.StartFakeAsync(port, "bigheader");
+        var snapshot = await lab.StartNginxAsync(lab.Server($"location / {{\n            proxy_pass http://127.0.0.1:{ScenarioLab.Str(port)};\n        }}"));
+        Assert.All(await lab.GetAsync("/", 2), s => Assert.Equal(502, s));
+        Assert.Equal("critical", lab.DiagnoseWithState(_state, snapshot).Json.GetProperty("status").GetString());
+
+        await ApplyThenNothingMore(lab, "/", "header-too-big");
+    }
+
+    [SkippableFact]
+    public async Task A_verified_pool_fix_leaves_its_old_502s_as_history_and_a_second_fix_plans_nothing()
+    {
+        using var lab = new ScenarioLab();
+        var sock = lab.Nginx.PathOf("run/small.sock");
+        File.WriteAllText(lab.Nginx.PathOf("www/slow.php"), "<?php usleep(1000000); echo 'done';");
+        var fpm = await lab.StartPhpFpmAsync(sock, maxChildren: 1, backlog: 2);
+        var snapshot = await lab.StartNginxAsync(lab.Server($$"""
+            location ~ \.php$ {
+                    include /etc/nginx/fastcgi_params;
+                    fastcgi_param SCRIPT_FILENAME {{lab.Nginx.PathOf("www")}}$fastcgi_script_name;
+                    fastcgi_pass unix:{{sock}};
+                }
+            """));
+        Assert.Contains(502, await lab.GetAsync("/slow.php", 6));
+        Assert.Equal("critical", lab.DiagnoseWithState(_state, snapshot).Json.GetProperty("status").GetString());
+
+        await ApplyThenNothingMore(lab, "/slow.php", "pool-exhausted");
+        Assert.True(fpm.Pid > 0);
+    }
+
+    /// <summary>fix --apply succeeds; right after it diagnose is not critical over what the fix removed, and the next fix plans nothing.</summary>
+    private async Task ApplyThenNothingMore(ScenarioLab lab, string path, string cause)
+    {
+        var apply = lab.Fix(_state, "--apply", "--yes", "--json", "--only", cause);
+        Assert.True(apply.ExitCode == 0 && apply.Json.GetProperty("result").GetProperty("applied").GetBoolean(), apply.ToString());
+        var files = Directory.GetFiles(lab.Nginx.PathOf("conf")).ToDictionary(f => f, File.ReadAllText);
+        var until = DateTime.UtcNow.AddSeconds(10);
+        while ((await lab.GetAsync(path))[0] != 200 && DateTime.UtcNow < until)
+        {
+            await Task.Delay(200);
+        }
+
+        var after = NgxDoctorCli.RunUnder(lab.Nginx.Wrapper, TimeSpan.FromSeconds(60), new Dictionary<string, string> { ["NGXDOCTOR_STATE_DIR"] = _state }, "diagnose", "--config", lab.Nginx.ConfigFile, "--json");
+        Assert.True(after.Json.GetProperty("status").GetString() is "ok" or "warning", after.ToString());
+        Assert.All(ScenarioLab.Findings(after).Where(f => f.GetProperty("cause").GetString() == cause), f => Assert.NotEqual("critical", f.GetProperty("severity").GetString()));
+
+        var again = lab.Fix(_state, "--json");
+        Assert.True(again.ExitCode == 0 && again.Json.GetProperty("diffs").GetArrayLength() == 0, again.ToString());
+        Assert.All(files, kv => Assert.Equal(kv.Value, File.ReadAllText(kv.Key)));
+    }
 }
