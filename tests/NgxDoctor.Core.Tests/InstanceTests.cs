@@ -61,6 +61,25 @@ public class InstanceTests
         Assert.Contains("docker start shop-app-1", f.Remedy.Commands);
     }
 
+    /// <summary>Docker's DNS drops a stopped container's name; nginx still connects to the address it resolved at start.</summary>
+    [Theory]
+    [InlineData(Logs.FailureKind.Unreachable, Cause.UpstreamDown)]
+    [InlineData(Logs.FailureKind.ConnectTimeout, Cause.UpstreamTimeout)]
+    public void A_stopped_container_is_the_one_root_of_its_name_that_does_not_resolve_and_its_old_address_that_fails(Logs.FailureKind kind, Cause logged)
+    {
+        var facts = FactsBuilder.FromConfig("server { listen 80; location / { proxy_pass http://app:8000; } }")
+            .Resolve("app", DnsLookup.NotFound, []).Probe("app:8000", ProbeOutcome.DnsFailure, "does not resolve")
+            .Log(kind, logged, "172.20.0.3:8000", count: 6, status: 502)
+            with { Identity = new InstanceIdentity("shop-web-1", 10, "/etc/nginx/nginx.conf") { Container = Web, OwnNetwork = true }, Peers = [App("exited")] };
+        var report = DiagnosisEngine.Diagnose(facts);
+        var f = Assert.Single(report.Findings);
+        Assert.Equal((Cause.UpstreamDown, Severity.Critical, "app:8000"), (f.Cause, f.Severity, f.Upstream));
+        Assert.Equal("app:8000 is down: the container that answers to app, shop-app-1, is exited", f.Title);
+        Assert.Contains("docker start shop-app-1", f.Remedy.Commands);
+        Assert.Contains(f.Evidence, e => e.Source == "/var/log/nginx/error.log:42");
+        Assert.Equal(new RequestPath.FailureTally(6, 6, 0), report.Failures);
+    }
+
     [Fact]
     public void A_name_on_a_network_nginx_is_not_on_is_not_evidence()
     {

@@ -58,6 +58,8 @@ public class ContainerScenarios
         var about = Assert.Single(ScenarioLab.Findings(run), f => f.GetProperty("upstream").GetString() is "app" or "app:8000");
         Assert.Contains($"container {docker.Name("app")} | answers to app; it is exited", ScenarioLab.Evidence(about), StringComparison.Ordinal);
         Assert.Contains(about.GetProperty("remedy").GetProperty("commands").EnumerateArray(), c => c.GetString() == $"docker start {docker.Name("app")}");
+        Assert.EndsWith($"the container that answers to app, {docker.Name("app")}, is exited", about.GetProperty("title").GetString(), StringComparison.Ordinal);
+        Assert.Equal("critical", about.GetProperty("severity").GetString());
     }
 
     [SkippableFact]

@@ -30,7 +30,7 @@ public static class DiagnosisEngine
             }
         }
 
-        var ranked = InstanceVantage.Apply(PeerEvidence.Apply(FindingRelations.Apply(rooted, facts), facts), facts);
+        var ranked = InstanceVantage.Apply(PeerEvidence.Apply(FindingRelations.Apply(ContainerRoots.Apply(rooted, facts), facts), facts), facts);
         var order = all.Select((c, i) => (c.Id, i)).GroupBy(x => x.Id).ToDictionary(g => g.Key, g => g.First().i);
         runs = runs.OrderBy(r => order[r.Id]).ToList();
         var context = new ReportContext(

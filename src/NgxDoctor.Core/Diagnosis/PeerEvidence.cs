@@ -20,19 +20,27 @@ public static class PeerEvidence
 
         var networks = facts.Identity?.Container?.Networks ?? [];
         return findings.Select(f => About.Contains(f.Cause) && f.Upstream is { } upstream && For(peers, upstream, networks) is { Count: > 0 } extra
-            ? f with { Evidence = [.. f.Evidence, .. extra], Remedy = f.Remedy with { Commands = [.. f.Remedy.Commands, .. Starts(peers, upstream, networks)] } }
+            ? f with
+            {
+                Title = Stopped(peers, upstream, networks).FirstOrDefault() is { } stopped ? $"{f.Title}: the container that answers to {Split(upstream).Host}, {stopped.Container!.Name ?? stopped.Container.ShortId}, is {stopped.State}" : f.Title,
+                Evidence = [.. f.Evidence, .. extra],
+                Remedy = f.Remedy with { Commands = [.. f.Remedy.Commands, .. Starts(peers, upstream, networks)] },
+            }
             : f).ToList();
     }
+
+    /// <summary>Stopped containers that answer to the upstream's name where nginx looks it up.</summary>
+    private static IEnumerable<Peer> Stopped(IReadOnlyList<Peer> peers, string upstream, IReadOnlyList<string> networks) =>
+        Split(upstream).Host is { } host
+            ? peers.Where(p => p.State is "exited" or "created" && p.Container is { Runtime: "docker" or "podman" } && AnswersTo(p, host, networks))
+            : [];
 
     /// <summary>A name is the peer's only where nginx could look it up: a container network both are attached to.</summary>
     private static bool AnswersTo(Peer p, string host, IReadOnlyList<string> networks) => p.AnswersTo(host, networks);
 
     /// <summary>For a stopped container that answers to the upstream's name: the command that starts it again.</summary>
     private static IEnumerable<string> Starts(IReadOnlyList<Peer> peers, string upstream, IReadOnlyList<string> networks) =>
-        Split(upstream).Host is { } host
-            ? peers.Where(p => p.State is "exited" or "created" && p.Container is { Runtime: "docker" or "podman" } && AnswersTo(p, host, networks))
-                .Select(p => $"{p.Container!.Runtime} start {p.Container.Name ?? p.Container.ShortId}")
-            : [];
+        Stopped(peers, upstream, networks).Select(p => $"{p.Container!.Runtime} start {p.Container.Name ?? p.Container.ShortId}");
 
     public static List<Evidence> For(IReadOnlyList<Peer> peers, string upstream, IReadOnlyList<string> networks)
     {

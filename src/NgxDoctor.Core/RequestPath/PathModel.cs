@@ -58,7 +58,43 @@ public sealed class PathModel
     public static PathModel Build(DiagnosisFacts facts)
     {
         var own = facts.Instance is { } nginx ? nginx.WorkerPids.Append(nginx.MasterPid).ToHashSet() : [];
-        return new PathModel(facts.Inventory.Targets.Select(t => Node(facts, t, own)).ToList());
+        var nodes = facts.Inventory.Targets.Select(t => Node(facts, t, own)).ToList();
+        return new PathModel(SeenInLog(facts, nodes));
+    }
+
+    /// <summary>
+    /// An address nginx's log names that no target names now is where nginx resolved a name when it started (the
+    /// name has moved, or no longer resolves: a stopped container): it is that target's when exactly one host-name
+    /// target has its port and no pass is built from variables at that port.
+    /// </summary>
+    private static List<TargetNode> SeenInLog(DiagnosisFacts facts, List<TargetNode> nodes)
+    {
+        var named = nodes.SelectMany(n => n.Names).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var seen = (facts.Logs is { } logs ? FailureLedger.Observed(logs) : []).Select(i => i.Upstream).OfType<string>().Where(u => !named.Contains(u)).Distinct(StringComparer.OrdinalIgnoreCase);
+        foreach (var peer in seen)
+        {
+            if (PortOf(peer) is not { } port || nodes.Any(n => n.Target.Address.Kind == UpstreamAddressKind.Variable))
+            {
+                continue;
+            }
+
+            var byName = nodes.Where(n => n.Target.Address.Kind == UpstreamAddressKind.Hostname && n.Target.Address.Port == port).Select(n => n.Target).Distinct().ToList();
+            if (byName.Count == 1)
+            {
+                var i = nodes.FindIndex(n => n.Target == byName[0]);
+                nodes[i] = nodes[i] with { Names = new HashSet<string>(nodes[i].Names, StringComparer.OrdinalIgnoreCase) { peer } };
+            }
+        }
+
+        return nodes;
+    }
+
+    /// <summary>The port of an IP address as nginx logs it ("10.0.0.5:8000", "[fd00::5]:8000"); null for anything else.</summary>
+    private static int? PortOf(string peer)
+    {
+        var colon = peer.LastIndexOf(':');
+        var host = colon > 0 ? peer[..colon].Trim('[', ']') : "";
+        return colon > 0 && System.Net.IPAddress.TryParse(host, out _) && int.TryParse(peer.AsSpan(colon + 1), System.Globalization.CultureInfo.InvariantCulture, out var port) ? port : null;
     }
 
     /// <summary>The targets a name stands for; empty when it names none of them (an address nginx's log gives that the configuration does not).</summary>
