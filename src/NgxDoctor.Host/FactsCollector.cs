@@ -58,6 +58,7 @@ public static class FactsCollector
             Listeners = host.Listeners,
             SocketPaths = host.SocketPaths,
             Probes = probed.Probes,
+            RemoteHosts = probed.Remote,
             WorkerProbes = probed.AsWorker,
             IdleCloses = idleCloses,
             FastCgiReplays = fastCgiReplays,
@@ -176,7 +177,7 @@ public static class FactsCollector
         }
 
         /// <summary>Where the instance's network tables are read: its master's /proc/PID/net when it has a network namespace of its own.</summary>
-        private static string NetRoot(LocatedInstance located, string procRoot) =>
+        internal static string NetRoot(LocatedInstance located, string procRoot) =>
             located.Identity is { OwnNetwork: true, MasterPid: { } pid } ? Path.Combine(procRoot, pid.ToString(System.Globalization.CultureInfo.InvariantCulture)) : procRoot;
     }
 
@@ -208,13 +209,20 @@ public static class FactsCollector
             var asWorker = WorkerProbes.RunAsync(_host.Inventory, probed, _host.Worker, _located, _budget, WorkerNotes, _ct);
             var http = ProtocolProbes.HttpAsync(_host.Inventory, probed, _budget, _options.HealthPath, Path.GetDirectoryName(_located.From.Root.Map(_located.ConfigFile)), _ct, _located.From);
             var fastCgi = ProtocolProbes.FastCgiAsync(_host.Inventory, probed, phpFpm, _budget, _ct, _located.From);
+            var remote = RemoteHosts.AskAsync(probed, HostPhase.NetRoot(_located, _options.ProcRoot), _budget, _ct, _located.From);
             var lookups = await _dns.ConfigureAwait(false);
             var resolved = await NetworkFactsCollector.ResolvedVariableHostsAsync(_host.Inventory, lookups, _budget, _ct, _located.From).ConfigureAwait(false);
-            return new Probed([.. probed, .. resolved], await http.ConfigureAwait(false), await fastCgi.ConfigureAwait(false), lookups, await asWorker.ConfigureAwait(false));
+            return new Probed([.. probed, .. resolved], await http.ConfigureAwait(false), await fastCgi.ConfigureAwait(false), lookups, await asWorker.ConfigureAwait(false))
+            {
+                Remote = await remote.ConfigureAwait(false),
+            };
         }
 
         public List<NotCollected> WorkerNotes { get; } = [];
     }
 
-    private sealed record Probed(IReadOnlyList<ProbeResult> Probes, IReadOnlyList<HttpProbeResult> Http, IReadOnlyList<FastCgiProbeResult> FastCgi, IReadOnlyList<DnsLookup> Dns, IReadOnlyList<ProbeResult>? AsWorker);
+    private sealed record Probed(IReadOnlyList<ProbeResult> Probes, IReadOnlyList<HttpProbeResult> Http, IReadOnlyList<FastCgiProbeResult> FastCgi, IReadOnlyList<DnsLookup> Dns, IReadOnlyList<ProbeResult>? AsWorker)
+    {
+        public IReadOnlyList<RemoteHost> Remote { get; init; } = [];
+    }
 }

@@ -73,6 +73,9 @@ public sealed record DiagnosisFacts
     /// <summary>TCP connections to the upstreams' addresses, by state; null when /proc/net/tcp could not be read.</summary>
     public IReadOnlyList<ConnectionCount>? Connections { get; init; }
 
+    /// <summary>Remote hosts whose upstream port gave no answer, asked otherwise (neighbour entry, other ports); empty when none.</summary>
+    public IReadOnlyList<RemoteHost> RemoteHosts { get; init; } = [];
+
     /// <summary>Drop/reject rules of the packet filter, read when a listening upstream did not accept nginx's connection.</summary>
     public FirewallFacts? Firewall { get; init; }
 

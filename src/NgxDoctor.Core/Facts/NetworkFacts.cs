@@ -79,3 +79,22 @@ public sealed record SystemFacts
     [System.Text.Json.Serialization.JsonIgnore]
     public int EphemeralCount => EphemeralLow is { } lo && EphemeralHigh is { } hi ? hi - lo + 1 : 0;
 }
+
+/// <summary>
+/// A host whose upstream port gave no answer (the connect timed out or found no route), asked otherwise: the kernel's
+/// neighbour entry for it when it is on one of nginx's links ("incomplete": no ARP reply), and a connect to a few of
+/// its other ports (an answer, even a refusal, means the host is up).
+/// </summary>
+public sealed record RemoteHost(string Address, string? Neighbour, IReadOnlyList<ProbeResult> OtherPorts)
+{
+    public const string Incomplete = "incomplete";
+    public const string Complete = "complete";
+
+    /// <summary>No ARP reply: nothing on the link has this address.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool Silent => Neighbour == Incomplete;
+
+    /// <summary>Another of its ports answered (connected or refused): the host is up.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public IReadOnlyList<ProbeResult> Answering => OtherPorts.Where(p => p.Outcome is ProbeOutcome.Connected or ProbeOutcome.Refused).ToList();
+}
