@@ -84,3 +84,32 @@ public class RoutingTests
         Assert.Contains(route.Notes, n => n.Contains("no server listens on port 8080", StringComparison.Ordinal));
     }
 }
+
+public class LogLineLocatorTests
+{
+    [Fact]
+    public void The_upstream_a_logged_path_is_passed_to_is_named_as_nginx_logs_it()
+    {
+        const string Conf = """
+            events {}
+            http {
+                access_log /var/log/nginx/access.log;
+                server {
+                    listen 80;
+                    location / { proxy_pass http://127.0.0.1:3000/app/; }
+                    location ~ \.php$ { fastcgi_pass unix:/run/php/www.sock; }
+                    location /grp/ { proxy_pass http://backend; }
+                    location /var/ { proxy_pass http://$host:8080; }
+                    location /down { return 503; }
+                }
+            }
+            """;
+        var config = new ConfigLoader(new DumpConfigSource(new Dictionary<string, string> { ["/t.conf"] = Conf })).Load("/t.conf");
+        var locator = new LogLineLocator(config, "/var/log/nginx/access.log");
+        Assert.Equal("127.0.0.1:3000", locator.Pass("/x", null));
+        Assert.Equal("unix:/run/php/www.sock", locator.Pass("/index.php", null));
+        Assert.Equal("backend", locator.Pass("/grp/a", null));
+        Assert.Null(locator.Pass("/var/a", null));
+        Assert.Null(locator.Pass("/down", null));
+    }
+}

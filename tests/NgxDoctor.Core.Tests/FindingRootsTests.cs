@@ -34,7 +34,7 @@ public sealed class FindingRootsTests
         Finding Gone(string upstream) => new(Cause.UpstreamDown, Severity.Critical, upstream, $"{upstream}'s host cannot be reached", [new Evidence(EvidenceKind.Log, "error.log", "(113: No route to host)")], new Remedy("check the host", [])) { Check = "host-unreachable" };
         var rooted = FindingRoots.Apply([Gone("10.77.0.2:8080"), Gone("10.77.0.3:80"), Gone("10.77.0.2:9090")]);
         Assert.Equal(["10.77.0.2:8080", "10.77.0.3:80"], rooted.Select(f => f.Upstream));
-        Assert.StartsWith("Host 10.77.0.2 cannot be reached: connects to 2 of its ports", rooted[0].Title, StringComparison.Ordinal);
+        Assert.StartsWith("Host 10.77.0.2 cannot be reached: 2 of its ports fail", rooted[0].Title, StringComparison.Ordinal);
         Assert.Equal(["10.77.0.2:8080", "10.77.0.2:9090"], rooted[0].Affects);
     }
 }

@@ -9,7 +9,7 @@ public sealed class LogLineLocator
 {
     private const int CacheLimit = 10_000;
     private readonly IReadOnlyList<Directive> _servers;
-    private readonly Dictionary<(string, string?), string?> _cache = [];
+    private readonly Dictionary<(string, string?), (string? Label, string? Pass)> _cache = [];
 
     public LogLineLocator(NginxConfig config, string logPath)
     {
@@ -24,7 +24,12 @@ public sealed class LogLineLocator
     public int Servers => _servers.Count;
 
     /// <summary>"example.com location /api/ (nginx.conf:12)", "example.com (no location)", or null.</summary>
-    public string? Locate(string path, string? host)
+    public string? Locate(string path, string? host) => Find(path, host).Label;
+
+    /// <summary>The upstream the location passes to, as nginx logs it ("127.0.0.1:3000", "unix:/run/php.sock", a group's name); null when none or built from variables.</summary>
+    public string? Pass(string path, string? host) => Find(path, host).Pass;
+
+    private (string? Label, string? Pass) Find(string path, string? host)
     {
         var key = (path, host);
         if (_cache.TryGetValue(key, out var cached))
@@ -41,19 +46,40 @@ public sealed class LogLineLocator
         return result;
     }
 
-    private string? Compute(string path, string? host)
+    private (string?, string?) Compute(string path, string? host)
     {
         Directive? server = _servers.Count == 1 ? _servers[0]
             : _servers.Count > 1 && host is not null ? ServerSelector.ByName(_servers, RouteRequest.HostName(host), null).Server
             : null;
         if (server is null)
         {
-            return null;
+            return (null, null);
         }
 
         var name = (server.Block ?? []).Where(d => d.Name == "server_name").SelectMany(d => d.Args.Select(a => a.Value)).FirstOrDefault(n => n is not ("_" or "")) ?? $"server at {server.Pos}";
         var found = LocationMatcher.Find(server.Block ?? [], UriNormalizer.Normalize(path));
-        return found.Location is { } l ? $"{name} location {l} ({l.Directive.Pos})" : $"{name} (no location)";
+        return found.Location is { } l ? ($"{name} location {l} ({l.Directive.Pos})", PassOf(l.Directive)) : ($"{name} (no location)", null);
+    }
+
+    /// <summary>"proxy_pass http://127.0.0.1:3000/x;" → "127.0.0.1:3000"; "fastcgi_pass unix:/run/php.sock;" → "unix:/run/php.sock".</summary>
+    private static string? PassOf(Directive location)
+    {
+        var pass = (location.Block ?? []).FirstOrDefault(d => d.Name.EndsWith("_pass", StringComparison.Ordinal) && d.Args.Count > 0)?.Arg(0);
+        if (pass is null || pass.Contains('$', StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        var scheme = pass.IndexOf("://", StringComparison.Ordinal);
+        var rest = scheme >= 0 ? pass[(scheme + 3)..] : pass;
+        if (rest.StartsWith("unix:", StringComparison.Ordinal))
+        {
+            var colon = rest.IndexOf(':', 5);
+            return colon < 0 ? rest : rest[..colon];
+        }
+
+        var slash = rest.IndexOf('/', StringComparison.Ordinal);
+        return slash < 0 ? rest : rest[..slash];
     }
 
     private static bool Logs(Directive d, string path) => d.Name == "access_log" && d.Args.Count > 0 && (d.Arg(0) == path || path.EndsWith("/" + d.Arg(0).TrimStart('.', '/'), StringComparison.Ordinal));

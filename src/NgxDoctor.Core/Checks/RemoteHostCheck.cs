@@ -13,7 +13,9 @@ namespace NgxDoctor.Core.Checks;
 /// </summary>
 public sealed class RemoteHostCheck : ICheck
 {
-    public string Id => "remote-host";
+    public const string CheckId = "remote-host";
+
+    public string Id => CheckId;
 
     public string Title => "Remote upstream hosts answer, and their upstream ports are not filtered";
 

@@ -17,7 +17,7 @@ public static class FindingRoots
     {
         var sockets = ranked.Where(IsDeadSocket).GroupBy(f => (f.Instance, Key: SocketDirectory(f.Upstream!))).Where(g => g.Count() >= AtLeast)
             .Select(g => (Members: g.ToList(), Make: (Func<IReadOnlyList<Finding>, Finding>)Root));
-        var hosts = ranked.Where(f => f.Check == HostUnreachable && f.Upstream is not null).GroupBy(f => (f.Instance, Key: HostOf(f.Upstream!))).Where(g => g.Count() >= 2)
+        var hosts = ranked.Where(f => f.Cause == Cause.UpstreamDown && f.Check is HostUnreachable or Checks.RemoteHostCheck.CheckId && f.Upstream is not null).GroupBy(f => (f.Instance, Key: HostOf(f.Upstream!))).Where(g => g.Count() >= 2)
             .Select(g => (Members: g.ToList(), Make: (Func<IReadOnlyList<Finding>, Finding>)GoneHost));
         var groups = sockets.Concat(hosts).ToDictionary(g => g.Members[0], g => g);
         if (groups.Count == 0)
@@ -38,12 +38,14 @@ public static class FindingRoots
     {
         var first = members[0];
         var host = HostOf(first.Upstream!);
+        var ports = members.SelectMany(m => m.Affects.Count > 0 ? m.Affects : [m.Upstream!]).Distinct().ToList();
+        var how = members.Any(m => m.Check == Checks.RemoteHostCheck.CheckId) ? "it does not answer ARP on its network" : "connects failed with no route to it";
         return first with
         {
             Severity = members.Max(m => m.Severity),
-            Title = $"Host {host} cannot be reached: connects to {members.Count} of its ports failed with no route to it (502)",
-            Evidence = [.. first.Evidence, new Evidence(EvidenceKind.Log, host, $"the same for {string.Join(", ", members.Skip(1).Select(m => m.Upstream))}")],
-            Affects = members.Select(m => m.Upstream!).ToList(),
+            Title = $"Host {host} cannot be reached: {ports.Count} of its ports fail, {how} (502)",
+            Evidence = [.. first.Evidence, .. members.Skip(1).SelectMany(m => m.Evidence).Where(e => e.Kind == EvidenceKind.System).Except(first.Evidence).Distinct(), new Evidence(EvidenceKind.Log, host, $"the same for {string.Join(", ", ports.Skip(1))}")],
+            Affects = ports,
         };
     }
 

@@ -26,7 +26,10 @@ public sealed class AccessAggregator(FailureKeys? failures)
     public Func<string, string?, string?>? Locate { get; init; }
 
     /// <summary>An empty aggregator with the same settings, for a chunk read in parallel.</summary>
-    public AccessAggregator Fresh() => new(failures) { Locate = Locate };
+    public AccessAggregator Fresh() => new(failures) { Locate = Locate, Pass = Pass };
+
+    /// <summary>Names the upstream the location of a path and logged host passes to (null: none known); used where the format logs no $upstream_addr.</summary>
+    public Func<string, string?, string?>? Pass { get; init; }
 
     /// <summary>The hot path: only 5xx and 499 lines are turned into strings.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -96,7 +99,7 @@ public sealed class AccessAggregator(FailureKeys? failures)
         if (is5xx && failures is { Overflowed: false } && !logged && !backend)
         {
             // Without $upstream_status in the format, nginx's own answer and the backend's look the same.
-            var upstream = addr.Contains(':') ? addr.ToString() : null;
+            var upstream = addr.Contains(':') ? addr.ToString() : !f.UpstreamAddrLogged ? Routed(line, f) : null;
             var phase = f.UpstreamStatusLogged ? "response" : UnattributedPhase;
             Unlogged(f.Status).Add(new Classification(FailureKind.Nginx5xx, null, phase, f.Status), upstream, f.Time ?? DateTime.MinValue, file, lineNumber, line.ToString());
         }
@@ -160,6 +163,10 @@ public sealed class AccessAggregator(FailureKeys? failures)
         Locations = _locations.OrderByDescending(kv => kv.Value.Errors + kv.Value.ClientClosed).ThenBy(kv => kv.Key, StringComparer.Ordinal).Take(50)
             .Select(kv => new LocationCount(SafeText.Escape(kv.Key, 512), kv.Value.Errors, kv.Value.ClientClosed, kv.Value.Status502, kv.Value.Status504)).ToList(),
     };
+
+    /// <summary>The upstream the request's location passes to, by nginx's routing of its path (the format logs no $upstream_addr).</summary>
+    private string? Routed(ReadOnlySpan<char> line, in AccessFields f) =>
+        Pass is not null && f.Request is { } req && AccessSpans.PathOf(line[req]) is { IsEmpty: false } path ? Pass(path.ToString(), AccessLineParser.Text(line, f.Host)) : null;
 
     private IncidentAggregator Unlogged(int status)
     {

@@ -19,6 +19,9 @@ public readonly record struct AccessFields(
 
     /// <summary>Whether the format logs $upstream_status at all ("-" in a line is then "no upstream answered").</summary>
     public bool UpstreamStatusLogged { get; init; }
+
+    /// <summary>Whether the format logs $upstream_addr at all.</summary>
+    public bool UpstreamAddrLogged { get; init; }
 }
 
 /// <summary>Turns lines of one `log_format` into fields without copying them; <see cref="Parse"/> also builds a record.</summary>
@@ -66,6 +69,7 @@ public sealed class AccessLineParser(LogFormat format)
         {
             Host = At(line, values, _host),
             UpstreamStatusLogged = _upstreamStatus >= 0,
+            UpstreamAddrLogged = _upstreamAddr >= 0,
         };
         return true;
     }

@@ -1,6 +1,7 @@
 using NgxDoctor.Config;
 using NgxDoctor.Core.Diagnosis;
 using NgxDoctor.Core.Facts;
+using NgxDoctor.Core.RequestPath;
 using NgxDoctor.Core.Text;
 using NgxDoctor.Host.Namespaces;
 using NgxDoctor.Host.Nginx;
@@ -105,8 +106,8 @@ public static class DiagnosisService
             // One instance that cannot be read (its root unreadable without root) is that instance's unknown, not the run's.
             var tasks = instances.Select(i => GatherOrWhyAsync(i, shared, ct)).ToList();
             var results = await Task.WhenAll(tasks).ConfigureAwait(false);
-            var parts = instances.Zip(results, (i, r) => (i.Identity!, r.Gathered is { } g ? Decide(g.Facts) : Unreadable(i, r.Why!))).ToList();
-            return (InstanceReports.Combine(parts), results.Select(r => r.Gathered).OfType<Gathered>().ToList());
+            var parts = instances.Zip(results, (i, r) => new InstancePart(i.Identity!, r.Gathered?.Facts, r.Gathered is { } g ? Decide(g.Facts) : Unreadable(i, r.Why!))).ToList();
+            return (InstanceReports.Combine(NginxChains.Apply(parts).Select(p => (p.Identity, p.Report)).ToList()), results.Select(r => r.Gathered).OfType<Gathered>().ToList());
         }
         finally
         {

@@ -179,7 +179,7 @@ public static class LogCollector
             }
 
             var locator = config is null ? null : new LogLineLocator(config, target.Path);
-            var own = new AccessAggregator(failures) { Locate = locator is { Servers: > 0 } l ? l.Locate : null };
+            var own = new AccessAggregator(failures) { Locate = locator is { Servers: > 0 } l ? l.Locate : null, Pass = locator is { Servers: > 0 } p ? p.Pass : null };
             var scan = AccessLogScanner.Scan(where.File, parser, now - since, now, own, failures, shownAs: where.ShownAs);
             aggregator.Merge(own, 0);
             scans.Add(scan);
