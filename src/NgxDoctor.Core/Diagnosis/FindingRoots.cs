@@ -13,13 +13,15 @@ public static class FindingRoots
 
     private const int Named = 10;
 
-    public static IReadOnlyList<Finding> Apply(IReadOnlyList<Finding> ranked)
+    public static IReadOnlyList<Finding> Apply(IReadOnlyList<Finding> ranked, IReadOnlyList<Facts.DnsLookup>? dns = null)
     {
         var sockets = ranked.Where(IsDeadSocket).GroupBy(f => (f.Instance, Key: SocketDirectory(f.Upstream!))).Where(g => g.Count() >= AtLeast)
             .Select(g => (Members: g.ToList(), Make: (Func<IReadOnlyList<Finding>, Finding>)Root));
         var hosts = ranked.Where(f => f.Cause == Cause.UpstreamDown && f.Check is HostUnreachable or Checks.RemoteHostCheck.CheckId && f.Upstream is not null).GroupBy(f => (f.Instance, Key: HostOf(f.Upstream!))).Where(g => g.Count() >= 2)
             .Select(g => (Members: g.ToList(), Make: (Func<IReadOnlyList<Finding>, Finding>)GoneHost));
-        var groups = sockets.Concat(hosts).ToDictionary(g => g.Members[0], g => g);
+        var servers = ranked.Where(f => f.Cause == Cause.DnsFailure && SilentServer(dns, f.Upstream) is not null).GroupBy(f => (f.Instance, Key: SilentServer(dns, f.Upstream)!)).Where(g => g.Count() >= 2)
+            .Select(g => (Members: g.ToList(), Make: (Func<IReadOnlyList<Finding>, Finding>)(m => DeafServer(m, g.Key.Key))));
+        var groups = sockets.Concat(hosts).Concat(servers).ToDictionary(g => g.Members[0], g => g);
         if (groups.Count == 0)
         {
             return ranked;
@@ -46,6 +48,24 @@ public static class FindingRoots
             Title = $"Host {host} cannot be reached: {ports.Count} of its ports fail, {how} (502)",
             Evidence = [.. first.Evidence, .. members.Skip(1).SelectMany(m => m.Evidence).Where(e => e.Kind == EvidenceKind.System).Except(first.Evidence).Distinct(), new Evidence(EvidenceKind.Log, host, $"the same for {string.Join(", ", ports.Skip(1))}")],
             Affects = ports,
+        };
+    }
+
+    /// <summary>The `resolver` server that gave no answer for this name (a refusal or NXDOMAIN is an answer: no root of its own).</summary>
+    private static string? SilentServer(IReadOnlyList<Facts.DnsLookup>? dns, string? name) =>
+        dns?.FirstOrDefault(d => d.Server != Facts.DnsLookup.System && string.Equals(d.Name, name, StringComparison.OrdinalIgnoreCase)
+            && d.Outcome is Facts.DnsLookup.NoAnswer or Facts.DnsLookup.Failed)?.Server;
+
+    private static Finding DeafServer(IReadOnlyList<Finding> members, string server)
+    {
+        var first = members[0];
+        var names = members.Select(m => m.Upstream!).Distinct().ToList();
+        return first with
+        {
+            Severity = members.Max(m => m.Severity),
+            Title = $"nginx's resolver {server} does not answer: {names.Count} names fail ({string.Join(", ", names.Take(Named))}{(names.Count > Named ? ", ..." : "")}), requests that need them get 502",
+            Evidence = [.. first.Evidence, new Evidence(EvidenceKind.Dns, server, $"no answer either for {string.Join(", ", names.Skip(1).Take(Named))}")],
+            Affects = names,
         };
     }
 
