@@ -125,6 +125,8 @@ public class EngineTests
 
         public string Title => "throws";
 
+        public IReadOnlyList<Cause> Causes => [Cause.ConfigError];
+
         public IReadOnlyList<Fact> Needs => [];
 
         public CheckOutcome Run(DiagnosisFacts facts) => throw new InvalidOperationException("boom");

@@ -75,6 +75,7 @@ public class InstanceTests
         var f = Assert.Single(report.Findings);
         Assert.Equal((Cause.UpstreamDown, Severity.Critical, "app:8000"), (f.Cause, f.Severity, f.Upstream));
         Assert.Equal("app:8000 is down: the container that answers to app, shop-app-1, is exited", f.Title);
+        Assert.Contains(f.Cause, CheckRegistry.All.Single(c => c.Id == f.Check).Causes);
         Assert.Contains("docker start shop-app-1", f.Remedy.Commands);
         Assert.Contains(f.Evidence, e => e.Source == "/var/log/nginx/error.log:42");
         Assert.Equal(new RequestPath.FailureTally(6, 6, 0), report.Failures);

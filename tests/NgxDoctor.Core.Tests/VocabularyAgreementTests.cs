@@ -56,6 +56,25 @@ public partial class VocabularyAgreementTests
         var ids = rows.SelectMany(r => Code().Matches(r[1]).Select(m => m.Groups[1].Value)).Order(StringComparer.Ordinal);
         Assert.Equal(CheckRegistry.All.Select(c => c.Id).Order(StringComparer.Ordinal), ids);
         Assert.All(rows.SelectMany(r => Code().Matches(r[2]).Select(m => m.Groups[1].Value)), c => Assert.Contains(c, Codes<Cause>.AllCodes));
+        // Each row names exactly the causes its check declares.
+        Assert.All(rows, r =>
+        {
+            var check = CheckRegistry.All.Single(c => c.Id == Code().Match(r[1]).Groups[1].Value);
+            Assert.Equal(check.Causes.Select(c => c.Code()).Order(StringComparer.Ordinal), Code().Matches(r[2]).Select(m => m.Groups[1].Value).Order(StringComparer.Ordinal));
+        });
+    }
+
+    /// <summary>A finding the engine makes carries a cause its check declares (the whole engine over the fixtures, merged and rooted).</summary>
+    [Fact]
+    public void Every_finding_of_the_engine_carries_a_cause_its_check_declares()
+    {
+        var fixtures = typeof(VocabularyAgreementTests).Assembly.GetTypes()
+            .Where(t => t is { IsClass: true, IsAbstract: false } && typeof(Checks.ICheckFixture).IsAssignableFrom(t))
+            .Select(t => (Checks.ICheckFixture)Activator.CreateInstance(t)!);
+        foreach (var facts in fixtures.SelectMany(f => f.MustTrigger().Select(x => x.Facts)))
+        {
+            Assert.All(DiagnosisEngine.Diagnose(facts).Findings, f => Assert.Contains(f.Cause, CheckRegistry.All.Single(c => c.Id == f.Check).Causes));
+        }
     }
 
     private static List<string> Enum(JsonElement e) => e.GetProperty("enum").EnumerateArray().Select(x => x.GetString()!).ToList();

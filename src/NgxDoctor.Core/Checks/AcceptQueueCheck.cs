@@ -16,6 +16,11 @@ public sealed class AcceptQueueCheck : ICheck
 
     public string Title => "Upstream listen queues have room";
 
+
+    /// <summary>The causes its findings may carry.</summary>
+
+    public IReadOnlyList<Cause> Causes => [Cause.PoolExhausted];
+
     public IReadOnlyList<Fact> Needs => [Fact.Listeners, Fact.Probes];
 
     public CheckOutcome Run(DiagnosisFacts facts)

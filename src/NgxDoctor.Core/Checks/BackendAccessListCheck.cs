@@ -22,6 +22,11 @@ public sealed class BackendAccessListCheck : ICheck
 
     public string Title => "Backend access lists let nginx in";
 
+
+    /// <summary>The causes its findings may carry.</summary>
+
+    public IReadOnlyList<Cause> Causes => [Cause.SocketPermission];
+
     public IReadOnlyList<Fact> Needs => [];
 
     public CheckOutcome Run(DiagnosisFacts facts)

@@ -15,6 +15,11 @@ public sealed class ConfigErrorCheck : ICheck
 
     public string Title => "The configuration passes nginx -t";
 
+
+    /// <summary>The causes its findings may carry.</summary>
+
+    public IReadOnlyList<Cause> Causes => [Cause.ConfigError];
+
     public IReadOnlyList<Fact> Needs => [];
 
     public CheckOutcome Run(DiagnosisFacts facts)

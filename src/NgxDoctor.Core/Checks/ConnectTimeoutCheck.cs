@@ -16,6 +16,11 @@ public sealed class ConnectTimeoutCheck : ICheck
 
     public string Title => "Connections to local upstreams are answered";
 
+
+    /// <summary>The causes its findings may carry.</summary>
+
+    public IReadOnlyList<Cause> Causes => [Cause.PoolExhausted];
+
     public IReadOnlyList<Fact> Needs => [Fact.Probes, Fact.Listeners];
 
     public CheckOutcome Run(DiagnosisFacts facts)

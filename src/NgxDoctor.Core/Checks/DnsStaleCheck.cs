@@ -18,6 +18,11 @@ public sealed class DnsStaleCheck : ICheck
 
     public string Title => "nginx uses the addresses its upstream names resolve to now";
 
+
+    /// <summary>The causes its findings may carry.</summary>
+
+    public IReadOnlyList<Cause> Causes => [Cause.DnsStale];
+
     public IReadOnlyList<Fact> Needs => [Fact.Dns];
 
     public CheckOutcome Run(DiagnosisFacts facts)

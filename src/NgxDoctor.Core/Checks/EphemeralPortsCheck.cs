@@ -16,6 +16,11 @@ public sealed class EphemeralPortsCheck : ICheck
 
     public string Title => "Connections to each upstream leave local ports free";
 
+
+    /// <summary>The causes its findings may carry.</summary>
+
+    public IReadOnlyList<Cause> Causes => [Cause.ResourceExhaustion];
+
     public IReadOnlyList<Fact> Needs => [];
 
     public CheckOutcome Run(DiagnosisFacts facts)

@@ -15,6 +15,11 @@ public sealed class FastCgiProbeCheck : ICheck
 
     public string Title => "FastCGI upstreams answer, with free children";
 
+
+    /// <summary>The causes its findings may carry.</summary>
+
+    public IReadOnlyList<Cause> Causes => [Cause.BadResponse, Cause.PoolExhausted];
+
     public IReadOnlyList<Fact> Needs => [Fact.FastCgiProbes];
 
     public CheckOutcome Run(DiagnosisFacts facts)

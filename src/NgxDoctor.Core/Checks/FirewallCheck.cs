@@ -17,6 +17,11 @@ public sealed class FirewallCheck : ICheck
 
     public string Title => "No packet filter stands between nginx and a listening upstream";
 
+
+    /// <summary>The causes its findings may carry.</summary>
+
+    public IReadOnlyList<Cause> Causes => [Cause.FirewallBlocked];
+
     public IReadOnlyList<Fact> Needs => [Fact.Probes, Fact.Listeners];
 
     public CheckOutcome Run(DiagnosisFacts facts)

@@ -17,6 +17,11 @@ public sealed class HttpProbeCheck : ICheck
 
     public string Title => "HTTP, uwsgi, SCGI and gRPC upstreams answer nginx's request in their protocol, within its buffer";
 
+
+    /// <summary>The causes its findings may carry.</summary>
+
+    public IReadOnlyList<Cause> Causes => [Cause.BadResponse, Cause.HeaderTooBig, Cause.UpstreamCrash];
+
     public IReadOnlyList<Fact> Needs => [Fact.HttpProbes];
 
     public CheckOutcome Run(DiagnosisFacts facts)

@@ -21,6 +21,11 @@ public sealed class KeepaliveRaceCheck : ICheck
 
     public string Title => "Backends keep idle connections open longer than nginx reuses them";
 
+
+    /// <summary>The causes its findings may carry.</summary>
+
+    public IReadOnlyList<Cause> Causes => [Cause.UpstreamCrash];
+
     public IReadOnlyList<Fact> Needs => [];
 
     public CheckOutcome Run(DiagnosisFacts facts)

@@ -39,6 +39,11 @@ public sealed class LogIncidentCheck(LogCheckRow row) : ICheck
 
     public string Title => row.Title;
 
+
+    /// <summary>The causes its findings may carry.</summary>
+
+    public IReadOnlyList<Cause> Causes => [row.Cause];
+
     public string Name => row.Name;
 
     public IReadOnlyList<Fact> Needs => [];

@@ -21,6 +21,11 @@ public sealed class MacDenialCheck : ICheck
 
     public string Title => "AppArmor and SELinux let nginx connect to its upstreams";
 
+
+    /// <summary>The causes its findings may carry.</summary>
+
+    public IReadOnlyList<Cause> Causes => [Cause.SocketPermission];
+
     public IReadOnlyList<Fact> Needs => [Fact.KernelLog];
 
     public CheckOutcome Run(DiagnosisFacts facts)

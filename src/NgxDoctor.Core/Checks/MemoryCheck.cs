@@ -13,6 +13,11 @@ public sealed class MemoryCheck : ICheck
 
     public string Title => "The host has memory available for its backends";
 
+
+    /// <summary>The causes its findings may carry.</summary>
+
+    public IReadOnlyList<Cause> Causes => [Cause.ResourceExhaustion];
+
     public IReadOnlyList<Fact> Needs => [];
 
     public CheckOutcome Run(DiagnosisFacts facts)

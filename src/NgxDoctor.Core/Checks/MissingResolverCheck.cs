@@ -15,6 +15,11 @@ public sealed class MissingResolverCheck : ICheck
 
     public string Title => "Upstreams named through variables have a resolver";
 
+
+    /// <summary>The causes its findings may carry.</summary>
+
+    public IReadOnlyList<Cause> Causes => [Cause.DnsFailure];
+
     public IReadOnlyList<Fact> Needs => [];
 
     public CheckOutcome Run(DiagnosisFacts facts)

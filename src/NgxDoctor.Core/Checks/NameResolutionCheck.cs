@@ -15,6 +15,11 @@ public sealed class NameResolutionCheck : ICheck
 
     public string Title => "Upstream hostnames resolve now";
 
+
+    /// <summary>The causes its findings may carry.</summary>
+
+    public IReadOnlyList<Cause> Causes => [Cause.DnsFailure];
+
     public IReadOnlyList<Fact> Needs => [Fact.Probes];
 
     public CheckOutcome Run(DiagnosisFacts facts)

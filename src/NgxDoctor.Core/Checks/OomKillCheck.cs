@@ -11,6 +11,11 @@ public sealed class OomKillCheck : ICheck
 
     public string Title => "The OOM killer did not kill processes";
 
+
+    /// <summary>The causes its findings may carry.</summary>
+
+    public IReadOnlyList<Cause> Causes => [Cause.ResourceExhaustion];
+
     public IReadOnlyList<Fact> Needs => [Fact.KernelLog];
 
     public CheckOutcome Run(DiagnosisFacts facts)

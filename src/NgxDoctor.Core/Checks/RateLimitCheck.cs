@@ -20,6 +20,11 @@ public sealed class RateLimitCheck : ICheck
 
     public string Title => "nginx's own limits (limit_req, limit_conn) do not reject requests";
 
+
+    /// <summary>The causes its findings may carry.</summary>
+
+    public IReadOnlyList<Cause> Causes => [Cause.RateLimited];
+
     public IReadOnlyList<Fact> Needs => [];
 
     public CheckOutcome Run(DiagnosisFacts facts)

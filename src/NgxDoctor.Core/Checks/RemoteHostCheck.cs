@@ -19,6 +19,11 @@ public sealed class RemoteHostCheck : ICheck
 
     public string Title => "Remote upstream hosts answer, and their upstream ports are not filtered";
 
+
+    /// <summary>The causes its findings may carry.</summary>
+
+    public IReadOnlyList<Cause> Causes => [Cause.FirewallBlocked, Cause.UpstreamDown];
+
     public IReadOnlyList<Fact> Needs => [Fact.Probes];
 
     public CheckOutcome Run(DiagnosisFacts facts)

@@ -16,6 +16,11 @@ public sealed class ResolvedAddressesCheck : ICheck
 
     public string Title => "Every local address an upstream name resolves to has a listener";
 
+
+    /// <summary>The causes its findings may carry.</summary>
+
+    public IReadOnlyList<Cause> Causes => [Cause.WrongAddress];
+
     public IReadOnlyList<Fact> Needs => [Fact.Dns, Fact.Listeners];
 
     public CheckOutcome Run(DiagnosisFacts facts)

@@ -14,6 +14,11 @@ public sealed class ResolverCheck : ICheck
 
     public string Title => "nginx's resolver answers for the names it resolves per request";
 
+
+    /// <summary>The causes its findings may carry.</summary>
+
+    public IReadOnlyList<Cause> Causes => [Cause.DnsFailure];
+
     public IReadOnlyList<Fact> Needs => [Fact.Dns];
 
     public CheckOutcome Run(DiagnosisFacts facts)

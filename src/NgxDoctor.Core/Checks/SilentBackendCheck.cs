@@ -19,6 +19,11 @@ public sealed class SilentBackendCheck : ICheck
 
     public string Title => "Upstreams that accept a request also answer it";
 
+
+    /// <summary>The causes its findings may carry.</summary>
+
+    public IReadOnlyList<Cause> Causes => [Cause.UpstreamTimeout];
+
     public IReadOnlyList<Fact> Needs => [];
 
     public CheckOutcome Run(DiagnosisFacts facts)

@@ -15,6 +15,11 @@ public sealed class SocketPermissionCheck : ICheck
 
     public string Title => "nginx's worker user may connect to every unix socket upstream";
 
+
+    /// <summary>The causes its findings may carry.</summary>
+
+    public IReadOnlyList<Cause> Causes => [Cause.SocketPermission];
+
     public IReadOnlyList<Fact> Needs => [];
 
     public CheckOutcome Run(DiagnosisFacts facts)

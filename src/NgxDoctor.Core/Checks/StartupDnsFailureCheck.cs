@@ -11,6 +11,11 @@ public sealed class StartupDnsFailureCheck : ICheck
 
     public string Title => "Every upstream hostname resolves when nginx starts";
 
+
+    /// <summary>The causes its findings may carry.</summary>
+
+    public IReadOnlyList<Cause> Causes => [Cause.DnsFailure];
+
     public IReadOnlyList<Fact> Needs => [Fact.ConfigTest];
 
     public CheckOutcome Run(DiagnosisFacts facts)

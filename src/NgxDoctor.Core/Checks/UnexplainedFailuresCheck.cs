@@ -21,6 +21,11 @@ public sealed class UnexplainedFailuresCheck : IAccountingCheck
 
     public string Title => "Every failing request nginx logged is explained";
 
+
+    /// <summary>The causes its findings may carry.</summary>
+
+    public IReadOnlyList<Cause> Causes => [Cause.UnexplainedFailures];
+
     public IReadOnlyList<Fact> Needs => [];
 
     public CheckOutcome Run(DiagnosisFacts facts) => Run(facts, []);

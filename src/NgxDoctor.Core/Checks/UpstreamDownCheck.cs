@@ -12,6 +12,11 @@ public sealed class UpstreamDownCheck : ICheck
 
     public string Title => "Something accepts connections at every upstream address";
 
+
+    /// <summary>The causes its findings may carry.</summary>
+
+    public IReadOnlyList<Cause> Causes => [Cause.UpstreamDown];
+
     public IReadOnlyList<Fact> Needs => [Fact.Probes];
 
     public CheckOutcome Run(DiagnosisFacts facts)

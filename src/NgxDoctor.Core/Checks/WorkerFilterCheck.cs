@@ -16,6 +16,11 @@ public sealed class WorkerFilterCheck : ICheck
 
     public string Title => "nginx's worker user reaches the upstreams root reaches";
 
+
+    /// <summary>The causes its findings may carry.</summary>
+
+    public IReadOnlyList<Cause> Causes => [Cause.FirewallBlocked];
+
     public IReadOnlyList<Fact> Needs => [Fact.Probes, Fact.WorkerProbes, Fact.Worker];
 
     public CheckOutcome Run(DiagnosisFacts facts)

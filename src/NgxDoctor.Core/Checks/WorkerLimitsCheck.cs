@@ -14,6 +14,11 @@ public sealed class WorkerLimitsCheck : ICheck
 
     public string Title => "nginx's workers may open the connections they are configured for";
 
+
+    /// <summary>The causes its findings may carry.</summary>
+
+    public IReadOnlyList<Cause> Causes => [Cause.ResourceExhaustion];
+
     public IReadOnlyList<Fact> Needs => [];
 
     public CheckOutcome Run(DiagnosisFacts facts)

@@ -11,6 +11,11 @@ public sealed class WrongAddressCheck : ICheck
 
     public string Title => "nginx points at the address where its backend listens";
 
+
+    /// <summary>The causes its findings may carry.</summary>
+
+    public IReadOnlyList<Cause> Causes => [Cause.WrongAddress];
+
     public IReadOnlyList<Fact> Needs => [Fact.Listeners, Fact.Probes];
 
     public CheckOutcome Run(DiagnosisFacts facts)

@@ -10,6 +10,9 @@ public interface ICheck
 
     string Title { get; }
 
+    /// <summary>Every cause its findings may carry (docs/checks.md names the same; a test holds both to it).</summary>
+    IReadOnlyList<Cause> Causes { get; }
+
     /// <summary>
     /// The gathered facts it cannot run without: when the collectors say one of them was not gathered, the engine
     /// skips the check with their reason.

@@ -1,6 +1,7 @@
 using NgxDoctor.Config.Upstreams;
 using NgxDoctor.Core.Diagnosis;
 using NgxDoctor.Core.Facts;
+using NgxDoctor.Core.Vocabulary;
 
 namespace NgxDoctor.Core.RequestPath;
 
@@ -54,6 +55,7 @@ public static class ContainerRoots
         return first with
         {
             Cause = Cause.UpstreamDown,
+            Check = Cause.UpstreamDown.Code(),
             Severity = observed.Any(o => o.Now) ? Severity.Critical : members.Max(m => m.Severity),
             Upstream = target.Address.Text,
             Title = $"{target.Address.Text} is down",

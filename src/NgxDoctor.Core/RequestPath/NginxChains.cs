@@ -61,6 +61,7 @@ public static class NginxChains
             {
                 // The failures no check of the front explained are the inner nginx's answers, passed on.
                 Cause = Cause.BackendError,
+                Check = Cause.BackendError.Code(),
                 Title = $"{target} answered {f.Observed?.Failures ?? 0} request(s) with errors that nginx passed on: {where}",
                 ExplainedBy = [.. f.ExplainedBy, cause],
                 Remedy = new Remedy($"Fix what fails in nginx {inner.Identity.Id} (its findings): this nginx only passes its answers on.", []),

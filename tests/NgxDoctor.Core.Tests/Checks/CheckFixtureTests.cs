@@ -20,6 +20,7 @@ public class CheckFixtureTests
         Assert.NotEmpty(fixture.MustTrigger());
         Assert.NotEmpty(fixture.MustNotTrigger());
         Assert.Contains(fixture.Cause, Codes<Cause>.All);
+        Assert.Contains(fixture.Cause, CheckRegistry.All.Single(c => c.Id == id).Causes);
     }
 
     [Theory]
@@ -36,6 +37,7 @@ public class CheckFixtureTests
             foreach (var f in outcome.Findings)
             {
                 Assert.Equal(fixture.Cause, f.Cause);
+                Assert.Contains(f.Cause, check.Causes);
                 Assert.NotEmpty(f.Evidence);
                 Assert.All(f.Evidence, e => Assert.False(string.IsNullOrWhiteSpace(e.Source) || string.IsNullOrWhiteSpace(e.Text), $"{name}: empty evidence"));
                 Assert.False(string.IsNullOrWhiteSpace(f.Remedy.Summary), $"{name}: no remedy");
