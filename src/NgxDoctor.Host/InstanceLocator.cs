@@ -19,6 +19,40 @@ public sealed record LocatedInstance(string ConfigFile, NginxInstance? Instance,
     /// <summary>Where its sockets are made and its files read (the host's view unless it runs in other namespaces).</summary>
     public Namespaces.Vantage From { get; init; } = Namespaces.Vantage.Host;
 
+    // Read once per master (its user, its TZ), not by every collector that needs them; keyed by the pid a `with` may change.
+    private (int? Pid, NgxDoctor.Config.FileAccessor? Master)? _master;
+    private (int? Pid, string? Tz)? _tz;
+
+    /// <summary>The user its master runs as when that is not ngxdoctor's (/proc/PID/status, read once); null otherwise.</summary>
+    public NgxDoctor.Config.FileAccessor? Master
+    {
+        get
+        {
+            var pid = Instance?.MasterPid;
+            if (_master is not { } known || known.Pid != pid)
+            {
+                _master = known = (pid, Security.AsUser.MasterOf(pid));
+            }
+
+            return known.Master;
+        }
+    }
+
+    /// <summary>The TZ its master was started with, while /proc/PID/environ still shows it (read once); null otherwise.</summary>
+    public string? MasterTz
+    {
+        get
+        {
+            var pid = Instance?.MasterPid;
+            if (_tz is not { } known || known.Pid != pid)
+            {
+                _tz = known = (pid, pid is { } p ? Logs.NginxTimeZone.Variable(p, "TZ") : null);
+            }
+
+            return known.Tz;
+        }
+    }
+
     /// <summary>Its configuration, read as it reads it (through its root).</summary>
     public NgxDoctor.Config.NginxConfig LoadConfig() => new NgxDoctor.Config.ConfigLoader(ConfigSource).Load(From.Root.IsHost ? Path.GetFullPath(ConfigFile) : ConfigFile);
 
@@ -30,7 +64,7 @@ public sealed record LocatedInstance(string ConfigFile, NginxInstance? Instance,
     {
         get
         {
-            var disk = Security.AsUser.Opener(Security.AsUser.MasterOf(this)) is { } opener ? new NgxDoctor.Config.DiskConfigSource(opener) : NgxDoctor.Config.DiskConfigSource.Instance;
+            var disk = Security.AsUser.Opener(Master) is { } opener ? new NgxDoctor.Config.DiskConfigSource(opener) : NgxDoctor.Config.DiskConfigSource.Instance;
             return From.Root.IsHost ? disk : new Namespaces.RootedConfigSource(From.Root, disk);
         }
     }

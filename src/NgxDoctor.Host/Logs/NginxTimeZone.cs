@@ -27,7 +27,7 @@ public static class NginxTimeZone
             return null;
         }
 
-        var tz = Variable(instance.MasterPid, "TZ");
+        var tz = located.MasterTz;
         var zone = tz is not null ? FromVariable(tz) : FromLog(errorLog) ?? (located.From.Root.IsHost ? null : FromRoot(located.From.Root));
         if (tz is not null && zone is null)
         {

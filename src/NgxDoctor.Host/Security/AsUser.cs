@@ -35,7 +35,7 @@ public static class AsUser
     /// The user an nginx master runs as, as this host sees it (/proc/PID/status: a master that is root in a user
     /// namespace another user made is that user here); null when there is no master or it runs as ngxdoctor's user.
     /// </summary>
-    public static FileAccessor? MasterOf(LocatedInstance located) => MasterOf(located.Instance?.MasterPid);
+    public static FileAccessor? MasterOf(LocatedInstance located) => located.Master;
 
     public static FileAccessor? MasterOf(int? masterPid)
     {
