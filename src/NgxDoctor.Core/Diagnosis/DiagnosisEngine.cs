@@ -20,7 +20,7 @@ public static class DiagnosisEngine
         }
 
         // What the findings explain of the failures nginx logged; then the checks that report what is left.
-        var (accounted, _) = FailureLedger.Account(facts, FindingRoots.Apply(Rank(findings), facts.Dns));
+        var (accounted, _) = FailureLedger.Account(facts, FindingRoots.Apply(Rank(findings), facts));
         var rooted = accounted.ToList();
         foreach (var check in all.OfType<IAccountingCheck>())
         {

@@ -13,15 +13,22 @@ public static class FindingRoots
 
     private const int Named = 10;
 
-    public static IReadOnlyList<Finding> Apply(IReadOnlyList<Finding> ranked, IReadOnlyList<Facts.DnsLookup>? dns = null)
+    private static readonly Cause[] ProcessCauses = [Cause.UpstreamTimeout, Cause.UpstreamCrash, Cause.PoolExhausted, Cause.BadResponse, Cause.BackendError];
+
+    public static IReadOnlyList<Finding> Apply(IReadOnlyList<Finding> ranked, Facts.DiagnosisFacts? facts = null)
     {
+        var dns = facts?.Dns;
         var sockets = ranked.Where(IsDeadSocket).GroupBy(f => (f.Instance, Key: SocketDirectory(f.Upstream!))).Where(g => g.Count() >= AtLeast)
             .Select(g => (Members: g.ToList(), Make: (Func<IReadOnlyList<Finding>, Finding>)Root));
         var hosts = ranked.Where(f => f.Cause == Cause.UpstreamDown && f.Check is HostUnreachable or Checks.RemoteHostCheck.CheckId && f.Upstream is not null).GroupBy(f => (f.Instance, Key: HostOf(f.Upstream!))).Where(g => g.Count() >= 2)
             .Select(g => (Members: g.ToList(), Make: (Func<IReadOnlyList<Finding>, Finding>)GoneHost));
         var servers = ranked.Where(f => f.Cause == Cause.DnsFailure && SilentServer(dns, f.Upstream) is not null).GroupBy(f => (f.Instance, Key: SilentServer(dns, f.Upstream)!)).Where(g => g.Count() >= 2)
             .Select(g => (Members: g.ToList(), Make: (Func<IReadOnlyList<Finding>, Finding>)(m => DeafServer(m, g.Key.Key))));
-        var groups = sockets.Concat(hosts).Concat(servers).ToDictionary(g => g.Members[0], g => g);
+        var model = facts is null ? null : RequestPath.PathModel.Build(facts);
+        var processes = model is null ? [] : ranked.Where(f => ProcessCauses.Contains(f.Cause) && f.Affects.Count == 0 && ServedBy(model, f.Upstream) is not null)
+            .GroupBy(f => (f.Instance, f.Cause, Key: ServedBy(model, f.Upstream)!.Value.Key)).Where(g => g.Select(f => f.Upstream).Distinct().Count() >= 2)
+            .Select(g => (Members: g.ToList(), Make: (Func<IReadOnlyList<Finding>, Finding>)(m => OneProcess(m, ServedBy(model, m[0].Upstream)!.Value.Name))));
+        var groups = sockets.Concat(hosts).Concat(servers).Concat(processes).ToDictionary(g => g.Members[0], g => g);
         if (groups.Count == 0)
         {
             return ranked;
@@ -48,6 +55,32 @@ public static class FindingRoots
             Title = $"Host {host} cannot be reached: {ports.Count} of its ports fail, {how} (502)",
             Evidence = [.. first.Evidence, .. members.Skip(1).SelectMany(m => m.Evidence).Where(e => e.Kind == EvidenceKind.System).Except(first.Evidence).Distinct(), new Evidence(EvidenceKind.Log, host, $"the same for {string.Join(", ", ports.Skip(1))}")],
             Affects = ports,
+        };
+    }
+
+    /// <summary>The process that serves an upstream (its listener's processes, as one key), and how to name it; null when not known.</summary>
+    private static (string Key, string Name)? ServedBy(RequestPath.PathModel model, string? upstream)
+    {
+        var listener = model.Named(upstream).Select(n => n.Listener).FirstOrDefault(l => l is { Processes.Count: > 0 });
+        if (listener is null)
+        {
+            return null;
+        }
+
+        var main = listener.Processes.MinBy(p => p.Pid)!;
+        return (string.Join(",", listener.Processes.Select(p => p.Pid).Order()), $"{main.Name} (pid {main.Pid})");
+    }
+
+    private static Finding OneProcess(IReadOnlyList<Finding> members, string process)
+    {
+        var first = members[0];
+        var upstreams = members.Select(m => m.Upstream!).Distinct().ToList();
+        return first with
+        {
+            Severity = members.Max(m => m.Severity),
+            Title = $"{first.Title}; the same at {string.Join(", ", upstreams.Skip(1).Take(Named))}: all served by {process}",
+            Evidence = [.. first.Evidence, new Evidence(EvidenceKind.Process, process, $"serves {string.Join(", ", upstreams.Take(Named))}{(upstreams.Count > Named ? " and more" : "")}: one process, one problem")],
+            Affects = upstreams,
         };
     }
 

@@ -55,7 +55,12 @@ public sealed class PathModel
         }
     }
 
-    public static PathModel Build(DiagnosisFacts facts)
+    // Built once per facts: the engine's steps and checks that join through it share one.
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<DiagnosisFacts, PathModel> Built = [];
+
+    public static PathModel Build(DiagnosisFacts facts) => Built.GetValue(facts, Create);
+
+    private static PathModel Create(DiagnosisFacts facts)
     {
         var own = facts.Instance is { } nginx ? nginx.WorkerPids.Append(nginx.MasterPid).ToHashSet() : [];
         var nodes = facts.Inventory.Targets.Select(t => Node(facts, t, own)).ToList();
