@@ -32,29 +32,23 @@ public class DnsRootTests
 /// <summary>One backend process behind several upstreams that fail the same way is one root.</summary>
 public class ProcessRootTests
 {
+    /// <summary>Two upstreams timing out: 127.0.0.1:8000 served by gunicorn (pid 812), 127.0.0.1:8001 by the given process.</summary>
+    private static DiagnosisFacts TwoSlow(string second, int pid) =>
+        FactsBuilder.FromConfig("server { listen 80; location / { proxy_pass http://127.0.0.1:8000; } location /b/ { proxy_pass http://127.0.0.1:8001; } }")
+            .Probe("127.0.0.1:8000", ProbeOutcome.Connected).Probe("127.0.0.1:8001", ProbeOutcome.Connected)
+            .Listen("127.0.0.1:8000", "gunicorn", pid: 812).Listen("127.0.0.1:8001", second, pid: pid)
+            .Log(FailureKind.ReadTimeout, Cause.UpstreamTimeout, "127.0.0.1:8000", count: 4, status: 504)
+            .Log(FailureKind.ReadTimeout, Cause.UpstreamTimeout, "127.0.0.1:8001", count: 2, status: 504);
+
     [Fact]
     public void Two_ports_of_one_slow_gunicorn_are_one_finding_naming_the_process()
     {
-        var facts = FactsBuilder.FromConfig("server { listen 80; location / { proxy_pass http://127.0.0.1:8000; } location /b/ { proxy_pass http://127.0.0.1:8001; } }")
-            .Probe("127.0.0.1:8000", ProbeOutcome.Connected).Probe("127.0.0.1:8001", ProbeOutcome.Connected)
-            .Listen("127.0.0.1:8000", "gunicorn", pid: 812).Listen("127.0.0.1:8001", "gunicorn", pid: 812)
-            .Log(FailureKind.ReadTimeout, Cause.UpstreamTimeout, "127.0.0.1:8000", count: 4, status: 504)
-            .Log(FailureKind.ReadTimeout, Cause.UpstreamTimeout, "127.0.0.1:8001", count: 2, status: 504);
-        var report = DiagnosisEngine.Diagnose(facts);
-        var f = Assert.Single(report.Findings);
+        var f = Assert.Single(DiagnosisEngine.Diagnose(TwoSlow("gunicorn", 812)).Findings);
         Assert.Equal(["127.0.0.1:8000", "127.0.0.1:8001"], f.Affects);
         Assert.EndsWith("all served by gunicorn (pid 812)", f.Title, StringComparison.Ordinal);
         Assert.Equal(6, f.Observed!.Failures);
     }
 
     [Fact]
-    public void Two_processes_stay_two_findings()
-    {
-        var facts = FactsBuilder.FromConfig("server { listen 80; location / { proxy_pass http://127.0.0.1:8000; } location /b/ { proxy_pass http://127.0.0.1:8001; } }")
-            .Probe("127.0.0.1:8000", ProbeOutcome.Connected).Probe("127.0.0.1:8001", ProbeOutcome.Connected)
-            .Listen("127.0.0.1:8000", "gunicorn", pid: 812).Listen("127.0.0.1:8001", "node", pid: 900)
-            .Log(FailureKind.ReadTimeout, Cause.UpstreamTimeout, "127.0.0.1:8000", count: 4, status: 504)
-            .Log(FailureKind.ReadTimeout, Cause.UpstreamTimeout, "127.0.0.1:8001", count: 2, status: 504);
-        Assert.Equal(2, DiagnosisEngine.Diagnose(facts).Findings.Count);
-    }
+    public void Two_processes_stay_two_findings() => Assert.Equal(2, DiagnosisEngine.Diagnose(TwoSlow("node", 900)).Findings.Count);
 }
