@@ -25,6 +25,16 @@ public class LogCheckTests
     }
 
     [Fact]
+    public void Errors_that_stopped_before_nginx_reloaded_say_when_it_reloaded()
+    {
+        var facts = Node().Log(NgxDoctor.Core.Logs.FailureKind.ReadTimeout, Cause.UpstreamTimeout, "127.0.0.1:3000", minutesAgo: 10);
+        var reloaded = facts with { Instance = facts.Instance! with { WorkersStarted = FactsBuilder.Now.AddMinutes(-8) } };
+        Assert.EndsWith("; nginx loaded its configuration at 2026-11-28 02:52:00 (its workers started then)", Assert.Single(Check("upstream-timeout").Run(reloaded).Findings).Title, StringComparison.Ordinal);
+        var before = facts with { Instance = facts.Instance! with { WorkersStarted = FactsBuilder.Now.AddMinutes(-60) } };
+        Assert.DoesNotContain("nginx loaded", Assert.Single(Check("upstream-timeout").Run(before).Findings).Title, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_timeout_finding_quotes_the_timeout_in_force_and_the_log_lines()
     {
         var f = Assert.Single(Check("upstream-timeout").Run(Node().Log(NgxDoctor.Core.Logs.FailureKind.ReadTimeout, Cause.UpstreamTimeout, "127.0.0.1:3000", count: 7)).Findings);

@@ -25,6 +25,12 @@ public static class LogEvidence
     public static bool HasStopped(LogFacts logs, IEnumerable<LogIncident> incidents) =>
         incidents.Max(i => i.LastSeen) < logs.Now - LogFacts.Quiet || logs.BeforeChange(incidents);
 
+    /// <summary>"; nginx loaded its configuration at T (its workers started then)" when that happened after these failures; else "".</summary>
+    public static string ReloadedSince(DiagnosisFacts facts, IEnumerable<LogIncident> incidents) =>
+        facts.Instance?.WorkersStarted is { } started && facts.Logs is { } logs && started > incidents.Max(i => i.LastSeen) && started <= logs.Now
+            ? $"; nginx loaded its configuration at {Time(started)} (its workers started then)"
+            : "";
+
     public static string Time(DateTime t) => t.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
 
     /// <summary>Incidents of the given kinds that concern a target's address (or its group's name, for no-live-upstreams).</summary>

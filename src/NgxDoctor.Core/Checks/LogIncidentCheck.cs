@@ -75,7 +75,7 @@ public sealed class LogIncidentCheck(LogCheckRow row) : ICheck
             // Failures that ended before a verified fix are history: shown, neither a warning nor anything to fix again.
             var history = logs.BeforeChange(incidents);
             var title = history ? $"{what}; none since {LogEvidence.Time(incidents.Max(i => i.LastSeen))}, before {logs.Change ?? "a change"} at {LogEvidence.Time(logs.ChangedAt!.Value)}"
-                : stopped ? $"{what}; none since {LogEvidence.Time(incidents.Max(i => i.LastSeen))}" : what;
+                : stopped ? $"{what}; none since {LogEvidence.Time(incidents.Max(i => i.LastSeen))}{LogEvidence.ReloadedSince(facts, incidents)}" : what;
             var severity = history ? Severity.Info : stopped ? Severity.Warning : Severity.Critical;
             findings.Add(new Finding(row.Cause, severity, group.Key, title, evidence, row.Remedy(facts, target, incidents)) { Check = Id });
         }

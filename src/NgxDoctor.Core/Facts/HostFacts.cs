@@ -46,6 +46,9 @@ public sealed record NginxInstance(
 {
     /// <summary>File descriptors the first worker holds now (/proc/PID/fd).</summary>
     public int? WorkerOpenFiles { get; init; }
+
+    /// <summary>When its oldest worker started: its last start or reload (a reload replaces every worker); null when not known.</summary>
+    public DateTime? WorkersStarted { get; init; }
 }
 
 /// <summary>A file or directory on the way to a unix socket, with owner and mode.</summary>

@@ -29,6 +29,7 @@ public static class NginxProcesses
                 workers.Count > 0 ? OpenFilesLimit(procRoot, workers[0]) : null)
             {
                 WorkerOpenFiles = workers.Count > 0 ? OpenFiles(procRoot, workers[0]) : null,
+                WorkersStarted = processes.Where(p => workers.Contains(p.Pid)).Min(p => p.Started),
             });
         }
 
