@@ -92,6 +92,10 @@ public class FailureLedgerTests
         Assert.Equal("api.internal:8080", Assert.Single(model.Named("10.0.0.7:8080")).Target.Address.Text);
         Assert.True(model.Same("api.internal", "10.0.0.7:8080"));
         Assert.False(model.Same("app", "10.0.0.7:8080"));
+        Assert.Equal(ServedBy.Unknown, PathModel.Build(facts with { Listeners = null }).Named("10.0.0.7:8080")[0].ServedBy);
+        var listed = PathModel.Build(facts with { Listeners = [] });
+        Assert.Equal(ServedBy.Remote, listed.Named("api.internal")[0].ServedBy);
+        Assert.Equal(ServedBy.Nothing, listed.Named("127.0.0.1:3000")[0].ServedBy);
         var report = DiagnosisEngine.Diagnose(facts);
         Assert.Equal(0, report.Failures!.Unexplained);
     }

@@ -7,7 +7,7 @@ namespace NgxDoctor.Core.RequestPath;
 /// <summary>What answers at a target's address, as the host's listeners show it.</summary>
 public enum ServedBy
 {
-    /// <summary>No listener table was read, or the address is not on this host's network.</summary>
+    /// <summary>No listener table was read, or the address is not known (a name that does not resolve).</summary>
     Unknown,
 
     /// <summary>A local address (or socket path) nothing listens on.</summary>
@@ -18,6 +18,9 @@ public enum ServedBy
 
     /// <summary>This nginx's own master or workers: a request passed there comes back in.</summary>
     NginxItself,
+
+    /// <summary>An address of another host: its listeners are not in this host's table.</summary>
+    Remote,
 }
 
 /// <summary>
@@ -129,10 +132,13 @@ public sealed class PathModel
 
         var listener = TargetListeners.Serving(facts, t);
         var served = listener is null
-            ? facts.Listeners is null || !Local(facts, t) ? ServedBy.Unknown : ServedBy.Nothing
+            ? facts.Listeners is null ? ServedBy.Unknown : Local(facts, t) ? ServedBy.Nothing : Resolved(facts, t) ? ServedBy.Remote : ServedBy.Unknown
             : listener.Processes.Any(p => own.Contains(p.Pid)) ? ServedBy.NginxItself : ServedBy.Process;
         return new TargetNode(t, names, served, listener);
     }
+
+    /// <summary>Whether the target stands for an address at all (a literal, or a name that resolves now).</summary>
+    private static bool Resolved(DiagnosisFacts facts, UpstreamTarget t) => TargetListeners.Addresses(facts, t).Count > 0;
 
     /// <summary>A unix socket or a loopback address is this host's to answer for; another host's listeners are not in the table.</summary>
     private static bool Local(DiagnosisFacts facts, UpstreamTarget t) =>
