@@ -80,6 +80,18 @@ public sealed class RootSafetyTests : IDisposable
     }
 
     [Fact]
+    public void The_journal_keeps_its_step_codes_and_reads_those_an_earlier_version_wrote()
+    {
+        var state = new FixState(Path.Combine(_dir, "state"));
+        state.Save(new FixRecord("20261207-101010-abcd", DateTimeOffset.UtcNow, "/etc/nginx/nginx.conf", 10, [], []) { Step = FixStep.RolledBack });
+        var manifest = Path.Combine(state.BackupDir("20261207-101010-abcd"), "manifest.json");
+        Assert.Contains("\"step\": \"rolled-back\"", File.ReadAllText(manifest), StringComparison.Ordinal);
+        File.WriteAllText(manifest, File.ReadAllText(manifest).Replace("\"rolled-back\"", "\"applied\"", StringComparison.Ordinal));
+        Assert.Equal(FixStep.Applied, Assert.Single(state.History()).Step);
+        Assert.NotNull(state.Standing("/etc/nginx/nginx.conf"));
+    }
+
+    [Fact]
     public void One_fix_transaction_per_state_directory()
     {
         var state = new FixState(Path.Combine(_dir, "state"));

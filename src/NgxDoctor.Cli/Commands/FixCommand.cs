@@ -158,7 +158,7 @@ public static class FixCommand
     }
 
     private static FixRecord Rollback(FixState state, string id) =>
-        (id == "last" ? state.History().FirstOrDefault(x => x.Step == FixRecord.Applied) : state.History().FirstOrDefault(x => x.Id == id))
+        (id == "last" ? state.History().FirstOrDefault(x => x.Step == FixStep.Applied) : state.History().FirstOrDefault(x => x.Id == id))
         ?? throw new UsageException(id == "last"
             ? $"--rollback: no fix in {state.Dir} is applied and not rolled back (see fix --history)"
             : $"--rollback: no applied fix {id} in {state.Dir} (see fix --history)");

@@ -61,7 +61,7 @@ public static class FixRenderer
 
         foreach (var r in records)
         {
-            console.MarkupLine($"[bold]{Terminal.Safe(r.Id)}[/]  {Terminal.Safe(r.Step)}  {Terminal.Safe(r.Created.ToString("u"))}  {Terminal.Safe(r.Detail)}");
+            console.MarkupLine($"[bold]{Terminal.Safe(r.Id)}[/]  {Terminal.Safe(NgxDoctor.Core.Vocabulary.Codes<NgxDoctor.Host.Fixes.FixStep>.Of(r.Step))}  {Terminal.Safe(r.Created.ToString("u"))}  {Terminal.Safe(r.Detail)}");
             foreach (var a in r.Actions)
             {
                 console.MarkupLine($"    {Terminal.Safe(a)}");

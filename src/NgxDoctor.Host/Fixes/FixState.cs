@@ -16,17 +16,32 @@ public sealed record SocketBackup(string Path, uint Gid, int Mode, uint NewGid, 
     public ulong Inode { get; init; }
 }
 
+/// <summary>How far an apply got, as its journal records it (the JSON keeps these codes).</summary>
+public enum FixStep
+{
+    [JsonStringEnumMemberName("writing")]
+    Writing,
+
+    [JsonStringEnumMemberName("written")]
+    Written,
+
+    [JsonStringEnumMemberName("tested")]
+    Tested,
+
+    [JsonStringEnumMemberName("reloaded")]
+    Reloaded,
+
+    [JsonStringEnumMemberName("applied")]
+    Applied,
+
+    [JsonStringEnumMemberName("rolled-back")]
+    RolledBack,
+}
+
 /// <summary>The journal of one apply: what it changed, the step it reached, and how it ended.</summary>
 public sealed record FixRecord(string Id, DateTimeOffset Created, string ConfigFile, int? MasterPid, IReadOnlyList<string> Actions, IReadOnlyList<BackupFile> Files)
 {
-    public const string Writing = "writing";
-    public const string Written = "written";
-    public const string Tested = "tested";
-    public const string Reloaded = "reloaded";
-    public const string Applied = "applied";
-    public const string RolledBack = "rolled-back";
-
-    public string Step { get; init; } = Writing;
+    public FixStep Step { get; init; } = FixStep.Writing;
 
     public string Detail { get; init; } = "";
 
@@ -47,10 +62,10 @@ public sealed record FixRecord(string Id, DateTimeOffset Created, string ConfigF
     public long OwnerStart { get; init; }
 
     [JsonIgnore]
-    public bool Finished => Step is Applied or RolledBack;
+    public bool Finished => Step is FixStep.Applied or FixStep.RolledBack;
 }
 
-[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, WriteIndented = true)]
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, WriteIndented = true, UseStringEnumConverter = true)]
 [JsonSerializable(typeof(FixRecord))]
 internal sealed partial class FixStateJson : JsonSerializerContext;
 
@@ -110,7 +125,7 @@ public sealed class FixState(string dir)
         try
         {
             var path = Path.GetFullPath(configFile);
-            return History().FirstOrDefault(r => Path.GetFullPath(r.ConfigFile) == path) is { Step: FixRecord.Applied } applied ? applied : null;
+            return History().FirstOrDefault(r => Path.GetFullPath(r.ConfigFile) == path) is { Step: FixStep.Applied } applied ? applied : null;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

@@ -1,5 +1,6 @@
 using NgxDoctor.Config;
 using NgxDoctor.Core.Facts;
+using NgxDoctor.Core.Vocabulary;
 
 namespace NgxDoctor.Host.Fixes;
 
@@ -19,7 +20,7 @@ public sealed partial class FixTransaction
         // The caller holds the host's FixLock, so a journal still open is a dead run's; its owner is checked all the same.
         foreach (var record in state.History().Where(r => !r.Finished && !FixState.OwnerAlive(r)))
         {
-            var result = await UndoAsync(record, [], $"an earlier apply was interrupted at step \"{record.Step}\"", reloadAgain: record.Step != FixRecord.Writing || record.MasterPid is not null, ct);
+            var result = await UndoAsync(record, [], $"an earlier apply was interrupted at step \"{Codes<FixStep>.Of(record.Step)}\"", reloadAgain: record.Step != FixStep.Writing || record.MasterPid is not null, ct);
             said.Add($"{record.Id}: {result.Message}");
         }
 
@@ -46,7 +47,7 @@ public sealed partial class FixTransaction
                 continue;
             }
 
-            if (current != f.HashAfter && record.Step == FixRecord.Applied)
+            if (current != f.HashAfter && record.Step == FixStep.Applied)
             {
                 steps.Add($"left {f.Path}: it changed after the apply");
                 continue;
@@ -83,7 +84,7 @@ public sealed partial class FixTransaction
                 : $"restored group and mode of {sock.Path}");
         }
 
-        state.Save(record with { Step = FixRecord.RolledBack, Detail = why });
+        state.Save(record with { Step = FixStep.RolledBack, Detail = why });
         return new ApplyResult(record.Id, false, $"{why}; every file is restored", steps);
     }
 

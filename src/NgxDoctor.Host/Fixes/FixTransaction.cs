@@ -1,5 +1,6 @@
 using NgxDoctor.Config;
 using NgxDoctor.Core.Facts;
+using NgxDoctor.Core.Vocabulary;
 
 namespace NgxDoctor.Host.Fixes;
 
@@ -67,7 +68,7 @@ public sealed partial class FixTransaction(FixState state, LocatedInstance locat
         {
             // Whatever failed once a file may be written (a request line nginx logged, a signal, Ctrl-C) is undone here.
             var why = e is OperationCanceledException ? "interrupted" : $"internal error ({e.GetType().Name})";
-            return await UndoAsync(progress.Record, steps, $"{why} at step \"{progress.Record.Step}\"", reloadAgain: progress.Record.Step != FixRecord.Writing, CancellationToken.None);
+            return await UndoAsync(progress.Record, steps, $"{why} at step \"{Codes<FixStep>.Of(progress.Record.Step)}\"", reloadAgain: progress.Record.Step != FixStep.Writing, CancellationToken.None);
         }
     }
 
@@ -93,7 +94,7 @@ public sealed partial class FixTransaction(FixState state, LocatedInstance locat
             steps.Add($"wrote {c.RealPath}");
         }
 
-        state.Save(progress.Record = record = record with { Step = FixRecord.Written });
+        state.Save(progress.Record = record = record with { Step = FixStep.Written });
         var test = await _seams.Test(located, config, ct);
         if (test is not { Passed: true })
         {
@@ -102,7 +103,7 @@ public sealed partial class FixTransaction(FixState state, LocatedInstance locat
         }
 
         steps.Add($"{test.Command}: ok");
-        state.Save(progress.Record = record = record with { Step = FixRecord.Tested });
+        state.Save(progress.Record = record = record with { Step = FixStep.Tested });
         if (reload && located.Instance is { } master)
         {
             var (ok, why) = await _seams.Reload(master, NginxReloader.ErrorLog(master, config, located.Binary), ct);
@@ -112,7 +113,7 @@ public sealed partial class FixTransaction(FixState state, LocatedInstance locat
                 return await UndoAsync(record, steps, why, reloadAgain: true, ct);
             }
 
-            state.Save(progress.Record = record = record with { Step = FixRecord.Reloaded });
+            state.Save(progress.Record = record = record with { Step = FixStep.Reloaded });
         }
 
         for (var i = 0; i < record.PhpFpmMasters.Count; i++)
@@ -154,7 +155,7 @@ public sealed partial class FixTransaction(FixState state, LocatedInstance locat
             return await UndoAsync(record, steps, $"the fix did not help: {verdict}", reloadAgain: reload, ct);
         }
 
-        state.Save(progress.Record = record with { Step = FixRecord.Applied, Detail = verdict });
+        state.Save(progress.Record = record with { Step = FixStep.Applied, Detail = verdict });
         return new ApplyResult(record.Id, true, verdict, steps);
     }
 
