@@ -75,7 +75,7 @@ public static class FactsCollector
             Services = ServiceDiscovery.Find(host.Inventory),
             Peers = peers,
         };
-        facts = facts with { Logs = Logs.GunicornLogs.Add(facts, logNotes, options.ProcRoot) };
+        facts = facts with { Logs = Logs.GunicornLogs.Add(facts, logNotes, options.ProcRoot), SelfRoutes = Core.RequestPath.SelfRoutes.Find(config, facts) };
         // The rules read are the host's: those of another network namespace would need its own iptables-save.
         if (located.From.Blind is { } blind)
         {

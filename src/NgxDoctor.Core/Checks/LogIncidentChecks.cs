@@ -87,6 +87,8 @@ public static class LogIncidentChecks
                 ? $"A proxy loop: {string.Join(", ", loops.Select(l => l.Target.Address.Text).Distinct())} is nginx's own listener, so requests come back until worker_connections run out ({count} time(s))"
                 : null,
             Extra = (facts, _, incidents) => Any(incidents, FailureKind.FdExhausted) ? SelfProxy.Evidence(facts, SelfProxy.Targets(facts)) : [],
+            // Descriptors and worker_connections are nginx's own, whatever upstream it was connecting to: one finding.
+            Source = logs => logs.Incidents.Select(i => i.Kind == FailureKind.FdExhausted ? i with { Upstream = null } : i),
         },
         new("RuntimeDnsFailure", "dns-failure-runtime", "Upstream names resolve at request time", Cause.DnsFailure, [FailureKind.Dns],
             (upstream, incidents, count) => AtLoad(incidents)

@@ -73,6 +73,9 @@ public sealed record DiagnosisFacts
     /// <summary>TCP connections to the upstreams' addresses, by state; null when /proc/net/tcp could not be read.</summary>
     public IReadOnlyList<ConnectionCount>? Connections { get; init; }
 
+    /// <summary>For upstreams whose listener is this nginx: where a request passed there lands, and whether that is a loop; empty when none (or gathered by an older version).</summary>
+    public IReadOnlyList<SelfRoute> SelfRoutes { get; init; } = [];
+
     /// <summary>Remote hosts whose upstream port gave no answer, asked otherwise (neighbour entry, other ports); empty when none.</summary>
     public IReadOnlyList<RemoteHost> RemoteHosts { get; init; } = [];
 

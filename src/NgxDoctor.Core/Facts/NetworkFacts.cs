@@ -98,3 +98,6 @@ public sealed record RemoteHost(string Address, string? Neighbour, IReadOnlyList
     [System.Text.Json.Serialization.JsonIgnore]
     public IReadOnlyList<ProbeResult> Answering => OtherPorts.Where(p => p.Outcome is ProbeOutcome.Connected or ProbeOutcome.Refused).ToList();
 }
+
+/// <summary>Where a request nginx passes to its own listener lands (file:line of the location), and whether it comes back to where it was passed from.</summary>
+public sealed record SelfRoute(string Target, string From, string? LandsAt, bool Loop);
