@@ -41,7 +41,18 @@ public sealed class ProxyLoopScenarios
             + $"\n    server {{ listen 127.0.0.1:{ScenarioLab.Str(inner)}; location / {{ return 200 \"inner\"; }} }}";
         // Two listening sockets and three connections per request: worker_connections 4 runs out on the first one.
         var snapshot = await lab.StartNginxAsync(body, workerConnections: 4);
-        await lab.GetAsync("/", 3);
+        for (var i = 0; i < 3; i++)
+        {
+            try
+            {
+                await lab.GetAsync("/");
+            }
+            catch (HttpRequestException)
+            {
+                // nginx may have no connection left for the client's own either: it resets it.
+            }
+        }
+
         Assert.Contains("worker_connections are not enough", File.ReadAllText(lab.Nginx.ErrorLog), StringComparison.Ordinal);
 
         var run = lab.Diagnose(snapshot);
