@@ -89,7 +89,8 @@ public class FastCgiScenarios
         Assert.True(json.PoolStatus is { Pool: "www", TotalProcesses: 3 }, json.ToString());
 
         var text = await Host.Probes.FastCgiProbe.RunAsync(target, "/fpm-status", "", TimeSpan.FromSeconds(5));
-        Assert.True(text.PoolStatus is { Pool: "www", TotalProcesses: 3, ActiveProcesses: 1 }, text.ToString());
+        // This request's own child is active; the one that served the request before may not be marked idle yet.
+        Assert.True(text.PoolStatus is { Pool: "www", TotalProcesses: 3, ActiveProcesses: >= 1 and <= 2 }, text.ToString());
         Assert.Equal(json.PoolStatus!.ListenQueueLength, text.PoolStatus!.ListenQueueLength);
     }
 }
