@@ -19,6 +19,9 @@ command -v unshare >/dev/null 2>&1 || need+=(util-linux)
 [ -x /usr/bin/gunicorn ] || need+=(gunicorn)
 # The metrics scenario parses /metrics with the Prometheus text-format parser of the official Python client.
 [ -f /usr/lib/python3/dist-packages/prometheus_client/parser.py ] || need+=(python3-prometheus-client)
+# nginx's stream and mail modules (dynamic in Debian): stream upstreams, and the config differential's oracle.
+[ -f /usr/lib/nginx/modules/ngx_stream_module.so ] || need+=(libnginx-mod-stream)
+[ -f /usr/lib/nginx/modules/ngx_mail_module.so ] || need+=(libnginx-mod-mail)
 # Container scenarios: a Docker engine test.sh starts itself when none runs (its images are built from local files).
 command -v dockerd >/dev/null 2>&1 || need+=(docker.io)
 # The journal scenario runs its own systemd-journald in a mount namespace of its own.

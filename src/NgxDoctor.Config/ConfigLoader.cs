@@ -1,3 +1,5 @@
+using NgxDoctor.Config.Grammar;
+
 namespace NgxDoctor.Config;
 
 /// <summary>
@@ -29,6 +31,7 @@ public sealed class ConfigLoader
     private readonly Dictionary<string, IReadOnlyList<Directive>> _files = new(StringComparer.Ordinal);
     private readonly List<string> _order = [];
     private readonly List<ConfigDiagnostic> _diagnostics = [];
+    private readonly Dictionary<string, ConfigParseException> _errors = new(StringComparer.Ordinal);
     private string _prefix = "/";
 
     public ConfigLoader(IConfigSource? source = null)
@@ -47,8 +50,15 @@ public sealed class ConfigLoader
     public NginxConfig Load(string mainFile, string? prefix = null)
     {
         _prefix = prefix ?? Path.GetDirectoryName(mainFile) ?? "/";
-        var root = Expand(ParseFile(mainFile), [mainFile]);
+        var root = ExpandFile(mainFile, [mainFile], ConfContext.Main);
         return new NginxConfig(mainFile, _prefix, _files, _order, root, _diagnostics);
+    }
+
+    /// <summary>A file's directives, checked and expanded where they stand; its syntax error after them, as nginx reads it.</summary>
+    private List<Directive> ExpandFile(string path, List<string> chain, ConfContext where)
+    {
+        var expanded = Expand(ParseFile(path), chain, where);
+        return _errors.TryGetValue(path, out var error) ? throw error : expanded;
     }
 
     private IReadOnlyList<Directive> ParseFile(string path)
@@ -67,7 +77,13 @@ public sealed class ConfigLoader
                 throw new ConfigParseException(new SourcePos(path, 0, 0), $"the configuration's files add up to more than {MaxBytes >> 20} MiB; giving up");
             }
 
-            tree = ConfigParser.Parse(text, path);
+            var parsed = ConfigParser.ParsePartial(text, path);
+            tree = parsed.Tree;
+            if (parsed.Error is { } error)
+            {
+                _errors[path] = error;
+            }
+
             _files[path] = tree;
             _order.Add(path);
         }
@@ -75,7 +91,7 @@ public sealed class ConfigLoader
         return tree;
     }
 
-    private List<Directive> Expand(IReadOnlyList<Directive> list, List<string> chain)
+    private List<Directive> Expand(IReadOnlyList<Directive> list, List<string> chain, ConfContext where)
     {
         var result = new List<Directive>(list.Count);
         foreach (var d in list)
@@ -86,13 +102,19 @@ public sealed class ConfigLoader
                 throw new ConfigParseException(d.Pos, $"the configuration expands to more than {MaxDirectives:N0} directives through includes (last include: {chain[^1]}); giving up");
             }
 
+            var verdict = DirectiveGrammar.Check(d, where);
+            if (verdict.Error is { } refused)
+            {
+                throw new ConfigParseException(d.ReportPos, refused);
+            }
+
             if (d.Name == "include" && d.Block is null)
             {
-                result.AddRange(Include(d, chain));
+                result.AddRange(Include(d, chain, where));
             }
             else if (d.Block is { Count: > 0 })
             {
-                result.Add(d with { Block = Expand(d.Block, chain) });
+                result.Add(d with { Block = Expand(d.Block, chain, verdict.Inner) });
             }
             else
             {
@@ -108,7 +130,7 @@ public sealed class ConfigLoader
         return result;
     }
 
-    private IEnumerable<Directive> Include(Directive include, List<string> chain)
+    private IEnumerable<Directive> Include(Directive include, List<string> chain, ConfContext where)
     {
         if (include.Args.Count != 1)
         {
@@ -165,7 +187,7 @@ public sealed class ConfigLoader
             }
 
             chain.Add(path);
-            expanded.AddRange(Expand(ParseFile(path), chain));
+            expanded.AddRange(ExpandFile(path, chain, where));
             chain.RemoveAt(chain.Count - 1);
         }
 

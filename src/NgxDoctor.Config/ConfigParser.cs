@@ -11,9 +11,38 @@ public static class ConfigParser
 
     public static IReadOnlyList<Directive> Parse(string text, string file)
     {
-        var lexer = new ConfigLexer(text, file);
+        var parsed = ParsePartial(text, file);
+        return parsed.Error is { } error ? throw error : parsed.Tree;
+    }
+
+    /// <summary>
+    /// The file up to its first syntax error, with the blocks open there closed, and that error: nginx reads a file
+    /// directive by directive, so a directive it refuses before that point is the error it reports.
+    /// </summary>
+    public static ParsedFile ParsePartial(string text, string file)
+    {
         var stack = new Stack<OpenBlock>();
         var current = new List<Directive>();
+        try
+        {
+            return new ParsedFile(Parse(text, file, stack, ref current), null);
+        }
+        catch (ConfigParseException e)
+        {
+            while (stack.Count > 0)
+            {
+                var open = stack.Pop();
+                open.Parent.Add(Make(open.Header, current, file, open.Brace.Line));
+                current = open.Parent;
+            }
+
+            return new ParsedFile(current, e);
+        }
+    }
+
+    private static List<Directive> Parse(string text, string file, Stack<OpenBlock> stack, ref List<Directive> current)
+    {
+        var lexer = new ConfigLexer(text, file);
         var words = new List<ConfigToken>();
         // A "}" inside a word is part of it (an unquoted regex such as ^/a{2}$): the braces stop adding up, and the
         // real mistake is where nginx reports it, the directive that word became.
@@ -36,7 +65,7 @@ public static class ConfigParser
                     }
 
                     swallowed ??= Unquoted(words[0]) && words[0].Value.Contains('}', StringComparison.Ordinal) ? words[0] : null;
-                    current.Add(Make(words, null, file));
+                    current.Add(Make(words, null, file, token.Line));
                     words.Clear();
                     parsed = true;
                     break;
@@ -55,7 +84,7 @@ public static class ConfigParser
                     if (IsEmbeddedCode(words[0].Value))
                     {
                         var code = lexer.SkipEmbeddedBlock(token.Line, token.Column);
-                        var embedded = Make(words, Array.Empty<Directive>(), file) with { EmbeddedCode = code };
+                        var embedded = Make(words, Array.Empty<Directive>(), file, token.Line) with { EmbeddedCode = code };
                         current.Add(embedded);
                         words.Clear();
                         break;
@@ -78,7 +107,7 @@ public static class ConfigParser
 
                     var open = stack.Pop();
                     parsed = true;
-                    open.Parent.Add(Make(open.Header, current, file));
+                    open.Parent.Add(Make(open.Header, current, file, open.Brace.Line));
                     current = open.Parent;
                     break;
                 case ConfigTokenKind.EndOfFile:
@@ -118,7 +147,7 @@ public static class ConfigParser
     public static bool IsEmbeddedCode(string name) => name.EndsWith("_by_lua_block", StringComparison.Ordinal)
         || name.EndsWith("_lua_block", StringComparison.Ordinal);
 
-    private static Directive Make(IReadOnlyList<ConfigToken> words, IReadOnlyList<Directive>? block, string file)
+    private static Directive Make(IReadOnlyList<ConfigToken> words, IReadOnlyList<Directive>? block, string file, int endLine)
     {
         var args = new ConfigArg[words.Count - 1];
         for (var i = 1; i < words.Count; i++)
@@ -126,8 +155,11 @@ public static class ConfigParser
             args[i - 1] = new ConfigArg(words[i].Value, words[i].Raw);
         }
 
-        return new Directive(words[0].Value, args, block, new SourcePos(file, words[0].Line, words[0].Column));
+        return new Directive(words[0].Value, args, block, new SourcePos(file, words[0].Line, words[0].Column)) { EndLine = endLine };
     }
+
+    /// <summary>A file's directives up to its first syntax error (all of them when Error is null).</summary>
+    public sealed record ParsedFile(IReadOnlyList<Directive> Tree, ConfigParseException? Error);
 
     private sealed record OpenBlock(ConfigToken[] Header, List<Directive> Parent, ConfigToken Brace);
 }

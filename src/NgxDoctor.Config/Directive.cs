@@ -11,6 +11,13 @@ public sealed record Directive(string Name, IReadOnlyList<ConfigArg> Args, IRead
     [System.Text.Json.Serialization.JsonIgnore]
     public bool HasBlock => Block is not null;
 
+    /// <summary>The line of the ";" or "{" that ended the directive, where nginx reports what is wrong with it; 0 if unknown.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public int EndLine { get; init; }
+
+    /// <summary>Where nginx would report this directive: the line of its ";" or "{".</summary>
+    public SourcePos ReportPos => EndLine > 0 && EndLine != Pos.Line ? Pos with { Line = EndLine, Column = 1 } : Pos;
+
     /// <summary>The raw code of an embedded block (Lua), which is not analysed; null for ordinary directives.</summary>
     public string? EmbeddedCode { get; init; }
 

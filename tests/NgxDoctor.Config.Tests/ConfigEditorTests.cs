@@ -4,8 +4,10 @@ namespace NgxDoctor.Config.Tests;
 
 public class ConfigEditorTests
 {
-    private static Directive Find(string text, string name) =>
-        new ConfigLoader(new DumpConfigSource(new Dictionary<string, string> { ["/t.conf"] = text })).Load("/t.conf").Walk().First(x => x.Directive.Name == name).Directive;
+    // Snippets, as an included file holds them: parsed alone, not loaded as a main configuration.
+    private static Directive Find(string text, string name) => Flatten(ConfigParser.Parse(text, "/t.conf")).First(d => d.Name == name);
+
+    private static IEnumerable<Directive> Flatten(IReadOnlyList<Directive> list) => list.SelectMany(d => Flatten(d.Block ?? []).Prepend(d));
 
     [Fact]
     public void Arguments_are_replaced_in_place_and_comments_and_spacing_around_stay()

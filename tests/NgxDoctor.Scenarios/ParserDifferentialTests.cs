@@ -79,21 +79,7 @@ public sealed class ParserDifferentialTests : IDisposable
 
     private static string NginxLocate() => NgxDoctor.Host.Nginx.NginxBinary.Locate() ?? throw new SkipException("nginx is not installed (apt-get install -y nginx; ./test.sh installs it)");
 
-    private string DebianCopy()
-    {
-        var root = Path.Combine(_dir, "debian");
-        var src = Path.Combine(AppContext.BaseDirectory, "Fixtures", "debian");
-        foreach (var file in Directory.EnumerateFiles(src, "*", SearchOption.AllDirectories))
-        {
-            var target = Path.Combine(root, Path.GetRelativePath(src, file));
-            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-            var text = File.ReadAllText(file).Replace("/etc/nginx", root, StringComparison.Ordinal)
-                .Replace("/var/log/nginx", root, StringComparison.Ordinal).Replace("/run/nginx.pid", Path.Combine(root, "nginx.pid"), StringComparison.Ordinal);
-            File.WriteAllText(target, text);
-        }
-
-        return Path.Combine(root, "nginx.conf");
-    }
+    private string DebianCopy() => ConfigFixtures.Copy("debian", _dir);
 
     private string Generated()
     {
