@@ -31,6 +31,19 @@ public class ErrorLogParserTests
         Assert.Equal("127.0.0.1:9", ErrorClassifier.Peer(e));
     }
 
+    /// <summary>stream{}'s lines (ngx_stream_proxy_module, as nginx 1.22 wrote them in the stream scenario): no request, the upstream bare.</summary>
+    [Theory]
+    [InlineData("connect() failed (111: Connection refused) while connecting to upstream, client: 127.0.0.1, server: 127.0.0.1:13306, upstream: \"127.0.0.1:3306\", bytes from/to client:0/0, bytes from/to upstream:0/0", "connect-refused", "upstream-down", "127.0.0.1:3306")]
+    [InlineData("recv() failed (111: Connection refused) while proxying and reading from upstream, udp client: 127.0.0.1, server: 127.0.0.1:10053, upstream: \"127.0.0.1:5353\", bytes from/to client:3/0, bytes from/to upstream:0/3", "connect-refused", "upstream-down", "127.0.0.1:5353")]
+    [InlineData("recv() failed (104: Connection reset by peer) while proxying and reading from upstream, client: 127.0.0.1, server: 127.0.0.1:16379, upstream: \"127.0.0.1:6379\", bytes from/to client:10/0, bytes from/to upstream:0/10", "body-failure", "upstream-crash", "127.0.0.1:6379")]
+    public void Stream_lines_are_read_with_the_causes_of_http(string rest, string kind, string cause, string peer)
+    {
+        var e = ErrorLogParser.Parse("2026/12/07 13:52:40 [error] 99#99: *2 " + rest)!;
+        var c = ErrorClassifier.Classify(e)!;
+        Assert.Equal((kind, cause), (c.Kind.Code(), c.Cause!.Value.Code()));
+        Assert.Equal(peer, ErrorClassifier.Peer(e));
+    }
+
     [Theory]
     [InlineData("[crit] 1#1: *3 connect() to unix:/run/app/missing.sock failed (2: No such file or directory) while connecting to upstream" + Tail + ", upstream: \"fastcgi://unix:/run/app/missing.sock:\"", "socket-missing", "unix:/run/app/missing.sock")]
     [InlineData("[crit] 1#1: *3 connect() to unix:/run/app/locked.sock failed (13: Permission denied) while connecting to upstream" + Tail + ", upstream: \"fastcgi://unix:/run/app/locked.sock:\"", "socket-denied", "unix:/run/app/locked.sock")]

@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using NgxDoctor.Config;
 using NgxDoctor.Config.Routing;
@@ -173,21 +171,7 @@ public class RoutingDifferentialTests
     /// <summary>A raw request (HttpClient would normalise the path); the body names the location, a 404 has no id.</summary>
     private static async Task<string> AskAsync(int port, string host, string path)
     {
-        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        await socket.ConnectAsync(new IPEndPoint(IPAddress.Loopback, port));
-        // No Host at all is an HTTP/1.0 request (HTTP/1.1 requires one).
-        var request = host.Length == 0 ? $"GET {path} HTTP/1.0\r\n\r\n" : $"GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n";
-        await socket.SendAsync(Encoding.ASCII.GetBytes(request));
-        var buffer = new byte[8192];
-        var total = new StringBuilder();
-        int n;
-        while ((n = await socket.ReceiveAsync(buffer)) > 0)
-        {
-            total.Append(Encoding.ASCII.GetString(buffer, 0, n));
-        }
-
-        var text = total.ToString();
-        var status = text.Length > 12 ? text[9..12] : "?";
-        return status == "200" ? text[(text.IndexOf("\r\n\r\n", StringComparison.Ordinal) + 4)..] : status;
+        var (status, body) = await RawHttp.GetAsync(port, host, path);
+        return status == "200" ? body : status;
     }
 }

@@ -47,7 +47,7 @@ public static class RouteCommand
 
             var located = await Host.Diagnosis.DiagnosisService.LocateOneAsync(r.GetValue(config), new InstanceSelector(r.GetValue(pid), r.GetValue(container)), ct);
             var nginx = located.LoadConfig();
-            var report = Build(nginx, r.GetValue(url)!, r.GetValue(address), Host.Diagnosis.DiagnosisService.PageSize);
+            var report = Build(nginx, r.GetValue(url)!, r.GetValue(address), Host.Diagnosis.DiagnosisService.PageSize, new SourceDocumentFiles(located.ConfigSource));
             if (asJson)
             {
                 Console.Out.WriteLine(NgxJson.Serialize(report));
@@ -70,7 +70,8 @@ public static class RouteCommand
             .SelectMany(x => NgxDoctor.Config.Routing.ServerSelector.Listens(x.Directive)).Select(l => l.Port).Distinct().Order()
             .Select(p => p.ToString(System.Globalization.CultureInfo.InvariantCulture)));
 
-    public static RouteReport Build(NginxConfig config, string url, string? address, int pageSize)
+    /// <param name="files">The docroot as nginx sees it (try_files, index); null for a configuration from elsewhere.</param>
+    public static RouteReport Build(NginxConfig config, string url, string? address, int pageSize, IDocumentFiles? files = null)
     {
         RouteRequest request;
         try
@@ -82,6 +83,6 @@ public static class RouteCommand
             throw new UsageException(e.Message);
         }
 
-        return RouteReport.From(url, RequestRouter.Route(config, request), InventoryBuilder.Build(config, pageSize));
+        return RouteReport.From(url, RequestRouter.Route(config, request, files), InventoryBuilder.Build(config, pageSize));
     }
 }

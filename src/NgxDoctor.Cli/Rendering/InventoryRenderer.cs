@@ -25,7 +25,7 @@ public static class InventoryRenderer
             foreach (var site in t.Sites)
             {
                 var server = site.ServerNames.Count > 0 ? string.Join(' ', site.ServerNames) : site.Listens.FirstOrDefault() ?? "-";
-                console.MarkupLine($"    {Terminal.Safe(site.Pos.ToString())}  {Terminal.Safe(site.Text)}  [grey]server[/] {Terminal.Safe(server)}  [grey]location[/] {Terminal.Safe(site.Location ?? "-")}");
+                console.MarkupLine($"    {Terminal.Safe(site.Pos.ToString())}  {Terminal.Safe(site.Text)}  [grey]server[/] {Terminal.Safe(server)}  {(NgxDoctor.Config.Upstreams.StreamPass.IsStream(site) ? "[grey](stream)[/]" : $"[grey]location[/] {Terminal.Safe(site.Location ?? "-")}")}");
                 var set = site.Settings.Select(s => $"{s.Name.Split('_', 2)[1]}={s.Value}{(s.IsDefault ? "" : "*")}");
                 console.MarkupLine($"      [grey]{Terminal.Safe(string.Join("  ", set))}[/]");
                 if (site.Resolver is { } r)

@@ -9,12 +9,16 @@ public sealed class LogLineLocator
 {
     private const int CacheLimit = 10_000;
     private readonly IReadOnlyList<Directive> _servers;
+    private readonly IReadOnlyList<Directive> _http;
+    private readonly IDocumentFiles? _files;
     private readonly Dictionary<(string, string?), (string? Label, string? Pass)> _cache = [];
 
-    public LogLineLocator(NginxConfig config, string logPath)
+    public LogLineLocator(NginxConfig config, string logPath, IDocumentFiles? files = null)
     {
         var http = config.Walk().Where(x => x.Directive.Name == "server" && x.Ancestors.Count > 0 && x.Ancestors[^1].Name == "http").ToList();
-        var inHttp = http.Count > 0 && (http[0].Ancestors[^1].Block ?? []).Any(d => Logs(d, logPath));
+        _http = http.Count > 0 ? http[0].Ancestors[^1].Block ?? [] : [];
+        _files = files;
+        var inHttp = http.Count > 0 && _http.Any(d => Logs(d, logPath));
         _servers = http.Select(x => x.Directive)
             .Where(s => (s.Block ?? []).Any(d => Logs(d, logPath)) || (inHttp && !(s.Block ?? []).Any(d => d.Name == "access_log")))
             .ToList();
@@ -46,7 +50,7 @@ public sealed class LogLineLocator
         return result;
     }
 
-    private (string?, string?) Compute(string path, string? host)
+    private (string?, string?) Compute(string target, string? host)
     {
         Directive? server = _servers.Count == 1 ? _servers[0]
             : _servers.Count > 1 && host is not null ? ServerSelector.ByName(_servers, RouteRequest.HostName(host), null).Server
@@ -57,8 +61,10 @@ public sealed class LogLineLocator
         }
 
         var name = (server.Block ?? []).Where(d => d.Name == "server_name").SelectMany(d => d.Args.Select(a => a.Value)).FirstOrDefault(n => n is not ("_" or "")) ?? $"server at {server.Pos}";
-        var found = LocationMatcher.Find(server.Block ?? [], UriNormalizer.Normalize(path));
-        return found.Location is { } l ? ($"{name} location {l} ({l.Directive.Pos})", PassOf(l.Directive)) : ($"{name} (no location)", null);
+        var (path, query) = Trail.SplitQuery(target, "");
+        var route = InternalRouter.Follow(server.Block ?? [], _http, UriNormalizer.Normalize(path), query, _files);
+        var via = route.Hops.Count > 0 ? $" after {string.Join(", ", route.Hops.Select(h => $"{h.Because.Name} {h.From} -> {h.To}"))}" : "";
+        return route.Location is { } l ? ($"{name} location {l} ({l.Directive.Pos}){via}", PassOf(l.Directive)) : ($"{name} (no location)", null);
     }
 
     /// <summary>"proxy_pass http://127.0.0.1:3000/x;" → "127.0.0.1:3000"; "fastcgi_pass unix:/run/php.sock;" → "unix:/run/php.sock".</summary>

@@ -11,21 +11,30 @@ public sealed record RouteResult(
     IReadOnlyList<LocationStep> Steps,
     IReadOnlyDictionary<string, string> Captures,
     IReadOnlyList<RouteEnd> Ends,
-    IReadOnlyList<string> Notes);
+    IReadOnlyList<string> Notes)
+{
+    /// <summary>nginx's internal redirects on the way (rewrite, try_files, index, named locations), in order.</summary>
+    public IReadOnlyList<RouteHop> Hops { get; init; } = [];
+
+    /// <summary>What nginx answers itself when no pass or return ends the route (a status, or a file from disk).</summary>
+    public RouteAnswer? Answer { get; init; }
+}
 
 /// <summary>
 /// Which server and location of a loaded configuration serve a URL, and which directives (proxy_pass and its
-/// siblings, return) the request ends at: directly, inside an `if`, or through a named location that try_files or
-/// error_page falls back to. Static: variables, files on disk and rewrites are reported, not evaluated.
+/// siblings, return) the request ends at: directly, inside an `if`, after nginx's internal redirects (rewrite, try_files,
+/// index, named locations: <see cref="InternalRouter"/>), or through what error_page sends it to. Files on disk are
+/// looked at only through <paramref name="files"/>.
 /// </summary>
 public static class RequestRouter
 {
     public static readonly string[] Passes = ["proxy_pass", "fastcgi_pass", "uwsgi_pass", "scgi_pass", "grpc_pass", "memcached_pass"];
 
-    public static RouteResult Route(NginxConfig config, RouteRequest request)
+    public static RouteResult Route(NginxConfig config, RouteRequest request, IDocumentFiles? files = null)
     {
         var notes = new List<string>();
-        var servers = config.Walk().Where(x => x.Directive.Name == "server" && x.Ancestors.Count > 0 && x.Ancestors[^1].Name == "http").Select(x => x.Directive).ToList();
+        var inHttp = config.Walk().Where(x => x.Directive.Name == "server" && x.Ancestors.Count > 0 && x.Ancestors[^1].Name == "http").ToList();
+        var servers = inHttp.Select(x => x.Directive).ToList();
         var server = ServerSelector.Select(servers, request, notes);
         if (server is null)
         {
@@ -33,7 +42,7 @@ public static class RequestRouter
         }
 
         var block = server.Server.Block ?? [];
-        foreach (var d in block.Where(d => d.Name is "return" or "rewrite"))
+        foreach (var d in block.Where(d => d.Name is "return"))
         {
             notes.Add($"{d.Pos}: `{d.ToEvidenceText()}` runs in the server block, before any location is chosen");
         }
@@ -48,16 +57,47 @@ public static class RequestRouter
             path += "/";
         }
 
-        var found = LocationMatcher.Find(block, path);
-        found = found with { Steps = [.. steps, .. found.Steps] };
-        if (found.Location is null)
+        var http = inHttp.First(x => ReferenceEquals(x.Directive, server.Server)).Ancestors[^1].Block ?? [];
+        var followed = InternalRouter.Follow(block, http, path, request.Query, files);
+        notes.AddRange(followed.Notes);
+        var hops = followed.Hops.Select(h => h with { AfterStep = h.AfterStep + steps.Count }).ToList();
+        steps.AddRange(followed.Steps);
+        if (followed.Location is not { } location)
         {
-            notes.Add("no location matches: nginx serves the URI from the server's root (404 when there is no such file)");
-            return new RouteResult(request, server, null, found.Steps, found.Captures, [], notes);
+            return new RouteResult(request, server, null, steps, followed.Captures, [], notes) { Hops = hops, Answer = followed.Answer };
         }
 
-        var ends = Ends(found.Location.Directive, block, notes);
-        return new RouteResult(request, server, found.Location, found.Steps, found.Captures, ends, notes);
+        // nginx answers itself (a file, a status, an internal location): nothing of the location runs.
+        var ends = followed.Answer is null ? Ends(location.Directive, block, notes) : [];
+        if (hops.LastOrDefault() is { Kind: HopKind.NamedLocation } named)
+        {
+            ends = ends.Select(e => e.How == "in the location" ? e with { How = $"via {named.Because.Name} {named.To} at {named.Because.Pos} ({named.How})" } : e).ToList();
+        }
+
+        ends.AddRange(ErrorPages(location.Directive, block, http, followed, files, notes));
+        return new RouteResult(request, server, location, steps, followed.Captures, ends, notes) { Hops = hops, Answer = followed.Answer };
+    }
+
+    /// <summary>
+    /// error_page (the location's, else the server's) sending a failed request to a URI: the passes where that URI
+    /// ends are ends of this route too, on those statuses (named locations are reached by <see cref="Ends"/>).
+    /// </summary>
+    private static IEnumerable<RouteEnd> ErrorPages(Directive location, IReadOnlyList<Directive> server, IReadOnlyList<Directive> http, FollowedRoute followed, IDocumentFiles? files, List<string> notes)
+    {
+        var pages = (location.Block ?? []).Where(d => d.Name == "error_page").ToList() is { Count: > 0 } own ? own : server.Where(d => d.Name == "error_page").ToList();
+        foreach (var d in pages.Where(d => d.Args.Count >= 2 && d.Args[^1].Value.StartsWith('/')))
+        {
+            var statuses = string.Join(' ', d.Args.Take(d.Args.Count - 1).Select(a => a.Value).Where(a => !a.StartsWith('=')));
+            var to = InternalRouter.Follow(server, http, Trail.SplitQuery(d.Args[^1].Value, "").Path, followed.Query, files, redirected: true);
+            if (to.Location is { } l && l.Directive != location)
+            {
+                notes.Add($"{d.Pos}: on status {statuses} nginx redirects internally to {d.Args[^1].Value} (location {l})");
+                foreach (var end in Ends(l.Directive, server, []).Where(e => Passes.Contains(e.Directive.Name)))
+                {
+                    yield return end with { How = $"via error_page {statuses} {d.Args[^1].Value} at {d.Pos}" };
+                }
+            }
+        }
     }
 
     private static List<RouteEnd> Ends(Directive location, IReadOnlyList<Directive> serverBlock, List<string> notes)
@@ -74,7 +114,7 @@ public static class RequestRouter
                 ends.AddRange((d.Block ?? []).Where(x => Passes.Contains(x.Name) || x.Name == "return")
                     .Select(x => new RouteEnd(x, $"inside if ({string.Join(' ', d.Args.Select(a => a.Raw))}) at {d.Pos}")));
             }
-            else if (d.Name is "try_files" or "error_page" && d.Args.Count > 0 && d.Args[^1].Value.StartsWith('@'))
+            else if (d.Name is "error_page" && d.Args.Count > 0 && d.Args[^1].Value.StartsWith('@'))
             {
                 var name = d.Args[^1].Value;
                 var named = serverBlock.FirstOrDefault(x => x.Name == "location" && x.Arg(0) == name);

@@ -6,6 +6,7 @@ public static class InventoryBuilder
     public static UpstreamInventory Build(NginxConfig config, int pageSize = ModuleSettings.DefaultPageSize)
     {
         var groups = new Dictionary<string, UpstreamGroup>(StringComparer.Ordinal);
+        var streamGroups = new Dictionary<string, UpstreamGroup>(StringComparer.Ordinal);
         var sites = new List<(PassSite Site, PassDirective Pass, string Address)>();
         WorkerUserSetting? user = null;
         var workerConnections = new EffectiveSetting("worker_connections", "512", null);
@@ -27,6 +28,14 @@ public static class InventoryBuilder
                 {
                     groups.TryAdd(d.Arg(0), UpstreamGroups.Build(d));
                 }
+                else
+                {
+                    streamGroups.TryAdd(d.Arg(0), UpstreamGroups.Build(d) with { Stream = true });
+                }
+            }
+            else if (d.Name == "proxy_pass" && d.Block is null && d.Args.Count == 1 && StreamPass.InStream(ancestors))
+            {
+                sites.Add((StreamPass.Site(d, ancestors, settings), StreamPass.Directive, d.Arg(0)));
             }
             else if (PassDirective.Find(d.Name) is { } pass && d.Block is null && d.Args.Count >= 1 && InHttp(ancestors))
             {
@@ -39,7 +48,8 @@ public static class InventoryBuilder
         foreach (var (site, pass, addressText) in sites)
         {
             var hasPort = addressText.StartsWith("unix:", StringComparison.Ordinal) || HasPort(addressText);
-            if (!hasPort && groups.TryGetValue(addressText, out var group))
+            var named = StreamPass.IsStream(site) ? streamGroups : groups;
+            if (!hasPort && named.TryGetValue(addressText, out var group))
             {
                 foreach (var server in group.Servers)
                 {
@@ -54,7 +64,7 @@ public static class InventoryBuilder
 
         return new UpstreamInventory(
             targets.ToList(),
-            groups.Values.ToList(),
+            groups.Values.Concat(streamGroups.Values).ToList(),
             sites.Select(s => s.Site).ToList(),
             user)
         {
@@ -102,49 +112,20 @@ public static class InventoryBuilder
     }
 
     /// <summary>Puts in the values of `set $name "literal";` found in the enclosing blocks (innermost first); null when any variable stays unknown.</summary>
-    private static string? Expand(string text, IReadOnlyList<Directive> ancestors)
-    {
-        var result = new System.Text.StringBuilder();
-        for (var i = 0; i < text.Length; i++)
-        {
-            if (text[i] != '$')
-            {
-                result.Append(text[i]);
-                continue;
-            }
-
-            var braced = i + 1 < text.Length && text[i + 1] == '{';
-            var start = braced ? i + 2 : i + 1;
-            var end = start;
-            while (end < text.Length && (char.IsAsciiLetterOrDigit(text[end]) || text[end] == '_'))
-            {
-                end++;
-            }
-
-            var name = "$" + text[start..end];
-            var value = ancestors.Reverse().SelectMany(a => a.Block?.Where(x => x.Name == "set" && x.Args.Count == 2 && x.Arg(0) == name) ?? []).FirstOrDefault()?.Arg(1);
-            if (value is null || value.Contains('$', StringComparison.Ordinal))
-            {
-                return null;
-            }
-
-            result.Append(value);
-            i = braced && end < text.Length && text[end] == '}' ? end : end - 1;
-        }
-
-        return result.ToString();
-    }
-
+    private static string? Expand(string text, IReadOnlyList<Directive> ancestors) => VariableText.Expand(text, name =>
+        ancestors.Reverse().SelectMany(a => a.Block?.Where(x => x.Name == "set" && x.Args.Count == 2 && x.Arg(0) == "$" + name) ?? []).FirstOrDefault()?.Arg(1) is { } v
+            && !v.Contains('$', StringComparison.Ordinal) ? v : null);
 
     /// <summary>Targets keyed by (address, group), in first-seen order, each with its sites once.</summary>
     private sealed class TargetSet
     {
-        private readonly Dictionary<(string, string?), (UpstreamAddress Address, GroupServer? Server, List<PassSite> Sites, HashSet<PassSite> Seen)> _byKey = [];
-        private readonly List<(string, string?)> _order = [];
+        private readonly Dictionary<(string, string?, bool), (UpstreamAddress Address, GroupServer? Server, List<PassSite> Sites, HashSet<PassSite> Seen)> _byKey = [];
+        private readonly List<(string, string?, bool)> _order = [];
 
         public void Add(UpstreamAddress address, string? group, GroupServer? server, PassSite site)
         {
-            var key = (address.Text, group);
+            // A stream group and an http group of one name are two groups.
+            var key = (address.Text, group, group is not null && StreamPass.IsStream(site));
             if (!_byKey.TryGetValue(key, out var entry))
             {
                 entry = (address, server, [], new HashSet<PassSite>(ReferenceEqualityComparer.Instance));

@@ -20,6 +20,9 @@ public sealed record UpstreamGroup(
 {
     public SourcePos? KeepalivePos { get; init; }
 
+    /// <summary>An upstream{} of stream{} (TCP/UDP), whose names are apart from http{}'s.</summary>
+    public bool Stream { get; init; }
+
     /// <summary>How long nginx keeps an idle cached connection to the group's servers (the group's keepalive_timeout; 60s by default).</summary>
     public EffectiveSetting KeepaliveTimeout { get; init; } = new("keepalive_timeout", "60s", null);
 }

@@ -44,7 +44,7 @@ public static partial class FastCgiReplayPlan
         var (path, query) = q >= 0 ? (raw[..q], raw[(q + 1)..]) : (raw, "");
         var uri = UriNormalizer.Normalize(path);
         var walk = config.Walk().ToList();
-        var routed = target.Sites.Where(s => s.Directive == "fastcgi_pass").Select(s => (Site: s, Match: Route(walk, s, uri)))
+        var routed = target.Sites.Where(s => s.Directive == "fastcgi_pass").Select(s => (Site: s, Match: Route(walk, s, uri, query)))
             .Where(x => x.Match is not null).OrderByDescending(x => logged.Host is { } h && x.Site.ServerNames.Contains(RouteRequest.HostName(h))).FirstOrDefault();
         if (routed.Site is not { } site || walk.FirstOrDefault(x => x.Directive.Pos == site.Pos).Ancestors is not { } ancestors)
         {
@@ -58,7 +58,8 @@ public static partial class FastCgiReplayPlan
             return null;
         }
 
-        var vars = Variables(ancestors, site, logged, raw, uri, query, routed.Match!.Captures);
+        (uri, query) = (routed.Match!.Uri, routed.Match.Query);
+        var vars = Variables(ancestors, site, logged, raw, uri, query, routed.Match.Captures);
         var root = Innermost(ancestors, "root", "alias")?.Arg(0) ?? "html";
         root = Expand(root, vars, []);
         if (!root.StartsWith('/'))
@@ -89,10 +90,11 @@ public static partial class FastCgiReplayPlan
         return new FastCgiReplay(target.Address.Text, $"{logged.Method} {raw}", site.LocationPos ?? site.Pos, pairs) { Unknown = unknown.Distinct().ToList() };
     }
 
-    private static LocationMatcher.Result? Route(List<(Directive Directive, IReadOnlyList<Directive> Ancestors)> walk, PassSite site, string uri)
+    /// <summary>The route nginx takes (internal redirects included: index, try_files, rewrite) when it ends at the site's location.</summary>
+    private static FollowedRoute? Route(List<(Directive Directive, IReadOnlyList<Directive> Ancestors)> walk, PassSite site, string uri, string query)
     {
-        var server = walk.FirstOrDefault(x => x.Directive.Name == "server" && x.Directive.Pos == site.ServerPos).Directive;
-        var found = server is null ? null : LocationMatcher.Find(server.Block ?? [], uri);
+        var (server, ancestors) = walk.FirstOrDefault(x => x.Directive.Name == "server" && x.Directive.Pos == site.ServerPos);
+        var found = server is null ? null : InternalRouter.Follow(server.Block ?? [], ancestors.Count > 0 ? ancestors[^1].Block ?? [] : [], uri, query);
         return found?.Location?.Directive.Pos == site.LocationPos ? found : null;
     }
 

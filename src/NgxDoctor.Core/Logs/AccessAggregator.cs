@@ -37,7 +37,8 @@ public sealed class AccessAggregator(FailureKeys? failures)
     {
         var is5xx = f.Status is >= 500 and < 600;
         var addr = AccessSpans.Last(line, f.UpstreamAddr);
-        var logged = is5xx && failures is not null && failures.Contains(AccessLineParser.Text(line, f.Client), AccessLineParser.Text(line, f.Request), f.Time);
+        var logged = is5xx && failures is not null && failures.Contains(AccessLineParser.Text(line, f.Client),
+            f.Request is null && addr.Contains(':') ? FailureKeys.Session(addr.ToString()) : AccessLineParser.Text(line, f.Request), f.Time);
         var backend = is5xx && failures is not null && !logged && IsBackendAnswer(line, f, addr);
 
         if (f.Time is { } t)

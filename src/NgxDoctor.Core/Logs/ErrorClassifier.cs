@@ -39,8 +39,11 @@ public static class ErrorClassifier
         new(["upstream sent too big header"], [], (_, _) => new(FailureKind.HeaderTooBig, Cause.HeaderTooBig, "header", 502)),
         new(["upstream prematurely closed FastCGI"], [], (p, _) => new(FailureKind.PrematureClose, Cause.UpstreamCrash, p, 502)),
         new(["upstream prematurely closed connection"], [], Closed),
+        // stream{} over UDP: the upstream's ICMP port unreachable comes back on the first read (ngx_stream_proxy_module).
+        new(["recv() failed"], [], (p, errno) => p == "stream-read" && errno == 111 ? new(FailureKind.ConnectRefused, Cause.UpstreamDown, "connect", 502) : null),
         new(["recv() failed", "readv() failed", "writev() failed", "send() failed", "sendfile() failed"], [],
-            (p, errno) => errno is 104 or 32 && p is "header" or "send" or "body" ? Closed(p, errno) : null),
+            (p, errno) => errno is 104 or 32 && p is "header" or "send" or "body" ? Closed(p, errno)
+                : errno is 104 or 32 && p is "stream-read" or "stream-send" ? Closed("body", errno) : null),
         new(["upstream sent no valid HTTP/1.0 header"], [], (_, _) => new(FailureKind.Http09, Cause.BadResponse, "header", Http09Status)),
         new(["upstream sent", "upstream prematurely sent response"], [], (p, _) => p == "body"
             ? new(FailureKind.BodyFailure, Cause.BadResponse, p, null) : new(FailureKind.InvalidResponse, Cause.BadResponse, p, 502)),
@@ -104,6 +107,8 @@ public static class ErrorClassifier
         "sending request to upstream" => "send",
         "reading response header from upstream" => "header",
         "reading upstream" => "body",
+        "proxying and reading from upstream" => "stream-read",
+        "proxying and sending to upstream" => "stream-send",
         "resolving" => "resolve",
         _ => "other",
     };

@@ -17,6 +17,9 @@ public static class ErrorLogParser
         "reading response header from upstream", "reading upstream", "proxying upgraded connection",
         "sending to client", "reading client request body", "resolving", "reading client request line",
         "reading client request headers", "closing request", "SSL handshaking", "reading PROXY protocol",
+        // stream{} (ngx_stream_proxy_module, ngx_stream_handler)
+        "proxying and reading from upstream", "proxying and sending to upstream", "proxying and reading from client",
+        "proxying and sending to client", "proxying connection", "initializing session", "prereading client data",
     ];
 
     /// <summary>Whether a line starts with nginx's timestamp (else it continues the previous entry).</summary>
@@ -106,21 +109,29 @@ public static class ErrorLogParser
         return true;
     }
 
-    /// <summary>Where ", client: ADDRESS" starts: the first such mark followed by an address-like token.</summary>
+    /// <summary>Where ", client: ADDRESS" (stream over UDP: ", udp client: ADDRESS") starts: the first such mark followed by an address-like token.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int FindTail(ReadOnlySpan<char> rest)
+    {
+        var tcp = FindTail(rest, ", client: ");
+        var udp = rest.Contains(", udp client: ", StringComparison.Ordinal) ? FindTail(rest, ", udp client: ") : -1;
+        return udp >= 0 && (tcp < 0 || udp < tcp) ? udp : tcp;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static int FindTail(ReadOnlySpan<char> rest, string mark)
     {
         var from = 0;
         while (true)
         {
-            var at = rest[from..].IndexOf(", client: ");
+            var at = rest[from..].IndexOf(mark);
             if (at < 0)
             {
                 return -1;
             }
 
             at += from;
-            var value = rest[(at + 10)..];
+            var value = rest[(at + mark.Length)..];
             var end = value.IndexOf(',');
             var token = end >= 0 ? value[..end] : value;
             if (token.Length > 0 && token.IndexOf(' ') < 0)
@@ -128,7 +139,7 @@ public static class ErrorLogParser
                 return at;
             }
 
-            from = at + 10;
+            from = at + mark.Length;
         }
     }
 }

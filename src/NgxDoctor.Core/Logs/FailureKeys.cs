@@ -15,18 +15,34 @@ public sealed class FailureKeys
 
     public void Add(ErrorLogEntry e)
     {
-        if (e.Client is not null && e.Request is not null)
+        if (e.Client is not null && (e.Request ?? (e.Upstream is { } u ? Session(u) : null)) is { } request)
         {
-            Add(e.Client, e.Request, e.Time);
+            Add(e.Client, request, e.Time);
         }
     }
+
+    /// <summary>
+    /// A stream{} session has no request line: its client and upstream stand for it, in the error log (", client: "
+    /// or ", udp client: ", upstream: "...") and in a stream access log ($remote_addr, $upstream_addr).
+    /// </summary>
+    public static string Session(string upstream) => "stream " + upstream;
 
     /// <param name="time">The line's time as this host's local time (<see cref="LogZone"/>); its own when null.</param>
     public void Add(in ErrorLogLine line, DateTime? time = null)
     {
-        if (line.TryField(", client: ", false, out var client) && line.TryField(", request: \"", true, out var request) && _count < Capacity)
+        if (_count >= Capacity)
+        {
+            return;
+        }
+
+        if (line.TryField(", client: ", false, out var client) && line.TryField(", request: \"", true, out var request))
         {
             Add(client.ToString(), request.ToString(), time ?? line.Time);
+        }
+        else if ((line.TryField(", client: ", false, out client) || line.TryField(", udp client: ", false, out client))
+            && line.TryField(", upstream: \"", true, out var upstream))
+        {
+            Add(client.ToString(), Session(upstream.ToString()), time ?? line.Time);
         }
     }
 

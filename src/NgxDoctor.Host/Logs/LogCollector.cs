@@ -83,7 +83,7 @@ public static class LogCollector
         phpFpm = inventory is null ? [] : PhpFpmCollector.Collect(processes, inventory, now - since, now, incidents, scans, notes);
         return new LogFacts(now, since, scans, incidents.Incidents())
         {
-            Access = CollectAccess(WithDefaultAccessLog(targets, located, prefix), now, since, readable ? failures : null, notes, config, (path, context) => Place(path, context, Fact.AccessLog)),
+            Access = CollectAccess(WithDefaultAccessLog(targets, located, prefix), now, since, readable ? failures : null, notes, config, (path, context) => Place(path, context, Fact.AccessLog), new SourceDocumentFiles(located.ConfigSource)),
         };
     }
 
@@ -148,7 +148,7 @@ public static class LogCollector
     /// <summary>With <paramref name="config"/>, failed requests are also counted by the location that served them.</summary>
     /// <summary><paramref name="place"/> says where a log really is (null: not to be read, a note says why); by default its own path.</summary>
     public static AccessFacts? CollectAccess(LogTargets targets, DateTime now, TimeSpan since, FailureKeys? failures, List<NotCollected> notes, NginxConfig? config = null,
-        Func<string, string, LogPlace?>? place = null)
+        Func<string, string, LogPlace?>? place = null, IDocumentFiles? files = null)
     {
         var aggregator = new AccessAggregator(failures);
         var scans = new List<LogScan>();
@@ -178,7 +178,7 @@ public static class LogCollector
                 continue;
             }
 
-            var locator = config is null ? null : new LogLineLocator(config, target.Path);
+            var locator = config is null ? null : new LogLineLocator(config, target.Path, files);
             var own = new AccessAggregator(failures) { Locate = locator is { Servers: > 0 } l ? l.Locate : null, Pass = locator is { Servers: > 0 } p ? p.Pass : null };
             var scan = AccessLogScanner.Scan(where.File, parser, now - since, now, own, failures, shownAs: where.ShownAs);
             aggregator.Merge(own, 0);

@@ -10,10 +10,16 @@ public static class ProbeRunner
 {
     public static async Task<IReadOnlyList<ProbeResult>> RunAsync(IEnumerable<UpstreamTarget> targets, TimeSpan timeout, CancellationToken ct = default, Vantage? from = null)
     {
-        var distinct = targets.GroupBy(t => t.Address.Text).Select(g => g.First().Address).ToList();
-        var tasks = distinct.Select(a => ProbeAsync(a, timeout, ct, from));
+        var distinct = targets.GroupBy(t => t.Address.Text).Select(g => (g.First().Address, Udp: g.All(t => t.Protocol == StreamPass.Udp))).ToList();
+        var tasks = distinct.Select(a => a.Udp ? ProbeUdpAsync(a.Address, timeout, ct, from) : ProbeAsync(a.Address, timeout, ct, from));
         return await Task.WhenAll(tasks).ConfigureAwait(false);
     }
+
+    /// <summary>A stream{} server that listens with udp: its upstream is reached by datagrams.</summary>
+    public static Task<ProbeResult> ProbeUdpAsync(UpstreamAddress address, TimeSpan timeout, CancellationToken ct = default, Vantage? from = null) =>
+        address.Kind is UpstreamAddressKind.Ip or UpstreamAddressKind.Hostname && address.Port is { } port
+            ? UdpProbe.RunAsync(address.Text, address.Host!, port, timeout, ct, from)
+            : ProbeAsync(address, timeout, ct, from);
 
     public static Task<ProbeResult> ProbeAsync(UpstreamAddress address, TimeSpan timeout, CancellationToken ct = default, Vantage? from = null) => address.Kind switch
     {
