@@ -39,6 +39,7 @@ public sealed class FastCgiReplayPlanTests
                 fastcgi_pass unix:/run/php/app.sock;
             }
             location /static/ { return 404; }
+            location /shop/ { index index.php; try_files $uri $uri/ /shop/index.php?$args; }
         }
         """;
 
@@ -51,6 +52,16 @@ public sealed class FastCgiReplayPlanTests
         var target = InventoryBuilder.Build(config).Targets.Single();
         var replay = FastCgiReplayPlan.For(config, target, LoggedRequest.In(Line(request))!, prefix, out var why);
         return (replay, why);
+    }
+
+    [Fact]
+    public void A_request_nginx_routes_internally_is_replayed_as_the_script_it_reached()
+    {
+        // try_files falls back to /shop/index.php (the files are not looked at here): the php location's request.
+        var replay = Plan("GET /shop/cart?id=7 HTTP/1.1").Replay!;
+        Assert.Equal("/srv/www/shop/index.php", replay.Param("SCRIPT_FILENAME"));
+        Assert.Equal("/shop/cart?id=7", replay.Param("REQUEST_URI"));
+        Assert.Equal("id=7", replay.Param("QUERY_STRING"));
     }
 
     [Fact]

@@ -28,7 +28,8 @@ public static class RouteCommand
         var cmd = new Command("route", """
             Show which server{} and location{} nginx picks for a URL (listen address and port, default_server, exact,
             wildcard and regex server_name; =, longest prefix, ^~, regexes in file order, nested), with file:line for
-            each step, and the proxy_pass/fastcgi_pass... (and their upstream addresses) the request ends at.
+            each step, nginx's internal redirects on the way (rewrite last/break, try_files, index, named and
+            internal locations), and the proxy_pass/fastcgi_pass... (and their upstream addresses) the request ends at.
 
             Examples:
               ngxdoctor route http://example.com/api/users
