@@ -53,3 +53,15 @@ public sealed class DumpConfigSource(IReadOnlyDictionary<string, string> files) 
         return hits;
     }
 }
+
+/// <summary>Another source with some files' text replaced: a configuration as it will read once edits are written.</summary>
+public sealed class OverlayConfigSource(IConfigSource inner, IReadOnlyDictionary<string, string> texts) : IConfigSource
+{
+    public string Read(string path) => texts.TryGetValue(path, out var text) ? text : inner.Read(path);
+
+    public bool Exists(string path) => texts.ContainsKey(path) || inner.Exists(path);
+
+    public bool IsDirectory(string path) => !texts.ContainsKey(path) && inner.IsDirectory(path);
+
+    public IReadOnlyList<string> Glob(string pattern) => inner.Glob(pattern);
+}

@@ -151,6 +151,31 @@ public sealed class FixScenarios : IDisposable
     }
 
     /// <summary>
+    /// An edit that would leave a configuration nginx refuses (issue 27: a block after a simple directive) is refused
+    /// before anything is written, in nginx's words, read as nginx reads the edited files.
+    /// </summary>
+    [SkippableFact]
+    public async Task An_edit_nginx_would_refuse_is_never_written()
+    {
+        var (lab, _) = await SlowAsync();
+        using var __ = lab;
+        var before = Contents(lab.Nginx.PathOf("conf"));
+        var located = await DiagnosisService.LocateAsync(lab.Nginx.ConfigFile, default);
+        var diagnosed = await DiagnosisService.DiagnoseAsync(located, new CollectOptions { ProbeTimeout = TimeSpan.FromSeconds(10), Deadline = TimeSpan.FromSeconds(30) }, default);
+        var request = FixRequest.Of(FixPlanner.Plan(diagnosed.Report, diagnosed.Facts, diagnosed.Config).Safe.ToList());
+        var change = request.Changes[0];
+        var broken = System.Text.Encoding.UTF8.GetString(change.After).Replace("proxy_read_timeout ", "proxy_buffering off {} proxy_read_timeout ", StringComparison.Ordinal);
+        var transaction = new FixTransaction(new FixState(_state), located, diagnosed.Config);
+
+        var result = await transaction.ApplyAsync(request with { Changes = [change with { After = System.Text.Encoding.UTF8.GetBytes(broken) }] }, _ => Task.FromResult((true, "")), default);
+        Assert.False(result.Applied, string.Join("\n", result.Steps));
+        Assert.Contains("directive \"proxy_buffering\" is not terminated by \";\"", result.Message, StringComparison.Ordinal);
+        Assert.Contains("nothing was written", result.Message, StringComparison.Ordinal);
+        Assert.Equal(before, Contents(lab.Nginx.PathOf("conf")));
+        Assert.Equal(504, (await lab.GetAsync("/"))[0]);
+    }
+
+    /// <summary>
     /// A real `fix --apply` stopped (SIGSTOP) the moment its write lands and then killed: the journal of a dead run is
     /// finished by the next transaction. The watcher sees the rename within milliseconds; nginx -t alone takes longer.
     /// </summary>

@@ -31,6 +31,11 @@ public sealed partial class FixTransaction(FixState state, LocatedInstance locat
             }
         }
 
+        if (Refused(changes) is { } refused)
+        {
+            return new ApplyResult(id, false, $"refused: {refused}", steps);
+        }
+
         var socketIds = sockets.Select(x => (Change: x, Id: SocketOwnership.Identify(x.Path), Status: Config.UnixFileStatus.Of(x.Path, followSymlinks: false))).ToList();
         if (socketIds.FirstOrDefault(x => x.Id is null) is { Change: { } notSocket })
         {
@@ -69,6 +74,30 @@ public sealed partial class FixTransaction(FixState state, LocatedInstance locat
             // Whatever failed once a file may be written (a request line nginx logged, a signal, Ctrl-C) is undone here.
             var why = e is OperationCanceledException ? "interrupted" : $"internal error ({e.GetType().Name})";
             return await UndoAsync(progress.Record, steps, $"{why} at step \"{Codes<FixStep>.Of(progress.Record.Step)}\"", reloadAgain: progress.Record.Step != FixStep.Writing, CancellationToken.None);
+        }
+    }
+
+    /// <summary>
+    /// The configuration as it would read with the edits written, read as nginx reads it (its directive table): an
+    /// edit nginx would refuse is never written, before nginx -t is even asked.
+    /// </summary>
+    private string? Refused(IReadOnlyList<FileChange> changes)
+    {
+        var edited = changes.Where(c => config.Files.ContainsKey(c.ConfigPath))
+            .ToDictionary(c => c.ConfigPath, c => System.Text.Encoding.UTF8.GetString(c.After), StringComparer.Ordinal);
+        if (edited.Count == 0)
+        {
+            return null;
+        }
+
+        try
+        {
+            new ConfigLoader(new OverlayConfigSource(located.ConfigSource, edited)).Load(config.MainFile, config.Prefix);
+            return null;
+        }
+        catch (ConfigParseException e)
+        {
+            return $"the edited configuration is one nginx refuses ({e.Message}); nothing was written";
         }
     }
 
