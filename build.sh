@@ -30,9 +30,12 @@ case "$(uname -m)" in
 esac
 mkdir -p "$out"
 given="$binary"
+# One line per step on stderr: the native build alone takes minutes.
+step() { echo "build.sh: $*" >&2; }
 project="$here/src/NgxDoctor.Cli/NgxDoctor.Cli.csproj"
 if [ -z "$binary" ]; then
   publish="$(mktemp -d)"; trap 'rm -rf "$publish"' EXIT
+  step "native binary for $rid (dotnet publish with Native AOT, a few minutes)"
   dotnet publish "$project" -c Release -r "$rid" -p:PublishAot=true -p:NgxDoctorTool=true -o "$publish" -nologo -v q
   binary="$publish/ngxdoctor"
 fi
@@ -42,6 +45,7 @@ cp "$binary" "$out/ngxdoctor-$version-$rid"
 chmod 0755 "$out/ngxdoctor-$version-$rid"
 
 root="$(mktemp -d)"; trap 'rm -rf "$root" "${publish:-}"' EXIT
+step "ngxdoctor $version: man page and shell completions from its --help"
 install -D -m 0755 "$binary" "$root/usr/bin/ngxdoctor"
 "$here/dist/deb/gen-man.sh" "$binary" | gzip -9n > "$root/ngxdoctor.1.gz"
 install -D -m 0644 "$root/ngxdoctor.1.gz" "$root/usr/share/man/man1/ngxdoctor.1.gz" && rm "$root/ngxdoctor.1.gz"
@@ -55,7 +59,9 @@ install -D -m 0644 "$here/dist/deb/copyright" "$root/usr/share/doc/ngxdoctor/cop
 printf 'ngxdoctor (%s) stable; urgency=medium\n\n  * Built from commit %s.\n\n -- ngxdoctor developers <ngxdoctor@users.noreply.github.com>  %s\n' \
   "$version" "$("$binary" --version | sed -n 's/.*commit \([0-9a-f]*\).*/\1/p')" "$(date -R -u)" | gzip -9n > "$root/changelog.gz"
 install -D -m 0644 "$root/changelog.gz" "$root/usr/share/doc/ngxdoctor/changelog.gz" && rm "$root/changelog.gz"
+step "Debian package"
 mkdir -p "$root/DEBIAN"
+install -m 0755 "$here/dist/deb/postrm" "$root/DEBIAN/postrm"
 sed -e "s/@VERSION@/$version/" -e "s/@ARCH@/$arch/" -e "s/@SIZE@/$(du -sk "$root" | cut -f1)/" "$here/dist/deb/control" > "$root/DEBIAN/control"
 echo /etc/ngxdoctor/watch.conf > "$root/DEBIAN/conffiles"
 (cd "$root" && find usr lib -type f | sort | xargs md5sum > DEBIAN/md5sums)
@@ -64,13 +70,18 @@ deb="$out/ngxdoctor_${version}_${arch}.deb"
 dpkg-deb --root-owner-group -Zxz --build "$root" "$deb" >/dev/null
 if command -v lintian >/dev/null 2>&1; then lintian --suppress-tags-from-file "$here/dist/deb/lintian-justified" "$deb" || true; fi
 
+step "release folder (README, docs, dist with the Ansible module in dist/ansible/library)"
 release="ngxdoctor-$version-$rid"
 stage="$(mktemp -d)"; trap 'rm -rf "$root" "$stage" "${publish:-}"' EXIT
 mkdir -p "$stage/$release"
 install -m 0755 "$binary" "$stage/$release/ngxdoctor"
 cp -r "$here/README.md" "$here/docs" "$here/dist" "$stage/$release/"
+# The playbooks find the module beside them: the binary itself (Ansible's binary-module protocol).
+rm -f "$stage/$release/dist/ansible/library/.keep"
+install -m 0755 "$binary" "$stage/$release/dist/ansible/library/ngxdoctor"
 tar -C "$stage" --owner=0 --group=0 --numeric-owner -czf "$out/$release.tar.gz" "$release"
 
+step "kubectl plugin and its Krew manifest"
 # The kubectl plugin (a shell script) and its Krew manifest, with the sha256 of the plugin's archive.
 plugin="$(mktemp -d)"
 install -m 0755 "$here/dist/kubectl/kubectl-ngxdoctor" "$plugin/kubectl-ngxdoctor"
@@ -80,6 +91,7 @@ sed -e "s/@VERSION@/$version/g" -e "s/@SHA256@/$(sha256sum "$out/kubectl-ngxdoct
   "$here/dist/kubectl/ngxdoctor.krew.yaml" | grep -v '^# ' > "$out/ngxdoctor.krew.yaml"
 
 if [ -z "$given" ]; then
+  step ".NET tool packages (dotnet pack)"
   dotnet pack "$project" -c Release -r "$rid" -p:PublishAot=true -p:NgxDoctorTool=true -o "$out" -nologo -v q
   dotnet pack "$project" -c Release -p:NgxDoctorTool=true -o "$out" -nologo -v q
 else
@@ -88,6 +100,7 @@ fi
 if [ -z "$image" ]; then
   :
 elif command -v docker >/dev/null 2>&1 && docker info >/dev/null 2>&1; then
+  step "container image"
   "$here/dist/image/build-image.sh" "$binary" "ngxdoctor:$version" "$out/ngxdoctor-image-$version-$rid.tar.gz" >/dev/null
 else
   echo "build.sh: no Docker engine here: no container image" >&2

@@ -11,6 +11,10 @@ need=()
 # Debian's own python3 (not a pyenv one): the container image is built from its files.
 [ -x /usr/bin/python3 ] || need+=(python3)
 command -v node >/dev/null 2>&1 || command -v nodejs >/dev/null 2>&1 || need+=(nodejs)
+# npm: the SARIF validator below comes from the npm registry.
+command -v npm >/dev/null 2>&1 || need+=(npm)
+# patch: a fix plan is a diff patch(1) applies.
+command -v patch >/dev/null 2>&1 || need+=(patch)
 # Firewall and DNS scenarios: rules in a network namespace of their own, /etc/hosts in a mount namespace.
 [ -x /usr/sbin/nft ] || need+=(nftables)
 [ -x /usr/sbin/iptables-save ] || need+=(iptables)
@@ -22,6 +26,10 @@ command -v unshare >/dev/null 2>&1 || need+=(util-linux)
 # nginx's stream and mail modules (dynamic in Debian): stream upstreams, and the config differential's oracle.
 [ -f /usr/lib/nginx/modules/ngx_stream_module.so ] || need+=(libnginx-mod-stream)
 [ -f /usr/lib/nginx/modules/ngx_mail_module.so ] || need+=(libnginx-mod-mail)
+# The metrics scenario's consumers: Prometheus scraping /metrics, promtool checking it and the docs' rules.
+[ -x /usr/bin/prometheus ] || need+=(prometheus)
+# Output consumers: the JUnit parser of CI tools (python3-junitparser).
+[ -d /usr/lib/python3/dist-packages/junitparser ] || need+=(python3-junitparser)
 # Container scenarios: a Docker engine test.sh starts itself when none runs (its images are built from local files).
 command -v dockerd >/dev/null 2>&1 || need+=(docker.io)
 # The journal scenario runs its own systemd-journald in a mount namespace of its own.
@@ -50,6 +58,14 @@ if [ ${#need[@]} -gt 0 ]; then
   rc=$?
   [ -n "$guard" ] && rm -f /usr/sbin/policy-rc.d
   [ $rc = 0 ] || { echo "test.sh: apt-get install failed" >&2; exit 1; }
+fi
+# The SARIF scenario's consumer: Microsoft's SARIF validator from npm (its postinstall, a chmod, done here).
+SARIF_DIR=/var/cache/ngxdoctor-tests/sarif
+SARIF_BIN=$SARIF_DIR/node_modules/@microsoft/sarif-multitool-linux/Sarif.Multitool
+if [ ! -x "$SARIF_BIN" ] && [ "$(id -u)" = 0 ] && command -v npm >/dev/null 2>&1; then
+  echo "test.sh: installing the SARIF validator (npm @microsoft/sarif-multitool@5.7.0)"
+  mkdir -p "$SARIF_DIR" && (cd "$SARIF_DIR" && npm install --no-audit --no-fund --silent @microsoft/sarif-multitool@5.7.0 >/dev/null 2>&1) \
+    && chmod u+x "$SARIF_BIN" || echo "test.sh: the SARIF validator could not be installed; its scenario is skipped" >&2
 fi
 
 dotnet build NgxDoctor.slnx -nologo -v q -clp:ErrorsOnly || { echo "test.sh: build failed" >&2; exit 1; }

@@ -43,6 +43,7 @@ public static class FactsCollector
         var idleCloses = await idle.ConfigureAwait(false);
         var fastCgiReplays = await replays.ConfigureAwait(false);
 
+        var manager = ServiceManagerProbe.Detect(located.From.Root.IsHost ? "/" : located.From.Root.Map("/"), host.Processes.Select(p => p.Name));
         var facts = new DiagnosisFacts
         {
             CollectedAt = new DateTimeOffset(now),
@@ -71,8 +72,8 @@ public static class FactsCollector
             MacDenials = kernel?.Denials,
             Dns = probed.Dns,
             Connections = host.Connections,
-            System = SystemLimits.Read(options.ProcRoot),
-            Services = ServiceDiscovery.Find(host.Inventory),
+            System = SystemLimits.Read(options.ProcRoot) with { ServiceManager = manager },
+            Services = ServiceDiscovery.Find(host.Inventory, manager),
             Peers = peers,
         };
         facts = facts with { Logs = Logs.GunicornLogs.Add(facts, logNotes, options.ProcRoot), SelfRoutes = Core.RequestPath.SelfRoutes.Find(config, facts) };

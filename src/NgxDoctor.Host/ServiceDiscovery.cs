@@ -7,13 +7,15 @@ namespace NgxDoctor.Host;
 
 /// <summary>
 /// The service that should listen on an upstream address, when the host says so: an installed PHP-FPM whose pool
-/// listens there (/etc/php/VERSION/fpm) and its systemd unit. Nothing is guessed: no match, no service.
+/// listens there (/etc/php/VERSION/fpm) and the service that starts it with this box's manager (a systemd unit, or an
+/// /etc/init.d script for sysvinit and OpenRC). Nothing is guessed: no match, no service. When it is not running,
+/// the last errors of its own log say why (a configuration php-fpm refuses).
 /// </summary>
 public static class ServiceDiscovery
 {
-    public static IReadOnlyList<KnownService> Find(UpstreamInventory inventory, string etc = "/etc", string systemdRun = "/run/systemd/system")
+    public static IReadOnlyList<KnownService> Find(UpstreamInventory inventory, ServiceManager manager, string etc = "/etc")
     {
-        if (!Directory.Exists(systemdRun))
+        if (manager is not (ServiceManager.Systemd or ServiceManager.SysVinit or ServiceManager.OpenRc))
         {
             return [];
         }
@@ -23,7 +25,10 @@ public static class ServiceDiscovery
         {
             var version = Path.GetFileName(Path.GetDirectoryName(Path.GetDirectoryName(main)))!;
             var unit = $"php{version}-fpm";
-            if (!new[] { "/lib/systemd/system", "/usr/lib/systemd/system", "/etc/systemd/system" }.Any(d => File.Exists(Path.Combine(d, unit + ".service"))))
+            var installed = manager == ServiceManager.Systemd
+                ? new[] { "/lib/systemd/system", "/usr/lib/systemd/system", "/etc/systemd/system" }.Any(d => File.Exists(Path.Combine(d, unit + ".service")))
+                : File.Exists(Path.Combine(etc, "init.d", unit));
+            if (!installed)
             {
                 continue;
             }
@@ -31,8 +36,9 @@ public static class ServiceDiscovery
             try
             {
                 var config = PhpFpmConfigParser.Load(main);
+                var refusal = config.Global.TryGetValue("error_log", out var log) ? FpmRefusal.Read(log.Value) : [];
                 found.AddRange(inventory.Targets.Where(t => config.Pools.Any(p => FpmInstance.Matches(p.ListenAddress, t.Address.Text)))
-                    .Select(t => new KnownService(t.Address.Text, unit, $"{main} (a pool listens on {t.Address.Text})")));
+                    .Select(t => new KnownService(t.Address.Text, unit, $"{main} (a pool listens on {t.Address.Text})") { Manager = manager, Refusal = refusal }));
             }
             catch (ConfigParseException)
             {

@@ -49,11 +49,11 @@ public static class FactsBuilder
     public static readonly DateTime Now = new(2026, 11, 28, 3, 0, 0);
 
     /// <summary>An incident of the error log: <paramref name="count"/> entries, the last one <paramref name="minutesAgo"/> before now.</summary>
-    public static DiagnosisFacts Log(this DiagnosisFacts f, NgxDoctor.Core.Logs.FailureKind kind, Diagnosis.Cause? cause, string? upstream, int count = 3, double minutesAgo = 0.5, int? status = 502)
+    public static DiagnosisFacts Log(this DiagnosisFacts f, NgxDoctor.Core.Logs.FailureKind kind, Diagnosis.Cause? cause, string? upstream, int count = 3, double minutesAgo = 0.5, int? status = 502, string phase = "header")
     {
         var last = Now.AddMinutes(-minutesAgo);
         var line = $"{last:yyyy/MM/dd HH:mm:ss} [error] 101#101: *7 {kind.Code()} example line, client: 127.0.0.1, server: _, request: \"GET / HTTP/1.1\", upstream: \"http://{upstream}/\"";
-        var incident = new LogIncident(kind, cause, "header", status, upstream, count, last.AddMinutes(-5), last, [new LogSample("/var/log/nginx/error.log:42", line)]);
+        var incident = new LogIncident(kind, cause, phase, status, upstream, count, last.AddMinutes(-5), last, [new LogSample("/var/log/nginx/error.log:42", line)]);
         return f with { Logs = f.Logs! with { Incidents = [.. f.Logs.Incidents, incident] } };
     }
 

@@ -24,6 +24,20 @@ public class FindingRelationsTests
         Assert.Equal(Confidence.High, report.Findings[0].Confidence);
     }
 
+    /// <summary>A backend speaking HTTP/2 to proxy_pass: nginx reads its frames as an HTTP/0.9 body that never ends, then times out (CI saw the timeout ranked first).</summary>
+    [Fact]
+    public void A_backend_of_another_protocol_explains_the_body_timeouts_at_it_and_comes_first()
+    {
+        var facts = FactsBuilder.FromConfig(UpstreamDownFixtures.NodeSite)
+            .Probe("127.0.0.1:3000", ProbeOutcome.Connected)
+            .Log(NgxDoctor.Core.Logs.FailureKind.BodyFailure, Cause.UpstreamTimeout, "127.0.0.1:3000", status: null, phase: "body")
+            .Log(NgxDoctor.Core.Logs.FailureKind.Http09, Cause.BadResponse, "127.0.0.1:3000", status: 9, minutesAgo: 0);
+        var report = DiagnosisEngine.Diagnose(facts);
+        var causes = report.Findings.Select(f => f.Cause).ToList();
+        Assert.True(causes.IndexOf(Cause.BadResponse) < causes.IndexOf(Cause.UpstreamTimeout), string.Join(",", causes));
+        Assert.Equal(["upstream-timeout 127.0.0.1:3000"], report.Findings.Single(f => f.Cause == Cause.BadResponse).Explains);
+    }
+
     [Fact]
     public void A_saturated_pool_comes_before_the_timeouts_it_explains_and_a_past_problem_is_medium_confidence()
     {

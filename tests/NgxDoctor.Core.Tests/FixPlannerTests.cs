@@ -120,6 +120,35 @@ public class FixPlannerTests
         var a = Only(known, UpstreamDownFixtures.NodeSite, Cause.UpstreamDown);
         Assert.Equal("php8.2-fpm", a.StartUnit);
         Assert.Equal(["systemctl start php8.2-fpm"], a.Commands);
+
+        // Without systemd (sysvinit's `service`, containers, WSL): the command that works there, journaled with its manager.
+        var sysv = facts with { Services = [new KnownService("127.0.0.1:3000", "php8.2-fpm", "/etc/php/8.2/fpm/php-fpm.conf") { Manager = ServiceManager.SysVinit }] };
+        var b = Only(sysv, UpstreamDownFixtures.NodeSite, Cause.UpstreamDown);
+        Assert.Equal(["service php8.2-fpm start"], b.Commands);
+        Assert.Equal((ServiceManager.SysVinit, "php8.2-fpm"), ServiceCommands.Parse(b.StartUnit!));
+
+        // A service that refuses its configuration is not started again: the same refusal would follow.
+        var refused = facts with { Services = [new KnownService("127.0.0.1:3000", "php8.2-fpm", "/etc/php/8.2/fpm/php-fpm.conf")
+        {
+            Manager = ServiceManager.SysVinit,
+            Refusal = [new LogQuote("/var/log/php8.2-fpm.log", "[07-Dec-2026 10:00:00] ALERT: [pool www] pm.min_spare_servers(1) and pm.max_spare_servers(3) cannot be greater than pm.max_children(1)")],
+        }] };
+        Assert.Contains("refuses its configuration", Only(refused, UpstreamDownFixtures.NodeSite, Cause.UpstreamDown).Summary, StringComparison.Ordinal);
+        var finding = DiagnosisEngine.Diagnose(refused).Findings.Single(f => f.Cause == Cause.UpstreamDown);
+        Assert.Equal("php8.2-fpm is not running: it refuses its configuration (ALERT: [pool www] pm.min_spare_servers(1) and pm.max_spare_servers(3) cannot be greater than pm.max_children(1))", finding.Title);
+        Assert.Contains("`service php8.2-fpm start`", finding.Remedy.Summary, StringComparison.Ordinal);
+        Assert.Contains(finding.Evidence, e => e.Kind == EvidenceKind.Log && e.Source == "/var/log/php8.2-fpm.log");
+    }
+
+    [Fact]
+    public void A_remedy_names_the_start_command_of_this_boxs_service_manager()
+    {
+        var facts = FactsBuilder.FromConfig("server { listen 80; location / { fastcgi_pass unix:/run/php/php8.2-fpm.sock; } }").Probe("unix:/run/php/php8.2-fpm.sock", ProbeOutcome.NotFound, "no such file");
+        string Remedy(ServiceManager m) => DiagnosisEngine.Diagnose(facts with { System = new SystemFacts { ServiceManager = m } }).Findings.Single(f => f.Cause == Cause.UpstreamDown).Remedy.Summary;
+        Assert.Contains("e.g. systemctl start php8.2-fpm)", Remedy(ServiceManager.Systemd), StringComparison.Ordinal);
+        Assert.Contains("e.g. service php8.2-fpm start)", Remedy(ServiceManager.SysVinit), StringComparison.Ordinal);
+        Assert.Contains("e.g. rc-service php8.2-fpm start)", Remedy(ServiceManager.OpenRc), StringComparison.Ordinal);
+        Assert.Contains("e.g. systemctl start php8.2-fpm, or without systemd: service php8.2-fpm start)", Remedy(ServiceManager.Unknown), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -214,5 +214,13 @@ public class DnsScenarios
         Assert.Contains("[emerg]", evidence, StringComparison.Ordinal); // and the refused reload in the error log
         Assert.Equal("dns-failure", findings[0].GetProperty("cause").GetString());
         Assert.All(findings.Skip(1), f => Assert.NotEqual("dns-failure", f.GetProperty("cause").GetString()));
+
+        // Issue 28: in JUnit, read by junitparser, "the configuration passes nginx -t" fails with dns-failure's finding.
+        var junit = Path.Combine(lab.Root, "host.xml");
+        File.WriteAllText(junit, NgxDoctorCli.Run("diagnose", "--config", lab.Nginx.ConfigFile, "--format", "junit").Stdout);
+        var suite = Assert.Single(JUnit.Parse(junit));
+        Assert.StartsWith(System.Net.Dns.GetHostName() + " ", suite.GetProperty("name").GetString(), StringComparison.Ordinal);
+        var configTest = suite.GetProperty("cases").EnumerateArray().Single(c => c.GetProperty("name").GetString() == "The configuration passes nginx -t");
+        Assert.Equal(("failure", "dns-failure"), (configTest.GetProperty("result").GetString(), configTest.GetProperty("type").GetString()));
     }
 }

@@ -151,6 +151,35 @@ public sealed class FixScenarios : IDisposable
     }
 
     /// <summary>
+    /// Issue 28: the plan of a tab-indented configuration (Debian's) is a real unified diff: its tabs are tabs, and
+    /// `patch` applies it to the file as printed (the lines before the diff are what patch skips as garbage).
+    /// </summary>
+    [SkippableFact]
+    public async Task The_plan_of_a_tab_indented_file_is_a_diff_patch_applies()
+    {
+        using var lab = new ScenarioLab();
+        var port = ScenarioLab.FreePort();
+        await lab.StartFakeAsync(port, "slow", 2);
+        await lab.StartNginxAsync($"\tserver {{\n\t\tlisten 127.0.0.1:{ScenarioLab.Str(lab.Port)};\n\t\tlocation / {{\n\t\t\tproxy_pass http://127.0.0.1:{ScenarioLab.Str(port)};\n\t\t\tproxy_read_timeout 1s;\n\t\t}}\n\t}}");
+        Assert.Equal(504, (await lab.GetAsync("/"))[0]);
+        var plan = Fix(lab);
+        Assert.True(plan.ExitCode == 0, plan.ToString());
+        Assert.Contains("+\t\t\tproxy_read_timeout ", plan.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("\\x09", plan.Stdout, StringComparison.Ordinal);
+
+        var copy = Path.Combine(lab.Root, "copy.conf");
+        File.Copy(lab.Nginx.ConfigFile, copy);
+        var patch = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("patch", ["--batch", copy]) { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true })!;
+        await patch.StandardInput.WriteAsync(plan.Stdout);
+        patch.StandardInput.Close();
+        var said = await patch.StandardOutput.ReadToEndAsync() + await patch.StandardError.ReadToEndAsync();
+        await patch.WaitForExitAsync();
+        Assert.True(patch.ExitCode == 0, said + "\n" + plan.Stdout);
+        Assert.Contains("\t\t\tproxy_read_timeout ", File.ReadAllText(copy), StringComparison.Ordinal);
+        Assert.DoesNotContain("proxy_read_timeout 1s;", File.ReadAllText(copy), StringComparison.Ordinal);
+    }
+
+    /// <summary>
     /// An edit that would leave a configuration nginx refuses (issue 27: a block after a simple directive) is refused
     /// before anything is written, in nginx's words, read as nginx reads the edited files.
     /// </summary>

@@ -12,6 +12,40 @@ namespace NgxDoctor.Scenarios;
 /// </summary>
 public partial class OutputFormatScenarios
 {
+    /// <summary>Where test.sh installs Microsoft's SARIF validator (npm @microsoft/sarif-multitool).</summary>
+    private const string SarifValidator = "/var/cache/ngxdoctor-tests/sarif/node_modules/@microsoft/sarif-multitool-linux/Sarif.Multitool";
+
+    /// <summary>
+    /// Issue 28: the SARIF of a configuration nginx -t refuses (in an included file) passes Microsoft's validator, and
+    /// its result points at the file:line nginx named, not at nginx.conf.
+    /// </summary>
+    [SkippableFact]
+    public void Sarif_of_a_configuration_nginx_refuses_passes_the_validator_at_nginxs_file_and_line()
+    {
+        Skip.IfNot(File.Exists(SarifValidator), "the SARIF validator is not installed (./test.sh installs it with npm)");
+        using var lab = new ScenarioLab();
+        var extra = lab.Nginx.PathOf("conf/extra.conf");
+        File.WriteAllText(extra, "# extra\nproxy_buffering on;\nngxdoctor_unknown_directive on;\n");
+        lab.Nginx.WriteConfig($"include {extra};\n" + lab.Server("location / { return 204; }"));
+        var run = NgxDoctorCli.Run("diagnose", "--config", lab.Nginx.ConfigFile, "--format", "sarif");
+        Assert.True(run.ExitCode == 2, run.ToString());
+        var file = Path.Combine(lab.Root, "out.sarif");
+        File.WriteAllText(file, run.Stdout);
+        var result = JsonDocument.Parse(run.Stdout).RootElement.GetProperty("runs")[0].GetProperty("results").EnumerateArray()
+            .Single(r => r.GetProperty("ruleId").GetString() == "config-error");
+        var physical = result.GetProperty("locations")[0].GetProperty("physicalLocation");
+        Assert.Equal(new Uri(extra).AbsoluteUri, physical.GetProperty("artifactLocation").GetProperty("uri").GetString());
+        Assert.Equal(3, physical.GetProperty("region").GetProperty("startLine").GetInt32());
+
+        using var validator = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo(SarifValidator, ["validate", file]) { RedirectStandardOutput = true, RedirectStandardError = true })!;
+        var output = validator.StandardOutput.ReadToEndAsync();
+        var errors = validator.StandardError.ReadToEnd();
+        Assert.True(validator.WaitForExit(120_000), "the validator did not finish");
+        var report = output.Result + errors;
+        Assert.Contains("Analysis completed successfully", report, StringComparison.Ordinal);
+        Assert.DoesNotMatch(@": error [A-Z]+\d+:", report);
+    }
+
     [SkippableFact]
     public async Task Nagios_sarif_and_junit_say_what_the_json_says()
     {

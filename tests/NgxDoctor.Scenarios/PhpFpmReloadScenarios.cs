@@ -1,5 +1,6 @@
 using NgxDoctor.Host.Fixes;
 using NgxDoctor.Host.Proc;
+using NgxDoctor.TestSupport;
 
 namespace NgxDoctor.Scenarios;
 
@@ -49,5 +50,41 @@ public sealed class PhpFpmReloadScenarios : IDisposable
         var (again, whyAgain, third) = await PhpFpmReloader.ReloadAsync(first, conf, CancellationToken.None);
         Assert.True(again, whyAgain);
         Assert.NotEqual(second, third);
+    }
+
+    /// <summary>
+    /// Issue 28: with process_control_timeout = 0 (php-fpm's default) a reload kills a busy child and nginx answers 502;
+    /// the reload waits for the request in flight to finish first, and says so.
+    /// </summary>
+    [SkippableFact]
+    public async Task A_reload_waits_for_the_request_in_flight_instead_of_cutting_it()
+    {
+        using var lab = new ScenarioLab();
+        var sock = lab.Nginx.PathOf("run/drain.sock");
+        File.WriteAllText(lab.Nginx.PathOf("www/slow.php"), "<?php usleep(1500000); echo 'done';");
+        var fpm = await lab.StartPhpFpmAsync(sock, maxChildren: 2);
+        await lab.StartNginxAsync(lab.Server($$"""
+            location ~ \.php$ {
+                    include /etc/nginx/fastcgi_params;
+                    fastcgi_param SCRIPT_FILENAME {{lab.Nginx.PathOf("www")}}$fastcgi_script_name;
+                    fastcgi_pass unix:{{sock}};
+                }
+            """));
+        var config = NgxDoctor.Config.PhpFpm.PhpFpmConfigParser.Load(lab.Nginx.PathOf("conf/drain-fpm.conf"));
+        Assert.Equal(0, FpmInFlight.Count(fpm.Pid, config));
+
+        var busy = lab.GetAsync("/slow.php");
+        for (var i = 0; i < 50 && FpmInFlight.Count(fpm.Pid, config) == 0; i++)
+        {
+            await Task.Delay(20);
+        }
+
+        Assert.Equal(1, FpmInFlight.Count(fpm.Pid, config));
+        var (ok, why, _) = await PhpFpmReloader.ReloadAsync(fpm.Pid, null, CancellationToken.None);
+        Assert.True(ok, why);
+        Assert.Contains("for 1 request(s) in flight to finish first", why, StringComparison.Ordinal);
+        var served = await busy;
+        Assert.Equal(new[] { 200 }, served);
+        Assert.DoesNotContain("recv() failed", File.ReadAllText(lab.Nginx.ErrorLog), StringComparison.Ordinal);
     }
 }

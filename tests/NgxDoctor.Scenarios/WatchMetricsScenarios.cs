@@ -34,7 +34,9 @@ public sealed class WatchMetricsScenarios
             var scraped = await http.GetAsync(new Uri($"http://127.0.0.1:{ScenarioLab.Str(metricsPort)}/metrics"));
             Assert.Equal(System.Net.HttpStatusCode.OK, scraped.StatusCode);
             Assert.StartsWith("text/plain", scraped.Content.Headers.ContentType!.ToString(), StringComparison.Ordinal);
-            AssertTraffic(Parse(await scraped.Content.ReadAsStringAsync()), up, down);
+            var text = await scraped.Content.ReadAsStringAsync();
+            AssertTraffic(Parse(text), up, down);
+            await AssertPrometheusReadsItAsync(text, metricsPort, down);
 
             Signal(watch.Id);
             await watch.WaitForExitAsync(new CancellationTokenSource(TimeSpan.FromSeconds(20)).Token);
@@ -59,6 +61,76 @@ public sealed class WatchMetricsScenarios
         }
     }
 
+    /// <summary>
+    /// Issue 28: with the combined format (no $upstream_addr: Debian's default), a 502 is counted at the upstream the
+    /// error log names for that request, not under upstream="".
+    /// </summary>
+    [SkippableFact]
+    public async Task Without_upstream_addr_in_the_access_log_a_502_is_counted_at_the_upstream_the_error_log_names()
+    {
+        using var lab = new ScenarioLab();
+        var (down, metricsPort) = (ScenarioLab.FreePort(), ScenarioLab.FreePort());
+        await lab.StartNginxAsync(lab.Server($"location /down {{ proxy_pass http://127.0.0.1:{ScenarioLab.Str(down)}; }}"));
+        using var watch = Process.Start(NgxDoctorCli.StartInfo(["watch", "--config", lab.Nginx.ConfigFile, "--plain", "--no-bundles", "--failures", "1000", "--error-rate", "0",
+            "--metrics-listen", $"127.0.0.1:{ScenarioLab.Str(metricsPort)}"]))!;
+        try
+        {
+            await Task.Delay(2000);
+            Assert.All(await lab.GetAsync("/down", 3), s => Assert.Equal(502, s));
+            await Task.Delay(1000);
+            using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+            var samples = Parse(await http.GetStringAsync(new Uri($"http://127.0.0.1:{ScenarioLab.Str(metricsPort)}/metrics")));
+            var requests = samples.Where(s => s.GetProperty("name").GetString() == "ngxdoctor_requests_total" && s.GetProperty("labels").GetProperty("status").GetString() == "502").ToList();
+            var only = Assert.Single(requests);
+            Assert.Equal($"127.0.0.1:{ScenarioLab.Str(down)}", only.GetProperty("labels").GetProperty("upstream").GetString());
+            Assert.Equal(3, only.GetProperty("value").GetDouble());
+        }
+        finally
+        {
+            if (!watch.HasExited)
+            {
+                watch.Kill(entireProcessTree: true);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Issue 28: Prometheus itself scrapes /metrics and answers the docs' queries with ngxdoctor's labels intact (no
+    /// `exported_instance`: `instance` is Prometheus' own); promtool accepts the exposition and docs/watch.md's rules.
+    /// </summary>
+    private static async Task AssertPrometheusReadsItAsync(string exposition, int metricsPort, int down)
+    {
+        using var prometheus = new RealPrometheus(metricsPort);
+        var (lint, lintOutput) = RealPrometheus.Check(["check", "metrics"], exposition);
+        Assert.True(lint == 0, lintOutput);
+        var rules = Path.Combine(Path.GetTempPath(), $"ngxdoctor-rules-{Environment.ProcessId}.yml");
+        File.WriteAllText(rules, DocsRules());
+        try
+        {
+            var (check, checkOutput) = RealPrometheus.Check(["check", "rules", rules]);
+            Assert.True(check == 0 && checkOutput.Contains("3 rules found", StringComparison.Ordinal), checkOutput);
+        }
+        finally
+        {
+            File.Delete(rules);
+        }
+
+        var errors = await prometheus.QueryAsync("sum by (instance, nginx_config, upstream, cause) (ngxdoctor_upstream_errors_total)");
+        var series = Assert.Single(errors).GetProperty("metric");
+        Assert.Equal($"127.0.0.1:{ScenarioLab.Str(down)}", series.GetProperty("upstream").GetString());
+        Assert.EndsWith("nginx.conf", series.GetProperty("nginx_config").GetString(), StringComparison.Ordinal);
+        Assert.Equal($"127.0.0.1:{ScenarioLab.Str(metricsPort)}", series.GetProperty("instance").GetString());
+        Assert.Empty(await prometheus.QueryAsync("{__name__=~\"ngxdoctor_.*\", exported_instance!=\"\"}", wait: false));
+    }
+
+    /// <summary>The alert rules docs/watch.md gives, as a user copies them.</summary>
+    private static string DocsRules()
+    {
+        var doc = File.ReadAllText(Path.Combine(NgxDoctor.TestSupport.RepoRoot.Path, "docs", "watch.md"));
+        var start = doc.IndexOf("```yaml\n", StringComparison.Ordinal) + 8;
+        return doc[start..doc.IndexOf("```", start, StringComparison.Ordinal)];
+    }
+
     private static void AssertTraffic(List<JsonElement> samples, int up, int down)
     {
         double Value(string name, params (string Label, string Value)[] labels) =>
@@ -73,7 +145,7 @@ public sealed class WatchMetricsScenarios
         Assert.InRange(Value("ngxdoctor_upstream_response_seconds_sum", ("upstream", u)), 0, 7);
         Assert.Equal(3, Value("ngxdoctor_last_diagnosis_status"));
         Assert.All(samples.Where(s => s.GetProperty("name").GetString()!.StartsWith("ngxdoctor_requests", StringComparison.Ordinal)),
-            s => Assert.EndsWith("nginx.conf", s.GetProperty("labels").GetProperty("instance").GetString(), StringComparison.Ordinal));
+            s => Assert.EndsWith("nginx.conf", s.GetProperty("labels").GetProperty("nginx_config").GetString(), StringComparison.Ordinal));
     }
 
     /// <summary>The official Prometheus Python client's text-format parser: a document it refuses fails the test.</summary>

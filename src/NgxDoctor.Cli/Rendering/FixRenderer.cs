@@ -32,8 +32,17 @@ public static class FixRenderer
             console.WriteLine();
             foreach (var line in c.Diff.TrimEnd('\n').Split('\n'))
             {
+                // A real unified diff: tabs stay tabs (Debian's files are tab-indented) so `patch` applies it; only
+                // control characters that are not whitespace are escaped. Colour only on a terminal.
+                var text = NgxDoctor.Core.Text.SafeText.EscapeKeepingTabs(FixDiff.Redacted(line));
+                if (!console.Profile.Capabilities.Ansi)
+                {
+                    console.Profile.Out.Writer.Write(text + "\n");
+                    continue;
+                }
+
                 var color = line.StartsWith('+') ? "green" : line.StartsWith('-') ? "red" : line.StartsWith('@') ? "cyan" : "default";
-                console.MarkupLine($"[{color}]{Terminal.Safe(FixDiff.Redacted(line))}[/]");
+                console.MarkupLine($"[{color}]{Markup.Escape(text)}[/]");
             }
         }
     }

@@ -7,14 +7,16 @@ using NgxDoctor.Core.Vocabulary;
 namespace NgxDoctor.Cli.Rendering;
 
 /// <summary>
-/// JUnit XML for pipelines: a test suite per instance, a test case per check; a check's critical or warning findings
+/// JUnit XML for pipelines: a test suite per instance, named by host and instance ("web1 /etc/nginx/nginx.conf", so
+/// the files of many hosts merged by a CI server stay apart), a test case per check; a check's critical or warning findings
 /// are its failure (title, evidence, remedy), a skipped check is skipped with its reason, info findings are output.
 /// </summary>
 public static class JUnitRenderer
 {
     public static string Render(DiagnosisReport r)
     {
-        var sections = r.Sections is { Count: > 0 } s ? s.Select(x => (Name: x.Instance.Id, x.Report)).ToList() : [(Name: r.Context.ConfigFile, Report: r)];
+        var sections = r.Sections is { Count: > 0 } s ? s.Select(x => (Name: $"{x.Report.Context.Hostname} {x.Instance.Id}", x.Report)).ToList()
+            : [(Name: $"{r.Context.Hostname} {r.Context.ConfigFile}", Report: r)];
         var suites = sections.Select(x => Suite(x.Name, x.Report)).ToList();
         var root = new XElement("testsuites",
             new XAttribute("name", "ngxdoctor diagnose"),
@@ -27,7 +29,7 @@ public static class JUnitRenderer
 
     private static XElement Suite(string name, DiagnosisReport r)
     {
-        var cases = r.Checks.Select(c => Case(c, r.Findings.Where(f => f.Check == c.Id).ToList())).ToList();
+        var cases = r.Checks.Select(c => Case(c, r.Findings.Where(f => f.Check == c.Id || (c.AnsweredBy.Contains(f.Cause) && f.Severity != Severity.Info)).ToList())).ToList();
         return new XElement("testsuite",
             new XAttribute("name", Clean(name)),
             new XAttribute("tests", cases.Count),

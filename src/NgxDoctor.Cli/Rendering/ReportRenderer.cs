@@ -26,6 +26,10 @@ public static class ReportRenderer
         var what = $"{Terminal.Safe(c.ConfigFile)}" + (c.MasterPid is { } pid ? $" (nginx pid {pid}" : " (nginx not running") +
                    (c.WorkerUser is { } u ? $", workers as {Terminal.Safe(u)}" : "") + $", {c.Upstreams} upstream address(es))";
         console.MarkupLine($"[bold {StatusColor(report.Status)}]{report.Status.Code().ToUpperInvariant()}[/]  {report.Verdict.Text} in {what}");
+        if (Taken(c, DateTimeOffset.Now) is { } taken)
+        {
+            console.MarkupLine($"[yellow]{Terminal.Safe(taken)}[/]");
+        }
 
         for (var i = 0; i < report.Findings.Count; i++)
         {
@@ -100,6 +104,22 @@ public static class ReportRenderer
         $"{sections.Count} instance(s): " + string.Join(", ", sections.GroupBy(s => s.Report.Status).OrderByDescending(g => InstanceReports.Badness(g.Key)).Select(g => $"{g.Count()} {g.Key.Code()}"));
 
     /// <summary>"instance app-nginx-1: container app-nginx-1 (compose service web), pid 4242".</summary>
+    /// <summary>
+    /// A diagnosis of facts gathered earlier (a bundle, --facts, an incident's bundle): when and where, since its "now"
+    /// is that moment. Null for facts of this very run.
+    /// </summary>
+    public static string? Taken(ReportContext c, DateTimeOffset now)
+    {
+        if (!DateTimeOffset.TryParse(c.CollectedAt, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var at) || now - at < TimeSpan.FromMinutes(1))
+        {
+            return null;
+        }
+
+        var age = now - at;
+        var ago = age.TotalDays >= 2 ? $"{(int)age.TotalDays} days" : age.TotalHours >= 2 ? $"{(int)age.TotalHours} h" : $"{(int)age.TotalMinutes} min";
+        return $"as of {at.ToUniversalTime():yyyy-MM-dd HH:mm:ss} UTC on {c.Hostname}, {ago} ago: \"now\" and \"failing now\" mean then";
+    }
+
     public static string Title(InstanceSummary i) => $"instance {i.Id}: {i.Where}" + (i.MasterPid is { } pid ? $", pid {pid}" : "");
 
     private static string StatusColor(NgxDoctor.Core.Diagnosis.Status status) => status switch

@@ -27,14 +27,7 @@ public static class SarifRenderer
             ["ruleId"] = x.Finding.Cause.Code(),
             ["level"] = x.Finding.Severity switch { Severity.Critical => "error", Severity.Warning => "warning", _ => "note" },
             ["message"] = new JsonObject { ["text"] = $"{x.Finding.Title}. {x.Finding.Remedy.Summary}" },
-            ["locations"] = new JsonArray(new JsonObject
-            {
-                ["physicalLocation"] = new JsonObject
-                {
-                    ["artifactLocation"] = new JsonObject { ["uri"] = new Uri(x.Place.File).AbsoluteUri },
-                    ["region"] = x.Place.Line > 0 ? new JsonObject { ["startLine"] = x.Place.Line } : null,
-                },
-            }),
+            ["locations"] = new JsonArray(new JsonObject { ["physicalLocation"] = Physical(x.Place.File, x.Place.Line) }),
         }).ToArray();
         var sarif = new JsonObject
         {
@@ -58,8 +51,21 @@ public static class SarifRenderer
         return sarif.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }) + "\n";
     }
 
+    /// <summary>The file and, when known, the line: SARIF has no null region, so a finding of the whole file has none.</summary>
+    private static JsonObject Physical(string file, int line)
+    {
+        var physical = new JsonObject { ["artifactLocation"] = new JsonObject { ["uri"] = new Uri(file).AbsoluteUri } };
+        if (line > 0)
+        {
+            physical["region"] = new JsonObject { ["startLine"] = line, ["endLine"] = line };
+        }
+
+        return physical;
+    }
+
+    /// <summary>Where the configuration says it: config evidence, and the file:line nginx -t named in its message.</summary>
     private static List<(string File, int Line)> Places(Finding f) =>
-        f.Evidence.Where(e => e.Kind == EvidenceKind.Config && !e.Absence).Select(e => Place(e.Source)).OfType<(string, int)>().Distinct().ToList();
+        f.Evidence.Where(e => e.Kind is EvidenceKind.Config or EvidenceKind.Command && !e.Absence).Select(e => Place(e.Source)).OfType<(string, int)>().Distinct().ToList();
 
     /// <summary>"/etc/nginx/conf.d/app.conf:12" as an absolute file and a line; anything else (a bundle's name) is none.</summary>
     private static (string File, int Line)? Place(string source)

@@ -34,7 +34,8 @@ public sealed class ConfigErrorCheck : ICheck
             var problems = ConfigTestOutput.Problems(test.Output);
             if (problems.Count > 0 && problems.All(ConfigTestOutput.IsDns))
             {
-                return CheckOutcome.Ran([]);
+                // nginx -t fails on names it cannot resolve: dns-failure's finding says so, once.
+                return CheckOutcome.Ran([]) with { AnsweredBy = [Cause.DnsFailure] };
             }
 
             var evidence = problems.Where(p => !ConfigTestOutput.IsDns(p)).Select(p => ConfigTestOutput.ToEvidence(p, test.Command)).ToList();

@@ -77,7 +77,11 @@ public sealed class LogIncidentCheck(LogCheckRow row) : ICheck
             var title = history ? $"{what}; none since {LogEvidence.Time(incidents.Max(i => i.LastSeen))}, before {logs.Change ?? "a change"} at {LogEvidence.Time(logs.ChangedAt!.Value)}"
                 : stopped ? $"{what}; none since {LogEvidence.Time(incidents.Max(i => i.LastSeen))}{LogEvidence.ReloadedSince(facts, incidents)}" : what;
             var severity = history ? Severity.Info : stopped ? Severity.Warning : Severity.Critical;
-            findings.Add(new Finding(row.Cause, severity, group.Key, title, evidence, row.Remedy(facts, target, incidents)) { Check = Id });
+            findings.Add(new Finding(row.Cause, severity, group.Key, title, evidence, row.Remedy(facts, target, incidents))
+            {
+                Check = Id,
+                Failures = incidents.Select(i => i.Kind).Distinct().ToList(),
+            });
         }
 
         return CheckOutcome.Ran(findings);

@@ -74,6 +74,14 @@ public sealed class UpstreamDownCheck : ICheck
         }
     }
 
+    /// <summary>The message of the refusal's most telling line: the ALERT that names the setting, else the last error, without its timestamp.</summary>
+    private static string Last(IReadOnlyList<LogQuote> refusal)
+    {
+        var line = (refusal.FirstOrDefault(q => q.Text.Contains("] ALERT: ", StringComparison.Ordinal)) ?? refusal[^1]).Text;
+        var at = line.IndexOf("] ", StringComparison.Ordinal);
+        return at >= 0 ? line[(at + 2)..] : line;
+    }
+
     private static Finding Describe(DiagnosisFacts facts, DeadTarget dead)
     {
         var t = dead.Target;
@@ -86,14 +94,34 @@ public sealed class UpstreamDownCheck : ICheck
             ProbeOutcome.Refused when t.Address.Kind == UpstreamAddressKind.Unix => $"Stale socket {t.Address.SocketPath}: nothing listens on it (upstream {DeadTargets.Name(t)})",
             _ => $"Nothing is listening on {DeadTargets.Name(t)}",
         };
-        var commands = t.Address.Kind == UpstreamAddressKind.Unix
-            ? new[] { $"ss -lxp | grep -F '{t.Address.SocketPath}'", "systemctl list-units --failed" }
-            : new[] { $"ss -ltnp 'sport = :{t.Address.Port}'", "systemctl list-units --failed" };
-        var summary = t.Address.Kind == UpstreamAddressKind.Unix
-            ? $"Start the backend that should listen on {t.Address.Text} (for PHP-FPM: its service, e.g. systemctl start php8.2-fpm), then check it created the socket."
+        var manager = facts.System?.ServiceManager ?? ServiceManager.Unknown;
+        var failed = manager switch
+        {
+            ServiceManager.Systemd => "systemctl list-units --failed",
+            ServiceManager.SysVinit => "service --status-all",
+            ServiceManager.OpenRc => "rc-status --crashed",
+            _ => null,
+        };
+        var commands = (t.Address.Kind == UpstreamAddressKind.Unix
+            ? new[] { $"ss -lxp | grep -F '{t.Address.SocketPath}'", failed }
+            : new[] { $"ss -ltnp 'sport = :{t.Address.Port}'", failed }).OfType<string>().ToArray();
+        var service = facts.Services.FirstOrDefault(s => s.Address == t.Address.Text);
+        var summary = service is not null
+            ? $"Start {service.Unit} ({service.Source}): `{service.StartCommand}`, then check it created {(t.Address.Kind == UpstreamAddressKind.Unix ? "the socket" : "the listener")}."
+            : t.Address.Kind == UpstreamAddressKind.Unix
+            ? $"Start the backend that should listen on {t.Address.Text} (for PHP-FPM: its service, e.g. {ServiceCommands.Example(manager, "php8.2-fpm")}), then check it created the socket."
             : $"Start the backend that should listen on {t.Address.Text}, or point nginx at the address where it runs.";
+        var refusal = service?.Refusal ?? [];
+        if (refusal.Count > 0)
+        {
+            // It was started and refused its configuration: starting it again changes nothing until that is mended.
+            title = $"{service!.Unit} is not running: it refuses its configuration ({Last(refusal)})";
+            summary = $"Mend what {service.Unit} says in its log ({refusal[0].Source}): {Last(refusal)}; then test the configuration (php-fpm -t) and start it: `{service.StartCommand}`.";
+        }
+
         summary += near.Count == 1 ? $" One port off, {near[0].Owner} listens on {near[0].Display}: check whether it is the backend meant." : "";
-        return new Finding(Cause.UpstreamDown, dead.Severity, t.Address.Text, title, [.. dead.Evidence, .. leads], new Remedy(summary, commands))
+        var said = refusal.Select(q => new Evidence(EvidenceKind.Log, q.Source, q.Text));
+        return new Finding(Cause.UpstreamDown, dead.Severity, t.Address.Text, title, [.. dead.Evidence, .. said, .. leads], new Remedy(summary, commands))
         {
             Check = Cause.UpstreamDown.Code(),
         };

@@ -54,7 +54,7 @@ public static class DiagnosisEngine
             skipped.Add(new SkippedCheck(check.Id, prefix + outcome.Reason));
         }
 
-        runs.Add(new CheckRun(check.Id, check.Title, outcome.Status, outcome.Findings.Count, clock.Elapsed.TotalMilliseconds, outcome.Reason));
+        runs.Add(new CheckRun(check.Id, check.Title, outcome.Status, outcome.Findings.Count, clock.Elapsed.TotalMilliseconds, outcome.Reason) { AnsweredBy = outcome.AnsweredBy });
         return outcome.Findings.Select(f => f with { Check = check.Id });
     }
 

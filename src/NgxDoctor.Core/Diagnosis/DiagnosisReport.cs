@@ -21,7 +21,11 @@ public enum Status
 public sealed record SkippedCheck(string Check, string Reason);
 
 /// <summary>How one check went: ran, skipped or crashed, its findings and how long it took.</summary>
-public sealed record CheckRun(string Id, string Title, CheckStatus Outcome, int Findings, double ElapsedMs, string? Reason);
+public sealed record CheckRun(string Id, string Title, CheckStatus Outcome, int Findings, double ElapsedMs, string? Reason)
+{
+    /// <summary>Causes whose findings (of other checks) say this check's question fails: a JUnit case fails with them.</summary>
+    public IReadOnlyList<Cause> AnsweredBy { get; init; } = [];
+}
 
 /// <summary>What was diagnosed: the instance and how much of it.</summary>
 public sealed record ReportContext(string ConfigFile, int? MasterPid, string? WorkerUser, int Upstreams, string CollectedAt, string Hostname);

@@ -68,6 +68,13 @@ public static class FindingRelations
             return facts.Inventory.Targets.Any(t => t.Group == b.Upstream && t.Address.Text == address);
         }
 
+        // A backend that answers another protocol (HTTP/2, TLS, a 0.9 stream) never ends a response nginx passed on:
+        // the body timeouts that follow at that upstream are its doing, not a slow backend's.
+        if (a.Cause == Cause.BadResponse && b.Cause == Cause.UpstreamTimeout)
+        {
+            return a.Upstream is not null && a.Upstream == b.Upstream && b.Failures.Count > 0 && b.Failures.All(k => k == Logs.FailureKind.BodyFailure);
+        }
+
         if (!Rules.Contains((a.Cause, b.Cause)))
         {
             return false;

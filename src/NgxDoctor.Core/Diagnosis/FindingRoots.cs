@@ -19,7 +19,7 @@ public static class FindingRoots
     {
         var dns = facts?.Dns;
         var sockets = ranked.Where(IsDeadSocket).GroupBy(f => (f.Instance, Key: SocketDirectory(f.Upstream!))).Where(g => g.Count() >= AtLeast)
-            .Select(g => (Members: g.ToList(), Make: (Func<IReadOnlyList<Finding>, Finding>)Root));
+            .Select(g => (Members: g.ToList(), Make: (Func<IReadOnlyList<Finding>, Finding>)(m => Root(m, facts))));
         var hosts = ranked.Where(f => f.Cause == Cause.UpstreamDown && f.Check is HostUnreachable or Checks.RemoteHostCheck.CheckId && f.Upstream is not null).GroupBy(f => (f.Instance, Key: HostOf(f.Upstream!))).Where(g => g.Count() >= 2)
             .Select(g => (Members: g.ToList(), Make: (Func<IReadOnlyList<Finding>, Finding>)GoneHost));
         var servers = ranked.Where(f => f.Cause == Cause.DnsFailure && SilentServer(dns, f.Upstream) is not null).GroupBy(f => (f.Instance, Key: SilentServer(dns, f.Upstream)!)).Where(g => g.Count() >= 2)
@@ -107,8 +107,9 @@ public static class FindingRoots
 
     private static string SocketDirectory(string upstream) => Path.GetDirectoryName(upstream["unix:".Length..]) ?? "";
 
-    private static Finding Root(IReadOnlyList<Finding> members)
+    private static Finding Root(IReadOnlyList<Finding> members, Facts.DiagnosisFacts? facts)
     {
+        var start = Facts.ServiceCommands.Example(facts?.System?.ServiceManager ?? Facts.ServiceManager.Unknown, "php8.2-fpm");
         var first = members[0];
         var dir = SocketDirectory(first.Upstream!);
         var names = members.Select(m => Path.GetFileName(m.Upstream!)).ToList();
@@ -118,7 +119,7 @@ public static class FindingRoots
             Severity = members.Max(m => m.Severity),
             Title = $"{members.Count} sockets nginx passes to in {dir} are dead: whatever creates them (the PHP-FPM master of those pools, or their app server) is not running",
             Evidence = [.. first.Evidence, new Evidence(EvidenceKind.File, dir, $"{members.Count} sockets of this directory that nginx passes to are dead: {listed}")],
-            Remedy = new Remedy($"Start the service that creates the sockets in {dir} (for PHP-FPM: its service, e.g. systemctl start php8.2-fpm; a pool whose socket stays missing has an error in its own log), then check that the sockets are back.", first.Remedy.Commands),
+            Remedy = new Remedy($"Start the service that creates the sockets in {dir} (for PHP-FPM: its service, e.g. {start}; a pool whose socket stays missing has an error in its own log), then check that the sockets are back.", first.Remedy.Commands),
             Affects = members.Select(m => m.Upstream!).ToList(),
         };
     }

@@ -36,6 +36,9 @@ public enum CheckStatus
 
 public sealed record CheckOutcome(CheckStatus Status, IReadOnlyList<Finding> Findings, string? Reason)
 {
+    /// <summary>The check's question has the answer "no", given by other checks' findings of these causes (nginx -t failing on a name: dns-failure).</summary>
+    public IReadOnlyList<Cause> AnsweredBy { get; init; } = [];
+
     public static CheckOutcome Ran(IEnumerable<Finding> findings) => new(CheckStatus.Ran, findings.ToList(), null);
 
     public static CheckOutcome Skip(string reason) => new(CheckStatus.Skipped, [], reason);

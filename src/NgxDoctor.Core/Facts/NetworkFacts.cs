@@ -52,7 +52,20 @@ public sealed record FirewallRule(string Chain, string Verdict, string? Protocol
 public sealed record FirewallFacts(string Source, string? Problem, IReadOnlyList<FirewallRule> Rules);
 
 /// <summary>The service (a systemd unit) that should listen on an upstream address, and how that is known.</summary>
-public sealed record KnownService(string Address, string Unit, string Source);
+public sealed record KnownService(string Address, string Unit, string Source)
+{
+    /// <summary>Who starts it (systemd for facts written before this was recorded).</summary>
+    public ServiceManager Manager { get; init; } = ServiceManager.Systemd;
+
+    /// <summary>Why it does not run, in its own words: the last errors of its log (a PHP-FPM whose configuration it refuses), with file:line.</summary>
+    public IReadOnlyList<LogQuote> Refusal { get; init; } = [];
+
+    [System.Text.Json.Serialization.JsonIgnore]
+    public string StartCommand => ServiceCommands.Text(Manager, "start", Unit) ?? $"start {Unit}";
+}
+
+/// <summary>A line of a log, where it stands.</summary>
+public sealed record LogQuote(string Source, string Text);
 
 /// <summary>Kernel limits that bound what nginx and its backends can do.</summary>
 public sealed record SystemFacts
@@ -75,6 +88,9 @@ public sealed record SystemFacts
     public long? SwapTotalKb { get; init; }
 
     public long? SwapFreeKb { get; init; }
+
+    /// <summary>What starts services here (a remedy says `service X start` where there is no systemd).</summary>
+    public ServiceManager ServiceManager { get; init; }
 
     [System.Text.Json.Serialization.JsonIgnore]
     public int EphemeralCount => EphemeralLow is { } lo && EphemeralHigh is { } hi ? hi - lo + 1 : 0;

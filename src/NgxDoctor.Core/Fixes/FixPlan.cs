@@ -12,7 +12,13 @@ public sealed record PlannedEdit(string Kind, SourcePos At, string Directive, st
     public const string IniSet = "ini-set";
     public const string IniInsert = "ini-insert";
 
-    public string Text => Kind == Set ? $"{Directive} {Args}" : $"{Directive} {Args};";
+    /// <summary>The edit as the file's own syntax writes it: nginx's `name args;`, PHP-FPM's `key = value`.</summary>
+    public string Text => Kind switch
+    {
+        Set => $"{Directive} {Args}",
+        IniSet or IniInsert => $"{Directive} = {Args}",
+        _ => $"{Directive} {Args};",
+    };
 }
 
 /// <summary>The request to replay through nginx once a fix is applied: it failed before, it must not fail after.</summary>

@@ -11,6 +11,13 @@ public static class SafeText
 {
     public const int DefaultMaxLength = 4096;
 
+    /// <summary>
+    /// A line of a file as a diff shows it: like <see cref="Escape(string?, int)"/>, but a tab stays a tab (whitespace
+    /// of the file, which `patch` must see as it is) and nothing is cut.
+    /// </summary>
+    public static string EscapeKeepingTabs(string text) =>
+        string.Join('\t', text.Split('\t').Select(part => Escape(part, int.MaxValue)));
+
     public static string Escape(string? text, int maxLength = DefaultMaxLength)
     {
         if (string.IsNullOrEmpty(text))

@@ -6,6 +6,12 @@ namespace NgxDoctor.Core.Watch;
 /// </summary>
 public readonly record struct RequestEvent(DateTime Time, string Upstream, int Status, double? UpstreamSeconds)
 {
+    /// <summary>The client and request line, when the format logs them (to find the upstream in the error log).</summary>
+    public (string? Client, string? Request) Key { get; init; }
+
+    /// <summary>Whether the format logs $upstream_addr: without it, "" says nothing of who answered.</summary>
+    public bool UpstreamLogged { get; init; } = true;
+
     /// <summary>A 5xx the client got (499, the client giving up, is not the upstream's failure).</summary>
     public bool Failed => Status is >= 500 and <= 599;
 }

@@ -74,7 +74,7 @@ public sealed partial class FixTransaction
 
         foreach (var unit in record.Units)
         {
-            steps.Add((await CommandRunner.RunAsync(CommandRunner.Which("systemctl") ?? "systemctl", ["stop", unit], TimeSpan.FromSeconds(60), ct)).CommandLine);
+            steps.Add((await ServiceControl.RunAsync(unit, "stop", ct)).CommandLine);
         }
 
         foreach (var sock in record.Sockets)

@@ -159,11 +159,11 @@ public sealed partial class FixTransaction(FixState state, LocatedInstance locat
 
         foreach (var unit in units)
         {
-            var started = await CommandRunner.RunAsync(CommandRunner.Which("systemctl") ?? "systemctl", ["start", unit], TimeSpan.FromSeconds(60), ct);
+            var started = await ServiceControl.RunAsync(unit, "start", ct);
             steps.Add($"{started.CommandLine}: {(started.ExitCode == 0 ? "ok" : started.Output.Trim())}");
             if (started.ExitCode != 0)
             {
-                return await UndoAsync(record, steps, $"{unit} did not start", reloadAgain: reload, ct);
+                return await UndoAsync(record, steps, $"{ServiceCommands.Parse(unit).Name} did not start", reloadAgain: reload, ct);
             }
         }
 

@@ -12,6 +12,36 @@ namespace NgxDoctor.Host.Fixes;
 /// </summary>
 public static class PhpFpmReloader
 {
+    /// <summary>How long a reload waits for the requests in flight to finish.</summary>
+    public static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// With process_control_timeout = 0 (php-fpm's default) a reload kills busy children at once and nginx logs a 502
+    /// for each request they served: the reload waits, up to <see cref="DrainTimeout"/>, until none is in flight.
+    /// With a timeout of its own php-fpm lets them finish. Returns what the report says of it ("" when nothing waited).
+    /// </summary>
+    private static async Task<string> DrainAsync(int pid, string conf, CancellationToken ct)
+    {
+        var config = PhpFpmConfigParser.Load(conf);
+        if (config.Global.TryGetValue("process_control_timeout", out var own) && Config.ConfigValues.TryParseTime(own.Value, out var t) && t > TimeSpan.Zero)
+        {
+            return "";
+        }
+
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var first = FpmInFlight.Count(pid, config);
+        var busy = first;
+        while (busy > 0 && clock.Elapsed < DrainTimeout)
+        {
+            await Task.Delay(100, ct);
+            busy = FpmInFlight.Count(pid, config);
+        }
+
+        return first == 0 ? ""
+            : busy == 0 ? $"; waited {clock.Elapsed.TotalSeconds:0.0} s for {first} request(s) in flight to finish first (process_control_timeout = 0 would have cut them)"
+            : $"; {busy} request(s) still in flight after {DrainTimeout.TotalSeconds:0} s were cut (process_control_timeout = 0)";
+    }
+
     /// <summary>Reloads the master <paramref name="pid"/> (or, once it is gone, the one <paramref name="config"/>'s pid file names); returns the master's pid after.</summary>
     public static async Task<(bool Ok, string Why, int Pid)> ReloadAsync(int pid, string? config, CancellationToken ct)
     {
@@ -33,6 +63,7 @@ public static class PhpFpmReloader
             return (false, $"{test.CommandLine} failed: {test.Output.Trim()}", master.Pid);
         }
 
+        var drained = await DrainAsync(master.Pid, conf, ct);
         var before = Children(master.Pid);
         if (Native.Kill(master.Pid, Native.SigUsr2) != 0)
         {
@@ -50,7 +81,7 @@ public static class PhpFpmReloader
             if (now.Count > 0 && !now.Intersect(before).Any() && now.Order().SequenceEqual(seen.Order()))
             {
                 var followed = current == master.Pid ? "" : $" (it re-executed as pid {current}, found by its pid file {pidFile})";
-                return (true, $"php-fpm {master.Pid} reloaded its pools{followed}: children {string.Join(',', before)} replaced by {string.Join(',', now)}", current);
+                return (true, $"php-fpm {master.Pid} reloaded its pools{followed}: children {string.Join(',', before)} replaced by {string.Join(',', now)}{drained}", current);
             }
 
             seen = now;

@@ -106,6 +106,10 @@ public static class WatchLogs
         }
 
         var upstream = AccessRecord.Last(AccessLineParser.Text(line, f.UpstreamAddr)) ?? "";
-        return new RequestEvent(f.Time ?? DateTime.Now, upstream, f.Status, AccessRecord.Seconds(AccessLineParser.Text(line, f.UpstreamResponseTime)));
+        return new RequestEvent(f.Time ?? DateTime.Now, upstream, f.Status, AccessRecord.Seconds(AccessLineParser.Text(line, f.UpstreamResponseTime)))
+        {
+            Key = (AccessLineParser.Text(line, f.Client), AccessLineParser.Text(line, f.Request)),
+            UpstreamLogged = f.UpstreamAddrLogged,
+        };
     }
 }

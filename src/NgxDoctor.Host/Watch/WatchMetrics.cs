@@ -30,13 +30,13 @@ public sealed class WatchMetrics : IWatchObserver
     {
         _instance = Label(instance);
         var f = Metrics.WithCustomRegistry(_registry);
-        _requests = f.CreateCounter("ngxdoctor_requests_total", "Requests nginx's access logs wrote, by upstream ($upstream_addr, last try; \"\" when nginx answered itself) and status.", "instance", "upstream", "status");
-        _errors = f.CreateCounter("ngxdoctor_upstream_errors_total", "Upstream failures nginx's error logs wrote, by the cause their message names (ngxdoctor's cause codes).", "instance", "upstream", "cause");
-        _latency = f.CreateHistogram("ngxdoctor_upstream_response_seconds", "$upstream_response_time of the last try, from access logs that log it.", new HistogramConfiguration { LabelNames = ["instance", "upstream"], Buckets = Buckets });
-        _incidents = f.CreateCounter("ngxdoctor_incidents_total", "Incidents started (failures or a 5xx share over the threshold within the window).", "instance", "upstream", "cause");
-        _open = f.CreateGauge("ngxdoctor_incident_open", "1 while an incident of the upstream is in progress.", "instance", "upstream");
-        _status = f.CreateGauge("ngxdoctor_last_diagnosis_status", "The status of the last diagnosis an incident started: 0 ok, 1 warning, 2 critical, 3 unknown (Nagios' codes).", "instance");
-        _diagnosedAt = f.CreateGauge("ngxdoctor_last_diagnosis_timestamp_seconds", "When that diagnosis was made, Unix time.", "instance");
+        _requests = f.CreateCounter("ngxdoctor_requests_total", "Requests nginx's access logs wrote, by upstream ($upstream_addr, last try; \"\" when nginx answered itself) and status.", "nginx_config", "upstream", "status");
+        _errors = f.CreateCounter("ngxdoctor_upstream_errors_total", "Upstream failures nginx's error logs wrote, by the cause their message names (ngxdoctor's cause codes).", "nginx_config", "upstream", "cause");
+        _latency = f.CreateHistogram("ngxdoctor_upstream_response_seconds", "$upstream_response_time of the last try, from access logs that log it.", new HistogramConfiguration { LabelNames = ["nginx_config", "upstream"], Buckets = Buckets });
+        _incidents = f.CreateCounter("ngxdoctor_incidents_total", "Incidents started (failures or a 5xx share over the threshold within the window).", "nginx_config", "upstream", "cause");
+        _open = f.CreateGauge("ngxdoctor_incident_open", "1 while an incident of the upstream is in progress.", "nginx_config", "upstream");
+        _status = f.CreateGauge("ngxdoctor_last_diagnosis_status", "The status of the last diagnosis an incident started: 0 ok, 1 warning, 2 critical, 3 unknown (Nagios' codes).", "nginx_config");
+        _diagnosedAt = f.CreateGauge("ngxdoctor_last_diagnosis_timestamp_seconds", "When that diagnosis was made, Unix time.", "nginx_config");
         _status.WithLabels(_instance).Set((int)Status.Unknown);
     }
 

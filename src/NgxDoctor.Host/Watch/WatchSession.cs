@@ -26,6 +26,7 @@ public sealed record WatchOptions(WatchThreshold Threshold, TimeSpan Poll, Colle
 public sealed class WatchSession(LocatedInstance located, WatchOptions options, Func<WatchEvent, Task> emit, List<string> notes)
 {
     private readonly UpstreamKeys _keys = new();
+    private readonly RecentFailures _recent = new();
     private readonly Dictionary<string, WatchEvent> _worst = new(StringComparer.Ordinal);
     private readonly Dictionary<string, DateTime> _diagnosedAt = new(StringComparer.Ordinal);
     private IncidentDetector _detector = new(options.Threshold);
@@ -40,6 +41,8 @@ public sealed class WatchSession(LocatedInstance located, WatchOptions options, 
         _detector = new IncidentDetector(options.Threshold);
         try
         {
+            // Error logs first: a failed request's error line is written before its access line, and names its upstream.
+            logs = [.. logs.Where(l => l.Access is null), .. logs.Where(l => l.Access is not null)];
             while (!ct.IsCancellationRequested)
             {
                 foreach (var log in logs)
@@ -82,7 +85,7 @@ public sealed class WatchSession(LocatedInstance located, WatchOptions options, 
         {
             if (log.Access is null)
             {
-                if (Failure(line) is { } f)
+                if (Failure(line, _recent) is { } f)
                 {
                     f = f with { Upstream = _keys.Of(f.Upstream) };
                     Each(o => o.Failure(f));
@@ -91,6 +94,11 @@ public sealed class WatchSession(LocatedInstance located, WatchOptions options, 
             }
             else if (WatchLogs.Request(log.Access, line) is { } r)
             {
+                if (!r.UpstreamLogged && r.Failed && _recent.UpstreamOf(r.Key.Client, r.Key.Request, r.Time) is { } named)
+                {
+                    r = r with { Upstream = named };
+                }
+
                 r = r with { Upstream = r.Upstream.Length == 0 ? r.Upstream : _keys.Of(r.Upstream) };
                 Each(o => o.Request(r));
                 await ReportAsync(_detector.Observe(r), ct).ConfigureAwait(false);
@@ -165,12 +173,17 @@ public sealed class WatchSession(LocatedInstance located, WatchOptions options, 
         }
     }
 
-    /// <summary>An error-log line that says an upstream failed; null for every other line.</summary>
-    public static FailureEvent? Failure(string line)
+    /// <summary>An error-log line that says an upstream failed; null for every other line. Its request is remembered in <paramref name="recent"/>.</summary>
+    public static FailureEvent? Failure(string line, RecentFailures? recent = null)
     {
         if (ErrorLogParser.Parse(line) is not { } entry || ErrorClassifier.Classify(entry) is not { Cause: { } cause } c || c.Kind == FailureKind.Unclassified)
         {
             return null;
+        }
+
+        if (recent is not null && entry.Client is { } client && entry.Request is { } request && ErrorClassifier.Peer(entry) is { } peer)
+        {
+            recent.Add(client, request, peer, entry.Time);
         }
 
         return new FailureEvent(entry.Time, c.Kind, cause, ErrorClassifier.Peer(entry) ?? "(no upstream)", c.Status, Redactor.Line(line, keepQuery: false));

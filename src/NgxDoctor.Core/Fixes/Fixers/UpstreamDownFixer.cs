@@ -24,11 +24,21 @@ public sealed class UpstreamDownFixer : IFixer
             return FixAction.None(finding, $"the service that should listen on {finding.Upstream} is not known here: start the backend by hand (ngxdoctor does not guess a command line)");
         }
 
+        if (service.Refusal.Count > 0)
+        {
+            return FixAction.None(finding, $"{service.Unit} refuses its configuration ({service.Refusal[^1].Source}): starting it again would fail the same way; mend what its log says first");
+        }
+
+        if (ServiceCommands.Argv(service.Manager, "start", service.Unit) is null)
+        {
+            return FixAction.None(finding, $"{service.Unit} is not started by a service manager ngxdoctor can drive here ({service.Manager}): {service.StartCommand}");
+        }
+
         var target = FixContext.Target(facts, finding);
-        return new FixAction(FindingRelations.Key(finding), finding.Cause, finding.Upstream, $"start {service.Unit} ({service.Source})", [], [$"systemctl start {service.Unit}"],
+        return new FixAction(FindingRelations.Key(finding), finding.Cause, finding.Upstream, $"start {service.Unit} ({service.Source})", [], [service.StartCommand],
             target is { Sites.Count: > 0 } ? FixContext.Verify(finding, target.Sites[0]) : null)
         {
-            StartUnit = service.Unit,
+            StartUnit = ServiceCommands.Ref(service.Manager, service.Unit),
         };
     }
 }

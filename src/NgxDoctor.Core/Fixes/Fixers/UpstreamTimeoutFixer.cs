@@ -33,7 +33,7 @@ public sealed class UpstreamTimeoutFixer : IFixer
         var observed = new[] { probe, p99 > current * 1.05 ? p99 : null }.Max();
         if (observed is not { } seconds || seconds <= 0)
         {
-            return FixAction.None(finding, $"no latency was observed beyond {module}_read_timeout {current.ToString(CultureInfo.InvariantCulture)}s (run fix with a longer --probe-timeout, or log $upstream_response_time)");
+            return FixAction.None(finding, $"no latency was observed beyond {module}_read_timeout {current.ToString(CultureInfo.InvariantCulture)}s (add $upstream_response_time to the access log's format, so the backend's real latency is known before any timeout is raised)");
         }
 
         if (seconds * 1.5 > CapSeconds)
