@@ -67,6 +67,13 @@ if [ ! -x "$SARIF_BIN" ] && [ "$(id -u)" = 0 ] && command -v npm >/dev/null 2>&1
   mkdir -p "$SARIF_DIR" && (cd "$SARIF_DIR" && npm install --no-audit --no-fund --silent @microsoft/sarif-multitool@5.7.0 >/dev/null 2>&1) \
     && chmod u+x "$SARIF_BIN" || echo "test.sh: the SARIF validator could not be installed; its scenario is skipped" >&2
 fi
+# The MCP scenario's client: the official MCP TypeScript SDK from npm.
+MCP_DIR=/var/cache/ngxdoctor-tests/mcp
+if [ ! -d "$MCP_DIR/node_modules/@modelcontextprotocol/sdk" ] && [ "$(id -u)" = 0 ] && command -v npm >/dev/null 2>&1; then
+  echo "test.sh: installing the MCP TypeScript SDK (npm @modelcontextprotocol/sdk@1.32.2)"
+  mkdir -p "$MCP_DIR" && (cd "$MCP_DIR" && npm install --no-audit --no-fund --silent @modelcontextprotocol/sdk@1.32.2 >/dev/null 2>&1) \
+    || echo "test.sh: the MCP SDK could not be installed; its scenario is skipped" >&2
+fi
 
 dotnet build NgxDoctor.slnx -nologo -v q -clp:ErrorsOnly || { echo "test.sh: build failed" >&2; exit 1; }
 # The CLI tests and scenarios run the program users run: what ./ngxdoctor builds (native when it can).

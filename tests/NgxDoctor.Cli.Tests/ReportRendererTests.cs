@@ -21,3 +21,18 @@ public class ReportRendererTests
     [Fact]
     public void Facts_of_this_run_say_nothing_more() => Assert.Null(ReportRenderer.Taken(Context(DateTimeOffset.Now.AddSeconds(-3)), DateTimeOffset.Now));
 }
+
+/// <summary>The HolmesGPT example (dist/holmesgpt) offers only what `ngxdoctor mcp` offers: read-only commands, never fix.</summary>
+public class HolmesGptExampleTests
+{
+    [Fact]
+    public void The_toolset_runs_only_read_only_commands()
+    {
+        var text = string.Join('\n', File.ReadAllLines(Path.Combine(NgxDoctor.TestSupport.RepoRoot.Path, "dist", "holmesgpt", "ngxdoctor.yaml"))
+            .Where(l => !l.TrimStart().StartsWith('#') && !l.TrimStart().StartsWith("description:", StringComparison.Ordinal)));
+        var commands = System.Text.RegularExpressions.Regex.Matches(text, @"ngxdoctor""?,? ""?(?<cmd>[a-z]+)").Select(m => m.Groups["cmd"].Value).Distinct().ToList();
+        Assert.Contains("mcp", commands);
+        Assert.All(commands.Where(c => c != "mcp"), c => Assert.Contains(c, NgxDoctor.Cli.Mcp.McpTools.All.Select(t => t.Name)));
+        Assert.DoesNotContain("fix", commands);
+    }
+}

@@ -23,6 +23,7 @@ public static class CommandCatalog
         new("report", ReportCommand.Create),
         new("explain", ExplainCommand.Create),
         new("demo", DemoCommand.Create),
+        new("mcp", McpCommand.Create),
     ];
 
     /// <summary>Words the command line gives a meaning of their own besides the commands.</summary>
