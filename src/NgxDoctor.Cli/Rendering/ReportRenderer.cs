@@ -1,5 +1,6 @@
 using NgxDoctor.Core.Diagnosis;
 using NgxDoctor.Core.Vocabulary;
+using NgxDoctor.Core.Text;
 using Spectre.Console;
 
 namespace NgxDoctor.Cli.Rendering;
@@ -31,33 +32,52 @@ public static class ReportRenderer
             console.MarkupLine($"[yellow]{Terminal.Safe(taken)}[/]");
         }
 
+        var screen = console.Profile.Width;
         for (var i = 0; i < report.Findings.Count; i++)
         {
             var f = report.Findings[i];
             console.WriteLine();
-            console.MarkupLine($" [bold]{i + 1}.[/] [{SeverityColor(f.Severity)}]{f.Severity.Code()}[/] [bold]{Terminal.Safe(f.Cause.Code())}[/]  {Terminal.Safe(f.Title)}");
-            console.MarkupLine($"    [grey]confidence {f.Confidence.Code()}: {Terminal.Safe(f.ConfidenceWhy)}[/]");
+            var head = $" {i + 1}. {f.Severity.Code()} {f.Cause.Code()}  ";
+            var title = TextLayout.Wrap(f.Title, head.Length, 4, screen);
+            console.MarkupLine($" [bold]{i + 1}.[/] [{SeverityColor(f.Severity)}]{f.Severity.Code()}[/] [bold]{Terminal.Safe(f.Cause.Code())}[/]  {Markup.Escape(title[0])}");
+            title.Skip(1).ToList().ForEach(l => console.MarkupLine($"    {Markup.Escape(l)}"));
+            Grey(console, $"confidence {f.Confidence.Code()}: {f.ConfidenceWhy}", screen);
             if (f.Observed is { } observed)
             {
-                console.MarkupLine($"    [grey]{Terminal.Safe(observed.Describe())}[/]");
+                Grey(console, observed.Describe(), screen);
             }
+
             if (f.ExplainedBy.Count > 0)
             {
-                console.MarkupLine($"    [grey]follows from {Terminal.Safe(string.Join("; ", f.ExplainedBy))}[/]");
+                Grey(console, $"follows from {string.Join("; ", f.ExplainedBy)}", screen);
             }
 
             if (f.Explains.Count > 0)
             {
-                console.MarkupLine($"    [grey]explains {Terminal.Safe(string.Join("; ", f.Explains))}[/]");
+                Grey(console, $"explains {string.Join("; ", f.Explains)}", screen);
             }
 
-            var width = f.Evidence.Count == 0 ? 0 : Math.Min(60, f.Evidence.Max(e => e.Source.Length));
-            foreach (var e in f.Evidence)
+            var width = f.Evidence.Count == 0 ? 0 : Math.Min(verbose ? 60 : 36, f.Evidence.Max(e => e.Source.Length));
+            foreach (var (e, count, first) in verbose ? f.Evidence.Select(e => (e, 1, (string?)null)).ToList() : TextLayout.Fold(f.Evidence))
             {
-                console.MarkupLine($"    [grey]{e.Kind.Code(),-8}[/] {Terminal.Safe(e.Source.PadRight(width))}  {Terminal.Safe(e.Text)}");
+                var source = SafeText.Escape(e.Source).PadRight(width);
+                var times = count > 1 ? $"  [yellow](×{count}{(first is null ? "" : $" since {first}")}; -v: all)[/]" : "";
+                var used = 4 + 8 + 1 + source.Length + 2 + (count > 1 ? 30 : 0);
+                if (!verbose && screen - used < 40 && e.Text.Length > screen - used)
+                {
+                    // A narrow screen: the text on a line of its own under its source.
+                    console.MarkupLine($"    [grey]{e.Kind.Code(),-8}[/] {Markup.Escape(source.TrimEnd())}{times}");
+                    console.MarkupLine($"             {Markup.Escape(TextLayout.Cut(e.Text, 13, screen))}");
+                    continue;
+                }
+
+                var text = verbose ? SafeText.Escape(e.Text) : TextLayout.Cut(e.Text, used, screen);
+                console.MarkupLine($"    [grey]{e.Kind.Code(),-8}[/] {Markup.Escape(source)}  {Markup.Escape(text)}{times}");
             }
 
-            console.MarkupLine($"    [green]{"remedy",-8}[/] {Terminal.Safe(f.Remedy.Summary)}");
+            var remedy = TextLayout.Wrap(f.Remedy.Summary, 13, 13, screen);
+            console.MarkupLine($"    [green]{"remedy",-8}[/] {Markup.Escape(remedy[0])}");
+            remedy.Skip(1).ToList().ForEach(l => console.MarkupLine($"             {Markup.Escape(l)}"));
             foreach (var cmd in f.Remedy.Commands)
             {
                 console.MarkupLine($"    {"",-8} [cyan]$ {Terminal.Safe(cmd)}[/]");
@@ -104,6 +124,9 @@ public static class ReportRenderer
         $"{sections.Count} instance(s): " + string.Join(", ", sections.GroupBy(s => s.Report.Status).OrderByDescending(g => InstanceReports.Badness(g.Key)).Select(g => $"{g.Count()} {g.Key.Code()}"));
 
     /// <summary>"instance app-nginx-1: container app-nginx-1 (compose service web), pid 4242".</summary>
+    private static void Grey(IAnsiConsole console, string text, int screen) =>
+        TextLayout.Wrap(text, 4, 6, screen).Select((l, n) => n == 0 ? $"    {l}" : $"      {l}").ToList().ForEach(l => console.MarkupLine($"[grey]{Markup.Escape(l)}[/]"));
+
     /// <summary>
     /// A diagnosis of facts gathered earlier (a bundle, --facts, an incident's bundle): when and where, since its "now"
     /// is that moment. Null for facts of this very run.
