@@ -37,15 +37,22 @@ public sealed class WatchOutput(bool json, bool plain, string instance, TrafficS
 
         var console = Terminal.Create();
         var drawn = DateTime.MinValue;
-        await console.Live(WatchLiveView.Render(instance, stats, _log, DateTime.Now)).AutoClear(false).StartAsync(async ctx =>
+        var width = console.Profile.Width;
+        await console.Live(WatchLiveView.Render(instance, stats, _log, DateTime.Now, width)).AutoClear(false).StartAsync(async ctx =>
+        {
             await watch(now =>
             {
                 if (now - drawn >= TimeSpan.FromSeconds(1))
                 {
                     drawn = now;
-                    ctx.UpdateTarget(WatchLiveView.Render(instance, stats, _log, now));
+                    ctx.UpdateTarget(WatchLiveView.Render(instance, stats, _log, now, width));
                 }
-            }));
+            });
+
+            // The table stays on screen without its lines: they follow it once, all of them (not twice).
+            ctx.UpdateTarget(WatchLiveView.Render(instance, stats, [], DateTime.Now, width));
+            ctx.Refresh();
+        });
         foreach (var line in _log)
         {
             Console.Out.WriteLine(line);
