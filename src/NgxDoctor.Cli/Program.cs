@@ -49,6 +49,7 @@ public static class Program
         }
 
         VersionText.Install(root);
+        ShortHelp.Install(root);
         var parse = root.Parse(args, CommandCatalog.Parsing);
         if (parse.Errors.Count > 0)
         {

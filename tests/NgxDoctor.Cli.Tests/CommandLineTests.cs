@@ -16,6 +16,21 @@ public class CommandLineTests
         Assert.Contains("Exit codes: 0 ok, 1 warning, 2 critical, 3 unknown", diag.Stdout, StringComparison.Ordinal);
     }
 
+    /// <summary>Issue 28: --help fits 80 columns; the root lists each command in a line or two (it was 114 lines).</summary>
+    [Fact]
+    public void Help_fits_80_columns_and_the_root_lists_each_command_briefly()
+    {
+        var root = NgxDoctorCli.Run("--help").Stdout.Split('\n');
+        Assert.True(root.Length <= 45, string.Join('\n', root));
+        foreach (var command in NgxDoctor.Cli.Commands.CommandCatalog.Names)
+        {
+            Assert.Contains(root, l => l.StartsWith($"  {command} ", StringComparison.Ordinal));
+            var own = NgxDoctorCli.Run(command, "--help");
+            Assert.True(own.ExitCode == 0, own.ToString());
+            Assert.All(own.Stdout.Split('\n').Append(string.Join('\n', root)).SelectMany(t => t.Split('\n')), l => Assert.True(l.Length <= 80, $"{command}: {l.Length}: {l}"));
+        }
+    }
+
     [Theory]
     [InlineData("diagnose --bogus", "--bogus")]
     [InlineData("nosuchcommand", "nosuchcommand")]

@@ -51,7 +51,7 @@ public static class DiagnoseCommand
               ngxdoctor diagnose --format markdown > ticket.md
               ngxdoctor diagnose --format nagios          # a Nagios/Icinga check: one line, perfdata after |
               ngxdoctor diagnose --format sarif > ngx.sarif   # config findings at file:line, for code scanning
-              ngxdoctor diagnose --format junit > ngx.xml # a test case per check, for CI pipelines
+              ngxdoctor diagnose --format junit > ngx.xml  # a test case per check, for CI pipelines
               ngxdoctor diagnose --save-facts host1.json  # then elsewhere: ngxdoctor diagnose --facts host1.json
               ngxdoctor diagnose --from web1.tar.gz       # a bundle written by `ngxdoctor collect`
               ngxdoctor diagnose --from bundles/*.tar.gz  # many hosts' bundles: one fleet view, worst host first

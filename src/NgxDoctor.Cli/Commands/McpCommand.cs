@@ -8,8 +8,8 @@ public static class McpCommand
     public static Command Create()
     {
         var cmd = new Command("mcp", """
-            Serve the read-only commands (diagnose, route, logs, upstreams, explain) as Model Context Protocol tools over
-            stdio, for an AI agent investigating a 502: each answers with the command's --json document, redacted as every
+            Serve ngxdoctor to AI agents as Model Context Protocol tools over stdio: the read-only commands (diagnose,
+            route, logs, upstreams, explain), each answering with the command's --json document, redacted as every
             output. fix is never offered, and no tool takes a file path: an instance is chosen by pid or container.
 
             Examples:
