@@ -13,6 +13,8 @@ need=()
 command -v node >/dev/null 2>&1 || command -v nodejs >/dev/null 2>&1 || need+=(nodejs)
 # npm: the SARIF validator below comes from the npm registry.
 command -v npm >/dev/null 2>&1 || need+=(npm)
+# tmux: watch's live view seen on a real terminal.
+command -v tmux >/dev/null 2>&1 || need+=(tmux)
 # patch: a fix plan is a diff patch(1) applies.
 command -v patch >/dev/null 2>&1 || need+=(patch)
 # Firewall and DNS scenarios: rules in a network namespace of their own, /etc/hosts in a mount namespace.
