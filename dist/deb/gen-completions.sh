@@ -6,9 +6,10 @@ bin="$1"; root="$2"
 # Every command, also those whose help line names an argument ("route <url>", "explain <cause>").
 commands="$("$bin" --help | sed -n '/^Commands:/,$p' | sed -n 's/^  \([a-z][a-z-]*\)\( <[a-z]*>\)\{0,1\}  .*/\1/p' | tr '\n' ' ')"
 options() { "$bin" "$1" --help | sed -n '/^Options:/,$p' | grep -oE '^  (-[a-zA-Z?], )?--[a-z][a-z-]*' | grep -oE -- '--[a-z][a-z-]*' | tr '\n' ' '; }
-# Values, not file names: the cause codes (explain's argument, fix --only) and each command's --format choices.
-causes="$("$bin" explain --help | sed -n 's/^ *Cause codes: //p' | tr -d ',')"
-formats() { "$bin" "$1" --help | sed -n 's/^  --format <format> *output: \([a-z, ]*\).*/\1/p' | sed 's/ *(.*//' | tr -d ','; }
+# Values, not file names: the cause codes (explain's argument, fix --only) and each command's --format choices
+# (read with the help's lines joined: --help wraps them at 80 columns).
+causes="$("$bin" explain --help | tr '\n' ' ' | sed -n 's/.*Cause codes: \([a-z, -]*\).*/\1/p' | tr -d ',')"
+formats() { "$bin" "$1" --help | tr '\n' ' ' | sed -n 's/.*--format <format> *output: \([a-z, ]*\).*/\1/p' | tr -d ','; }
 bash_file="$root/usr/share/bash-completion/completions/ngxdoctor"
 zsh_file="$root/usr/share/zsh/vendor-completions/_ngxdoctor"
 fish_file="$root/usr/share/fish/vendor_completions.d/ngxdoctor.fish"
