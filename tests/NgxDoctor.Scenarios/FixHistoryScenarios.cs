@@ -61,17 +61,7 @@ public sealed class FixHistoryScenarios : IDisposable
     public async Task A_verified_pool_fix_leaves_its_old_502s_as_history_and_a_second_fix_plans_nothing()
     {
         using var lab = new ScenarioLab();
-        var sock = lab.Nginx.PathOf("run/small.sock");
-        File.WriteAllText(lab.Nginx.PathOf("www/slow.php"), "<?php usleep(1000000); echo 'done';");
-        var fpm = await lab.StartPhpFpmAsync(sock, maxChildren: 1, backlog: 2);
-        var snapshot = await lab.StartNginxAsync(lab.Server($$"""
-            location ~ \.php$ {
-                    include /etc/nginx/fastcgi_params;
-                    fastcgi_param SCRIPT_FILENAME {{lab.Nginx.PathOf("www")}}$fastcgi_script_name;
-                    fastcgi_pass unix:{{sock}};
-                }
-            """));
-        Assert.Contains(502, await lab.GetAsync("/slow.php", 6));
+        var (fpm, snapshot) = await lab.StartSaturatedPoolAsync();
         Assert.Equal("critical", lab.DiagnoseWithState(_state, snapshot).Json.GetProperty("status").GetString());
 
         await ApplyThenNothingMore(lab, "/slow.php", "pool-exhausted");

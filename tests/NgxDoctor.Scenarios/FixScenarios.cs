@@ -364,17 +364,7 @@ public sealed class FixScenarios : IDisposable
     public async Task A_saturated_php_fpm_pool_gets_more_children_as_memory_allows_and_concurrent_requests_then_succeed()
     {
         using var lab = new ScenarioLab();
-        var sock = lab.Nginx.PathOf("run/small.sock");
-        File.WriteAllText(lab.Nginx.PathOf("www/slow.php"), "<?php usleep(1000000); echo 'done';");
-        var fpm = await lab.StartPhpFpmAsync(sock, maxChildren: 1, backlog: 2);
-        await lab.StartNginxAsync(lab.Server($$"""
-            location ~ \.php$ {
-                    include /etc/nginx/fastcgi_params;
-                    fastcgi_param SCRIPT_FILENAME {{lab.Nginx.PathOf("www")}}$fastcgi_script_name;
-                    fastcgi_pass unix:{{sock}};
-                }
-            """));
-        Assert.Contains(502, await lab.GetAsync("/slow.php", 6));
+        var (fpm, _) = await lab.StartSaturatedPoolAsync();
         var pool = lab.Nginx.PathOf("conf/small-fpm.conf");
         var before = File.ReadAllText(pool);
 

@@ -63,13 +63,7 @@ public sealed class PhpFpmReloadScenarios : IDisposable
         var sock = lab.Nginx.PathOf("run/drain.sock");
         File.WriteAllText(lab.Nginx.PathOf("www/slow.php"), "<?php usleep(1500000); echo 'done';");
         var fpm = await lab.StartPhpFpmAsync(sock, maxChildren: 2);
-        await lab.StartNginxAsync(lab.Server($$"""
-            location ~ \.php$ {
-                    include /etc/nginx/fastcgi_params;
-                    fastcgi_param SCRIPT_FILENAME {{lab.Nginx.PathOf("www")}}$fastcgi_script_name;
-                    fastcgi_pass unix:{{sock}};
-                }
-            """));
+        await lab.StartNginxAsync(lab.Server(lab.PhpLocation(sock)));
         var config = NgxDoctor.Config.PhpFpm.PhpFpmConfigParser.Load(lab.Nginx.PathOf("conf/drain-fpm.conf"));
         Assert.Equal(0, FpmInFlight.Count(fpm.Pid, config));
 

@@ -134,6 +134,29 @@ public sealed class ScenarioLab : IDisposable
         return p;
     }
 
+    /// <summary>A `location ~ \.php$` that passes PHP scripts of the lab's www directory to the pool at <paramref name="socket"/>.</summary>
+    public string PhpLocation(string socket) => $$"""
+        location ~ \.php$ {
+                include /etc/nginx/fastcgi_params;
+                fastcgi_param SCRIPT_FILENAME {{Nginx.PathOf("www")}}$fastcgi_script_name;
+                fastcgi_pass unix:{{socket}};
+            }
+        """;
+
+    /// <summary>
+    /// A PHP-FPM pool too small for its load, behind nginx: one child, a backlog of 2, and /slow.php taking a second;
+    /// six concurrent requests have already met a 502 when it returns. The pool's file is conf/small-fpm.conf.
+    /// </summary>
+    public async Task<(LabProcess Fpm, string Snapshot)> StartSaturatedPoolAsync()
+    {
+        var sock = Nginx.PathOf("run/small.sock");
+        File.WriteAllText(Nginx.PathOf("www/slow.php"), "<?php usleep(1000000); echo 'done';");
+        var fpm = await StartPhpFpmAsync(sock, maxChildren: 1, backlog: 2);
+        var snapshot = await StartNginxAsync(Server(PhpLocation(sock)));
+        Assert.Contains(502, await GetAsync("/slow.php", 6));
+        return (fpm, snapshot);
+    }
+
     /// <summary>Writes the http{} body, starts nginx and returns a snapshot of its conf directory.</summary>
     public async Task<string> StartNginxAsync(string httpBody, string mainExtra = "", int workerConnections = 256)
     {

@@ -28,16 +28,16 @@ public sealed class UnexplainedFailuresCheck : IAccountingCheck
 
     public IReadOnlyList<Fact> Needs => [];
 
-    public CheckOutcome Run(DiagnosisFacts facts) => Run(facts, []);
+    /// <summary>Alone (no other finding explains anything): every failure of the window is left.</summary>
+    public CheckOutcome Run(DiagnosisFacts facts) => Run(facts, FailureLedger.Account(facts, []).Unexplained);
 
-    public CheckOutcome Run(DiagnosisFacts facts, IReadOnlyList<Finding> ranked)
+    public CheckOutcome Run(DiagnosisFacts facts, IReadOnlyList<LogIncident> left)
     {
         if (facts.Logs is not { } logs)
         {
             return CheckOutcome.Skip(facts.WhyNotCollected(Fact.ErrorLog) ?? Fact.ErrorLog.Absent());
         }
 
-        var (_, left) = FailureLedger.Account(facts, ranked);
         if (left.Count == 0)
         {
             return CheckOutcome.Ran([]);

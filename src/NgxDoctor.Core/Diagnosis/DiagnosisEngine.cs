@@ -20,11 +20,11 @@ public static class DiagnosisEngine
         }
 
         // What the findings explain of the failures nginx logged; then the checks that report what is left.
-        var (accounted, _) = FailureLedger.Account(facts, FindingRoots.Apply(Rank(findings), facts));
+        var (accounted, left) = FailureLedger.Account(facts, FindingRoots.Apply(Rank(findings), facts));
         var rooted = accounted.ToList();
         foreach (var check in all.OfType<IAccountingCheck>())
         {
-            foreach (var f in Record(check, facts, accounted, skipped, runs))
+            foreach (var f in Record(check, facts, left, skipped, runs))
             {
                 rooted.Insert(rooted.FindLastIndex(r => r.Severity >= f.Severity) + 1, f);
             }
@@ -44,10 +44,10 @@ public static class DiagnosisEngine
     }
 
     /// <summary>Runs one check, noting how it went; its findings carry its id.</summary>
-    private static IEnumerable<Finding> Record(ICheck check, DiagnosisFacts facts, IReadOnlyList<Finding>? ranked, List<SkippedCheck> skipped, List<CheckRun> runs)
+    private static IEnumerable<Finding> Record(ICheck check, DiagnosisFacts facts, IReadOnlyList<LogIncident>? unexplained, List<SkippedCheck> skipped, List<CheckRun> runs)
     {
         var clock = Stopwatch.StartNew();
-        var outcome = Run(check, facts, ranked);
+        var outcome = Run(check, facts, unexplained);
         if (outcome.Status != CheckStatus.Ran)
         {
             var prefix = outcome.Status == CheckStatus.Crashed ? "check crashed: " : "";
@@ -72,7 +72,7 @@ public static class DiagnosisEngine
     }
 
     /// <summary>A check whose needed facts were not gathered is skipped with the collectors' reason; one that throws has crashed.</summary>
-    private static CheckOutcome Run(ICheck check, DiagnosisFacts facts, IReadOnlyList<Finding>? ranked)
+    private static CheckOutcome Run(ICheck check, DiagnosisFacts facts, IReadOnlyList<LogIncident>? unexplained)
     {
         if (check.Needs.Select(facts.Gap).FirstOrDefault(g => g is not null) is { } gap)
         {
@@ -81,7 +81,7 @@ public static class DiagnosisEngine
 
         try
         {
-            return ranked is not null && check is IAccountingCheck accounting ? accounting.Run(facts, ranked) : check.Run(facts);
+            return unexplained is not null && check is IAccountingCheck accounting ? accounting.Run(facts, unexplained) : check.Run(facts);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {

@@ -8,5 +8,6 @@ namespace NgxDoctor.Core.Diagnosis;
 /// </summary>
 public interface IAccountingCheck : ICheck
 {
-    CheckOutcome Run(DiagnosisFacts facts, IReadOnlyList<Finding> ranked);
+    /// <param name="unexplained">What the failure ledger left once the other checks' findings took theirs (computed once, by the engine).</param>
+    CheckOutcome Run(DiagnosisFacts facts, IReadOnlyList<LogIncident> unexplained);
 }
