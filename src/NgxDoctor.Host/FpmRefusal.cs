@@ -5,7 +5,7 @@ namespace NgxDoctor.Host;
 
 /// <summary>
 /// Why an installed PHP-FPM is not running, in its own words: the ALERT and ERROR lines of its error log since it
-/// last started or stopped (`pm.min_spare_servers(1) and pm.max_spare_servers(3) cannot be greater than
+/// last started or stopped, when they end in its failed start ("FPM initialization failed") (`pm.min_spare_servers(1) and pm.max_spare_servers(3) cannot be greater than
 /// pm.max_children(1)`, `FPM initialization failed`), from the last 64 KiB of the log, read as a regular file only.
 /// </summary>
 public static class FpmRefusal
@@ -37,7 +37,8 @@ public static class FpmRefusal
             }
         }
 
-        return quotes;
+        // Only a start that failed is a refusal (php-fpm ends it with this line); errors of a running master are not.
+        return quotes.Any(q => q.Text.Contains("FPM initialization failed", StringComparison.Ordinal)) ? quotes : [];
     }
 
     private static string? TailOf(string path)

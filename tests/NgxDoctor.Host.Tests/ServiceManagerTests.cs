@@ -59,6 +59,10 @@ public sealed class ServiceManagerTests : IDisposable
         Assert.Contains("cannot be greater than pm.max_children(1)", quotes[0].Text, StringComparison.Ordinal);
         Assert.All(quotes, q => Assert.Equal(log, q.Source));
         Assert.Empty(FpmRefusal.Read(Path.Combine(_root, "none.log")));
+
+        // Errors of a master that runs are not a refusal to start.
+        File.WriteAllText(log, "[07-Dec-2026 09:00:01] NOTICE: fpm is running, pid 812\n[07-Dec-2026 09:30:00] ERROR: unable to read what child say: Bad file descriptor (9)\n");
+        Assert.Empty(FpmRefusal.Read(log));
         Assert.Empty(FpmRefusal.Read("relative.log"));
     }
 }

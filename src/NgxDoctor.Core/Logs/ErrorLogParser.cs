@@ -113,9 +113,9 @@ public static class ErrorLogParser
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int FindTail(ReadOnlySpan<char> rest)
     {
+        // ", udp client: " never contains ", client: ": a line has one or the other, so the second search is for UDP lines only.
         var tcp = FindTail(rest, ", client: ");
-        var udp = rest.Contains(", udp client: ", StringComparison.Ordinal) ? FindTail(rest, ", udp client: ") : -1;
-        return udp >= 0 && (tcp < 0 || udp < tcp) ? udp : tcp;
+        return tcp >= 0 ? tcp : FindTail(rest, ", udp client: ");
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
