@@ -33,7 +33,7 @@ public static class FpmRefusal
 
             if (line.Contains("] ALERT: ", StringComparison.Ordinal) || line.Contains("] ERROR: ", StringComparison.Ordinal))
             {
-                quotes.Insert(0, new LogQuote(log, NgxDoctor.Core.Text.SafeText.Escape(line, 400)));
+                quotes.Insert(0, new LogQuote(log, NgxDoctor.Core.Text.SafeText.Escape(NgxDoctor.Core.Text.Redactor.Line(line), 400)));
             }
         }
 
