@@ -22,6 +22,8 @@ public static class FactsCollector
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
         deadline.CancelAfter(options.Deadline);
         var config = located.LoadConfig();
+        // Other namespaces' listeners are only read: gathered beside everything else.
+        var peerScan = options.Peers ?? Task.Run(() => PeerCollector.ScanAsync(deadline.Token, options.ProcRoot));
         var host = HostPhase.Read(located, config, options);
         var now = DateTime.Now;
         var kernelNotes = new List<NotCollected>();
@@ -35,10 +37,10 @@ public static class FactsCollector
         var replays = located.From.Blind is null
             ? FastCgiReplays.ForOversizeHeadersAsync(config, host.Inventory, logs, located.Instance?.Prefix ?? located.Binary?.Prefix, options.ProbeTimeout, deadline.Token, located.From)
             : Task.FromResult<IReadOnlyList<FastCgiProbeResult>>([]);
-        var scan = await (options.Peers ?? PeerCollector.ScanAsync(deadline.Token, options.ProcRoot)).ConfigureAwait(false);
+        var scan = await peerScan.ConfigureAwait(false);
         var peers = scan.Besides(located.Identity?.Namespaces?.Net ?? ProcNamespaces.Own(options.ProcRoot).Net);
         var peerNotes = scan.Notes;
-        var (test, testNotes) = await ConfigTestPhaseAsync(located, config, options, deadline.Token).ConfigureAwait(false);
+        var testing = ConfigTestPhaseAsync(located, config, options, deadline.Token);
         var kernel = await kernelEvents.ConfigureAwait(false);
         var idleCloses = await idle.ConfigureAwait(false);
         var fastCgiReplays = await replays.ConfigureAwait(false);
@@ -55,7 +57,6 @@ public static class FactsCollector
             Inventory = host.Inventory,
             ConfigDiagnostics = config.Diagnostics,
             Limits = Config.Limits.RequestLimits.Find(config),
-            ConfigTest = test,
             Listeners = host.Listeners,
             SocketPaths = host.SocketPaths,
             Probes = probed.Probes,
@@ -76,7 +77,10 @@ public static class FactsCollector
             Services = ServiceDiscovery.Find(host.Inventory, manager),
             Peers = peers,
         };
+        // Read while nginx -t runs: neither needs its result, and nginx -t needs no socket of theirs.
         facts = facts with { Logs = Logs.GunicornLogs.Add(facts, logNotes, options.ProcRoot), SelfRoutes = Core.RequestPath.SelfRoutes.Find(config, facts) };
+        var (test, testNotes) = await testing.ConfigureAwait(false);
+        facts = facts with { ConfigTest = test };
         // The rules read are the host's: those of another network namespace would need its own iptables-save.
         if (located.From.Blind is { } blind)
         {

@@ -57,12 +57,8 @@ public static class BackendCandidates
             return []; // Listeners of another host cannot be seen from here.
         }
 
-        var used = facts.Inventory.Targets.Select(t => t.Address.Text).ToHashSet(StringComparer.Ordinal);
-        var nginxPorts = NginxPorts(facts.Inventory);
-        var live = facts.Listeners
-            .Where(l => !IsUsed(l, used) && !IsIpcSocket(l) && !l.Processes.Any(BackendKinds.IsNeverBackend) && !(l.Port is { } p && nginxPorts.Contains(p)))
-            .ToList();
-        return SameEndpoint(target, live).Concat(FpmPools(facts, target, live)).Concat(Hidden(facts, target))
+        var unused = UnusedOf.GetValue(facts, Unused);
+        return SameEndpoint(target, unused).Concat(FpmPools(facts, target, unused.Live)).Concat(Hidden(facts, target))
             .GroupBy(c => c.Listener.Display, StringComparer.Ordinal)
             .Select(g => g.MinBy(c => c.Basis)!)
             .OrderBy(c => c.Basis)
@@ -83,11 +79,8 @@ public static class BackendCandidates
             return [];
         }
 
-        var used = facts.Inventory.Targets.Select(t => t.Address.Text).ToHashSet(StringComparer.Ordinal);
-        var nginxPorts = NginxPorts(facts.Inventory);
-        return facts.Listeners
-            .Where(l => l.Path is null && l.Port is { } p && Math.Abs(p - port) == 1 && !nginxPorts.Contains(p) && !IsUsed(l, used)
-                && l.Processes.Any(BackendKinds.IsKnownBackend) && !l.Processes.Any(BackendKinds.IsNeverBackend))
+        var apps = UnusedOf.GetValue(facts, Unused).AppServersByPort;
+        return new[] { port - 1, port + 1 }.SelectMany(p => apps.GetValueOrDefault(p) ?? [])
             .OrderBy(l => l.Display, StringComparer.Ordinal).ToList();
     }
 
@@ -114,12 +107,12 @@ public static class BackendCandidates
         return sameFamilyHost ? $"{(v6 ? $"[{t.Address.Host}]" : t.Address.Host)}:{l.Port}" : v6 ? $"[::1]:{l.Port}" : $"127.0.0.1:{l.Port}";
     }
 
-    private static IEnumerable<Candidate> SameEndpoint(UpstreamTarget target, List<Listener> live)
+    private static IEnumerable<Candidate> SameEndpoint(UpstreamTarget target, UnusedListeners unused)
     {
         if (target.Address.SocketPath is { } path)
         {
             var name = Path.GetFileName(path);
-            foreach (var l in live.Where(l => l.Path is { } p && p != path && Path.GetFileName(p) == name))
+            foreach (var l in (unused.ByFileName.GetValueOrDefault(name) ?? []).Where(l => l.Path != path))
             {
                 yield return new Candidate(l, CandidateBasis.SameEndpoint, $"a socket of the same name ({name}) in another directory");
             }
@@ -132,7 +125,7 @@ public static class BackendCandidates
             yield break;
         }
 
-        foreach (var l in live.Where(l => l.Path is null && l.Port == port))
+        foreach (var l in unused.ByPort.GetValueOrDefault(port) ?? [])
         {
             var family = l.Address!.Contains(':', StringComparison.Ordinal) ? "IPv6" : "IPv4";
             var there = l.IsWildcard ? $"every {family} address" : $"{l.Address} ({family})";
@@ -143,7 +136,7 @@ public static class BackendCandidates
     /// <summary>A listener bound to nginx's path while nginx's namespace has no file there.</summary>
     private static IEnumerable<Candidate> Hidden(DiagnosisFacts facts, UpstreamTarget target) =>
         target.Address.SocketPath is { } path && facts.SocketPathFor(path) is { Socket: null }
-            ? facts.Listeners!.Where(l => l.Path == path && !l.Processes.Any(BackendKinds.IsNeverBackend)).Take(1).Select(l => new Candidate(l, CandidateBasis.HiddenSocket,
+            ? (FactsLookups.Of(facts).ListenersAtPath.GetValueOrDefault(path) ?? []).Where(l => !l.Processes.Any(BackendKinds.IsNeverBackend)).Take(1).Select(l => new Candidate(l, CandidateBasis.HiddenSocket,
                 "bound to this very path, which nginx's mount namespace does not have: the socket is in another mount namespace (systemd PrivateTmp=, a container)"))
             : [];
 
@@ -166,6 +159,28 @@ public static class BackendCandidates
                 };
             }
         }
+    }
+
+    /// <summary>Listeners no upstream of nginx uses and nginx does not own, worked out once per facts (every dead target asks).</summary>
+    private sealed record UnusedListeners(List<Listener> Live, Dictionary<int, List<Listener>> AppServersByPort)
+    {
+        public Dictionary<string, List<Listener>> ByFileName { get; } = Live.Where(l => l.Path is not null)
+            .GroupBy(l => Path.GetFileName(l.Path!), StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
+
+        public Dictionary<int, List<Listener>> ByPort { get; } = Live.Where(l => l.Path is null && l.Port is not null)
+            .GroupBy(l => l.Port!.Value).ToDictionary(g => g.Key, g => g.ToList());
+    }
+
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<DiagnosisFacts, UnusedListeners> UnusedOf = [];
+
+    private static UnusedListeners Unused(DiagnosisFacts facts)
+    {
+        var used = facts.Inventory.Targets.Select(t => t.Address.Text).ToHashSet(StringComparer.Ordinal);
+        var nginxPorts = NginxPorts(facts.Inventory);
+        var unused = (facts.Listeners ?? []).Where(l => !IsUsed(l, used) && !(l.Port is { } p && nginxPorts.Contains(p)) && !l.Processes.Any(BackendKinds.IsNeverBackend)).ToList();
+        var apps = unused.Where(l => l.Path is null && l.Port is not null && l.Processes.Any(BackendKinds.IsKnownBackend))
+            .GroupBy(l => l.Port!.Value).ToDictionary(g => g.Key, g => g.ToList());
+        return new UnusedListeners(unused.Where(l => !IsIpcSocket(l)).ToList(), apps);
     }
 
     /// <summary>Ports nginx itself listens on (its `listen` directives): known without seeing who owns a socket.</summary>

@@ -28,7 +28,7 @@ public static class BackendTimeouts
         }
 
         var listener = target.Address.SocketPath is { } path
-            ? facts.Listeners?.FirstOrDefault(l => l.Path == path)
+            ? FactsLookups.Of(facts).ListenerAt(path)
             : TargetListeners.Find(facts, target);
         foreach (var process in listener?.Processes ?? [])
         {

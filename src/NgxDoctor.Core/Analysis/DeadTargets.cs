@@ -46,7 +46,7 @@ public static class DeadTargets
             return Severity.Critical;
         }
 
-        var siblings = facts.Inventory.Targets.Where(t => t.Group == target.Group && t != target && t.Server?.IsDown != true);
+        var siblings = FactsLookups.Of(facts).TargetsOfGroup(target.Group).Where(t => t != target && t.Server?.IsDown != true);
         return siblings.Any(t => facts.ProbeFor(t)?.Outcome == ProbeOutcome.Connected) ? Severity.Warning : Severity.Critical;
     }
 

@@ -5,9 +5,12 @@ namespace NgxDoctor.Core.Analysis;
 /// <summary>A gunicorn process's command line: whether it is one, and the value of an option as gunicorn reads it (`--timeout 5`, `--timeout=5`, `-t 5`, `-t5`).</summary>
 public static class GunicornCommand
 {
-    public static bool Is(ProcessInfo process) =>
-        process.CommandLine.Split(' ', StringSplitOptions.RemoveEmptyEntries)
-            .Any(a => a.EndsWith("gunicorn", StringComparison.Ordinal) || a.Contains("gunicorn:", StringComparison.Ordinal));
+    // Asked once per listener: a process holding thousands of them has its command line split once.
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<ProcessInfo, object> Known = [];
+
+    public static bool Is(ProcessInfo process) => (bool)Known.GetValue(process, p =>
+        p.CommandLine.Split(' ', StringSplitOptions.RemoveEmptyEntries)
+            .Any(a => a.EndsWith("gunicorn", StringComparison.Ordinal) || a.Contains("gunicorn:", StringComparison.Ordinal)));
 
     public static string? Option(ProcessInfo process, string name, string? shortName = null)
     {

@@ -35,5 +35,5 @@ public static class LogEvidence
 
     /// <summary>Incidents of the given kinds that concern a target's address (or its group's name, for no-live-upstreams).</summary>
     public static List<LogIncident> ForAddress(DiagnosisFacts facts, string address, params Logs.FailureKind[] kinds) =>
-        facts.Logs?.Incidents.Where(i => i.Upstream == address && kinds.Contains(i.Kind)).ToList() ?? [];
+        FactsLookups.Of(facts).Incidents.GetValueOrDefault(address)?.Where(i => kinds.Contains(i.Kind)).ToList() ?? [];
 }

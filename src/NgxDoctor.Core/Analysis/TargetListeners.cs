@@ -14,12 +14,12 @@ public static class TargetListeners
         }
 
         var addresses = Addresses(facts, target);
-        return facts.Listeners.FirstOrDefault(l => l.Path is null && l.Port == port && (addresses.Contains(l.Address ?? "") || addresses.Any(a => Serves(l, a))));
+        return FactsLookups.Of(facts).TcpListeners.GetValueOrDefault(port)?.FirstOrDefault(l => (addresses.Contains(l.Address ?? "") || addresses.Any(a => Serves(l, a))));
     }
 
     /// <summary>The listener of a unix socket path, or the TCP one <see cref="Find"/> gives.</summary>
     public static Listener? Serving(DiagnosisFacts facts, UpstreamTarget target) =>
-        target.Address.SocketPath is { } path ? facts.Listeners?.FirstOrDefault(l => l.Path == path) : Find(facts, target);
+        target.Address.SocketPath is { } path ? FactsLookups.Of(facts).ListenerAt(path) : Find(facts, target);
 
     /// <summary>A wildcard listener takes its own family's addresses; "::" (dual stack unless IPV6_V6ONLY) takes IPv4 too.</summary>
     private static bool Serves(Listener l, string address) =>
@@ -34,7 +34,7 @@ public static class TargetListeners
             return [host.Trim('[', ']')];
         }
 
-        var lookup = facts.Dns?.FirstOrDefault(d => d.Server == DnsLookup.System && string.Equals(d.Name, host, StringComparison.OrdinalIgnoreCase));
+        var lookup = FactsLookups.Of(facts).SystemDns.GetValueOrDefault(host);
         return lookup?.Addresses ?? (host == "localhost" ? ["127.0.0.1"] : []);
     }
 }

@@ -35,7 +35,8 @@ public sealed class EphemeralPortsCheck : ICheck
         {
             var port = target.Address.Port!.Value;
             var remotes = TargetListeners.Addresses(facts, target).Select(a => a.Contains(':', StringComparison.Ordinal) ? $"[{a}]:{port}" : $"{a}:{port}").ToHashSet();
-            var counts = facts.Connections.Where(c => remotes.Contains(c.Remote)).ToList();
+            var at = FactsLookups.Of(facts).ConnectionsAt;
+            var counts = remotes.SelectMany(r => at.GetValueOrDefault(r) ?? []).Order().Select(i => facts.Connections[i]).ToList();
             var used = counts.Sum(c => c.Established + c.TimeWait + c.Other);
             if (used * 2 < system.EphemeralCount)
             {

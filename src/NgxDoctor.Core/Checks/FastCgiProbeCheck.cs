@@ -29,7 +29,7 @@ public sealed class FastCgiProbeCheck : ICheck
         var findings = new List<Finding>();
         foreach (var probe in probes)
         {
-            var target = facts.Inventory.Targets.FirstOrDefault(t => t.Address.Text == probe.Target);
+            var target = FactsLookups.Of(facts).Targets.GetValueOrDefault(probe.Target);
             var evidence = target is null ? [] : DeadTargets.ConfigEvidence(target);
             evidence.Add(new Evidence(EvidenceKind.Probe, $"fastcgi {probe.Target} \"{probe.Request}\"", $"{probe.Detail} after {probe.ElapsedMs:0.0} ms"));
             if (probe.PoolStatus is { } st)

@@ -31,7 +31,7 @@ public sealed class HttpProbeCheck : ICheck
         var findings = new List<Finding>();
         foreach (var probe in probes)
         {
-            var target = facts.Inventory.Targets.FirstOrDefault(t => t.Address.Text == probe.Target);
+            var target = FactsLookups.Of(facts).Targets.GetValueOrDefault(probe.Target);
             if (target is null)
             {
                 continue;

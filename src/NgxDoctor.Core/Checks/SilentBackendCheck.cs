@@ -40,7 +40,7 @@ public sealed class SilentBackendCheck : ICheck
         var findings = new List<Finding>();
         foreach (var (address, waitedMs, probe) in silent)
         {
-            if (facts.Inventory.Targets.FirstOrDefault(t => t.Address.Text == address) is { } target)
+            if (FactsLookups.Of(facts).Targets.GetValueOrDefault(address) is { } target)
             {
                 findings.Add(Make(target, waitedMs, probe));
             }
@@ -50,7 +50,7 @@ public sealed class SilentBackendCheck : ICheck
     }
 
     private static string Protocol(DiagnosisFacts facts, string address) =>
-        facts.Inventory.Targets.FirstOrDefault(t => t.Address.Text == address)?.Sites[0].Directive switch
+        FactsLookups.Of(facts).Targets.GetValueOrDefault(address)?.Sites[0].Directive switch
         {
             "uwsgi_pass" => "uwsgi",
             "scgi_pass" => "scgi",

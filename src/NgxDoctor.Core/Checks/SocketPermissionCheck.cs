@@ -61,7 +61,8 @@ public sealed class SocketPermissionCheck : ICheck
         }
 
         var path = sp.ResolvedPath ?? sp.Path;
-        return facts.Listeners?.Any(l => l.Path == path || l.Path == sp.Path) == true;
+        var listening = FactsLookups.Of(facts).ListenersAtPath;
+        return listening.ContainsKey(path) || listening.ContainsKey(sp.Path);
     }
 
     private static Finding Describe(DiagnosisFacts facts, UpstreamTarget target, WorkerIdentity worker, SocketPathFacts sp, string missing)

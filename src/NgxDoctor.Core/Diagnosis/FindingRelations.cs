@@ -33,19 +33,30 @@ public static class FindingRelations
     {
         var findings = ranked.Select(f => f with { Basis = BasisOf(f), Confidence = BasisOf(f).Level() }).ToList();
         // A finding explained by several (two dead servers of one group) follows the last of them.
-        var explainers = Enumerable.Range(0, findings.Count)
-            .Select(i => Enumerable.Range(0, findings.Count).Where(j => i != j && Explains(findings[j], findings[i], facts)).ToList()).ToList();
-        var parent = explainers.Select((e, i) => e.Count > 0 && !explainers[e[^1]].Contains(i) ? e[^1] : (int?)null).ToArray();
+        var index = new SuspectIndex(findings);
+        var explainers = findings.Select((f, i) => Suspects(index, f, facts).Where(j => i != j && Explains(findings[j], f, facts)).ToList()).ToList();
+        var explained = findings.Select(_ => new List<int>()).ToList();
+        var children = findings.Select(_ => new List<int>()).ToList();
+        var parent = new int?[findings.Count];
+        for (var i = 0; i < findings.Count; i++)
+        {
+            explainers[i].ForEach(j => explained[j].Add(i));
+            if (explainers[i] is [.., var last] && !explainers[last].Contains(i))
+            {
+                parent[i] = last;
+                children[last].Add(i);
+            }
+        }
 
         var result = new List<Finding>();
         void Emit(int i)
         {
             result.Add(findings[i] with
             {
-                Explains = Enumerable.Range(0, findings.Count).Where(k => explainers[k].Contains(i)).Select(k => Key(findings[k])).ToList(),
+                Explains = explained[i].Select(k => Key(findings[k])).ToList(),
                 ExplainedBy = explainers[i].Select(j => Key(findings[j])).ToList(),
             });
-            Enumerable.Range(0, findings.Count).Where(k => parent[k] == i).ToList().ForEach(Emit);
+            children[i].ForEach(Emit);
         }
 
         for (var i = 0; i < findings.Count; i++)
@@ -59,13 +70,39 @@ public static class FindingRelations
         return result;
     }
 
+    /// <summary>
+    /// The findings that could explain <paramref name="b"/>, in rank order: those at its upstream, those at an address of
+    /// its group, and name-resolution failures. Asking only these keeps thousands of findings from being paired each
+    /// with each.
+    /// </summary>
+    private static IEnumerable<int> Suspects(SuspectIndex index, Finding b, DiagnosisFacts facts)
+    {
+        var at = b.Upstream is { } u ? index.AtUpstream.GetValueOrDefault(u) ?? [] : [];
+        var group = b.Cause != Cause.NoLiveUpstreams ? []
+            : b.Upstream is { } g ? FactsLookups.Of(facts).TargetsOfGroup(g).SelectMany(t => index.AtUpstream.GetValueOrDefault(t.Address.Text) ?? [])
+            : Enumerable.Range(0, index.Count);
+        return at.Concat(group).Concat(index.DnsFailures).Distinct().Order();
+    }
+
+    private sealed class SuspectIndex(List<Finding> findings)
+    {
+        public int Count => findings.Count;
+
+        public Dictionary<string, List<int>> AtUpstream { get; } = Enumerable.Range(0, findings.Count).Where(i => findings[i].Upstream is not null)
+            .GroupBy(i => findings[i].Upstream!, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
+
+        public List<int> DnsFailures { get; } = Enumerable.Range(0, findings.Count).Where(i => findings[i].Cause == Cause.DnsFailure).ToList();
+    }
+
     public static string Key(Finding f) => f.Upstream is null ? f.Cause.Code() : $"{f.Cause.Code()} {f.Upstream}";
 
     private static bool Explains(Finding a, Finding b, DiagnosisFacts facts)
     {
         if (b.Cause == Cause.NoLiveUpstreams && GroupKillers.Contains(a.Cause) && a.Upstream is { } address)
         {
-            return facts.Inventory.Targets.Any(t => t.Group == b.Upstream && t.Address.Text == address);
+            return b.Upstream is { } group
+                ? FactsLookups.Of(facts).TargetsOfGroup(group).Any(t => t.Address.Text == address)
+                : facts.Inventory.Targets.Any(t => t.Group is null && t.Address.Text == address);
         }
 
         // A backend that answers another protocol (HTTP/2, TLS, a 0.9 stream) never ends a response nginx passed on:

@@ -95,7 +95,7 @@ public sealed record DiagnosisFacts
 
     public IReadOnlyList<NotCollected> NotCollected { get; init; } = [];
 
-    public ProbeResult? ProbeFor(UpstreamTarget target) => Probes?.FirstOrDefault(p => p.Target == target.Address.Text);
+    public ProbeResult? ProbeFor(UpstreamTarget target) => Probes is null ? null : FactsLookups.Of(this).Probes.GetValueOrDefault(target.Address.Text);
 
     /// <summary>
     /// TCP connects made again from sockets with nginx's worker's uid, gid and groups, to the upstreams root's probe
@@ -109,9 +109,9 @@ public sealed record DiagnosisFacts
     /// <summary>Logged requests that got "upstream sent too big header" from a fastcgi_pass, sent again as nginx would; empty when none was needed.</summary>
     public IReadOnlyList<FastCgiProbeResult> FastCgiReplays { get; init; } = [];
 
-        public ProbeResult? WorkerProbeFor(UpstreamTarget target) => WorkerProbes?.FirstOrDefault(p => p.Target == target.Address.Text);
+    public ProbeResult? WorkerProbeFor(UpstreamTarget target) => WorkerProbes is null ? null : FactsLookups.Of(this).WorkerProbes.GetValueOrDefault(target.Address.Text);
 
-    public SocketPathFacts? SocketPathFor(string path) => SocketPaths.FirstOrDefault(s => s.Path == path);
+    public SocketPathFacts? SocketPathFor(string path) => FactsLookups.Of(this).SocketPaths.GetValueOrDefault(path);
 
     public string? WhyNotCollected(Fact what) => NotCollected.FirstOrDefault(n => n.What == what)?.Reason;
 

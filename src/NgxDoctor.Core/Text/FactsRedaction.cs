@@ -10,11 +10,14 @@ public static class FactsRedaction
     public static DiagnosisFacts Apply(DiagnosisFacts facts, bool keepQuery)
     {
         string L(string s) => Redactor.Line(s, keepQuery);
+        // One process owns many listeners: redacted once and shared, as gathered (not a copy of its command line per socket).
+        var redacted = new Dictionary<ProcessInfo, ProcessInfo>(ReferenceEqualityComparer.Instance);
+        ProcessInfo P(ProcessInfo p) => redacted.TryGetValue(p, out var r) ? r : redacted[p] = p with { CommandLine = Redactor.CommandLine(p.CommandLine) };
         return facts with
         {
             Logs = facts.Logs is { } lf ? Logs(lf, keepQuery) : null,
             Instance = facts.Instance is { } i ? i with { CommandLine = Redactor.CommandLine(i.CommandLine) } : null,
-            Listeners = facts.Listeners?.Select(l => l with { Processes = l.Processes.Select(p => p with { CommandLine = Redactor.CommandLine(p.CommandLine) }).ToList() }).ToList(),
+            Listeners = facts.Listeners?.Select(l => l with { Processes = l.Processes.Select(P).ToList() }).ToList(),
             HttpProbes = facts.HttpProbes?.Select(p => p with { Detail = L(p.Detail) }).ToList(),
             FastCgiProbes = facts.FastCgiProbes?.Select(p => p with { Detail = L(p.Detail) }).ToList(),
             FastCgiReplays = facts.FastCgiReplays.Select(p => p with { Request = L(p.Request), Detail = L(p.Detail) }).ToList(),

@@ -164,7 +164,7 @@ public static class FastCgiProbe
         var stdout = new MemoryStream();
         var stderr = new MemoryStream();
         var header = new byte[8];
-        var content = new byte[65535 + 255];
+        var content = new byte[1024]; // grown to the largest record seen (at most 65,535 + 255 bytes)
         while (stdout.Length + stderr.Length < MaxOutputBytes)
         {
             if (!await ReadExactlyAsync(stream, header, ct).ConfigureAwait(false))
@@ -179,6 +179,11 @@ public static class FastCgiProbe
 
             var length = (header[4] << 8) | header[5];
             var padding = header[6];
+            if (content.Length < length + padding)
+            {
+                content = new byte[length + padding];
+            }
+
             if (!await ReadExactlyAsync(stream, content.AsMemory(0, length + padding), ct).ConfigureAwait(false))
             {
                 return (stdout.ToArray(), stderr.ToArray(), false);

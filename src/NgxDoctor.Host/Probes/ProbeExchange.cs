@@ -81,11 +81,17 @@ public static class ProbeExchange
 
     private static async Task<ProbeReply> ReadAsync(Stream stream, Stopwatch clock, Func<ReadOnlyMemory<byte>, int> completeAt, CancellationToken ct)
     {
-        var buffer = new byte[MaxReplyBytes];
+        // Grown as the reply comes: thousands of probes run at once, and most replies are a few hundred bytes.
+        var buffer = new byte[4096];
         var length = 0;
         double firstByte = 0;
-        while (length < buffer.Length)
+        while (length < MaxReplyBytes)
         {
+            if (length == buffer.Length)
+            {
+                Array.Resize(ref buffer, Math.Min(buffer.Length * 4, MaxReplyBytes));
+            }
+
             var n = await SocketErrors.ReadOrResetAsync(stream, buffer.AsMemory(length), ct).ConfigureAwait(false);
             if (n == 0)
             {

@@ -11,7 +11,9 @@ public static class ProbeRunner
     public static async Task<IReadOnlyList<ProbeResult>> RunAsync(IEnumerable<UpstreamTarget> targets, TimeSpan timeout, CancellationToken ct = default, Vantage? from = null)
     {
         var distinct = targets.GroupBy(t => t.Address.Text).Select(g => (g.First().Address, Udp: g.All(t => t.Protocol == StreamPass.Udp))).ToList();
-        var tasks = distinct.Select(a => a.Udp ? ProbeUdpAsync(a.Address, timeout, ct, from) : ProbeAsync(a.Address, timeout, ct, from));
+        // Started on the thread pool: a connect to loopback completes inside the system call, so thousands of them
+        // started from one thread would take a core for a quarter of a second before the caller got on.
+        var tasks = distinct.Select(a => Task.Run(() => a.Udp ? ProbeUdpAsync(a.Address, timeout, ct, from) : ProbeAsync(a.Address, timeout, ct, from)));
         return await Task.WhenAll(tasks).ConfigureAwait(false);
     }
 

@@ -16,13 +16,13 @@ public static class ProtocolProbes
             .Where(t => t.Sites[0].Directive is "proxy_pass" or "uwsgi_pass" or "scgi_pass" or "grpc_pass" && connected.Contains(t.Address.Text))
             .GroupBy(t => t.Address.Text).Select(g => g.First())
             .Select(t => (Target: t, Plan: Core.Analysis.HttpRequestPlan.For(t, t.Sites[0], healthPath)))
-            .Select(x => x.Target.Sites[0].Directive switch
+            .Select(x => Task.Run(() => x.Target.Sites[0].Directive switch
             {
                 "uwsgi_pass" => UwsgiProbe.RunAsync(x.Target, x.Plan, timeout, ct, configDir, from),
                 "scgi_pass" => ScgiProbe.RunAsync(x.Target, x.Plan, timeout, ct, from),
                 "grpc_pass" => GrpcProbe.RunAsync(x.Target, x.Plan, timeout, ct, configDir, from),
                 _ => HttpProbe.RunAsync(x.Target, x.Plan, timeout, ct, configDir, from),
-            });
+            }));
         return await Task.WhenAll(tasks).ConfigureAwait(false);
     }
 

@@ -26,8 +26,9 @@ public static class WorkerProbes
             return null;
         }
 
+        var connected = asRoot.Where(p => p.Outcome == ProbeOutcome.Connected).Select(p => p.Target).ToHashSet(StringComparer.Ordinal);
         var reached = inventory.Targets
-            .Where(t => t.Address.Kind is UpstreamAddressKind.Ip or UpstreamAddressKind.Hostname && asRoot.Any(p => p.Target == t.Address.Text && p.Outcome == ProbeOutcome.Connected))
+            .Where(t => t.Address.Kind is UpstreamAddressKind.Ip or UpstreamAddressKind.Hostname && connected.Contains(t.Address.Text))
             .ToList();
         if (reached.Count == 0)
         {
