@@ -25,7 +25,9 @@ size=$(stat -c %s "$data/access.log")
 esize=$(stat -c %s "$data/error.log")
 wc_t=$(best wc -l "$data/access.log")
 grep_t=$(best grep -c ' 502 ' "$data/access.log")
+if command -v rg >/dev/null 2>&1; then rg_t=$(best rg -c ' 502 ' "$data/access.log"); else rg_t=""; fi
 full_t=$(best ./ngxdoctor logs --file "$data/access.log" --log-format "$format" --since 30d --json)
+full_cpu=$( { /usr/bin/time -f "%U %S" ./ngxdoctor logs --file "$data/access.log" --log-format "$format" --since 30d --json >/dev/null; } 2>&1 | tail -1)
 full_m=$(peak ./ngxdoctor logs --file "$data/access.log" --log-format "$format" --since 30d --json)
 win_t=$(best ./ngxdoctor logs --file "$data/access.log" --log-format "$format" --since 15m --json)
 err_t=$(best ./ngxdoctor logs --file "$data/error.log" --since 30d --json)
@@ -33,10 +35,17 @@ err_m=$(peak ./ngxdoctor logs --file "$data/error.log" --since 30d --json)
 printf 'access.log %d bytes, error.log %d bytes\n' "$size" "$esize"
 printf '%-58s %8s s\n' "wc -l access.log" "$wc_t"
 printf '%-58s %8s s\n' "grep -c ' 502 ' access.log" "$grep_t"
-printf '%-58s %8s s  %6.0f MB/s  peak %d MB\n' "ngxdoctor logs, access.log, full report" "$full_t" "$(echo "$size / $full_t / 1000000" | bc -l)" "$((full_m / 1024))"
+[ -n "$rg_t" ] && printf '%-58s %8s s\n' "rg -c ' 502 ' access.log" "$rg_t"
+printf '%-58s %8s s  %6.0f MB/s  peak %d MB  cpu %s s user/sys\n' "ngxdoctor logs, access.log, full report" "$full_t" "$(echo "$size / $full_t / 1000000" | bc -l)" "$((full_m / 1024))" "$full_cpu"
 printf '%-58s %8s s\n' "ngxdoctor logs, access.log, last 15 minutes" "$win_t"
 printf '%-58s %8s s  peak %d MB\n' "ngxdoctor logs, error.log (200 MB), full report" "$err_t" "$((err_m / 1024))"
 printf 'ratio ngxdoctor full report / grep -c: %.2f\n' "$(echo "$full_t / $grep_t" | bc -l)"
+printf 'ratio ngxdoctor full report / wc -l: %.2f\n' "$(echo "$full_t / $wc_t" | bc -l)"
+if [ -n "$rg_t" ]; then
+  printf 'ratio ngxdoctor full report / rg -c: %.2f\n' "$(echo "$full_t / $rg_t" | bc -l)"
+else
+  echo "ripgrep not installed: no rg figure (apt-get install ripgrep)"
+fi
 if command -v goaccess >/dev/null 2>&1; then
   head -n 500000 "$data/access.log" > "$data/access-500k.log"
   go_t=$(secs goaccess "$data/access-500k.log" --log-format=COMBINED -o "$data/goaccess.json")

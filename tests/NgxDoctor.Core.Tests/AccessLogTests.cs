@@ -141,4 +141,43 @@ public class AccessLogTests
         Assert.InRange(h.Quantile(0.99)!.Value, 0.99, 1.0);
         Assert.Equal(1.0, h.Max);
     }
+
+    [Fact]
+    public void Space_saving_keeps_its_guarantees_on_a_skewed_stream_and_through_a_merge()
+    {
+        // Zipf-like: a few hot paths, a long tail of distinct ones; exact counts kept beside the sketch.
+        var random = new Random(7);
+        var exact = new Dictionary<string, long>();
+        var halves = new[] { new SpaceSaving(64), new SpaceSaving(64) };
+        var whole = new SpaceSaving(64);
+        const int n = 200_000;
+        for (var i = 0; i < n; i++)
+        {
+            var rank = (int)Math.Floor(Math.Pow(random.NextDouble(), 4) * 5000);
+            var key = $"/p/{rank}";
+            exact[key] = exact.GetValueOrDefault(key) + 1;
+            whole.Add(key);
+            halves[i < n / 2 ? 0 : 1].Add(key);
+        }
+
+        halves[0].Merge(halves[1]);
+        foreach (var sketch in new[] { whole, halves[0] })
+        {
+            var top = sketch.Top(64);
+            Assert.Equal(64, top.Count);
+            var floor = top[^1].Count;
+            foreach (var (key, count) in top)
+            {
+                Assert.True(count >= exact[key], $"{key}: {count} under its true {exact[key]}");
+            }
+
+            // Every key truly above the smallest kept count is kept (no heavy hitter lost).
+            foreach (var (key, count) in exact.Where(kv => kv.Value > floor))
+            {
+                Assert.Contains(top, t => t.Key == key);
+            }
+        }
+
+        Assert.Equal(exact.OrderByDescending(kv => kv.Value).First().Key, whole.Top(1)[0].Key);
+    }
 }

@@ -285,7 +285,7 @@ public sealed class LogReaderTests : IDisposable
         for (var i = 0; i < 60_000; i++)
         {
             var status = random.Next(20) switch { 0 => 502, 1 => 504, 2 => 499, 3 => 503, _ => 200 };
-            sb.Append($"10.0.{i % 7}.{i % 250} - - [{t0.AddSeconds(i / 20):dd/MMM/yyyy:HH:mm:ss} +0000] \"GET /p/{random.Next(100)} HTTP/1.1\" {status} 12 \"-\" \"ua\" {status} 127.0.0.1:{3000 + (i % 3)} {random.NextDouble() * 2:0.000}\n");
+            sb.Append($"10.0.{i % 7}.{i % 250} - - [{t0.AddSeconds(i / 20):dd/MMM/yyyy:HH:mm:ss} +0000] \"GET /p/{random.Next(3000)} HTTP/1.1\" {status} 12 \"-\" \"ua\" {status} 127.0.0.1:{3000 + (i % 3)} {random.NextDouble() * 2:0.000}\n");
             if (i % 9999 == 0)
             {
                 sb.Append("garbage line\n");

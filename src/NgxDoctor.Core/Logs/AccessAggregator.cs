@@ -13,7 +13,8 @@ public sealed class AccessAggregator(FailureKeys? failures)
 
     private readonly Dictionary<DateTime, MinuteCounts> _minutes = [];
     private readonly Dictionary<string, UpstreamCounts> _upstreams = new(StringComparer.Ordinal);
-    private readonly SpaceSaving _paths = new(256);
+    // Exact up to 65,536 distinct failing paths (so a log read in chunks reports what one read reports), then a sketch.
+    private readonly SpaceSaving _paths = new(65_536);
     private readonly IncidentAggregator _backend = new();
     private readonly IncidentAggregator _gaveUp = new();
     // One aggregator per status: a 500 and a 503 with no error line are different failures.
