@@ -9,7 +9,8 @@ secs="${1:-60}"; soak="${2:-0}"; rate=20000
 data=bench/data
 gen="$(cd .. && pwd)/shared/bench/gen-logs.py"
 [ -f "$data/watch-source.log" ] || { mkdir -p "$data/w"; python3 "$gen" --access-lines 400000 --error-mb 1 --outdir "$data/w" >/dev/null; mv "$data/w/access.log" "$data/watch-source.log"; rm -rf "$data/w"; }
-NGXDOCTOR_REBUILD=1 ./ngxdoctor --help >/dev/null 2>&1   # build once, outside the timings
+cli="${NGXDOCTOR_CLI:-./.build/cli/ngxdoctor}"   # another build to compare: NGXDOCTOR_CLI=/path/to/ngxdoctor
+[ -n "${NGXDOCTOR_CLI:-}" ] || NGXDOCTOR_REBUILD=1 ./ngxdoctor --help >/dev/null 2>&1   # build once, outside the timings
 work="$(mktemp -d)"; pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$work"; }
 trap cleanup EXIT
@@ -41,7 +42,7 @@ run() {
     "$(echo "($c1 - $c0) / $tck / ($t1 - $t0) * 100" | bc -l)" "$(echo "$rss / 1024" | bc -l)" "$wrote" "$(echo "$t1 - $t0" | bc -l)"
 }
 echo "follow an access log written at $rate lines/s, $secs s each, on $(nproc) cores"
-run "ngxdoctor watch --plain --no-bundles" setsid ./.build/cli/ngxdoctor watch --config "$work/nginx.conf" --plain --no-bundles
+run "ngxdoctor watch --plain --no-bundles" setsid "$cli" watch --config "$work/nginx.conf" --plain --no-bundles
 run "tail -F | grep -c ' 502 '" setsid bash -c "'tail -n0 -F $work/access.log | grep --line-buffered -c \" 502 \"'"
 if command -v goaccess >/dev/null 2>&1; then
   run "goaccess --real-time-html" setsid goaccess "$work/access.log" --log-format=COMBINED --real-time-html -o "$work/report.html" --no-global-config
@@ -50,7 +51,7 @@ else
 fi
 if [ "$soak" -gt 0 ]; then
   : > "$work/access.log"
-  ./.build/cli/ngxdoctor watch --config "$work/nginx.conf" --plain --no-bundles > /dev/null 2>&1 & w=$!; pids+=("$w")
+  "$cli" watch --config "$work/nginx.conf" --plain --no-bundles > /dev/null 2>&1 & w=$!; pids+=("$w")
   python3 bench/watch-writer.py "$data/watch-source.log" "$work/access.log" "$rate" "$((soak * 60))" > /dev/null & pids+=("$!")
   echo "soak: watch's RSS each minute, $soak minutes at $rate lines/s"
   # The log is truncated each minute (a copytruncate without its copy) so that the disk does not fill.

@@ -31,7 +31,17 @@ public static class FactsCollector
         var upstreams = UpstreamPhase.Start(host, located, options, deadline.Token);
         var logNotes = new List<NotCollected>();
         var logs = Logs.LogCollector.Collect(config, located, now, options.Since, logNotes, host.Processes, host.Inventory, out var phpFpm);
-        var probed = await upstreams.FinishAsync(phpFpm).ConfigureAwait(false);
+        // nginx -t binds nginx's free listen addresses for a moment: it starts once every connect to a new address is made
+        // (the requests that follow go to addresses that accepted, which it cannot bind) and the peers' tables are read.
+        async Task<(ConfigTestResult?, List<NotCollected>)> TestAsync()
+        {
+            await peerScan.ConfigureAwait(false);
+            return await ConfigTestPhaseAsync(located, config, options, deadline.Token).ConfigureAwait(false);
+        }
+
+        Task<(ConfigTestResult?, List<NotCollected>)>? testing = null;
+        var probed = await upstreams.FinishAsync(phpFpm, () => testing = TestAsync()).ConfigureAwait(false);
+        testing ??= TestAsync();
         // Up to the group's keepalive_timeout (10 s at most) of an idle connection: waited beside the steps after it.
         var idle = located.From.Blind is null ? IdleCloseProbe.ForRacesAsync(host.Inventory, logs, deadline.Token, located.From) : Task.FromResult<IReadOnlyList<IdleCloseResult>>([]);
         var replays = located.From.Blind is null
@@ -40,7 +50,6 @@ public static class FactsCollector
         var scan = await peerScan.ConfigureAwait(false);
         var peers = scan.Besides(located.Identity?.Namespaces?.Net ?? ProcNamespaces.Own(options.ProcRoot).Net);
         var peerNotes = scan.Notes;
-        var testing = ConfigTestPhaseAsync(located, config, options, deadline.Token);
         var kernel = await kernelEvents.ConfigureAwait(false);
         var idleCloses = await idle.ConfigureAwait(false);
         var fastCgiReplays = await replays.ConfigureAwait(false);
@@ -208,7 +217,8 @@ public static class FactsCollector
 
         public static UpstreamPhase Start(HostPhase host, LocatedInstance located, CollectOptions options, CancellationToken ct) => new(host, located, options, ct);
 
-        public async Task<Probed> FinishAsync(IReadOnlyList<FpmInstance> phpFpm)
+        /// <param name="connected">Called once no probe will connect to an address it has not connected to yet.</param>
+        public async Task<Probed> FinishAsync(IReadOnlyList<FpmInstance> phpFpm, Action connected)
         {
             var probed = await _probes.ConfigureAwait(false);
             var asWorker = WorkerProbes.RunAsync(_host.Inventory, probed, _host.Worker, _located, _budget, WorkerNotes, _ct);
@@ -217,6 +227,7 @@ public static class FactsCollector
             var remote = RemoteHosts.AskAsync(probed, HostPhase.NetRoot(_located, _options.ProcRoot), _budget, _ct, _located.From);
             var lookups = await _dns.ConfigureAwait(false);
             var resolved = await NetworkFactsCollector.ResolvedVariableHostsAsync(_host.Inventory, lookups, _budget, _ct, _located.From).ConfigureAwait(false);
+            connected();
             return new Probed([.. probed, .. resolved], await http.ConfigureAwait(false), await fastCgi.ConfigureAwait(false), lookups, await asWorker.ConfigureAwait(false))
             {
                 Remote = await remote.ConfigureAwait(false),
