@@ -5,10 +5,13 @@ the sockets the configuration names, then times a whole diagnosis (best of 3, wa
 /usr/bin/time) against `nginx -t -q` (best of 3). Every backend is down unless the case says "live": then a second
 nginx (one worker) answers HTTP on every TCP upstream port, so that the figure is ngxdoctor's, not a slow backend's.
 
-Usage: bench/diagnose.py [--cases NAME,...] [--cli PATH]
+Usage: bench/diagnose.py [--cases NAME,...] [--cli PATH] [--perf]
+With --perf, each case is also run once under `perf record -g` (the native binary keeps its symbols) and the 25
+ngxdoctor frames with the most time below them are printed: where the time goes.
 """
 import argparse
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -137,6 +140,8 @@ def run_case(name, cli, nginx):
         targets = 3 * vhosts if mode != "shared" else vhosts + 1
         print(f"{name:24} {vhosts:5} vhosts {targets:5} targets {ports:4} ports  diagnose {ours:6.3f} s  peak {mem:5.0f} MB"
               f"  nginx -t {peer:6.3f} s  ratio {ours / peer:5.1f}", flush=True)
+        if PERF:
+            profile(cmd, d)
         return ours
     finally:
         stop(master)
@@ -144,11 +149,31 @@ def run_case(name, cli, nginx):
         shutil.rmtree(d, ignore_errors=True)
 
 
+PERF = False
+FRAME_PREFIX = re.compile(r"^(?:NgxDoctor_(\w+?)_NgxDoctor_\1_|ngxdoctor_NgxDoctor_)")
+
+
+def profile(cmd, d):
+    data = os.path.join(d, "perf.data")
+    settle()
+    subprocess.run(["perf", "record", "-q", "-g", "-F", "1999", "-o", data] + cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    r = subprocess.run(["perf", "report", "-i", data, "--children", "--sort", "symbol", "--stdio", "-g", "none"],
+                       capture_output=True, text=True)
+    frames = [line.split(None, 3) for line in r.stdout.splitlines() if "%" in line and "NgxDoctor_" in line]
+    frames = [f for f in frames if len(f) == 4 and not any(x in f[3] for x in ("MoveNext", "AsyncMethodBuilder", "AsyncTaskMethod", "DisplayClass"))]
+    for f in frames[:25]:
+        name = FRAME_PREFIX.sub("", f[3].split()[0])
+        print(f"    {f[0]:>7} {name}")
+
+
 def main():
+    global PERF
     ap = argparse.ArgumentParser()
     ap.add_argument("--cases", default=",".join(CASES))
     ap.add_argument("--cli", default=os.path.join(ROOT, ".build/cli/ngxdoctor"))
+    ap.add_argument("--perf", action="store_true")
     args = ap.parse_args()
+    PERF = args.perf
     nginx = shutil.which("nginx") or "/usr/sbin/nginx"
     if not os.access(args.cli, os.X_OK):
         subprocess.run([os.path.join(ROOT, "ngxdoctor"), "--version"], check=True, stdout=subprocess.DEVNULL)
