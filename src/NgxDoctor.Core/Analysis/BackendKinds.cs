@@ -47,11 +47,9 @@ public static class BackendKinds
     public static bool IsNeverBackend(ProcessInfo process) =>
         IsTooling(process) || NeverBackends.Any(n => process.Name == n || process.Name.StartsWith(n + "-", StringComparison.Ordinal) || process.Name.StartsWith("systemd", StringComparison.Ordinal));
 
-    // A process owns many listeners (one python serving 2,000 ports): its command line is searched once, not per listener.
-    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<ProcessInfo, object> Tooling = [];
+    private static readonly ProcessVerdict Tooling = new(p => ToolingCommandLines.Any(t => p.CommandLine.Contains(t, StringComparison.OrdinalIgnoreCase)));
 
-    private static bool IsTooling(ProcessInfo process) => (bool)Tooling.GetValue(process, p =>
-        ToolingCommandLines.Any(t => p.CommandLine.Contains(t, StringComparison.OrdinalIgnoreCase)));
+    private static bool IsTooling(ProcessInfo process) => Tooling.Of(process);
 
     private static readonly string[] UnixSocketServers = ["php-fpm", "gunicorn", "uvicorn", "hypercorn", "daphne", "uwsgi", "puma", "unicorn", "passenger", "node"];
 

@@ -5,12 +5,10 @@ namespace NgxDoctor.Core.Analysis;
 /// <summary>A gunicorn process's command line: whether it is one, and the value of an option as gunicorn reads it (`--timeout 5`, `--timeout=5`, `-t 5`, `-t5`).</summary>
 public static class GunicornCommand
 {
-    // Asked once per listener: a process holding thousands of them has its command line split once.
-    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<ProcessInfo, object> Known = [];
+    private static readonly ProcessVerdict Gunicorn = new(p => p.CommandLine.Split(' ', StringSplitOptions.RemoveEmptyEntries)
+        .Any(a => a.EndsWith("gunicorn", StringComparison.Ordinal) || a.Contains("gunicorn:", StringComparison.Ordinal)));
 
-    public static bool Is(ProcessInfo process) => (bool)Known.GetValue(process, p =>
-        p.CommandLine.Split(' ', StringSplitOptions.RemoveEmptyEntries)
-            .Any(a => a.EndsWith("gunicorn", StringComparison.Ordinal) || a.Contains("gunicorn:", StringComparison.Ordinal)));
+    public static bool Is(ProcessInfo process) => Gunicorn.Of(process);
 
     public static string? Option(ProcessInfo process, string name, string? shortName = null)
     {
