@@ -9,30 +9,31 @@ namespace NgxDoctor.Core.Logs;
 /// </summary>
 public sealed class SpaceSaving(int capacity)
 {
-    private readonly Dictionary<string, long> _counts = new(StringComparer.Ordinal);
-    // Keys by count; the smallest count's set is the one a new key evicts from (the key longest there first).
-    private readonly SortedDictionary<long, LinkedList<string>> _byCount = [];
-    private readonly Dictionary<string, LinkedListNode<string>> _nodes = new(StringComparer.Ordinal);
+    // Each key's counter, in the bucket of its count; the smallest count's bucket is the one a new key evicts from
+    // (the key longest there first).
+    private readonly Dictionary<string, LinkedListNode<Counter>> _counters = new(StringComparer.Ordinal);
+    private readonly SortedDictionary<long, LinkedList<Counter>> _byCount = [];
 
     public void Add(string key)
     {
-        if (_counts.TryGetValue(key, out var c))
+        if (_counters.TryGetValue(key, out var node))
         {
-            Move(key, c, c + 1);
+            Detach(node);
+            node.Value.Count++;
+            Bucket(node.Value.Count).AddLast(node);
             return;
         }
 
-        if (_counts.Count < capacity)
+        if (_counters.Count < capacity)
         {
             Place(key, 1);
             return;
         }
 
-        var (min, keys) = _byCount.First();
-        var evicted = keys.First!.Value;
-        Unplace(evicted, min);
-        _counts.Remove(evicted);
-        Place(key, min + 1);
+        var evicted = _byCount.First().Value.First!;
+        Detach(evicted);
+        _counters.Remove(evicted.Value.Key);
+        Place(key, evicted.Value.Count + 1);
     }
 
     /// <summary>
@@ -45,63 +46,51 @@ public sealed class SpaceSaving(int capacity)
         var mine = Floor;
         var theirs = other.Floor;
         var merged = new Dictionary<string, long>(StringComparer.Ordinal);
-        foreach (var key in _counts.Keys.Concat(other._counts.Keys))
+        foreach (var key in _counters.Keys.Concat(other._counters.Keys))
         {
-            merged[key] = (_counts.TryGetValue(key, out var a) ? a : mine) + (other._counts.TryGetValue(key, out var b) ? b : theirs);
+            merged[key] = (_counters.TryGetValue(key, out var a) ? a.Value.Count : mine) + (other._counters.TryGetValue(key, out var b) ? b.Value.Count : theirs);
         }
 
-        _counts.Clear();
+        _counters.Clear();
         _byCount.Clear();
-        _nodes.Clear();
         foreach (var (key, count) in merged.OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key, StringComparer.Ordinal).Take(capacity))
         {
             Place(key, count);
         }
     }
 
-    /// <summary>The most a key this sketch does not hold can have been seen: its smallest counter when full, else 0.</summary>
-    private long Floor => _counts.Count < capacity ? 0 : _byCount.First().Key;
-
     public IReadOnlyList<(string Key, long Count)> Top(int n) =>
-        _counts.OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key, StringComparer.Ordinal).Take(n).Select(kv => (kv.Key, kv.Value)).ToList();
+        _counters.Values.Select(c => c.Value).OrderByDescending(c => c.Count).ThenBy(c => c.Key, StringComparer.Ordinal).Take(n).Select(c => (c.Key, c.Count)).ToList();
 
-    private void Move(string key, long from, long to)
-    {
-        var node = _nodes[key];
-        Detach(node, from);
-        _counts[key] = to;
-        Bucket(to).AddLast(node);
-    }
+    /// <summary>The most a key this sketch does not hold can have been seen: its smallest counter when full, else 0.</summary>
+    private long Floor => _counters.Count < capacity ? 0 : _byCount.First().Key;
 
-    private void Place(string key, long count)
-    {
-        _counts[key] = count;
-        _nodes[key] = Bucket(count).AddLast(key);
-    }
+    private void Place(string key, long count) => _counters[key] = Bucket(count).AddLast(new Counter(key, count));
 
-    private void Unplace(string key, long count)
+    private LinkedList<Counter> Bucket(long count)
     {
-        Detach(_nodes[key], count);
-        _nodes.Remove(key);
-    }
-
-    private LinkedList<string> Bucket(long count)
-    {
-        if (!_byCount.TryGetValue(count, out var keys))
+        if (!_byCount.TryGetValue(count, out var counters))
         {
-            _byCount[count] = keys = new LinkedList<string>();
+            _byCount[count] = counters = new LinkedList<Counter>();
         }
 
-        return keys;
+        return counters;
     }
 
-    private void Detach(LinkedListNode<string> node, long count)
+    private void Detach(LinkedListNode<Counter> node)
     {
-        var keys = node.List!;
-        keys.Remove(node);
-        if (keys.Count == 0)
+        var bucket = node.List!;
+        bucket.Remove(node);
+        if (bucket.Count == 0)
         {
-            _byCount.Remove(count);
+            _byCount.Remove(node.Value.Count);
         }
+    }
+
+    private sealed class Counter(string key, long count)
+    {
+        public string Key { get; } = key;
+
+        public long Count { get; set; } = count;
     }
 }
