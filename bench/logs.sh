@@ -11,7 +11,8 @@ if [ ! -f "$data/access.log" ] || [ ! -f "$data/error.log" ]; then
   python3 "$gen" --outdir "$data"
 fi
 format='$remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent "$http_referer" "$http_user_agent" $upstream_status $upstream_response_time $request_time'
-NGXDOCTOR_REBUILD=1 ./ngxdoctor --help >/dev/null 2>&1   # build once, outside the timings
+cli="${NGXDOCTOR_CLI:-./.build/cli/ngxdoctor}"   # another build to compare: NGXDOCTOR_CLI=/path/to/ngxdoctor
+[ -n "${NGXDOCTOR_CLI:-}" ] || NGXDOCTOR_REBUILD=1 ./ngxdoctor --help >/dev/null 2>&1   # build once, outside the timings
 cat "$data/access.log" "$data/error.log" >/dev/null   # warm page cache
 
 # Output goes to a file, not /dev/null: GNU grep stops at the first match when it writes to /dev/null.
@@ -26,12 +27,12 @@ esize=$(stat -c %s "$data/error.log")
 wc_t=$(best wc -l "$data/access.log")
 grep_t=$(best grep -c ' 502 ' "$data/access.log")
 if command -v rg >/dev/null 2>&1; then rg_t=$(best rg -c ' 502 ' "$data/access.log"); else rg_t=""; fi
-full_t=$(best ./ngxdoctor logs --file "$data/access.log" --log-format "$format" --since 30d --json)
-full_cpu=$( { /usr/bin/time -f "%U %S" ./ngxdoctor logs --file "$data/access.log" --log-format "$format" --since 30d --json >/dev/null; } 2>&1 | tail -1)
-full_m=$(peak ./ngxdoctor logs --file "$data/access.log" --log-format "$format" --since 30d --json)
-win_t=$(best ./ngxdoctor logs --file "$data/access.log" --log-format "$format" --since 15m --json)
-err_t=$(best ./ngxdoctor logs --file "$data/error.log" --since 30d --json)
-err_m=$(peak ./ngxdoctor logs --file "$data/error.log" --since 30d --json)
+full_t=$(best "$cli" logs --file "$data/access.log" --log-format "$format" --since 30d --json)
+full_cpu=$( { /usr/bin/time -f "%U %S" "$cli" logs --file "$data/access.log" --log-format "$format" --since 30d --json >/dev/null; } 2>&1 | tail -1)
+full_m=$(peak "$cli" logs --file "$data/access.log" --log-format "$format" --since 30d --json)
+win_t=$(best "$cli" logs --file "$data/access.log" --log-format "$format" --since 15m --json)
+err_t=$(best "$cli" logs --file "$data/error.log" --since 30d --json)
+err_m=$(peak "$cli" logs --file "$data/error.log" --since 30d --json)
 printf 'access.log %d bytes, error.log %d bytes\n' "$size" "$esize"
 printf '%-58s %8s s\n' "wc -l access.log" "$wc_t"
 printf '%-58s %8s s\n' "grep -c ' 502 ' access.log" "$grep_t"
@@ -49,7 +50,7 @@ fi
 if command -v goaccess >/dev/null 2>&1; then
   head -n 500000 "$data/access.log" > "$data/access-500k.log"
   go_t=$(secs goaccess "$data/access-500k.log" --log-format=COMBINED -o "$data/goaccess.json")
-  ours_t=$(best ./ngxdoctor logs --file "$data/access-500k.log" --log-format "$format" --since 30d --json)
+  ours_t=$(best "$cli" logs --file "$data/access-500k.log" --log-format "$format" --since 30d --json)
   printf '%-58s %8.3f s\n' "goaccess, first 500k lines (JSON report)" "$go_t"
   printf '%-58s %8s s\n' "ngxdoctor logs, first 500k lines" "$ours_t"
   printf 'ratio goaccess / ngxdoctor on 500k lines: %.1f\n' "$(echo "$go_t / $ours_t" | bc -l)"

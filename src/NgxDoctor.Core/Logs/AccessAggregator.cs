@@ -6,7 +6,7 @@ using NgxDoctor.Core.Text;
 namespace NgxDoctor.Core.Logs;
 
 /// <summary>Folds access lines into per-minute buckets, per-upstream traffic and latency, top failing paths and backend 5xx.</summary>
-public sealed class AccessAggregator(FailureKeys? failures)
+public sealed partial class AccessAggregator(FailureKeys? failures)
 {
     /// <summary>The phase of a 5xx with no error line whose access log has no $upstream_status: nginx's or the backend's, it cannot say.</summary>
     public const string UnattributedPhase = "unattributed";
@@ -42,44 +42,10 @@ public sealed class AccessAggregator(FailureKeys? failures)
             f.Request is null && addr.Contains(':') ? FailureKeys.Session(addr.ToString()) : AccessLineParser.Text(line, f.Request), f.Time);
         var backend = is5xx && failures is not null && !logged && IsBackendAnswer(line, f, addr);
 
-        if (f.Time is { } t)
-        {
-            var minute = new DateTime(t.Ticks - (t.Ticks % TimeSpan.TicksPerMinute), t.Kind);
-            if (minute != _lastMinute || _lastBucket is null)
-            {
-                if (!_minutes.TryGetValue(minute, out _lastBucket))
-                {
-                    _minutes[minute] = _lastBucket = new MinuteCounts();
-                }
-
-                _lastMinute = minute;
-            }
-
-            _lastBucket.Count(f.Status, backend);
-        }
-
+        CountMinute(f.Time, f.Status, backend);
         if (!addr.IsEmpty)
         {
-            var lookup = _upstreams.GetAlternateLookup<ReadOnlySpan<char>>();
-            if (!lookup.TryGetValue(addr, out var u))
-            {
-                u = new UpstreamCounts();
-                lookup[addr] = u;
-            }
-
-            u.Requests++;
-            if (is5xx)
-            {
-                u.Errors++;
-                u.NginxErrors += !backend && f.Status is 502 or 504 ? 1 : 0;
-                u.BackendErrors += backend ? 1 : 0;
-            }
-
-            var rt = AccessSpans.Last(line, f.UpstreamResponseTime);
-            if (!rt.IsEmpty && AccessSpans.Seconds(rt) is { } seconds)
-            {
-                u.Latency.Add(seconds);
-            }
+            CountUpstream(addr, f.Status, backend, AccessSpans.Last(line, f.UpstreamResponseTime));
         }
 
         if ((is5xx || f.Status == 499) && f.Request is { } req && AccessSpans.PathOf(line[req]) is { IsEmpty: false } path)
@@ -109,6 +75,51 @@ public sealed class AccessAggregator(FailureKeys? failures)
         if (backend)
         {
             _backend.Add(new Classification(FailureKind.Backend5xx, Diagnosis.Cause.BackendError, "response", f.Status), addr.ToString(), f.Time ?? DateTime.MinValue, file, lineNumber, line.ToString());
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void CountMinute(DateTime? time, int status, bool backend)
+    {
+        if (time is not { } t)
+        {
+            return;
+        }
+
+        var minute = new DateTime(t.Ticks - (t.Ticks % TimeSpan.TicksPerMinute), t.Kind);
+        if (minute != _lastMinute || _lastBucket is null)
+        {
+            if (!_minutes.TryGetValue(minute, out _lastBucket))
+            {
+                _minutes[minute] = _lastBucket = new MinuteCounts();
+            }
+
+            _lastMinute = minute;
+        }
+
+        _lastBucket.Count(status, backend);
+    }
+
+    private void CountUpstream(ReadOnlySpan<char> addr, int status, bool backend, ReadOnlySpan<char> responseTime)
+    {
+        var lookup = _upstreams.GetAlternateLookup<ReadOnlySpan<char>>();
+        if (!lookup.TryGetValue(addr, out var u))
+        {
+            u = new UpstreamCounts();
+            lookup[addr] = u;
+        }
+
+        u.Requests++;
+        if (status is >= 500 and < 600)
+        {
+            u.Errors++;
+            u.NginxErrors += !backend && status is 502 or 504 ? 1 : 0;
+            u.BackendErrors += backend ? 1 : 0;
+        }
+
+        if (!responseTime.IsEmpty && AccessSpans.Seconds(responseTime) is { } seconds)
+        {
+            u.Latency.Add(seconds);
         }
     }
 

@@ -1,4 +1,6 @@
+using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace NgxDoctor.Core.Logs;
 
@@ -38,7 +40,9 @@ public sealed class AccessLineParser(LogFormat format)
     private readonly int _requestTime = format.IndexOf("request_time");
     private readonly int _client = format.IndexOf("remote_addr");
     private readonly int _host = First(format, "host", "http_host", "server_name");
+    private readonly int[] _bounds = new int[format.Variables.Count * 2];
     private string _lastTimeText = "";
+    private byte[] _lastTimeBytes = [];
     private DateTime? _lastTime;
 
     public LogFormat Format { get; } = format;
@@ -46,28 +50,27 @@ public sealed class AccessLineParser(LogFormat format)
     /// <summary>Whether the format logs anything diagnosis can use.</summary>
     public bool HasStatus => _status >= 0;
 
+    public bool TryParse(ReadOnlySpan<char> line, out AccessFields fields) => TryFields(line, _status >= 0 && Format.TryMatch(line, _bounds), out fields);
+
+    /// <summary>The same on a line's UTF-8 bytes: the ranges are byte offsets.</summary>
+    public bool TryParse(ReadOnlySpan<byte> line, out AccessFields fields) => TryFields(line, _status >= 0 && Format.TryMatch(line, _bounds), out fields);
+
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public bool TryParse(ReadOnlySpan<char> line, out AccessFields fields)
+    private bool TryFields<T>(ReadOnlySpan<T> line, bool matched, out AccessFields fields)
+        where T : unmanaged, IBinaryInteger<T>
     {
         fields = default;
-        Span<Range> values = stackalloc Range[Format.Variables.Count];
-        if (!Format.TryMatch(line, values) || _status < 0 || !TryStatus(line[values[_status]], out var status))
+        if (!matched || !TryStatus(Value(line, _status), out var status))
         {
             return false;
         }
 
-        fields = new AccessFields(
-            _time >= 0 ? Time(line[values[_time]]) : null,
-            status,
-            At(line, values, _request),
-            At(line, values, _upstreamStatus),
-            At(line, values, _upstreamAddr),
-            At(line, values, _upstreamResponse),
-            At(line, values, _upstreamHeader),
-            At(line, values, _requestTime),
-            At(line, values, _client))
+        var time = _time < 0 ? null
+            : typeof(T) == typeof(byte) ? Time(MemoryMarshal.Cast<T, byte>(Value(line, _time))) : Time(MemoryMarshal.Cast<T, char>(Value(line, _time)));
+        fields = new(time, status, At(line, _request), At(line, _upstreamStatus), At(line, _upstreamAddr), At(line, _upstreamResponse),
+            At(line, _upstreamHeader), At(line, _requestTime), At(line, _client))
         {
-            Host = At(line, values, _host),
+            Host = At(line, _host),
             UpstreamStatusLogged = _upstreamStatus >= 0,
             UpstreamAddrLogged = _upstreamAddr >= 0,
         };
@@ -88,17 +91,19 @@ public sealed class AccessLineParser(LogFormat format)
         };
     }
 
-    private static bool TryStatus(ReadOnlySpan<char> s, out int status)
+    private static bool TryStatus<T>(ReadOnlySpan<T> s, out int status)
+        where T : unmanaged, IBinaryInteger<T>
     {
         status = 0;
         foreach (var c in s)
         {
-            if (!char.IsAsciiDigit(c) || status > 99_999)
+            var digit = int.CreateTruncating(c) - '0';
+            if ((uint)digit > 9 || status > 99_999)
             {
                 return false;
             }
 
-            status = (status * 10) + (c - '0');
+            status = (status * 10) + digit;
         }
 
         return s.Length > 0;
@@ -114,22 +119,45 @@ public sealed class AccessLineParser(LogFormat format)
         if (!stamp.SequenceEqual(_lastTimeText))
         {
             _lastTimeText = stamp.ToString();
-            _lastTime = _iso ? AccessRecord.ParseTime(text.ToString())
-                : LogTime.TryTimeLocal(text, out var t) ? (text.Length >= 26 && text[20] == ' ' ? LogTime.WithOffset(t, text.Slice(21, 5)) : t) : null;
+            _lastTime = ParseTime(text);
         }
 
         return _lastTime;
     }
 
-    private static Range? At(ReadOnlySpan<char> line, Span<Range> values, int index)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private DateTime? Time(ReadOnlySpan<byte> text)
+    {
+        var stamp = text[..Math.Min(text.Length, 26)];
+        if (!stamp.SequenceEqual(_lastTimeBytes))
+        {
+            _lastTimeBytes = stamp.ToArray();
+            _lastTime = text.Length <= 256 ? ParseTime(Widen(text, stackalloc char[text.Length])) : ParseTime(System.Text.Encoding.UTF8.GetString(text));
+        }
+
+        return _lastTime;
+    }
+
+    private static ReadOnlySpan<char> Widen(ReadOnlySpan<byte> utf8, Span<char> chars) => chars[..System.Text.Encoding.UTF8.GetChars(utf8, chars)];
+
+    private DateTime? ParseTime(ReadOnlySpan<char> text) =>
+        _iso ? AccessRecord.ParseTime(text.ToString())
+            : LogTime.TryTimeLocal(text, out var t) ? (text.Length >= 26 && text[20] == ' ' ? LogTime.WithOffset(t, text.Slice(21, 5)) : t) : null;
+
+    private ReadOnlySpan<T> Value<T>(ReadOnlySpan<T> line, int index) => line[_bounds[2 * index].._bounds[(2 * index) + 1]];
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private Range? At<T>(ReadOnlySpan<T> line, int index)
+        where T : unmanaged, IBinaryInteger<T>
     {
         if (index < 0)
         {
             return null;
         }
 
-        var v = line[values[index]];
-        return v.Length == 0 || (v.Length == 1 && v[0] == '-') ? null : values[index];
+        var start = _bounds[2 * index];
+        var end = _bounds[(2 * index) + 1];
+        return end == start || (end - start == 1 && line[start] == T.CreateTruncating('-')) ? null : start..end;
     }
 
     private static int First(LogFormat f, params string[] names) => names.Select(f.IndexOf).FirstOrDefault(i => i >= 0, -1);

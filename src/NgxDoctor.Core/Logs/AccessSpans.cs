@@ -6,14 +6,11 @@ namespace NgxDoctor.Core.Logs;
 internal static class AccessSpans
 {
     /// <summary>The last of several values ("502, 200", "502 : 200") of a field, as a span; empty for "-".</summary>
-    public static ReadOnlySpan<char> Last(ReadOnlySpan<char> line, Range? range)
-    {
-        if (range is not { } r)
-        {
-            return default;
-        }
+    public static ReadOnlySpan<char> Last(ReadOnlySpan<char> line, Range? range) => range is { } r ? Last(line[r]) : default;
 
-        var v = line[r];
+    /// <summary>The last of a field's values, given the field.</summary>
+    public static ReadOnlySpan<char> Last(ReadOnlySpan<char> v)
+    {
         if (v.Contains(' '))
         {
             // A list ("502, 200", "10.0.0.1:80 : 10.0.0.2:80"): the last value is the one that answered.

@@ -1,3 +1,4 @@
+using System.Numerics;
 using System.Runtime.CompilerServices;
 
 namespace NgxDoctor.Core.Logs;
@@ -10,7 +11,8 @@ namespace NgxDoctor.Core.Logs;
 /// </summary>
 public sealed class LogFormat
 {
-    private readonly string[] _literals;
+    private readonly char[][] _charLiterals;
+    private readonly byte[][] _utf8Literals;
     private readonly string[] _variables;
 
     private readonly bool[] _multiValue;
@@ -18,7 +20,9 @@ public sealed class LogFormat
 
     private LogFormat(string[] literals, string[] variables, string escape)
     {
-        _literals = literals;
+        Literals = literals;
+        _charLiterals = literals.Select(l => l.ToCharArray()).ToArray();
+        _utf8Literals = literals.Select(System.Text.Encoding.UTF8.GetBytes).ToArray();
         _variables = variables;
         Escape = escape;
         _json = escape == "json";
@@ -28,6 +32,9 @@ public sealed class LogFormat
     public string Escape { get; }
 
     public IReadOnlyList<string> Variables => _variables;
+
+    /// <summary>The text around the variables: Literals[i] precedes Variables[i], the last follows the last variable.</summary>
+    public IReadOnlyList<string> Literals { get; }
 
     public string? Warning => Escape == "none" ? "log_format uses escape=none: a value containing the next separator can split a line wrongly" : null;
 
@@ -67,69 +74,93 @@ public sealed class LogFormat
     public int IndexOf(string variable) => Array.IndexOf(_variables, variable);
 
     /// <summary>Splits a line into value ranges, one per variable; false when the line does not fit the format.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public bool TryMatch(ReadOnlySpan<char> line, Span<Range> values)
     {
-        var s = line;
-        if (!s.StartsWith(_literals[0]))
+        Span<int> bounds = stackalloc int[_variables.Length * 2];
+        if (!TryMatch(line, bounds))
         {
             return false;
         }
 
-        var pos = _literals[0].Length;
         for (var v = 0; v < _variables.Length; v++)
         {
-            var next = _literals[v + 1];
+            values[v] = bounds[2 * v]..bounds[(2 * v) + 1];
+        }
+
+        return true;
+    }
+
+    /// <summary>Like the ranges, as start and end offsets: variable v's value is [bounds[2v], bounds[2v+1]).</summary>
+    public bool TryMatch(ReadOnlySpan<char> line, Span<int> bounds) => Match(line, _charLiterals, bounds, default(SpanFinder<char>));
+
+    /// <summary>
+    /// The same match on a line's UTF-8 bytes (offsets in bytes). The literals' UTF-8 sequences are found where their
+    /// characters are in the decoded line: an invalid byte never hides an ASCII byte or a whole valid sequence.
+    /// </summary>
+    public bool TryMatch(ReadOnlySpan<byte> line, Span<int> bounds) => Match(line, _utf8Literals, bounds, default(SpanFinder<byte>));
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private bool Match<T, TFinder>(ReadOnlySpan<T> s, T[][] literals, Span<int> bounds, TFinder finder)
+        where T : unmanaged, IBinaryInteger<T>
+        where TFinder : struct, IElementFinder<T>
+    {
+        if (!s.StartsWith(literals[0]))
+        {
+            return false;
+        }
+
+        var pos = literals[0].Length;
+        var count = _variables.Length;
+        for (var v = 0; v < count; v++)
+        {
+            var next = literals[v + 1];
             int end;
             if (next.Length == 0)
             {
                 // Two variables in a row cannot be split; take a token (to the next space) or, last, the rest.
-                end = v + 1 == _variables.Length ? s.Length : NextSpace(s, pos);
+                end = v + 1 == count ? s.Length : finder.Next(s, pos, T.CreateTruncating(' ')) is var sp and >= 0 ? sp : s.Length;
+            }
+            else if (v + 1 == count)
+            {
+                // The final literal closes the line: match it at the end.
+                end = s.EndsWith(next) && s.Length - next.Length >= pos ? s.Length - next.Length : -1;
             }
             else
             {
-                end = Find(s, pos, next, v + 1 == _variables.Length, _multiValue[v]);
-                if (end < 0)
-                {
-                    return false;
-                }
+                end = Find(s, pos, next, _multiValue[v], finder);
             }
 
-            values[v] = pos..end;
+            if (end < 0)
+            {
+                return false;
+            }
+
+            bounds[2 * v] = pos;
+            bounds[(2 * v) + 1] = end;
             pos = end + next.Length;
         }
 
-        return pos == s.Length || (s.Length - pos == 1 && s[pos] == '\r');
+        return pos == s.Length || (s.Length - pos == 1 && s[pos] == T.CreateTruncating('\r'));
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private int Find(ReadOnlySpan<char> s, int from, string literal, bool last, bool multiValue)
+    private int Find<T, TFinder>(ReadOnlySpan<T> s, int from, T[] literal, bool multiValue, TFinder finder)
+        where T : unmanaged, IBinaryInteger<T>
+        where TFinder : struct, IElementFinder<T>
     {
-        if (last)
-        {
-            // The final literal closes the line: match it at the end.
-            return s.EndsWith(literal) && s.Length - literal.Length >= from ? s.Length - literal.Length : -1;
-        }
-
         var at = from;
         var first = literal[0];
         while (true)
         {
-            // Literals are short (a space, a quote and a space): find the first character, then compare the rest.
-            var i = s[at..].IndexOf(first);
+            // Literals are short (a space, a quote and a space): find the first element, then compare the rest.
+            var i = finder.Next(s, at, first);
             if (i < 0)
             {
                 return -1;
             }
 
-            i += at;
-            if (literal.Length > 1 && !s[i..].StartsWith(literal))
-            {
-                at = i + 1;
-                continue;
-            }
-
-            if ((!_json || !EscapedQuote(s, i, literal)) && !(multiValue && InsideList(s, i, literal)))
+            if ((literal.Length == 1 || RestMatches(s, i, literal))
+                && (!_json || !EscapedQuote(s, i, first)) && !(multiValue && InsideList(s, i, first)))
             {
                 return i;
             }
@@ -138,30 +169,49 @@ public sealed class LogFormat
         }
     }
 
-    /// <summary>$upstream_* hold lists ("502, 200", "502 : 200"): a space inside one does not end the value.</summary>
-    private static bool InsideList(ReadOnlySpan<char> s, int i, string literal) =>
-        literal[0] == ' ' && i > 0 && (s[i - 1] == ',' || s[i - 1] == ':' || (i + 1 < s.Length && s[i + 1] == ':'));
-
-    private static bool EscapedQuote(ReadOnlySpan<char> s, int i, string literal)
+    private static bool RestMatches<T>(ReadOnlySpan<T> s, int i, T[] literal)
+        where T : unmanaged, IBinaryInteger<T>
     {
-        if (literal[0] != '"')
+        if (s.Length - i < literal.Length)
+        {
+            return false;
+        }
+
+        for (var k = 1; k < literal.Length; k++)
+        {
+            if (s[i + k] != literal[k])
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>$upstream_* hold lists ("502, 200", "502 : 200"): a space inside one does not end the value.</summary>
+    private static bool InsideList<T>(ReadOnlySpan<T> s, int i, T first)
+        where T : unmanaged, IBinaryInteger<T>
+    {
+        var colon = T.CreateTruncating(':');
+        return first == T.CreateTruncating(' ') && i > 0
+            && (s[i - 1] == T.CreateTruncating(',') || s[i - 1] == colon || (i + 1 < s.Length && s[i + 1] == colon));
+    }
+
+    private static bool EscapedQuote<T>(ReadOnlySpan<T> s, int i, T first)
+        where T : unmanaged, IBinaryInteger<T>
+    {
+        if (first != T.CreateTruncating('"'))
         {
             return false;
         }
 
         var backslashes = 0;
-        for (var j = i - 1; j >= 0 && s[j] == '\\'; j--)
+        for (var j = i - 1; j >= 0 && s[j] == T.CreateTruncating('\\'); j--)
         {
             backslashes++;
         }
 
         return backslashes % 2 == 1;
-    }
-
-    private static int NextSpace(ReadOnlySpan<char> s, int from)
-    {
-        var i = s[from..].IndexOf(' ');
-        return i < 0 ? s.Length : from + i;
     }
 
     private static bool IsNameChar(char c) => char.IsAsciiLetterOrDigit(c) || c == '_';

@@ -45,17 +45,20 @@ public static class AccessLogScanner
     {
         public AccessAggregator? Aggregator { get; init; }
 
+        private readonly char[] _chars = new char[LogLineReader.MaxLineBytes];
+
+        /// <summary>Lines are matched on their bytes; only those the aggregator keeps as text (5xx, 499) or cannot count as bytes are decoded.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Read(string file, AccessLineParser parser, LogLineReader reader, DateTime since, DateTime until)
         {
-            while (reader.TryReadSpan(out var text, out var number, out var oversize))
+            while (reader.TryReadUtf8(out var bytes, out var number, out var oversize))
             {
                 Lines++;
                 Oversize += oversize ? 1 : 0;
-                if (!parser.TryParse(text, out var record))
+                if (!parser.TryParse(bytes, out var record))
                 {
                     Unrecognized++;
-                    Sample(file, number, text);
+                    Sample(file, number, Decode(bytes));
                     continue;
                 }
 
@@ -65,10 +68,19 @@ public static class AccessLogScanner
                 }
 
                 Seen(record.Time);
-                Aggregator!.Add(text, record, file, number);
+                if (!Aggregator!.TryAddCommon(bytes, record))
+                {
+                    var text = Decode(bytes);
+                    if (parser.TryParse(text, out var fields))
+                    {
+                        Aggregator.Add(text, fields, file, number);
+                    }
+                }
             }
 
             Problem = reader.Problem;
         }
+
+        private ReadOnlySpan<char> Decode(ReadOnlySpan<byte> bytes) => _chars.AsSpan(0, System.Text.Encoding.UTF8.GetChars(bytes, _chars));
     }
 }

@@ -65,21 +65,33 @@ public sealed partial class LogLineReader : IDisposable
     public long NulBytesSkipped { get; private set; }
 
     /// <summary>Like <see cref="TryRead"/>, without allocating: the text is valid until the next call.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public bool TryReadSpan(out ReadOnlySpan<char> text, out long number, out bool oversize)
     {
-        // The common case, a whole line inside the buffer, is decoded in place without a copy.
+        if (!TryReadUtf8(out var bytes, out number, out oversize))
+        {
+            text = default;
+            return false;
+        }
+
+        text = _chars.AsSpan(0, Encoding.UTF8.GetChars(bytes, _chars));
+        return true;
+    }
+
+    /// <summary>The next line's bytes (UTF-8 as written, not checked), valid until the next call.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public bool TryReadUtf8(out ReadOnlySpan<byte> line, out long number, out bool oversize)
+    {
+        // The common case, a whole line inside the buffer, is returned in place without a copy.
         if (!_skipLf && _start < _end && _buffer[_start] != 0)
         {
             var span = _buffer.AsSpan(_start, _end - _start);
             var eol = span.IndexOfAny((byte)'\n', (byte)'\r');
             if (eol >= 0 && eol <= MaxLineBytes)
             {
-                var n = Encoding.UTF8.GetChars(span[..eol], _chars);
                 _skipLf = span[eol] == (byte)'\r';
                 Consume(eol + 1);
                 _number++;
-                text = _chars.AsSpan(0, n);
+                line = span[..eol];
                 number = _number;
                 oversize = false;
                 return true;
@@ -88,13 +100,12 @@ public sealed partial class LogLineReader : IDisposable
 
         if (!TryReadBytes(out var length, out oversize, out _))
         {
-            text = default;
+            line = default;
             number = 0;
             return false;
         }
 
-        var m = Encoding.UTF8.GetChars(_line, 0, length, _chars, 0);
-        text = _chars.AsSpan(0, m);
+        line = _line.AsSpan(0, length);
         number = _number;
         return true;
     }
