@@ -21,8 +21,7 @@ public sealed partial class AccessAggregator
             return false;
         }
 
-        Span<char> chars = stackalloc char[MaxAsciiField];
-        if (!TryAscii(line, f.UpstreamAddr, chars, out var addrField))
+        if (!TryAscii(line, f.UpstreamAddr, _addrChars, out var addrField))
         {
             return false;
         }
@@ -30,8 +29,7 @@ public sealed partial class AccessAggregator
         var addr = AccessSpans.Last(addrField);
         if (!addr.IsEmpty)
         {
-            Span<char> timeChars = stackalloc char[MaxAsciiField];
-            if (!TryAscii(line, f.UpstreamResponseTime, timeChars, out var timeField))
+            if (!TryAscii(line, f.UpstreamResponseTime, _timeChars, out var timeField))
             {
                 return false;
             }
@@ -44,6 +42,8 @@ public sealed partial class AccessAggregator
     }
 
     private const int MaxAsciiField = 256;
+    private readonly char[] _addrChars = new char[MaxAsciiField];
+    private readonly char[] _timeChars = new char[MaxAsciiField];
 
     private static bool TryAscii(ReadOnlySpan<byte> line, Range? range, Span<char> chars, out ReadOnlySpan<char> text)
     {

@@ -91,18 +91,17 @@ public sealed class LogFormat
     }
 
     /// <summary>Like the ranges, as start and end offsets: variable v's value is [bounds[2v], bounds[2v+1]).</summary>
-    public bool TryMatch(ReadOnlySpan<char> line, Span<int> bounds) => Match(line, _charLiterals, bounds, default(SpanFinder<char>));
+    public bool TryMatch(ReadOnlySpan<char> line, Span<int> bounds) => Match(line, _charLiterals, bounds);
 
     /// <summary>
     /// The same match on a line's UTF-8 bytes (offsets in bytes). The literals' UTF-8 sequences are found where their
     /// characters are in the decoded line: an invalid byte never hides an ASCII byte or a whole valid sequence.
     /// </summary>
-    public bool TryMatch(ReadOnlySpan<byte> line, Span<int> bounds) => Match(line, _utf8Literals, bounds, default(SpanFinder<byte>));
+    public bool TryMatch(ReadOnlySpan<byte> line, Span<int> bounds) => Match(line, _utf8Literals, bounds);
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private bool Match<T, TFinder>(ReadOnlySpan<T> s, T[][] literals, Span<int> bounds, TFinder finder)
+    private bool Match<T>(ReadOnlySpan<T> s, T[][] literals, Span<int> bounds)
         where T : unmanaged, IBinaryInteger<T>
-        where TFinder : struct, IElementFinder<T>
     {
         if (!s.StartsWith(literals[0]))
         {
@@ -118,7 +117,7 @@ public sealed class LogFormat
             if (next.Length == 0)
             {
                 // Two variables in a row cannot be split; take a token (to the next space) or, last, the rest.
-                end = v + 1 == count ? s.Length : finder.Next(s, pos, T.CreateTruncating(' ')) is var sp and >= 0 ? sp : s.Length;
+                end = v + 1 == count ? s.Length : NextSpace(s, pos);
             }
             else if (v + 1 == count)
             {
@@ -127,7 +126,7 @@ public sealed class LogFormat
             }
             else
             {
-                end = Find(s, pos, next, _multiValue[v], finder);
+                end = Find(s, pos, next, _multiValue[v]);
             }
 
             if (end < 0)
@@ -144,21 +143,21 @@ public sealed class LogFormat
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private int Find<T, TFinder>(ReadOnlySpan<T> s, int from, T[] literal, bool multiValue, TFinder finder)
+    private int Find<T>(ReadOnlySpan<T> s, int from, T[] literal, bool multiValue)
         where T : unmanaged, IBinaryInteger<T>
-        where TFinder : struct, IElementFinder<T>
     {
         var at = from;
         var first = literal[0];
         while (true)
         {
             // Literals are short (a space, a quote and a space): find the first element, then compare the rest.
-            var i = finder.Next(s, at, first);
+            var i = s[at..].IndexOf(first);
             if (i < 0)
             {
                 return -1;
             }
 
+            i += at;
             if ((literal.Length == 1 || RestMatches(s, i, literal))
                 && (!_json || !EscapedQuote(s, i, first)) && !(multiValue && InsideList(s, i, first)))
             {
@@ -169,6 +168,7 @@ public sealed class LogFormat
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool RestMatches<T>(ReadOnlySpan<T> s, int i, T[] literal)
         where T : unmanaged, IBinaryInteger<T>
     {
@@ -212,6 +212,13 @@ public sealed class LogFormat
         }
 
         return backslashes % 2 == 1;
+    }
+
+    private static int NextSpace<T>(ReadOnlySpan<T> s, int from)
+        where T : unmanaged, IBinaryInteger<T>
+    {
+        var i = s[from..].IndexOf(T.CreateTruncating(' '));
+        return i < 0 ? s.Length : from + i;
     }
 
     private static bool IsNameChar(char c) => char.IsAsciiLetterOrDigit(c) || c == '_';
