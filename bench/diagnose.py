@@ -3,13 +3,15 @@
 same run. Each case starts a real nginx (its own prefix, pid file and ports on 127.0.0.1) so that nginx listens on
 the sockets the configuration names, then times a whole diagnosis (best of 3, wall clock, peak RSS from
 /usr/bin/time) against `nginx -t -q` (best of 3). Every backend is down unless the case says "live": then a second
-nginx (one worker) answers HTTP on every TCP upstream port, so that the figure is ngxdoctor's, not a slow backend's.
+nginx (one worker) answers HTTP on every TCP upstream port, so that the figure is ngxdoctor's, not a slow backend's;
+"live-fpm" adds a real PHP-FPM with a pool (one static child) on every vhost's socket.
 
 Usage: bench/diagnose.py [--cases NAME,...] [--cli PATH] [--perf]
 With --perf, each case is also run once under `perf record -g` (the native binary keeps its symbols) and the 25
 ngxdoctor frames with the most time below them are printed: where the time goes.
 """
 import argparse
+import glob
 import os
 import re
 import shutil
@@ -30,6 +32,7 @@ CASES = {
     "groups-1000": (1000, 300, "groups"),
     "groups-1000-500ports": (1000, 500, "groups"),
     "groups-1000-live": (1000, 300, "live"),
+    "groups-1000-live-fpm": (1000, 300, "live-fpm"),
 }
 
 
@@ -63,6 +66,29 @@ def write_backend(d, ports):
         f.write(f"pid {d}/backend.pid; error_log {d}/backend-error.log; worker_processes 1; worker_rlimit_nofile 8192;\n"
                 f"events {{ worker_connections 8192; }}\nhttp {{ access_log off; server {{{listens} return 200 ok; }} }}\n")
     return path
+
+
+def write_fpm(d, vhosts):
+    """A real PHP-FPM serving every vhost's pool socket (one static child per pool) for the live-fpm case."""
+    out = ["[global]", f"pid = {d}/fpm.pid", f"error_log = {d}/fpm.log", "daemonize = yes"]
+    for i in range(vhosts):
+        out += [f"[p{i}]", f"listen = {d}/php{i}.sock", "listen.mode = 0666", "pm = static", "pm.max_children = 1"]
+    path = os.path.join(d, "php-fpm.conf")
+    with open(path, "w") as f:
+        f.write("\n".join(out) + "\n")
+    return path
+
+
+def start_fpm(d, vhosts):
+    fpm = shutil.which("php-fpm") or next(iter(sorted(glob.glob("/usr/sbin/php-fpm*"), reverse=True)), None)
+    if fpm is None:
+        raise SystemExit("live-fpm needs php-fpm (apt-get install php-fpm)")
+    subprocess.run([fpm, "-R", "-y", write_fpm(d, vhosts)], check=True)
+    for _ in range(600):
+        if os.path.exists(f"{d}/fpm.pid") and os.path.exists(f"{d}/php{vhosts - 1}.sock"):
+            break
+        time.sleep(0.05)
+    return int(open(f"{d}/fpm.pid").read())
 
 
 def start_nginx(nginx, conf, pidfile):
@@ -122,11 +148,15 @@ def settle():
 def run_case(name, cli, nginx):
     vhosts, ports, mode = CASES[name]
     d = tempfile.mkdtemp(prefix=f"ngxdoctor-bench-{name}-")
+    os.chmod(d, 0o755)  # nginx's workers (nobody) reach the PHP-FPM sockets inside
     backend = None
     master = None
+    fpm = None
     try:
         conf = write_config(d, vhosts, ports, mode)
-        if mode == "live":
+        if mode == "live-fpm":
+            fpm = start_fpm(d, vhosts)
+        if mode.startswith("live"):
             backend = start_nginx(nginx, write_backend(d, range(30000, 30000 + 2 * vhosts)), f"{d}/backend.pid")
         master = start_nginx(nginx, conf, f"{d}/nginx.pid")
         settle()
@@ -146,6 +176,7 @@ def run_case(name, cli, nginx):
     finally:
         stop(master)
         stop(backend)
+        stop(fpm)
         shutil.rmtree(d, ignore_errors=True)
 
 

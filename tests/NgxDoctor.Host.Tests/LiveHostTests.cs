@@ -151,4 +151,16 @@ public sealed class LiveHostTests : IDisposable
         Assert.Null(missing.Socket);
         Assert.Contains("does not exist", missing.Problem, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void This_process_is_read_from_proc_as_ps_shows_it()
+    {
+        var me = NgxDoctor.Host.Proc.ProcessTable.ReadOne("/proc", Environment.ProcessId);
+        Assert.NotNull(me);
+        Assert.Equal(File.ReadAllText($"/proc/{Environment.ProcessId}/cmdline").Replace('\0', ' ').Trim(), me.CommandLine);
+        Assert.Equal(File.ReadAllText("/proc/self/comm").Trim(), me.Name);
+        Assert.Equal(int.Parse(File.ReadAllLines("/proc/self/status").First(l => l.StartsWith("PPid:", StringComparison.Ordinal))[5..].Trim(), System.Globalization.CultureInfo.InvariantCulture), me.ParentPid);
+        Assert.InRange(me.Started!.Value, DateTime.Now.AddHours(-1), DateTime.Now.AddMinutes(1));
+        Assert.Null(NgxDoctor.Host.Proc.ProcessTable.ReadOne("/proc", int.MaxValue));
+    }
 }

@@ -24,11 +24,11 @@ public static class ProcessTable
         try
         {
             var baseDir = Path.Combine(procRoot, pid.ToString(System.Globalization.CultureInfo.InvariantCulture));
-            var status = File.ReadAllText(Path.Combine(baseDir, "status"));
+            var status = ProcFile.ReadText(Path.Combine(baseDir, "status"));
             var name = Field(status, "Name:") ?? "";
             var uid = uint.TryParse(Field(status, "Uid:")?.Split('\t', ' ')[0], out var u) ? u : uint.MaxValue;
             var ppid = int.TryParse(Field(status, "PPid:"), out var pp) ? pp : 0;
-            var cmdline = File.ReadAllText(Path.Combine(baseDir, "cmdline")).Replace('\0', ' ').Trim();
+            var cmdline = ProcFile.ReadText(Path.Combine(baseDir, "cmdline")).Replace('\0', ' ').Trim();
             return new ProcessInfo(pid, name, cmdline, uid, ppid) { Started = StartTime(procRoot, baseDir) };
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -43,7 +43,7 @@ public static class ProcessTable
     /// </summary>
     private static DateTime? StartTime(string procRoot, string baseDir)
     {
-        var stat = File.ReadAllText(Path.Combine(baseDir, "stat"));
+        var stat = ProcFile.ReadText(Path.Combine(baseDir, "stat"));
         var fields = stat[(stat.LastIndexOf(')') + 1)..].Split(' ', StringSplitOptions.RemoveEmptyEntries);
         return fields.Length > 19 && long.TryParse(fields[19], out var ticks) && Boot(procRoot) is { } boot ? boot.AddSeconds(ticks / 100.0) : null;
     }
