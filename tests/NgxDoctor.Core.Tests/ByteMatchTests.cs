@@ -69,6 +69,21 @@ public class ByteMatchTests
         }
     }
 
+    [Fact]
+    public void A_parser_asked_in_turn_for_bytes_and_characters_keeps_each_line_its_own_time()
+    {
+        var parser = new AccessLineParser(LogFormat.Compile(Bench));
+        string Line(int second) => $"10.0.0.1 - - [28/Nov/2026:03:00:{second:00} +0000] \"GET / HTTP/1.1\" 200 1 \"-\" \"-\" 200 127.0.0.1:9000 0.001 0.001";
+        DateTime? Chars(int second) => parser.TryParse(Line(second), out var f) ? f.Time : null;
+        DateTime? Bytes(int second) => parser.TryParse(Encoding.UTF8.GetBytes(Line(second)), out var f) ? f.Time : null;
+
+        Assert.Equal(new DateTime(2026, 11, 28, 3, 0, 1), Chars(1));
+        Assert.Equal(new DateTime(2026, 11, 28, 3, 0, 2), Bytes(2));
+        Assert.Equal(new DateTime(2026, 11, 28, 3, 0, 1), Chars(1));
+        Assert.Equal(new DateTime(2026, 11, 28, 3, 0, 2), Bytes(2));
+        Assert.Equal(new DateTime(2026, 11, 28, 3, 0, 3), Bytes(3));
+    }
+
     private static string? Text(byte[] line, Range? range) => range is { } r ? Encoding.UTF8.GetString(line.AsSpan(r)) : null;
 
     /// <summary>A line of the format, its values drawn from pieces nginx writes and bytes it should not (invalid UTF-8, separators), sometimes cut.</summary>

@@ -41,9 +41,11 @@ public sealed class AccessLineParser(LogFormat format)
     private readonly int _client = format.IndexOf("remote_addr");
     private readonly int _host = First(format, "host", "http_host", "server_name");
     private readonly int[] _bounds = new int[format.Variables.Count * 2];
+    // The last time parsed, per kind of line: a caller may alternate bytes and characters.
     private string _lastTimeText = "";
+    private DateTime? _lastTimeOfText;
     private byte[] _lastTimeBytes = [];
-    private DateTime? _lastTime;
+    private DateTime? _lastTimeOfBytes;
 
     public LogFormat Format { get; } = format;
 
@@ -119,10 +121,10 @@ public sealed class AccessLineParser(LogFormat format)
         if (!stamp.SequenceEqual(_lastTimeText))
         {
             _lastTimeText = stamp.ToString();
-            _lastTime = ParseTime(text);
+            _lastTimeOfText = ParseTime(text);
         }
 
-        return _lastTime;
+        return _lastTimeOfText;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -132,10 +134,10 @@ public sealed class AccessLineParser(LogFormat format)
         if (!stamp.SequenceEqual(_lastTimeBytes))
         {
             _lastTimeBytes = stamp.ToArray();
-            _lastTime = text.Length <= 256 ? ParseTime(Widen(text, stackalloc char[text.Length])) : ParseTime(System.Text.Encoding.UTF8.GetString(text));
+            _lastTimeOfBytes = text.Length <= 256 ? ParseTime(Widen(text, stackalloc char[text.Length])) : ParseTime(System.Text.Encoding.UTF8.GetString(text));
         }
 
-        return _lastTime;
+        return _lastTimeOfBytes;
     }
 
     private static ReadOnlySpan<char> Widen(ReadOnlySpan<byte> utf8, Span<char> chars) => chars[..System.Text.Encoding.UTF8.GetChars(utf8, chars)];
