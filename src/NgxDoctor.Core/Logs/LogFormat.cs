@@ -76,7 +76,7 @@ public sealed class LogFormat
     /// <summary>Splits a line into value ranges, one per variable; false when the line does not fit the format.</summary>
     public bool TryMatch(ReadOnlySpan<char> line, Span<Range> values)
     {
-        Span<int> bounds = stackalloc int[_variables.Length * 2];
+        Span<int> bounds = _variables.Length <= 128 ? stackalloc int[_variables.Length * 2] : new int[_variables.Length * 2];
         if (!TryMatch(line, bounds))
         {
             return false;

@@ -87,7 +87,7 @@ public static partial class Redactor
             return Line(line, keepQuery);
         }
 
-        Span<Range> values = stackalloc Range[format.Variables.Count];
+        Span<Range> values = format.Variables.Count <= 128 ? stackalloc Range[format.Variables.Count] : new Range[format.Variables.Count];
         if (!format.TryMatch(line, values))
         {
             return $"{Mark} (a line that does not fit the log_format, which logs credentials)";
