@@ -84,6 +84,17 @@ public class ByteMatchTests
         Assert.Equal(new DateTime(2026, 11, 28, 3, 0, 3), Bytes(3));
     }
 
+    [Fact]
+    public void A_format_of_a_thousand_variables_splits_its_lines()
+    {
+        var format = LogFormat.Compile(string.Join(" ", Enumerable.Range(0, 1000).Select(i => $"$v{i}")) + " $status");
+        var line = string.Join(" ", Enumerable.Range(0, 1000).Select(i => $"x{i}")) + " 502";
+        var values = new Range[format.Variables.Count];
+        Assert.True(format.TryMatch(line, values));
+        Assert.Equal(("x0", "x999", "502"), (line[values[0]], line[values[999]], line[values[1000]]));
+        Assert.Equal(502, new AccessLineParser(format).Parse(line)?.Status);
+    }
+
     private static string? Text(byte[] line, Range? range) => range is { } r ? Encoding.UTF8.GetString(line.AsSpan(r)) : null;
 
     /// <summary>A line of the format, its values drawn from pieces nginx writes and bytes it should not (invalid UTF-8, separators), sometimes cut.</summary>
