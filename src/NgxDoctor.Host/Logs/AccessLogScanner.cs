@@ -45,8 +45,6 @@ public static class AccessLogScanner
     {
         public AccessAggregator? Aggregator { get; init; }
 
-        private readonly char[] _chars = new char[LogLineReader.MaxLineBytes];
-
         /// <summary>Lines are matched on their bytes; only those the aggregator keeps as text (5xx, 499) or cannot count as bytes are decoded.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Read(string file, AccessLineParser parser, LogLineReader reader, DateTime since, DateTime until)
@@ -58,7 +56,7 @@ public static class AccessLogScanner
                 if (!parser.TryParse(bytes, out var record))
                 {
                     Unrecognized++;
-                    Sample(file, number, Decode(bytes));
+                    Sample(file, number, reader.Decode(bytes));
                     continue;
                 }
 
@@ -70,7 +68,7 @@ public static class AccessLogScanner
                 Seen(record.Time);
                 if (!Aggregator!.TryAddCommon(bytes, record))
                 {
-                    var text = Decode(bytes);
+                    var text = reader.Decode(bytes);
                     if (parser.TryParse(text, out var fields))
                     {
                         Aggregator.Add(text, fields, file, number);
@@ -80,7 +78,5 @@ public static class AccessLogScanner
 
             Problem = reader.Problem;
         }
-
-        private ReadOnlySpan<char> Decode(ReadOnlySpan<byte> bytes) => _chars.AsSpan(0, System.Text.Encoding.UTF8.GetChars(bytes, _chars));
     }
 }

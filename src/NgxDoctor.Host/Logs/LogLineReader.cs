@@ -73,9 +73,12 @@ public sealed partial class LogLineReader : IDisposable
             return false;
         }
 
-        text = _chars.AsSpan(0, Encoding.UTF8.GetChars(bytes, _chars));
+        text = Decode(bytes);
         return true;
     }
+
+    /// <summary>A line's bytes as text (invalid UTF-8 as U+FFFD), in this reader's buffer: valid until the next call.</summary>
+    public ReadOnlySpan<char> Decode(ReadOnlySpan<byte> line) => _chars.AsSpan(0, Encoding.UTF8.GetChars(line, _chars));
 
     /// <summary>The next line's bytes (UTF-8 as written, not checked), valid until the next call.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
