@@ -70,6 +70,31 @@ public sealed class NamespaceTests : IDisposable
     }
 
     [Fact]
+    public async Task A_socket_asked_while_the_namespace_thread_is_busy_holds_no_thread_of_the_caller()
+    {
+        using var ns = NetworkNamespace.Enter(_nsPath, _inode);
+        using var gate = new ManualResetEventSlim();
+        var busy = ns.RunAsync(() => gate.Wait(TimeSpan.FromSeconds(30)));
+        try
+        {
+            // Thousands of probes ask for their sockets at once: a caller that waited would hold a thread of the pool each.
+            Task<Socket>? asked = null;
+            var caller = new Thread(() => asked = ns.SocketAsync(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp));
+            caller.Start();
+            Assert.True(caller.Join(TimeSpan.FromSeconds(5)), "SocketAsync waited for the namespace's thread");
+            Assert.False(asked!.IsCompleted);
+            gate.Set();
+            Assert.True(await busy);
+            using var socket = await asked.WaitAsync(TimeSpan.FromSeconds(5));
+            Assert.Equal(_inode, NetworkNamespace.Of(socket));
+        }
+        finally
+        {
+            gate.Set();
+        }
+    }
+
+    [Fact]
     public void Entering_a_namespace_that_is_gone_says_so()
     {
         var e = Assert.ThrowsAny<IOException>(() => NetworkNamespace.Enter("/proc/999999999/ns/net", 1));

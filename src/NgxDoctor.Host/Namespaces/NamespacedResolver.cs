@@ -91,7 +91,7 @@ public sealed class NamespacedResolver(NetworkNamespace network, InstanceRoot ro
 
     private async Task<(int Code, List<IPAddress> Addresses)?> AskOneAsync(IPEndPoint server, string name, int type, CancellationToken ct)
     {
-        using var socket = network.Socket(server.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
+        using var socket = await network.SocketAsync(server.AddressFamily, SocketType.Dgram, ProtocolType.Udp).ConfigureAwait(false);
         var id = (ushort)Random.Shared.Next(1, ushort.MaxValue);
         var buffer = new byte[4096];
         try

@@ -65,14 +65,18 @@ public sealed class NetworkNamespace : IDisposable
     public Socket Socket(AddressFamily family, SocketType type, ProtocolType protocol) =>
         IsOwn ? new Socket(family, type, protocol) : Run(() => new Socket(family, type, protocol));
 
-    /// <summary>Runs synchronous work (which creates its sockets as it runs) inside the namespace.</summary>
-    public T Run<T>(Func<T> work)
-    {
-        if (IsOwn)
-        {
-            return work();
-        }
+    /// <summary>A socket made inside the namespace, without holding the caller's thread while the namespace's thread makes it.</summary>
+    public Task<Socket> SocketAsync(AddressFamily family, SocketType type, ProtocolType protocol) =>
+        IsOwn ? Task.FromResult(new Socket(family, type, protocol)) : Post(() => new Socket(family, type, protocol));
 
+    /// <summary>Runs synchronous work (which creates its sockets as it runs) inside the namespace.</summary>
+    public T Run<T>(Func<T> work) => IsOwn ? work() : Post(work).GetAwaiter().GetResult();
+
+    /// <summary>The same, without holding the caller's thread (or a thread of the pool) while it runs.</summary>
+    public Task<T> RunAsync<T>(Func<T> work) => IsOwn ? Task.Run(work) : Post(work);
+
+    private Task<T> Post<T>(Func<T> work)
+    {
         var done = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
         try
         {
@@ -90,14 +94,11 @@ public sealed class NetworkNamespace : IDisposable
         }
         catch (InvalidOperationException)
         {
-            throw new ObjectDisposedException(nameof(NetworkNamespace));
+            return Task.FromException<T>(new ObjectDisposedException(nameof(NetworkNamespace)));
         }
 
-        return done.Task.GetAwaiter().GetResult();
+        return done.Task;
     }
-
-    /// <summary>The same, without holding the caller's thread while it runs.</summary>
-    public Task<T> RunAsync<T>(Func<T> work) => IsOwn ? Task.Run(work) : Task.Run(() => Run(work));
 
     /// <summary>The inode of the network namespace <paramref name="socket"/> was created in (SIOCGSKNS); null when the kernel will not say.</summary>
     public static ulong? Of(Socket socket) => NamespaceNative.SocketNamespace(socket);

@@ -20,10 +20,12 @@ public static class PeerCollector
     private const int MaxNamespaces = 200;
     private const string DockerDns = "127.0.0.11";
 
-    public static async Task<PeerScan> ScanAsync(CancellationToken ct, string procRoot = "/proc")
+    /// <param name="processes">The host's processes when they were read already.</param>
+    /// <param name="known">One namespace's TCP tables when they were read already (before ngxdoctor's probes added their sockets to them).</param>
+    public static async Task<PeerScan> ScanAsync(CancellationToken ct, string procRoot = "/proc", IReadOnlyList<ProcessInfo>? processes = null, (ulong Net, TcpTables Tables)? known = null)
     {
         var notes = new List<NotCollected>();
-        var processes = ProcessTable.Read(procRoot);
+        processes ??= ProcessTable.Read(procRoot);
         var byNamespace = new Dictionary<ulong, ProcessInfo>();
         foreach (var p in processes)
         {
@@ -39,15 +41,15 @@ public static class PeerCollector
         }
 
         var own = ProcNamespaces.Own(procRoot).Net;
-        var peers = byNamespace.Select(kv => Namespace(kv.Key, kv.Value, procRoot) with { Host = kv.Key == own }).ToList();
+        var peers = byNamespace.Select(kv => Namespace(kv.Key, kv.Value, procRoot, known) with { Host = kv.Key == own }).ToList();
         var containers = await ContainersAsync(notes, ct).ConfigureAwait(false);
         return new PeerScan(Join(peers, containers, procRoot), notes);
     }
 
-    private static Peer Namespace(ulong net, ProcessInfo p, string procRoot)
+    private static Peer Namespace(ulong net, ProcessInfo p, string procRoot, (ulong Net, TcpTables Tables)? known)
     {
         var dir = Path.Combine(procRoot, Pid(p));
-        var tables = TcpTables.Read(dir);
+        var tables = known is { } k && k.Net == net ? k.Tables : TcpTables.Read(dir);
         var listening = ListenerTable.ParseTcp(tables.Tcp, "tcp").Concat(ListenerTable.ParseTcp(tables.Tcp6, "tcp6"))
             .Where(l => l.Address != DockerDns) // Docker's embedded DNS, in every container on a user network
             .Select(l => new Listener(l.Transport, l.Address, l.Port, null, l.Inode, []).Display).Distinct().ToList();

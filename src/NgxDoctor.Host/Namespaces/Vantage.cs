@@ -33,7 +33,7 @@ public sealed class Vantage : IDisposable
     /// </summary>
     public string? Blind { get; init; }
 
-    public Socket Socket(AddressFamily family, SocketType type, ProtocolType protocol) => Network.Socket(family, type, protocol);
+    public Task<Socket> SocketAsync(AddressFamily family, SocketType type, ProtocolType protocol) => Network.SocketAsync(family, type, protocol);
 
     /// <summary>A name as nginx would resolve it at start-up (getaddrinfo with its files).</summary>
     public Task<DnsLookup> LookupAsync(string name, TimeSpan timeout, CancellationToken ct) =>

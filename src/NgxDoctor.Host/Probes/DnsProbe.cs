@@ -22,7 +22,8 @@ public static class DnsProbe
     {
         from ??= Vantage.Host;
         var tasks = new List<Task<DnsLookup>>();
-        foreach (var name in inventory.Targets.Where(t => t.Address.Kind == UpstreamAddressKind.Hostname && inventory.Groups.All(g => g.Name != t.Address.Host))
+        var groups = inventory.Groups.Select(g => g.Name).ToHashSet(StringComparer.Ordinal);
+        foreach (var name in inventory.Targets.Where(t => t.Address.Kind == UpstreamAddressKind.Hostname && !groups.Contains(t.Address.Host!))
                      .Select(t => t.Address.Host!).Distinct(StringComparer.OrdinalIgnoreCase))
         {
             tasks.Add(from.LookupAsync(name, timeout, ct));

@@ -57,7 +57,7 @@ public static class TcpProbe
 
     private static async Task<ProbeResult> ConnectAsync(string target, IPAddress address, int port, bool named, TimeSpan timeout, Stopwatch clock, Vantage from, CancellationToken ct)
     {
-        using var socket = from.Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        using var socket = await from.SocketAsync(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp).ConfigureAwait(false);
         try
         {
             await socket.ConnectAsync(new IPEndPoint(address, port), ct).ConfigureAwait(false);

@@ -37,7 +37,7 @@ public static class UdpProbe
             address = IPAddress.Parse(lookup.Addresses[0]);
         }
 
-        using var socket = from.Socket(address.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
+        using var socket = await from.SocketAsync(address.AddressFamily, SocketType.Dgram, ProtocolType.Udp).ConfigureAwait(false);
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
         cts.CancelAfter(timeout < RefusalWait ? timeout : RefusalWait);
         try

@@ -25,7 +25,7 @@ public static class UnixSocketProbe
 
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
         cts.CancelAfter(timeout);
-        using var socket = from.Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        using var socket = await from.SocketAsync(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified).ConfigureAwait(false);
         try
         {
             await socket.ConnectAsync(new UnixDomainSocketEndPoint(path), cts.Token).ConfigureAwait(false);

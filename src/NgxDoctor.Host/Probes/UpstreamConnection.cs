@@ -15,8 +15,8 @@ public static class UpstreamConnection
         var unix = address.Kind == UpstreamAddressKind.Unix;
         EndPoint endPoint = unix ? new UnixDomainSocketEndPoint(from.SocketPath(address.SocketPath!)) : await EndPointAsync(address, from, ct).ConfigureAwait(false);
         var socket = unix
-            ? from.Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified)
-            : endPoint is IPEndPoint ip ? from.Socket(ip.AddressFamily, SocketType.Stream, ProtocolType.Tcp) : new Socket(SocketType.Stream, ProtocolType.Tcp);
+            ? await from.SocketAsync(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified).ConfigureAwait(false)
+            : endPoint is IPEndPoint ip ? await from.SocketAsync(ip.AddressFamily, SocketType.Stream, ProtocolType.Tcp).ConfigureAwait(false) : new Socket(SocketType.Stream, ProtocolType.Tcp);
         try
         {
             await socket.ConnectAsync(endPoint, ct).ConfigureAwait(false);

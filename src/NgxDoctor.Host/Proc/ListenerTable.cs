@@ -30,7 +30,12 @@ public static class ListenerTable
     public static IReadOnlyList<Listener> Read(IReadOnlyList<ProcessInfo> processes, string procRoot = "/proc", TcpTables? tables = null, string? netRoot = null)
     {
         netRoot ??= procRoot;
-        tables ??= TcpTables.Read(netRoot);
+        return Owned(Sockets(procRoot, tables ?? TcpTables.Read(netRoot), netRoot), processes, procRoot);
+    }
+
+    /// <summary>The listening sockets the kernel shows now (TCP, TCP6, unix with their accept queues), before their owners are looked up.</summary>
+    public static IReadOnlyList<ListeningSocket> Sockets(string procRoot, TcpTables tables, string netRoot)
+    {
         var raw = new List<ListeningSocket>();
         raw.AddRange(ParseTcp(tables.Tcp, "tcp"));
         raw.AddRange(ParseTcp(tables.Tcp6, "tcp6"));
@@ -38,6 +43,12 @@ public static class ListenerTable
         var queues = netRoot == procRoot ? UnixQueues.Read(TimeSpan.FromSeconds(1)) : new Dictionary<ulong, (int Queue, int Backlog)>();
         raw.AddRange(ParseUnix(ReadOrEmpty(Path.Combine(netRoot, "net/unix")))
             .Select(u => queues.TryGetValue(u.Inode, out var q) ? u with { Queue = q.Queue, Backlog = q.Backlog } : u));
+        return raw;
+    }
+
+    /// <summary>The sockets with the processes (of <paramref name="processes"/>) holding them, found through /proc/PID/fd.</summary>
+    public static IReadOnlyList<Listener> Owned(IReadOnlyList<ListeningSocket> raw, IReadOnlyList<ProcessInfo> processes, string procRoot)
+    {
         var owners = SocketOwners(processes, raw.Select(r => r.Inode).ToHashSet(), procRoot);
         return raw.Select(r => new Listener(r.Transport, r.Address, r.Port, r.Path, r.Inode, owners.TryGetValue(r.Inode, out var p) ? p : []) { AcceptQueue = r.Queue, Backlog = r.Backlog }).ToList();
     }
