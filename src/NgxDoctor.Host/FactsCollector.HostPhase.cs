@@ -17,12 +17,11 @@ public static partial class FactsCollector
         IReadOnlyList<ConnectionCount> Connections,
         IReadOnlyList<NotCollected> Notes)
     {
-        public static HostPhase Read(LocatedInstance located, UpstreamInventory inventory, SocketSnapshot sockets, CollectOptions options)
+        public static HostPhase Read(LocatedInstance located, UpstreamInventory inventory, SocketSnapshot sockets, IReadOnlyList<ProcessInfo> processes, CollectOptions options)
         {
             var notes = new List<NotCollected>();
             var root = located.From.Root;
             var users = UserDatabase.Load(root.Map("/etc/passwd"), root.Map("/etc/group"));
-            var processes = ProcessTable.Read(options.ProcRoot);
             var worker = WorkerIdentityResolver.Of(located.Instance, inventory, users, options.ProcRoot, notes);
             var listeners = sockets.Listeners(processes, options.ProcRoot);
             if (listeners is null)

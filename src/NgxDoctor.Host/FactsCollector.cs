@@ -10,10 +10,10 @@ using NgxDoctor.Host.Proc;
 namespace NgxDoctor.Host;
 
 /// <summary>
-/// Gathers every fact of one instance once, within a deadline: first the kernel's socket tables (before a probe of
-/// ngxdoctor's own could be counted in them), then the upstreams' probes (connects and DNS, then a request in each
-/// one's protocol and a connect as nginx's worker), while the rest of the host (processes, listeners' owners, the
-/// worker, socket files) and the logs are read beside them; last `nginx -t`, which binds every free `listen`
+/// Gathers every fact of one instance once, within a deadline: first the kernel's socket tables and the processes
+/// (before a probe of ngxdoctor's own could show in them), then the upstreams' probes (connects and DNS, then a
+/// request in each one's protocol and a connect as nginx's worker), while the rest of the host (listeners' owners,
+/// the worker, socket files) and the logs are read beside them; last `nginx -t`, which binds every free `listen`
 /// address for a moment: run beside the listener table or the probes it would show as an upstream listening on
 /// nginx's own port, or take a probe's connection.
 /// </summary>
@@ -25,14 +25,17 @@ public static partial class FactsCollector
         deadline.CancelAfter(options.Deadline);
         var config = located.LoadConfig();
         var inventory = InventoryBuilder.Build(config, DiagnosisService.PageSize);
-        // The sockets first, then the probes, then the processes and the rest of the host beside them.
+        // The sockets and the processes as they are before any probe (a probe's connection would be counted among
+        // nginx's and wait in an upstream's accept queue; PHP-FPM forks a child for it), then the probes, and the rest
+        // of the host (the listeners' owners, the worker, socket files) read beside them.
         var sockets = SocketSnapshot.Read(options.ProcRoot, HostPhase.NetRoot(located, options.ProcRoot));
+        var processes = ProcessTable.Read(options.ProcRoot);
         var upstreams = UpstreamPhase.Start(inventory, located, options, deadline.Token);
-        var host = HostPhase.Read(located, inventory, sockets, options);
-        upstreams.Follow(host.Worker);
         // Other namespaces' listeners are only read: gathered beside everything else.
         var net = located.Identity?.Namespaces?.Net ?? ProcNamespaces.Own(options.ProcRoot).Net;
-        var peerScan = options.Peers ?? Task.Run(() => PeerCollector.ScanAsync(deadline.Token, options.ProcRoot, host.Processes, net is { } n ? (n, sockets.Tables) : null));
+        var peerScan = options.Peers ?? Task.Run(() => PeerCollector.ScanAsync(deadline.Token, options.ProcRoot, processes, net is { } n ? (n, sockets.Tables) : null));
+        var host = HostPhase.Read(located, inventory, sockets, processes, options);
+        upstreams.Follow(host.Worker);
         var now = DateTime.Now;
         var kernelNotes = new List<NotCollected>();
         var kernelEvents = Logs.KernelLogReader.ReadAsync(now - options.Since, now, kernelNotes, deadline.Token);

@@ -28,6 +28,31 @@ public class FastCgiScenarios
     }
 
     [SkippableFact]
+    public async Task An_ondemand_pool_is_seen_as_it_was_before_the_probes_forked_a_child_for_themselves()
+    {
+        using var lab = new ScenarioLab();
+        var sock = lab.Nginx.PathOf("run/ondemand.sock");
+        var fpm = await lab.StartPhpFpmAsync(sock, maxChildren: 2, processManager: "ondemand", idleTimeout: "1s");
+        await lab.StartNginxAsync(lab.Server($"location / {{ include /etc/nginx/fastcgi_params; fastcgi_pass unix:{sock}; }}"));
+        // The child forked for the lab's own wait for the socket ends after its idle second.
+        for (var i = 0; i < 100 && NgxDoctor.Host.Proc.ProcessTable.Read().Any(p => p.ParentPid == fpm.Pid); i++)
+        {
+            await Task.Delay(100);
+        }
+
+        Assert.DoesNotContain(NgxDoctor.Host.Proc.ProcessTable.Read(), p => p.ParentPid == fpm.Pid);
+
+        var located = await NgxDoctor.Host.Diagnosis.DiagnosisService.LocateAsync(lab.Nginx.ConfigFile, default);
+        var diagnosed = await NgxDoctor.Host.Diagnosis.DiagnosisService.DiagnoseAsync(located, new NgxDoctor.Host.CollectOptions { ProbeTimeout = TimeSpan.FromSeconds(10), Deadline = TimeSpan.FromSeconds(30) }, default);
+
+        // The probes reached the pool, and it forked a child to serve them; the facts hold none: the pool had none.
+        Assert.Contains(diagnosed.Facts.Probes!, p => p.Target == $"unix:{sock}" && p.Outcome == NgxDoctor.Core.Facts.ProbeOutcome.Connected);
+        Assert.Contains(NgxDoctor.Host.Proc.ProcessTable.Read(), p => p.ParentPid == fpm.Pid);
+        var master = Assert.Single(diagnosed.Facts.PhpFpm!, m => m.Pid == fpm.Pid);
+        Assert.Empty(master.ChildrenRssKb!);
+    }
+
+    [SkippableFact]
     public async Task An_idle_pool_answers_its_status_page_and_nothing_is_found()
     {
         var (lab, snapshot, _) = await PoolAsync();

@@ -94,7 +94,7 @@ public sealed class ScenarioLab : IDisposable
     }
 
     /// <summary>PHP-FPM with one pool on a unix socket (owner, group and mode as given), or on "127.0.0.1:PORT" (with its listen.allowed_clients, if given).</summary>
-    public async Task<LabProcess> StartPhpFpmAsync(string socketPath, string owner = "nobody", string group = "nogroup", string mode = "0660", int maxChildren = 2, int backlog = 511, string processManager = "static", string? statusPath = null, string? pingPath = null, string? slowlogTimeout = null, string? allowedClients = null, string? statusListen = null)
+    public async Task<LabProcess> StartPhpFpmAsync(string socketPath, string owner = "nobody", string group = "nogroup", string mode = "0660", int maxChildren = 2, int backlog = 511, string processManager = "static", string? statusPath = null, string? pingPath = null, string? slowlogTimeout = null, string? allowedClients = null, string? statusListen = null, string? idleTimeout = null)
     {
         if (!File.Exists(PhpFpm))
         {
@@ -128,6 +128,7 @@ public sealed class ScenarioLab : IDisposable
             {(pingPath is null ? "" : "ping.path = " + pingPath)}
             {(slowlogTimeout is null ? "" : $"slowlog = {Nginx.PathOf("logs/$pool.slow.log")}\nrequest_slowlog_timeout = {slowlogTimeout}")}
             {(allowedClients is null ? "" : "listen.allowed_clients = " + allowedClients)}
+            {(idleTimeout is null ? "" : "pm.process_idle_timeout = " + idleTimeout)}
             """);
         var p = Nginx.StartProcess(PhpFpm, ["-F", "-y", conf, "-n"]);
         await p.WaitUntilListeningAsync(tcpPort, tcpPort is null ? socketPath : null, TimeSpan.FromSeconds(15));
